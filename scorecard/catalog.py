@@ -1,0 +1,75 @@
+"""The KPI catalog as typed data, loaded once from catalog.yaml.
+
+Declaring each metric once (table, inputs, unit, direction, params, labels) lets the schema, the
+validator, the evaluator and the generators agree without repeating any definition.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from .units import DURATION, NUMBER, RATE
+
+# How a metric's unit is written in a target string.
+TARGET_KIND = {"rate": RATE, "duration": DURATION, "points": NUMBER, "count": NUMBER,
+               "money": NUMBER, "ratio": NUMBER}
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One catalog metric. `params` maps a parameter name to its type (see catalog.yaml)."""
+
+    name: str
+    table: str
+    inputs: tuple[str, ...]
+    unit: str
+    direction: str
+    label: dict[str, str]
+    abbr: str
+    formula: dict[str, str]
+    description: dict[str, str]
+    params: dict[str, str] = field(default_factory=dict)
+    defaults: dict[str, Any] = field(default_factory=dict)
+    statistic: bool = False
+
+    def unit_for(self, params: dict[str, Any]) -> str:
+        """The unit of the value: csat with `method: mean` is a mean answer, not a share."""
+        if self.name == "csat" and params.get("method") == "mean":
+            return "points"
+        return self.unit
+
+    def target_kind(self, params: dict[str, Any]) -> str:
+        return TARGET_KIND[self.unit_for(params)]
+
+
+@lru_cache(maxsize=1)
+def catalog() -> dict[str, Metric]:
+    """All metrics by name, in catalog order."""
+    text = resources.files("scorecard").joinpath("catalog.yaml").read_text(encoding="utf-8")
+    raw = yaml.safe_load(text)
+    return {
+        name: Metric(
+            name=name,
+            table=d["table"],
+            inputs=tuple(d.get("inputs", [])),
+            unit=d["unit"],
+            direction=d["direction"],
+            label=d["label"],
+            abbr=d.get("abbr", name),
+            formula=d["formula"],
+            description=d["description"],
+            params=dict(d.get("params", {})),
+            defaults=dict(d.get("defaults", {})),
+            statistic=bool(d.get("statistic", False)),
+        )
+        for name, d in raw.items()
+    }
+
+
+def metric(name: str) -> Metric:
+    return catalog()[name]

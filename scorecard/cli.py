@@ -1,0 +1,213 @@
+"""Command line: the only place that prints and chooses exit codes.
+
+Every command turns `ScorecardError` (bad input) into its located messages and exit code 2, and any
+other exception into a one-line internal error with exit code 1: a user never sees a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+from .errors import ScorecardError
+
+EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _add_data_options(p: argparse.ArgumentParser, *, period_required: bool) -> None:
+    p.add_argument("contract", help="contract YAML file")
+    p.add_argument("--data", required=True,
+                   help="folder of canonical tables, or one export file read as the interactions table")
+    p.add_argument("--mapping", help="column mapping: a YAML file or a preset name (see `scorecard presets`)")
+    if period_required:
+        p.add_argument("--period", required=True, help="YYYY-MM, YYYY-Qn or YYYY")
+    else:
+        p.add_argument("--period", help="YYYY-MM, YYYY-Qn or YYYY (default: the last month in the data)")
+        p.add_argument("--from", dest="start", help="first month YYYY-MM (with --to)")
+        p.add_argument("--to", dest="end", help="last month YYYY-MM (with --from)")
+    p.add_argument("--grain", action="append", default=[],
+                   help="also compute at this grain (repeatable): vendor, site, team_id, agent_id, "
+                        "evaluator_id, channel, reason")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="scorecard",
+        description="Performance governance of an outsourced customer service, from files.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("validate", help="check contracts against the schema and the KPI catalog")
+    p.add_argument("contracts", nargs="+", help="contract YAML files")
+
+    sub.add_parser("schema", help="print the contract JSON Schema (for editor completion)")
+    sub.add_parser("catalog", help="list the KPI catalog: metric, unit, direction, description")
+    sub.add_parser("presets", help="list the column-mapping presets shipped with scorecard")
+
+    p = sub.add_parser("evaluate", help="compute and score every KPI; write the result files")
+    _add_data_options(p, period_required=False)
+    p.add_argument("--out", default="output", help="output folder (default: output)")
+
+    p = sub.add_parser("scorecards", help="per-role HTML scorecards, one per entity, with an index")
+    _add_data_options(p, period_required=True)
+    p.add_argument("--role", help="only this role (agent, team_lead, qa_team, trainer, operations_manager)")
+    p.add_argument("--lang", choices=["en", "fr"], help="language (default: the contract's)")
+    p.add_argument("--out", default="output/scorecards", help="output folder")
+
+    p = sub.add_parser("deck", help="the governance-forum slide deck (.pptx)")
+    _add_data_options(p, period_required=True)
+    p.add_argument("--actions", help="actions file (YAML) carried from forum to forum")
+    p.add_argument("--template", help="a .pptx template whose layouts are used by name")
+    p.add_argument("--lang", choices=["en", "fr"], help="language (default: the contract's)")
+    p.add_argument("--out", default="output/deck.pptx", help="output .pptx file")
+
+    p = sub.add_parser("run", help="results, scorecards and deck in one go")
+    _add_data_options(p, period_required=True)
+    p.add_argument("--actions", help="actions file (YAML) for the deck")
+    p.add_argument("--template", help="a .pptx template for the deck")
+    p.add_argument("--lang", choices=["en", "fr"], help="language (default: the contract's)")
+    p.add_argument("--out", default="output", help="output folder")
+
+    p = sub.add_parser("demo", help="build the embedded demo data and contract, and run everything on it")
+    p.add_argument("--out", default="output/demo", help="output folder (default: output/demo)")
+    return parser
+
+
+def _evaluation(args: argparse.Namespace, *, trend: bool = True):
+    """Load contract and data, and evaluate the asked periods (shared by evaluate/scorecards/deck/run)."""
+    from .contract.loader import load_contract
+    from .data import load_dataset
+    from .evaluate import evaluate, resolve_periods
+
+    contract = load_contract(Path(args.contract))
+    dataset = load_dataset(Path(args.data), contract=contract, mapping=args.mapping)
+    periods = resolve_periods(dataset, contract, period=args.period,
+                              start=getattr(args, "start", None), end=getattr(args, "end", None))
+    return evaluate(contract, dataset, periods, extra_grains=tuple(args.grain))
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from .contract.loader import validate_files
+
+    problems = validate_files([Path(p) for p in args.contracts])
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    for p in args.contracts:
+        print(f"{p}: valid")
+    return EXIT_OK
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from .contract.schema import contract_schema
+
+    print(json.dumps(contract_schema(), indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+def _cmd_catalog(args: argparse.Namespace) -> int:
+    from .catalog import catalog
+
+    for m in catalog().values():
+        print(f"{m.name:30} {m.abbr:6} {m.unit:9} {m.direction:8} {m.description['en']}")
+    return EXIT_OK
+
+
+def _cmd_presets(args: argparse.Namespace) -> int:
+    from .data.mapping import preset_names
+
+    for name, summary in preset_names().items():
+        print(f"{name:24} {summary}")
+    return EXIT_OK
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from .results import write_results
+
+    evaluation = _evaluation(args)
+    written = write_results(evaluation, Path(args.out))
+    _report(evaluation, written)
+    return EXIT_OK
+
+
+def _cmd_scorecards(args: argparse.Namespace) -> int:
+    from .render.html import write_scorecards
+
+    evaluation = _evaluation(args)
+    written = write_scorecards(evaluation, Path(args.out), role=args.role, lang=args.lang)
+    print(f"{len(written)} scorecard file(s) written under {args.out}")
+    return EXIT_OK
+
+
+def _cmd_deck(args: argparse.Namespace) -> int:
+    from .render.deck import write_deck
+
+    evaluation = _evaluation(args)
+    path = write_deck(evaluation, Path(args.out), actions=args.actions, template=args.template,
+                      lang=args.lang)
+    print(f"deck written: {path}")
+    return EXIT_OK
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from .render.deck import write_deck
+    from .render.html import write_scorecards
+    from .results import write_results
+
+    evaluation = _evaluation(args)
+    out = Path(args.out)
+    written = write_results(evaluation, out)
+    cards = write_scorecards(evaluation, out / "scorecards", lang=args.lang)
+    deck = write_deck(evaluation, out / "deck.pptx", actions=args.actions, template=args.template,
+                      lang=args.lang)
+    _report(evaluation, written)
+    print(f"{len(cards)} scorecard file(s) under {out / 'scorecards'}; deck: {deck}")
+    return EXIT_OK
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import run_demo
+
+    for line in run_demo(Path(args.out)):
+        print(line)
+    return EXIT_OK
+
+
+def _report(evaluation, written: Sequence[Path]) -> None:
+    quality = evaluation.quality
+    for path in written:
+        print(f"wrote {path}")
+    if len(quality):
+        print(f"data quality: {len(quality)} problem(s) reported in data_quality.csv "
+              f"({int((quality['action'] == 'quarantined').sum())} row(s) quarantined)")
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "validate": _cmd_validate, "schema": _cmd_schema, "catalog": _cmd_catalog,
+    "presets": _cmd_presets, "evaluate": _cmd_evaluate, "scorecards": _cmd_scorecards,
+    "deck": _cmd_deck, "run": _cmd_run, "demo": _cmd_demo,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except ScorecardError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the last line of defence: never a traceback for a user
+        print(f"internal error: {type(exc).__name__}: {exc}\n"
+              "This is a bug in scorecard; please report it with the command you ran.", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,125 @@
+"""The typed contract model every later stage reads.
+
+Values are already in base units (fractions, seconds, months) and targets already parsed, so no
+stage after the loader interprets contract strings again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ..units import Target
+
+GRAINS = ("vendor", "site", "team_id", "agent_id", "evaluator_id", "channel", "reason")
+DEFAULT_LIVE_CHANNELS = ("voice", "chat", "messaging")
+STANDARD_CHANNELS = ("voice", "chat", "email", "social", "messaging", "self_service")
+STATISTICS_HELP = "mean, median or pNN (p50, p90, p95 ...)"
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """Business hours: weekday (0 = Monday) -> ((open_s, close_s), ...) seconds from local midnight."""
+
+    name: str
+    timezone: str
+    hours: dict[int, tuple[tuple[int, int], ...]]
+    holidays: frozenset[date] = frozenset()
+
+
+@dataclass(frozen=True)
+class KpiSpec:
+    """One KPI clause of the contract. `params` are typed (durations in seconds, shares as fractions)
+    and include the catalog defaults."""
+
+    id: str
+    metric: str
+    params: dict[str, Any] = field(default_factory=dict)
+    filter: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    statistic: str = "mean"
+    clock: str | None = None  # None: elapsed (absolute) time; else the name of a calendar
+    target: Target | None = None
+    minimum: Target | None = None
+    min_sample: int = 1
+    per_channel_targets: dict[str, Target] = field(default_factory=dict)
+    per_channel_minimums: dict[str, Target] = field(default_factory=dict)
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class ServiceCredits:
+    at_risk: float  # fraction of the monthly fee
+    pool: float  # fraction: the allocations may add up to this
+    allocations: dict[str, float]  # kpi id -> fraction of the at-risk amount
+    earn_back_months: int | None = None
+    chronic_misses: int | None = None
+    chronic_within_months: int | None = None
+
+
+@dataclass(frozen=True)
+class Incentives:
+    bonus_pool: float  # fraction of the monthly fee
+    bands: tuple[tuple[float, float], ...]  # (at_least score 0-100, bonus share), highest first
+
+
+@dataclass(frozen=True)
+class Scoring:
+    weights: dict[str, float] = field(default_factory=dict)
+    rag: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Role:
+    name: str
+    grain: str
+    kpis: tuple[str, ...]  # `all` already expanded to every KPI id
+    targets: dict[str, Target] = field(default_factory=dict)
+    sections: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Governance:
+    forum: str = "monthly"
+    attendees: tuple[str, ...] = ()
+    trend_months: int = 6
+    sections: tuple[str, ...] = ()
+    actions: str | None = None  # path of the actions file, relative to the contract
+
+
+@dataclass(frozen=True)
+class Contract:
+    id: str
+    client: str
+    vendor: str
+    currency: str
+    timezone: str
+    effective: date | None
+    expires: date | None
+    monthly_fee: float | None
+    kpis: dict[str, KpiSpec]
+    calendars: dict[str, Calendar] = field(default_factory=dict)
+    service_credits: ServiceCredits | None = None
+    incentives: Incentives | None = None
+    scoring: Scoring = field(default_factory=Scoring)
+    roles: dict[str, Role] = field(default_factory=dict)
+    governance: Governance = field(default_factory=Governance)
+    live_channels: tuple[str, ...] = DEFAULT_LIVE_CHANNELS
+    channels: tuple[str, ...] = STANDARD_CHANNELS
+    language: str = "en"
+    path: str = ""
+    version_hash: str = ""  # sha256 of the contract file's bytes
+
+    @property
+    def at_risk_amount(self) -> float | None:
+        if self.service_credits is None or self.monthly_fee is None:
+            return None
+        return self.service_credits.at_risk * self.monthly_fee
+
+    def grains(self) -> tuple[str, ...]:
+        """vendor, then every grain a role names, in role order."""
+        out = ["vendor"]
+        for role in self.roles.values():
+            if role.grain not in out:
+                out.append(role.grain)
+        return tuple(out)
