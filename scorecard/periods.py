@@ -1,0 +1,92 @@
+"""Reporting periods: months `YYYY-MM`, quarters `YYYY-Qn` and years `YYYY`, in the contract's time zone.
+
+One module decides which period a timestamp belongs to, so KPIs, QA, workforce, credits and trends
+agree on period boundaries (DST included: boundaries are local midnights).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .errors import ScorecardError
+
+MONTH, QUARTER, YEAR = "month", "quarter", "year"
+_PATTERNS = {
+    MONTH: re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$"),
+    QUARTER: re.compile(r"^(\d{4})-Q([1-4])$"),
+    YEAR: re.compile(r"^(\d{4})$"),
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    label: str
+    kind: str
+    first_month: str  # YYYY-MM
+    last_month: str  # YYYY-MM
+
+    def months(self) -> list[str]:
+        return months_between(self.first_month, self.last_month)
+
+
+def parse_period(text: str) -> Period:
+    """'2026-03' | '2026-Q1' | '2026' -> Period; a clear error otherwise."""
+    text = str(text).strip()
+    for kind, pattern in _PATTERNS.items():
+        m = pattern.match(text)
+        if not m:
+            continue
+        year = int(m.group(1))
+        if kind == MONTH:
+            return Period(text, kind, text, text)
+        if kind == QUARTER:
+            q = int(m.group(2))
+            return Period(text, kind, f"{year}-{3 * q - 2:02d}", f"{year}-{3 * q:02d}")
+        return Period(text, kind, f"{year}-01", f"{year}-12")
+    raise ScorecardError(f"period {text!r} is not a month (2026-03), a quarter (2026-Q1) or a year (2026)")
+
+
+def shift_month(month: str, k: int) -> str:
+    """'2026-01' shifted by -1 -> '2025-12'."""
+    y, m = int(month[:4]), int(month[5:7])
+    idx = y * 12 + (m - 1) + k
+    return f"{idx // 12:04d}-{idx % 12 + 1:02d}"
+
+
+def months_between(first: str, last: str) -> list[str]:
+    """Every month from first to last inclusive (empty when last < first)."""
+    out, cur = [], first
+    while cur <= last:
+        out.append(cur)
+        cur = shift_month(cur, 1)
+    return out
+
+
+def local_months(ts: pd.Series, timezone: str) -> pd.Series:
+    """UTC timestamps -> 'YYYY-MM' labels of their month in the contract's time zone (NaT -> <NA>)."""
+    local = ts.dt.tz_convert(timezone)
+    labels = local.dt.strftime("%Y-%m")
+    return labels.astype("string")
+
+
+def month_to_period(months: pd.Series, kind: str) -> pd.Series:
+    """Month labels -> labels of the enclosing quarter or year."""
+    if kind == MONTH:
+        return months
+    if kind == YEAR:
+        return months.str.slice(0, 4)
+    quarter = ((months.str.slice(5, 7).astype("Int64") - 1) // 3 + 1).astype("string")
+    return months.str.slice(0, 4) + "-Q" + quarter
+
+
+def month_start_utc(month: str, timezone: str) -> pd.Timestamp:
+    """The instant a local month starts (local midnight of its first day), in UTC."""
+    return pd.Timestamp(f"{month}-01").tz_localize(timezone).tz_convert("UTC")
+
+
+def period_end_utc(period: Period, timezone: str) -> pd.Timestamp:
+    """The exclusive end of a period: the instant the next month starts, in UTC."""
+    return month_start_utc(shift_month(period.last_month, 1), timezone)
