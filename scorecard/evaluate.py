@@ -7,10 +7,21 @@ generator reads the same numbers.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 import pandas as pd
 
-from .contract.model import Contract
+from .contract.model import GRAINS, Contract
+from .credits import compute_credits
+from .data import Dataset
+from .errors import Problem, ScorecardError
+from .kpis.engine import compute_kpis
+from .periods import MONTH, Period, local_months, months_between, parse_period
+from .scoring import add_changes, overall_scores, score_results
+from .sections import build_sections, calibration_results
+
+# The timestamp that dates each table's rows (KPIS.md: which period a row belongs to).
+DATED = {"interactions": "created_at", "qa_evaluations": "evaluated_at", "workforce": "interval_start"}
 
 
 @dataclass(frozen=True)
@@ -27,3 +38,77 @@ class Evaluation:
     sections: dict[str, pd.DataFrame]
     quality: pd.DataFrame
     inputs: dict[str, str]
+
+
+def resolve_periods(dataset: Dataset, contract: Contract, *, period: str | None = None,
+                    start: str | None = None, end: str | None = None) -> list[Period]:
+    """The periods asked on the command line: one period, a month range, or the data's last month."""
+    if period and (start or end):
+        raise ScorecardError(Problem("give either --period or --from/--to, not both", field="--period"))
+    if period:
+        return [parse_period(period)]
+    if start or end:
+        if not (start and end):
+            raise ScorecardError(Problem("--from and --to go together", field="--from",
+                                         hint="e.g. --from 2026-01 --to 2026-06"))
+        first, last = parse_period(start), parse_period(end)
+        if first.kind != MONTH or last.kind != MONTH:
+            raise ScorecardError(Problem("--from and --to take months (YYYY-MM)", field="--from"))
+        months = months_between(first.label, last.label)
+        if not months:
+            raise ScorecardError(Problem(f"--from {start} is after --to {end}", field="--from"))
+        return [parse_period(m) for m in months]
+    first, last = data_months(dataset, contract)
+    if last is None:
+        raise ScorecardError(Problem("the data holds no dated row, so there is no period to evaluate",
+                                     field="--period", hint="check the data folder, or give --period"))
+    return [parse_period(last)]
+
+
+def data_months(dataset: Dataset, contract: Contract) -> tuple[str | None, str | None]:
+    """First and last month (contract time zone) holding a dated row in any table."""
+    firsts, lasts = [], []
+    for table, col in DATED.items():
+        frame = dataset.tables.get(table)
+        if frame is not None and col in frame and frame[col].notna().any():
+            months = local_months(frame[col].dropna(), contract.timezone)
+            firsts.append(months.min())
+            lasts.append(months.max())
+    return (min(firsts), max(lasts)) if firsts else (None, None)
+
+
+def evaluate(contract: Contract, dataset: Dataset, periods: Sequence[Period],
+             extra_grains: Sequence[str] = ()) -> Evaluation:
+    """Compute, score and price the asked periods, with the monthly history behind trends and credits."""
+    for grain in extra_grains:
+        if grain not in GRAINS:
+            raise ScorecardError(Problem(f"unknown grain {grain!r}", field="--grain",
+                                         hint="use one of: " + ", ".join(GRAINS)))
+    asked = list(dict.fromkeys(periods))
+    last_month = max(p.last_month for p in asked)
+    first_data, _ = data_months(dataset, contract)
+    first_month = min([p.first_month for p in asked] + ([first_data] if first_data else []))
+    history_months = [parse_period(m) for m in months_between(first_month, last_month)]
+    computed = list(dict.fromkeys(history_months + asked))
+    grains = list(dict.fromkeys([*contract.grains(), *extra_grains]))
+
+    raw = compute_kpis(contract, dataset.tables, computed, grains)
+    scored = add_changes(score_results(raw, contract))
+    asked_labels = [p.label for p in asked]
+    monthly = scored[scored["period"].isin([p.label for p in history_months])]
+    results = scored[scored["period"].isin(asked_labels)].reset_index(drop=True)
+    overall = overall_scores(scored, contract)
+    credit_months = list(dict.fromkeys(m for p in asked for m in p.months()))
+    credits = compute_credits(monthly[monthly["grain"] == "vendor"], contract, credit_months)
+    return Evaluation(
+        contract=contract,
+        periods=tuple(asked_labels),
+        results=results,
+        history=monthly.reset_index(drop=True),
+        overall=overall[overall["period"].isin(asked_labels + [p.label for p in history_months])].reset_index(drop=True),
+        credits=credits,
+        calibration=calibration_results(contract, dataset, asked),
+        sections=build_sections(contract, dataset, computed),
+        quality=dataset.quality,
+        inputs=dict(dataset.hashes),
+    )

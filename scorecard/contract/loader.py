@@ -1,0 +1,129 @@
+"""Reading a contract file: YAML -> every located problem, or a typed `Contract`.
+
+`validate_files` is what `scorecard validate` prints; `load_contract` is what every other command
+uses, raising `ContractError` with all problems at once so a user fixes a contract in one pass.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from ..errors import ContractError, Problem
+from . import patterns
+from .fields import Fields
+from .model import DEFAULT_LIVE_CHANNELS, STANDARD_CHANNELS, Contract, Governance, Scoring
+from .read_calendars import read_calendars
+from .read_kpis import read_kpis
+from .read_terms import DEFAULT_RAG, read_credits, read_governance, read_incentives, read_roles, read_scoring
+from .yamlpos import read_yaml
+
+SECTIONS = ("contract", "calendars", "kpis", "service_credits", "incentives", "scoring", "roles", "governance")
+HEADER_FIELDS = ("id", "client", "vendor", "currency", "timezone", "effective", "expires", "monthly_fee",
+                 "language", "live_channels", "channels")
+HEADER_REQUIRED = ("id", "client", "vendor", "currency", "timezone")
+LANGUAGES = ("en", "fr")
+
+
+def _header(f: Fields, raw: Any) -> dict[str, Any] | None:
+    """The `contract:` block, typed; None when any of it is wrong."""
+    path = ("contract",)
+    h = f.mapping(raw, path, allowed=HEADER_FIELDS, required=HEADER_REQUIRED)
+    if h is None:
+        return None
+    before = len(f.problems)
+    out: dict[str, Any] = {
+        key: f.text(h[key], path + (key,)) for key in ("id", "client", "vendor") if key in h}
+    if "currency" in h:
+        out["currency"] = f.text(h["currency"], path + ("currency",), pattern=patterns.CURRENCY,
+                                 expected="a 3-letter currency code", hint="an ISO 4217 code such as EUR, USD or GBP")
+    if "timezone" in h:
+        out["timezone"] = f.timezone(h["timezone"], path + ("timezone",))
+    for key in ("effective", "expires"):
+        out[key] = f.date(h[key], path + (key,)) if key in h else None
+    if out["effective"] and out["expires"] and out["effective"] > out["expires"]:
+        f.add(path + ("expires",), f"the contract expires ({out['expires']}) before it is effective "
+                                   f"({out['effective']})", "swap the dates or correct one of them")
+    out["monthly_fee"] = (f.number(h["monthly_fee"], path + ("monthly_fee",), minimum=0)
+                          if "monthly_fee" in h else None)
+    out["language"] = (f.text(h["language"], path + ("language",), choices=LANGUAGES)
+                       if "language" in h else "en")
+    extra = f.texts(h["channels"], path + ("channels",)) if "channels" in h else ()
+    out["channels"] = tuple(dict.fromkeys((*STANDARD_CHANNELS, *(extra or ()))))
+    out["live_channels"] = DEFAULT_LIVE_CHANNELS
+    if "live_channels" in h:
+        out["live_channels"] = f.texts(h["live_channels"], path + ("live_channels",), choices=out["channels"],
+                                       hint="declare a new channel under contract.channels first")
+    return out if len(f.problems) == before else None
+
+
+def _top(f: Fields, data: Any) -> dict[str, Any] | None:
+    """The document's top mapping; a header field written at the top level gets a precise hint."""
+    if data is None:
+        f.add((), "the contract is empty", "start from /work/shared/spec/contract-sketch.yaml or contracts/*.yaml")
+        return None
+    top = f.mapping(data, (), allowed=(*SECTIONS, *HEADER_FIELDS), required=("contract", "kpis"))
+    for key in (top or {}):
+        if key in HEADER_FIELDS:
+            f.add((key,), f"{key!r} belongs in the contract: block", f"move `{key}:` under `contract:`", key=True)
+    return top
+
+
+def check_document(f: Fields) -> Contract | None:
+    """Every check on a parsed document; the contract when there was no problem."""
+    top = _top(f, f.doc.data)
+    if top is None:
+        return None
+    header = _header(f, top["contract"]) if "contract" in top else None
+    timezone = header["timezone"] if header else None
+    channels = header["channels"] if header else STANDARD_CHANNELS
+    names, calendars = read_calendars(f, top["calendars"], timezone) if "calendars" in top else ((), {})
+    kpis = read_kpis(f, top.get("kpis"), names, channels) if "kpis" in top else {}
+    kpi_ids = tuple(top["kpis"]) if isinstance(top.get("kpis"), dict) else ()
+    credits = read_credits(f, top["service_credits"], kpi_ids) if "service_credits" in top else None
+    incentives = read_incentives(f, top["incentives"]) if "incentives" in top else None
+    scoring = read_scoring(f, top["scoring"], kpi_ids) if "scoring" in top else Scoring(rag=dict(DEFAULT_RAG))
+    roles = read_roles(f, top["roles"], kpis, kpi_ids) if "roles" in top else {}
+    governance = read_governance(f, top["governance"]) if "governance" in top else Governance()
+    if f.problems or header is None:
+        return None
+    return Contract(kpis=kpis, calendars=calendars, service_credits=credits, incentives=incentives,
+                    scoring=scoring, roles=roles, governance=governance, **header)
+
+
+def _read(path: Path) -> tuple[Contract | None, list[Problem]]:
+    """Read, parse and check one file; unreadable files are problems too."""
+    file = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(f"cannot read the contract: {exc.strerror or exc}", file,
+                              hint="check the path and the file's permissions")]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return None, [Problem(f"the file is not UTF-8 text (byte {exc.start})", file,
+                              hint="save the contract as UTF-8")]
+    doc, problems = read_yaml(text, file)
+    if problems and doc.data is None:
+        return None, problems  # a syntax error: nothing to check further
+    f = Fields(file, doc, list(problems))  # duplicate keys: report them and still check the rest
+    contract = check_document(f)
+    if contract is None:
+        return None, sorted(f.problems, key=lambda p: (p.line or 0, p.col or 0))
+    return dataclasses.replace(contract, path=file, version_hash=hashlib.sha256(raw).hexdigest()), []
+
+
+def load_contract(path: Path) -> Contract:
+    """The typed contract of a YAML file; raises `ContractError` carrying every problem found."""
+    contract, problems = _read(Path(path))
+    if problems or contract is None:
+        raise ContractError(problems or [Problem("the contract could not be read", str(path))])
+    return contract
+
+
+def validate_files(paths: list[Path]) -> list[Problem]:
+    """Every problem of every file, in file order; never raises for bad content or missing files."""
+    return [problem for path in paths for problem in _read(Path(path))[1]]

@@ -1,0 +1,182 @@
+"""The commercial and governance terms: service credits, incentives, scoring, roles, governance.
+
+These sections mostly refer to KPIs by id; every reference is checked against the contract's KPI
+ids (with a "did you mean" suggestion), since a misspelt id would silently drop a credit or a weight.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from ..catalog import metric
+from ..units import Target
+from .fields import Fields, one_of, suggest
+from .model import GRAINS, Governance, Incentives, KpiSpec, Role, Scoring, ServiceCredits
+from .read_kpis import check_comparison
+from .yamlpos import Path
+
+CREDIT_FIELDS = ("at_risk", "pool", "allocations", "earn_back", "chronic_failure")
+INCENTIVE_FIELDS = ("bonus_pool", "overall_score_bands")
+SCORING_FIELDS = ("weights", "rag")
+ROLE_FIELDS = ("grain", "kpis", "targets", "sections")
+GOVERNANCE_FIELDS = ("forum", "attendees", "deck", "actions")
+DECK_FIELDS = ("trend_months", "sections")
+RAG_RULES = {"green": ("meets target",),
+             "amber": ("meets minimum", "misses target"),
+             "red": ("misses minimum", "misses target")}
+DEFAULT_RAG = {"green": "meets target", "amber": "meets minimum", "red": "misses minimum"}
+ALL = "all"
+
+
+def kpi_ref(f: Fields, kpi_id: Any, path: Path, kpi_ids: tuple[str, ...], *, key: bool = False) -> bool:
+    """Whether `kpi_id` names a KPI of the contract (a problem is recorded when not)."""
+    if isinstance(kpi_id, str) and kpi_id in kpi_ids:
+        return True
+    f.add(path, f"no KPI {kpi_id!r} in this contract{suggest(str(kpi_id), kpi_ids)}",
+          f"KPIs are: {one_of(kpi_ids)}", key=key)
+    return False
+
+
+def _kpi_amounts(f: Fields, raw: Any, path: Path, kpi_ids: tuple[str, ...],
+                 read: Callable[[Any, Path], float | None]) -> dict[str, float]:
+    """KPI id -> value read by `read(value, path)` (allocations, weights): the entries that read
+    well, so totals can still be checked while the others' problems are recorded."""
+    out = {}
+    for kpi_id, value in (f.mapping(raw, path) or {}).items():
+        known = kpi_ref(f, kpi_id, path + (kpi_id,), kpi_ids, key=True)
+        amount = read(value, path + (kpi_id,))
+        if known and amount is not None:
+            out[kpi_id] = amount
+    return out
+
+
+def read_credits(f: Fields, raw: Any, kpi_ids: tuple[str, ...]) -> ServiceCredits | None:
+    path: Path = ("service_credits",)
+    sc = f.mapping(raw, path, allowed=CREDIT_FIELDS, required=("at_risk", "allocations"))
+    if sc is None:
+        return None
+    before = len(f.problems)
+    at_risk = f.percent(sc["at_risk"], path + ("at_risk",), maximum=1.0) if "at_risk" in sc else None
+    pool = f.percent(sc["pool"], path + ("pool",)) if "pool" in sc else 1.0
+    allocations = (_kpi_amounts(f, sc["allocations"], path + ("allocations",), kpi_ids, f.percent)
+                   if "allocations" in sc else {})
+    if allocations and pool is not None and sum(allocations.values()) > pool + 1e-9:
+        f.add(path + ("allocations",), f"allocations add up to {sum(allocations.values()):.0%}, above the "
+                                       f"pool of {pool:.0%}", "lower the allocations or raise `pool:`")
+    earn_back = None
+    if "earn_back" in sc:
+        eb = f.mapping(sc["earn_back"], path + ("earn_back",), allowed=("after",), required=("after",))
+        earn_back = f.months(eb["after"], path + ("earn_back", "after")) if eb and "after" in eb else None
+    misses = within = None
+    if "chronic_failure" in sc:
+        here = path + ("chronic_failure",)
+        cf = f.mapping(sc["chronic_failure"], here, allowed=("misses", "within"), required=("misses", "within"))
+        if cf:
+            misses = f.number(cf["misses"], here + ("misses",), minimum=1, integer=True) if "misses" in cf else None
+            within = f.months(cf["within"], here + ("within",)) if "within" in cf else None
+        if misses is not None and within is not None and misses > within:
+            f.add(here + ("misses",), f"{misses} misses cannot happen within {within} months",
+                  "misses are counted at most once a month")
+    if len(f.problems) > before or at_risk is None or pool is None:
+        return None
+    return ServiceCredits(at_risk=at_risk, pool=pool, allocations=allocations, earn_back_months=earn_back,
+                          chronic_misses=int(misses) if misses is not None else None,
+                          chronic_within_months=within)
+
+
+def read_incentives(f: Fields, raw: Any) -> Incentives | None:
+    path: Path = ("incentives",)
+    inc = f.mapping(raw, path, allowed=INCENTIVE_FIELDS, required=INCENTIVE_FIELDS)
+    if inc is None:
+        return None
+    before = len(f.problems)
+    pool = f.percent(inc["bonus_pool"], path + ("bonus_pool",)) if "bonus_pool" in inc else None
+    bands: list[tuple[float, float]] = []
+    items = f.items(inc.get("overall_score_bands", []), path + ("overall_score_bands",)) or []
+    for i, band in enumerate(items):
+        here = path + ("overall_score_bands", i)
+        b = f.mapping(band, here, allowed=("at_least", "bonus"), required=("at_least", "bonus"))
+        if b and "at_least" in b and "bonus" in b:
+            score = f.number(b["at_least"], here + ("at_least",), minimum=0, maximum=100)
+            share = f.percent(b["bonus"], here + ("bonus",), maximum=1.0)
+            if score is not None and share is not None:
+                if score in (s for s, _ in bands):
+                    f.add(here + ("at_least",), f"two bands start at {score:g}", "give each band its own score")
+                bands.append((score, share))
+    if len(f.problems) > before or pool is None:
+        return None
+    return Incentives(bonus_pool=pool, bands=tuple(sorted(bands, reverse=True)))
+
+
+def read_scoring(f: Fields, raw: Any, kpi_ids: tuple[str, ...]) -> Scoring | None:
+    path: Path = ("scoring",)
+    sc = f.mapping(raw, path, allowed=SCORING_FIELDS)
+    if sc is None:
+        return None
+    weights = (_kpi_amounts(f, sc["weights"], path + ("weights",), kpi_ids,
+                            lambda v, p: f.number(v, p, minimum=0)) if "weights" in sc else {})
+    rag = dict(DEFAULT_RAG)
+    if "rag" in sc:
+        given = f.mapping(sc["rag"], path + ("rag",), allowed=RAG_RULES)
+        for colour, rule in (given or {}).items():
+            if colour in RAG_RULES:
+                rag[colour] = f.text(rule, path + ("rag", colour), choices=RAG_RULES[colour]) or rag[colour]
+    return Scoring(weights=weights, rag=rag)
+
+
+def _role(f: Fields, name: str, raw: Any, kpis: dict[str, KpiSpec], kpi_ids: tuple[str, ...]) -> Role | None:
+    path: Path = ("roles", name)
+    r = f.mapping(raw, path, allowed=ROLE_FIELDS, required=("grain", "kpis"))
+    if r is None:
+        return None
+    before = len(f.problems)
+    grain = f.text(r["grain"], path + ("grain",), choices=GRAINS) if "grain" in r else None
+    listed: list[str] = []
+    if r.get("kpis") == ALL:
+        listed = list(kpi_ids)
+    elif "kpis" in r:
+        for i, kpi_id in enumerate(f.items(r["kpis"], path + ("kpis",)) or []):
+            if kpi_ref(f, kpi_id, path + ("kpis", i), kpi_ids):
+                if kpi_id in listed:
+                    f.add(path + ("kpis", i), f"{kpi_id!r} is listed twice", "list each KPI once")
+                listed.append(kpi_id)
+    targets: dict[str, Target] = {}
+    for kpi_id, text in (f.mapping(r.get("targets", {}), path + ("targets",)) or {}).items():
+        here = path + ("targets", kpi_id)
+        if kpi_ref(f, kpi_id, here, kpi_ids, key=True) and kpi_id not in listed:
+            f.add(here, f"{kpi_id!r} has a target for this role but is not in its kpis",
+                  f"add {kpi_id} to roles.{name}.kpis or remove this target", key=True)
+        target = f.target(text, here)
+        spec = kpis.get(kpi_id)
+        if target is not None and spec is not None:
+            check_comparison(f, metric(spec.metric), spec.params, target, here)
+            targets[kpi_id] = target
+    sections = f.texts(r["sections"], path + ("sections",)) if "sections" in r else ()
+    if len(f.problems) > before or grain is None:
+        return None
+    return Role(name=name, grain=grain, kpis=tuple(listed), targets=targets, sections=sections or ())
+
+
+def read_roles(f: Fields, raw: Any, kpis: dict[str, KpiSpec], kpi_ids: tuple[str, ...]) -> dict[str, Role]:
+    given = f.mapping(raw, ("roles",), hint="roles: maps a role name to its grain and KPIs")
+    roles = {name: _role(f, name, body, kpis, kpi_ids) for name, body in (given or {}).items()}
+    return {k: v for k, v in roles.items() if v is not None}
+
+
+def read_governance(f: Fields, raw: Any) -> Governance | None:
+    path: Path = ("governance",)
+    g = f.mapping(raw, path, allowed=GOVERNANCE_FIELDS)
+    if g is None:
+        return None
+    before = len(f.problems)
+    deck = f.mapping(g.get("deck", {}), path + ("deck",), allowed=DECK_FIELDS) or {}
+    here = path + ("deck",)
+    out = Governance(
+        forum=f.text(g["forum"], path + ("forum",)) if "forum" in g else "monthly",
+        attendees=f.texts(g["attendees"], path + ("attendees",)) if "attendees" in g else (),
+        trend_months=(f.number(deck["trend_months"], here + ("trend_months",), minimum=1, maximum=60,
+                               integer=True) if "trend_months" in deck else 6),
+        sections=f.texts(deck["sections"], here + ("sections",)) if "sections" in deck else (),
+        actions=f.text(g["actions"], path + ("actions",)) if "actions" in g else None,
+    )
+    return out if len(f.problems) == before else None

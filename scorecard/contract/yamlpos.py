@@ -1,0 +1,170 @@
+"""A line-aware, strict YAML reader: plain Python data plus the 1-based position of every value.
+
+`yaml.safe_load` forgets where values came from and silently keeps the last of two duplicate keys;
+a contract validator needs both the position (to say `file:line:col`) and duplicates as errors.
+So the text is composed into nodes with a safe loader and walked here, recording each path's marks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from ..errors import Problem
+
+#: a location inside the document: mapping keys (str) and sequence indexes (int)
+Path = tuple[str | int, ...]
+
+# Aliases can make a small text expand into a huge tree ("billion laughs"); a contract is small.
+MAX_NODES = 200_000
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe loader used only to compose nodes and construct scalars (dates, ints, floats, bools)."""
+
+
+def field_name(path: Path) -> str:
+    """('kpis', 'aht', 'target') -> 'kpis.aht.target'; ('roles', 'agent', 'kpis', 2) -> 'roles.agent.kpis[2]'."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+@dataclass
+class Document:
+    """The data read from one YAML file and where each piece of it was written."""
+
+    data: Any
+    values: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, path: Path, *, key: bool = False) -> tuple[int, int]:
+        """Position of `path` (of its key when `key`), else of its nearest recorded ancestor."""
+        for n in range(len(path), -1, -1):
+            sub = path[:n]
+            found = (self.keys.get(sub) if key else None) or self.values.get(sub) or self.keys.get(sub)
+            if found:
+                return found
+        return (1, 1)
+
+
+def _mark(node: Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _Walker:
+    """Turns composed nodes into dicts/lists/scalars, recording marks and collecting problems."""
+
+    def __init__(self, file: str, loader: _Loader):
+        self.file = file
+        self.loader = loader
+        self.doc = Document(None)
+        self.problems: list[Problem] = []
+        self.count = 0
+        self.active: set[int] = set()  # nodes being walked: an alias to one of them is a cycle
+
+    def problem(self, node: Node, path: Path, message: str, hint: str = "") -> None:
+        line, col = _mark(node)
+        self.problems.append(Problem(message, self.file, line, col, field_name(path), hint))
+
+    def walk(self, node: Node, path: Path) -> Any:
+        self.doc.values.setdefault(path, _mark(node))
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _TooLarge(node)
+        if id(node) in self.active:
+            self.problem(node, path, "an alias refers to the value that contains it",
+                         "a contract cannot be recursive; copy the values instead")
+            return None
+        if isinstance(node, ScalarNode):
+            return self.scalar(node, path)
+        self.active.add(id(node))
+        try:
+            if isinstance(node, SequenceNode):
+                return [self.walk(item, path + (i,)) for i, item in enumerate(node.value)]
+            return self.mapping(node, path)
+        finally:
+            self.active.discard(id(node))
+
+    def scalar(self, node: ScalarNode, path: Path) -> Any:
+        """The typed scalar; text YAML cannot type (2026-02-30) stays text for the field's own check."""
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError as exc:
+            self.problem(node, path, f"unsupported YAML value: {exc.problem}",
+                         "write plain values: text, numbers, dates, lists and mappings")
+            return None
+        except (ValueError, TypeError, OverflowError):
+            return node.value
+
+    def mapping(self, node: MappingNode, path: Path) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        seen: dict[str, tuple[int, int]] = {}
+        merged: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE_TAG:
+                merged.update(self.merge(value_node, path))
+                continue
+            if not isinstance(key_node, ScalarNode):
+                self.problem(key_node, path, "a key must be a plain name, not a list or a mapping")
+                continue
+            key = str(key_node.value)  # the key as written: `on`, `no`, `1` stay text, not YAML 1.1 bools
+            if key in seen:
+                self.problem(key_node, path + (key,), f"duplicate key {key!r} (first given at line {seen[key][0]})",
+                             "give each key once; YAML would otherwise silently keep only the last value")
+                continue
+            seen[key] = _mark(key_node)
+            self.doc.keys[path + (key,)] = _mark(key_node)
+            out[key] = self.walk(value_node, path + (key,))
+        return {**{k: v for k, v in merged.items() if k not in out}, **out}
+
+    def merge(self, node: Node, path: Path) -> dict[str, Any]:
+        """`<<: *base` or `<<: [*a, *b]`: the merged mappings' entries (earlier ones win, as in YAML)."""
+        sources = node.value if isinstance(node, SequenceNode) else [node]
+        out: dict[str, Any] = {}
+        for source in reversed(sources):
+            value = self.walk(source, path)
+            if isinstance(value, dict):
+                out.update(value)
+            else:
+                self.problem(source, path, "`<<` must merge a mapping (or a list of mappings)")
+        return out
+
+
+class _TooLarge(Exception):
+    def __init__(self, node: Node):
+        super().__init__()
+        self.node = node
+
+
+def read_yaml(text: str, file: str) -> tuple[Document, list[Problem]]:
+    """Parse one YAML document; syntax errors, duplicate keys and cycles come back as problems."""
+    loader = _Loader(text)
+    try:
+        try:
+            root = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+            message = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
+            return Document(None), [Problem(f"YAML syntax error: {message}", file, line, col,
+                                            hint="check indentation, colons and quotes around this place")]
+        except yaml.YAMLError as exc:
+            return Document(None), [Problem(f"YAML syntax error: {exc}", file, 1, 1)]
+        if root is None:
+            return Document(None), []
+        walker = _Walker(file, loader)
+        try:
+            walker.doc.data = walker.walk(root, ())
+        except _TooLarge as exc:
+            line, col = _mark(exc.node)
+            return Document(None), [Problem("the document expands to too many values (aliases nested too deeply)",
+                                            file, line, col, hint="a contract should not need nested aliases")]
+        return walker.doc, walker.problems
+    finally:
+        loader.dispose()

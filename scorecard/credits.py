@@ -1,0 +1,211 @@
+"""Service credits: what the vendor owes each month for KPIs that missed their minimum, with the
+at-risk cap, earn-back and chronic-failure flags, and every amount explained in words.
+
+The rows are credits.csv (docs/spec OUTPUTS.md) plus an `explanation` column: a vendor manager must
+be able to read, in the governance forum, which clause produced which amount and how.
+Credits are monthly: a quarter or a year asked for is evaluated month by month.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from .contract.model import Contract, ServiceCredits
+from .errors import ContractError, Problem
+from .periods import months_between, parse_period, shift_month
+from .scoring import (GREEN, INSUFFICIENT, NOT_MEASURABLE, RED, format_money, format_percent,
+                      format_value)
+
+CREDIT_COLUMNS = ["period", "kpi", "value", "minimum", "missed", "allocation", "credit", "earned_back",
+                  "chronic_failure", "explanation"]
+TOTAL = "TOTAL"
+_CLAUSE = "service_credits"
+_DTYPES = {"period": "str", "kpi": "str", "value": "float64", "minimum": "str", "missed": "bool",
+           "allocation": "float64", "credit": "float64", "earned_back": "float64",
+           "chronic_failure": "bool", "explanation": "str"}
+
+
+@dataclass(frozen=True)
+class _Terms:
+    """The money side of the clause, resolved once."""
+
+    clause: ServiceCredits
+    at_risk_amount: float
+    currency: str
+    monthly_fee: float
+    min_samples: dict[str, int]
+
+    def money(self, amount: float) -> str:
+        return format_money(amount, self.currency)
+
+    def at_risk_text(self) -> str:
+        return f"{format_percent(self.clause.at_risk)} x {self.money(self.monthly_fee)}"
+
+
+def empty_credits() -> pd.DataFrame:
+    """The credits frame of a contract without service credits: the columns, no rows."""
+    return pd.DataFrame({c: pd.Series(dtype=_DTYPES[c]) for c in CREDIT_COLUMNS})
+
+
+
+def compute_credits(scored: pd.DataFrame, contract: Contract, periods: Sequence[str]) -> pd.DataFrame:
+    """credits.csv rows for the asked periods, months in the order asked.
+
+    `scored` holds the scored monthly vendor-grain rows of every month up to the last asked one;
+    earlier months are read so earn-back and chronic failure see the history. A KPI misses when
+    its status is red; insufficient_sample and not_measurable never earn a credit.
+    """
+    clause = contract.service_credits
+    if clause is None:
+        return empty_credits()
+    if contract.monthly_fee is None:
+        raise ContractError(Problem("service credits need the contract's monthly fee", file=contract.path,
+                                    field="contract.monthly_fee", hint="add monthly_fee: 480000"))
+    terms = _Terms(clause, clause.at_risk * contract.monthly_fee, contract.currency, contract.monthly_fee,
+                   {k: spec.min_sample for k, spec in contract.kpis.items()})
+    asked = list(dict.fromkeys(m for p in periods for m in parse_period(p).months()))
+    if not asked:
+        return empty_credits()
+    vendor = scored[(scored["grain"] == "vendor") & scored["period"].str.fullmatch(r"\d{4}-\d{2}")]
+    results = {(str(p), str(k)): row for p, k, row in
+               zip(vendor["period"], vendor["kpi"], vendor.to_dict("records"), strict=True)}
+    first = min([*asked, *(p for p, _ in results)])
+    ledger = _Ledger(terms, results, months_between(first, max(asked)))
+    rows: list[dict[str, Any]] = []
+    for month in asked:
+        kpi_rows = [ledger.kpi_row(month, kpi) for kpi in clause.allocations]
+        rows.extend(kpi_rows)
+        rows.append(ledger.total_row(month, kpi_rows))
+    return pd.DataFrame(rows, columns=CREDIT_COLUMNS).astype(_DTYPES)
+
+
+class _Ledger:
+    """Credits and amounts actually paid per (month, kpi), computed once over the whole history."""
+
+    def __init__(self, terms: _Terms, results: dict[tuple[str, str], dict[str, Any]], timeline: list[str]):
+        self.terms = terms
+        self.results = results
+        self.raw: dict[str, float] = {}  # month -> sum of the KPI credits before the cap
+        self.paid: dict[tuple[str, str], float] = {}  # (month, kpi) -> credit after the cap
+        for month in timeline:
+            credits = {k: self.credit(month, k) for k in terms.clause.allocations}
+            self.raw[month] = sum(credits.values())
+            factor = self.cap_factor(month)
+            self.paid.update({(month, k): c * factor for k, c in credits.items()})
+
+    def status(self, month: str, kpi: str) -> str:
+        row = self.results.get((month, kpi))
+        return "" if row is None else str(row["status"])
+
+    def missed(self, month: str, kpi: str) -> bool:
+        return self.status(month, kpi) == RED
+
+    def credit(self, month: str, kpi: str) -> float:
+        return self.terms.at_risk_amount * self.terms.clause.allocations[kpi] if self.missed(month, kpi) else 0.0
+
+    def cap_factor(self, month: str) -> float:
+        """Share of each KPI credit actually paid: 1, or at-risk / sum of credits when capped."""
+        raw = self.raw.get(month, 0.0)
+        return 1.0 if raw <= self.terms.at_risk_amount else self.terms.at_risk_amount / raw
+
+    def earned_back(self, month: str, kpi: str) -> tuple[float, str]:
+        """The credit of month - N returned now because the KPI was green in each of the N months
+        since; (0, "") otherwise. At most one month can be returned: a green month has no credit."""
+        n = self.terms.clause.earn_back_months
+        if not n:
+            return 0.0, ""
+        source = shift_month(month, -n)
+        paid = self.paid.get((source, kpi), 0.0)
+        following = months_between(shift_month(source, 1), month)
+        if paid <= 0 or any(self.status(m, kpi) != GREEN for m in following):
+            return 0.0, ""
+        raw = self.credit(source, kpi)
+        amount = self.terms.money(raw) if paid == raw else \
+            f"{self.terms.money(raw)}, {self.terms.money(paid)} after the cap"
+        target = self.results[(month, kpi)]["target"]
+        return paid, (f" Earn-back: {kpi} met its target of {target} in each of {_listing(following)}, "
+                      f"so the credit of {source} ({amount}) is returned: {self.terms.money(paid)} "
+                      f"(clause {_CLAUSE}.earn_back = {n} months).")
+
+    def chronic(self, month: str, kpi: str) -> tuple[bool, str]:
+        """At least `misses` misses of the KPI within the `within` months ending with this one."""
+        misses, within = self.terms.clause.chronic_misses, self.terms.clause.chronic_within_months
+        if not misses or not within:
+            return False, ""
+        window = months_between(shift_month(month, -(within - 1)), month)
+        missed = [m for m in window if self.missed(m, kpi)]
+        if len(missed) < misses:
+            return False, ""
+        return True, (f" Chronic failure: {len(missed)} minimum misses within the {within} months to "
+                      f"{month} ({', '.join(missed)}), at least the {misses} of clause "
+                      f"{_CLAUSE}.chronic_failure.")
+
+    def kpi_row(self, month: str, kpi: str) -> dict[str, Any]:
+        row = self.results.get((month, kpi))
+        allocation = self.terms.clause.allocations[kpi]
+        credit = self.credit(month, kpi)
+        back, back_text = self.earned_back(month, kpi)
+        chronic, chronic_text = self.chronic(month, kpi)
+        threshold = "" if row is None else str(row["minimum"] or row["target"])
+        text = self._reason(month, kpi, row, allocation, credit) + back_text + chronic_text
+        return {"period": month, "kpi": kpi, "value": math.nan if row is None else row["value"],
+                "minimum": threshold, "missed": self.missed(month, kpi),
+                "allocation": allocation, "credit": credit, "earned_back": back,
+                "chronic_failure": chronic, "explanation": text}
+
+    def _reason(self, month: str, kpi: str, row: dict[str, Any] | None, allocation: float,
+                credit: float) -> str:
+        """Why this KPI did or did not earn a credit this month, with the arithmetic."""
+        if row is None:
+            return f"No vendor-level result for {kpi} in {month}: no credit."
+        status = row["status"]
+        if status == NOT_MEASURABLE:
+            return f"{kpi} is not measurable in {month} ({row['note'] or 'no value'}): no credit."
+        if status == INSUFFICIENT:
+            return (f"{kpi} had {row['n']:,.0f} observations in {month}, fewer than its minimum sample "
+                    f"of {self.terms.min_samples[kpi]}: insufficient sample, no credit.")
+        level = "minimum" if row["minimum"] else "target"
+        threshold = row["minimum"] or row["target"]
+        value = format_value(row["value"], row["unit"])
+        if status != RED:
+            return f"{kpi} was {value} and met its {level} of {threshold}: no credit."
+        return (f"{kpi} was {value} against a {level} of {threshold} (clause {_CLAUSE}.allocations.{kpi} = "
+                f"{format_percent(allocation)}): credit = {self.terms.at_risk_text()} at risk = "
+                f"{self.terms.money(self.terms.at_risk_amount)} x {format_percent(allocation)} = "
+                f"{self.terms.money(credit)}.")
+
+    def total_row(self, month: str, kpi_rows: list[dict[str, Any]]) -> dict[str, Any]:
+        raw = self.raw[month]
+        cap = self.terms.at_risk_amount
+        total = min(raw, cap)
+        back = sum(r["earned_back"] for r in kpi_rows)
+        chronic = [r["kpi"] for r in kpi_rows if r["chronic_failure"]]
+        cap_text = f"{self.terms.money(cap)} at risk ({self.terms.at_risk_text()})"
+        if raw == 0:
+            text = f"No KPI with a credit allocation missed in {month}: no credit; the cap is {cap_text}."
+        elif raw <= cap:
+            parts = " + ".join(self.terms.money(r["credit"]) for r in kpi_rows if r["credit"] > 0)
+            text = (f"Total credit for {month}: {parts} = {self.terms.money(total)}, within the cap of "
+                    f"{cap_text}; the cap does not apply.")
+        else:
+            text = (f"Total credit for {month}: the KPI credits add up to {self.terms.money(raw)}, above the "
+                    f"cap of {cap_text}: the cap applies, the total is {self.terms.money(total)} and each "
+                    f"credit is paid at {format_percent(self.cap_factor(month))}.")
+        if back > 0:
+            text += f" Earned back this month: {self.terms.money(back)}."
+        if chronic:
+            text += f" Chronic failure: {', '.join(chronic)}."
+        return {"period": month, "kpi": TOTAL, "value": math.nan, "minimum": "",
+                "missed": any(r["missed"] for r in kpi_rows),
+                "allocation": sum(r["allocation"] for r in kpi_rows), "credit": total,
+                "earned_back": back, "chronic_failure": bool(chronic), "explanation": text}
+
+
+def _listing(items: list[str]) -> str:
+    """['a', 'b', 'c'] -> 'a, b and c'."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"

@@ -1,0 +1,108 @@
+"""`load_dataset`: a data folder (or one export file) -> clean canonical tables + the quality report.
+
+Files are found by table name (interactions.csv, qa_evaluations.parquet, ...) or by the mapping's
+`file:` pattern; every table is optional, other files are listed in `Dataset.ignored`. All problems
+that stop reading (unreadable file, missing required column, mapping naming absent columns) are
+collected over every table and raised together in one DataError.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..contract.model import Contract
+from ..errors import DataError, Problem
+from .convert import convert_table
+from .mapping import Mapping, resolve_mapping
+from .quality import check_table, empty_report, quarantine
+from .readers import EXTENSIONS, read_table
+from .schema import TABLES, allowed_channels
+
+
+@dataclass
+class Dataset:
+    """Clean canonical tables and what was wrong with the input (docs/ARCHITECTURE.md, stage 2 -> 3)."""
+
+    tables: dict[str, pd.DataFrame]
+    quality: pd.DataFrame
+    files: dict[str, str]
+    hashes: dict[str, str]
+    ignored: list[str]
+
+
+def load_dataset(path: Path, *, contract: Contract, mapping: str | Path | None = None) -> Dataset:
+    """Read, map, type and check every table found at `path` (a folder, or one interactions export)."""
+    rules = resolve_mapping(mapping)
+    path = Path(path)
+    if path.is_dir():
+        files, ignored = _discover(path, rules)
+    elif path.is_file():
+        files, ignored = {"interactions": path}, []
+    else:
+        raise DataError(Problem("no such file or folder", file=str(path),
+                                hint="--data takes a folder of canonical tables or one export file"))
+    problems: list[Problem] = []
+    tables: dict[str, pd.DataFrame] = {}
+    reports: list[pd.DataFrame] = []
+    for name, file in files.items():
+        table_rules = rules.tables.get(name) if rules else None
+        try:
+            raw = read_table(file, sheet=table_rules.sheet if table_rules else None)
+            frame, issues, unparsed = convert_table(raw, TABLES[name], table_rules,
+                                                    timezone=contract.timezone, file=str(file))
+        except DataError as exc:
+            problems.extend(exc.problems)
+            continue
+        issues += check_table(frame, TABLES[name], channels=allowed_channels(contract.channels),
+                              currency=contract.currency, timezone=contract.timezone, unparsed=unparsed)
+        tables[name], report = quarantine(frame, name, issues)
+        reports.append(report)
+    if problems:
+        raise DataError(problems)
+    reports = [r for r in reports if len(r)]
+    quality = pd.concat(reports, ignore_index=True) if reports else empty_report()
+    return Dataset(tables=tables, quality=quality, files={t: str(f) for t, f in files.items()},
+                   hashes={str(f): _sha256(f) for f in files.values()}, ignored=ignored)
+
+
+def _discover(folder: Path, rules: Mapping | None) -> tuple[dict[str, Path], list[str]]:
+    """Table name -> file, and the names of the other entries of the folder (hidden ones aside)."""
+    entries = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+    found: dict[str, Path] = {}
+    problems: list[Problem] = []
+    for table in TABLES:
+        pattern = rules.tables[table].file if rules and table in rules.tables else None
+        if pattern is not None:
+            hits = [p for p in entries if p.is_file() and fnmatch.fnmatch(p.name, pattern)]
+        else:
+            hits = [p for p in entries if p.is_file() and p.stem.lower() == table
+                    and p.suffix.lower() in EXTENSIONS]
+        if len(hits) > 1:
+            problems.append(Problem(f"several files hold table {table}: {', '.join(p.name for p in hits)}",
+                                    file=str(folder), field=table, hint="keep one file per table"))
+        elif hits:
+            found[table] = hits[0]
+        elif pattern is not None:
+            problems.append(Problem(f"the mapping reads table {table} from {pattern!r}, and no file matches",
+                                    file=str(folder), field=table, hint="fix `file:` in the mapping"))
+    if not found and not problems:
+        problems.append(Problem("no canonical table in this folder", file=str(folder),
+                                hint=f"name files after the tables ({', '.join(TABLES)}) with .csv, .parquet "
+                                     "or .xlsx, or pass one export file with --data FILE"))
+    if problems:
+        raise DataError(problems)
+    used = set(found.values())
+    return found, [p.name + ("/" if p.is_dir() else "") for p in entries if p not in used]
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

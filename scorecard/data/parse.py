@@ -1,0 +1,144 @@
+"""Vectorised conversions from raw file values to the canonical dtypes.
+
+Each converter takes a column as any reader gives it (text from CSV, native types from Parquet,
+Python objects from Excel) and returns `(values, bad)`: the typed column and a mask of the cells that
+held something unparseable (empty cells are missing, not bad), so the quality checks can report the
+offending value. Naive timestamps are wall-clock times in the contract's time zone; at a DST change a
+nonexistent time (spring gap) is shifted forward to the first valid instant and an ambiguous one
+(autumn overlap) is read as its first occurrence (summer time). Offsets and `Z` are honoured as written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+STRING = "string"
+BOOLEAN = "boolean"
+UTC_NS = "datetime64[ns, UTC]"
+_TRUE = ("true", "t", "yes", "y", "1", "1.0")
+_FALSE = ("false", "f", "no", "n", "0", "0.0")
+_BOOL_WORDS = {**{w: True for w in _TRUE}, **{w: False for w in _FALSE}}
+_OFFSET = r"(?:[zZ]|[+-]\d{2}:?\d{2})\s*$"
+_CLOCK = r"^\s*(\d+)[:.](\d{1,2})(?:[:.](\d{1,2}))?\s*$"
+_PERIOD = r"^\d{4}-(?:0[1-9]|1[0-2])(?:$|[-T ])"
+
+Parsed = tuple[pd.Series, pd.Series]
+
+
+def to_label(s: pd.Series) -> pd.Series:
+    """Ids and labels as "string": integral numbers print without '.0', text stripped, '' -> <NA>."""
+    if pd.api.types.is_float_dtype(s.dtype) and bool(((s % 1 == 0) | s.isna()).all()):
+        s = s.astype("Int64")
+    out = s.astype(STRING).str.strip()
+    return out.mask(out == "")
+
+
+def _native_and_text(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Split a column into naive datetime cells (Excel date cells) and text to parse."""
+    if s.dtype != object:
+        return pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]"), to_label(s)
+    is_dt = s.map(lambda v: isinstance(v, (dt.datetime, dt.date))).astype(bool)
+    native = pd.to_datetime(s.where(is_dt), errors="coerce").astype("datetime64[ns]")
+    return native, to_label(s.where(~is_dt))
+
+
+def to_number(s: pd.Series) -> Parsed:
+    """float64; text that is not a finite number is bad."""
+    if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
+        values, missing = s.astype("float64"), s.isna()
+    else:
+        text = to_label(s)
+        values, missing = pd.to_numeric(text, errors="coerce").astype("float64"), text.isna()
+    bad = ~missing & ~np.isfinite(values)
+    return values.where(~bad), bad
+
+
+def to_bool(s: pd.Series) -> Parsed:
+    """Nullable boolean from true/false, yes/no, y/n, 1/0, t/f (any case)."""
+    if pd.api.types.is_bool_dtype(s.dtype):
+        return s.astype(BOOLEAN), pd.Series(False, index=s.index)
+    text = to_label(s).str.lower()
+    values = text.map(_BOOL_WORDS).astype(BOOLEAN)
+    return values, text.notna() & values.isna()
+
+
+def clock_seconds(s: pd.Series, *, two_parts: str) -> Parsed:
+    """Seconds from clock text `h:mm:ss` or `h.mm.ss` (as exports write 9.12.58 or 0.02.23); a two-part
+    value is read as `mm:ss` (two_parts='ms', durations) or `h:mm` (two_parts='hm', times of day).
+    A plain number is already seconds."""
+    text = to_label(s)
+    parts = text.str.extract(_CLOCK).astype("float64")
+    a, b, c = parts[0], parts[1], parts[2]
+    if two_parts == "ms":
+        seconds = (a * 3600 + b * 60 + c).where(c.notna(), a * 60 + b)
+    else:
+        seconds = a * 3600 + b * 60 + c.fillna(0.0)
+    in_range = (b < 60) & (c.fillna(0.0) < 60)
+    seconds = seconds.where(in_range)
+    plain = pd.to_numeric(text.where(parts[0].isna()), errors="coerce").astype("float64")
+    values = seconds.fillna(plain)
+    return values, text.notna() & values.isna()
+
+
+def to_timestamp(s: pd.Series, timezone: str, fmt: str | None = None) -> Parsed:
+    """datetime64[ns, UTC]; naive values are local times in `timezone`, offsets are honoured.
+    `fmt` is a strftime pattern for text cells (default ISO 8601)."""
+    no_text = pd.Series(False, index=s.index)
+    if isinstance(s.dtype, pd.DatetimeTZDtype):
+        return s.dt.tz_convert("UTC").astype(UTC_NS), no_text
+    if pd.api.types.is_datetime64_dtype(s.dtype):
+        return localize(s, timezone), no_text
+    native, text = _native_and_text(s)
+    values = localize(native, timezone)
+    if fmt is None:
+        with_offset = text.str.contains(_OFFSET, regex=True).fillna(False).astype(bool)
+    else:
+        with_offset = pd.Series("%z" in fmt, index=s.index) & text.notna()
+    if bool(with_offset.any()):
+        aware = pd.to_datetime(text[with_offset], format=fmt or "ISO8601", errors="coerce", utc=True)
+        values[with_offset] = aware.astype(UTC_NS)
+    naive_text = text.notna() & ~with_offset
+    if bool(naive_text.any()):
+        naive = pd.to_datetime(text[naive_text], format=fmt or "ISO8601", errors="coerce")
+        values[naive_text] = localize(naive, timezone)
+    return values, text.notna() & values.isna()
+
+
+def localize(naive: pd.Series, timezone: str) -> pd.Series:
+    """Wall-clock times in `timezone` -> UTC (DST rule: see the module docstring)."""
+    first_occurrence = np.ones(len(naive), dtype=bool)
+    local = naive.astype("datetime64[ns]").dt.tz_localize(timezone, nonexistent="shift_forward",
+                                                          ambiguous=first_occurrence)
+    return local.dt.tz_convert("UTC")
+
+
+def combine_date_time(date: pd.Series, time: pd.Series, timezone: str, fmt: str | None) -> Parsed:
+    """A date column plus a time-of-day column (09:12:58, 9.12.58) -> one timestamp.
+    Returns the timestamps and the bad mask of each part: (values, bad_date | bad_time)."""
+    day, bad_day = _dates(date, fmt)
+    seconds, bad_time = clock_seconds(time, two_parts="hm")
+    bad_time = bad_time | (seconds >= 86400)
+    wall = day + pd.to_timedelta(seconds.where(~bad_time).fillna(0.0), unit="s")
+    values = localize(wall, timezone).where(day.notna() & ~bad_time)
+    return values.astype(UTC_NS), bad_day | bad_time
+
+
+def _dates(s: pd.Series, fmt: str | None) -> Parsed:
+    """Naive midnights of a date column (Excel date cells, or text in `fmt`, default ISO)."""
+    if isinstance(s.dtype, pd.DatetimeTZDtype):
+        s = s.dt.tz_localize(None)
+    if pd.api.types.is_datetime64_dtype(s.dtype):
+        return s.astype("datetime64[ns]").dt.normalize(), pd.Series(False, index=s.index)
+    native, text = _native_and_text(s)
+    parsed = pd.to_datetime(text, format=fmt or "ISO8601", errors="coerce").astype("datetime64[ns]")
+    return native.fillna(parsed).dt.normalize(), text.notna() & parsed.isna()
+
+
+def to_period(s: pd.Series) -> Parsed:
+    """'YYYY-MM' labels; a full date (or an Excel date cell) gives its month."""
+    text = to_label(s)
+    ok = text.str.contains(_PERIOD, regex=True).fillna(False).astype(bool)
+    return text.str.slice(0, 7).where(ok), text.notna() & ~ok

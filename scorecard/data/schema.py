@@ -1,0 +1,104 @@
+"""The canonical tables as data: each column's kind, which columns are required, and value ranges.
+
+Declared once so the readers, the mapping validator and the quality checks agree on what a column is
+(docs/ARCHITECTURE.md lists the dtypes; ../shared/spec/DATA.md the meaning of every column).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..contract.model import STANDARD_CHANNELS
+
+# Column kinds. SECONDS is a number that a mapping may also read from clock text (0:03:45).
+LABEL, TIMESTAMP, NUMBER, SECONDS, BOOL, PERIOD = "label", "timestamp", "number", "seconds", "bool", "period"
+
+SERVQUAL_PREFIX = "servqual_"
+ABSURD_HANDLE_TIME_S = 24 * 3600.0
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One canonical table: column -> kind, the required columns and the unique id column (if any)."""
+
+    name: str
+    columns: dict[str, str]
+    required: tuple[str, ...]
+    id_column: str | None = None
+    ranges: dict[str, tuple[float, float]] = field(default_factory=dict)  # inclusive bounds
+    non_negative: tuple[str, ...] = ()
+
+    def kind(self, column: str) -> str | None:
+        """The kind of a canonical column; servqual_* dimensions are open-ended numbers."""
+        if column in self.columns:
+            return self.columns[column]
+        if self.name == "interactions" and column.startswith(SERVQUAL_PREFIX):
+            return NUMBER
+        return None
+
+
+_INTERACTION_TIMES = ("created_at", "answered_at", "assigned_at", "first_response_at", "first_solution_at",
+                      "resolved_at", "abandoned_at")
+_LABELS = ("agent_id", "team_id", "site", "vendor")
+
+TABLES: dict[str, TableSpec] = {t.name: t for t in (
+    TableSpec(
+        "interactions",
+        {"interaction_id": LABEL, "channel": LABEL, **{c: TIMESTAMP for c in _INTERACTION_TIMES},
+         "handle_time_s": SECONDS, "wait_s": SECONDS, "abandoned": BOOL, "transferred": BOOL,
+         "resolved": BOOL, "resolved_first_contact": BOOL, "customer_id": LABEL, "booking_id": LABEL,
+         "reason": LABEL, **{c: LABEL for c in _LABELS}, "csat": NUMBER, "nps": NUMBER, "ces": NUMBER},
+        required=("interaction_id", "channel", "created_at"),
+        id_column="interaction_id",
+        ranges={"csat": (1, 5), "nps": (0, 10), "ces": (1, 7)},
+        non_negative=("handle_time_s", "wait_s"),
+    ),
+    TableSpec(
+        "qa_evaluations",
+        {"evaluation_id": LABEL, "interaction_id": LABEL, "agent_id": LABEL, "evaluator_id": LABEL,
+         "evaluated_at": TIMESTAMP, "score": NUMBER, "team_id": LABEL, "evaluator_side": LABEL,
+         "calibration_session": LABEL, "is_reference": BOOL, "fatal_error": BOOL},
+        required=("evaluation_id", "interaction_id", "agent_id", "evaluator_id", "evaluated_at", "score"),
+        id_column="evaluation_id",
+        ranges={"score": (0, 100)},
+    ),
+    TableSpec(
+        "qa_items",
+        {"evaluation_id": LABEL, "item": LABEL, "category": LABEL, "points": NUMBER, "max_points": NUMBER,
+         "failed": BOOL},
+        required=("evaluation_id", "item"),
+        non_negative=("max_points",),
+    ),
+    TableSpec(
+        "workforce",
+        {"interval_start": TIMESTAMP, "team_id": LABEL, "site": LABEL, "channel": LABEL,
+         "forecast_contacts": NUMBER, "actual_contacts": NUMBER, "required_hours": NUMBER,
+         "scheduled_hours": NUMBER, "paid_hours": NUMBER, "handling_hours": NUMBER},
+        required=("interval_start",),
+        non_negative=("forecast_contacts", "actual_contacts", "required_hours", "scheduled_hours",
+                      "paid_hours", "handling_hours"),
+    ),
+    TableSpec(
+        "costs",
+        {"period": PERIOD, "amount": NUMBER, "currency": LABEL, "category": LABEL},
+        required=("period", "amount", "currency"),
+        non_negative=("amount",),
+    ),
+    TableSpec(
+        "volumes",
+        {"period": PERIOD, "bookings": NUMBER, "active_customers": NUMBER},
+        required=("period",),
+        non_negative=("bookings", "active_customers"),
+    ),
+)}
+
+# Pairs (earlier, later) that must keep their order; the closer predecessor first, so a resolved_at
+# before both first_response_at and created_at is reported once, against its first response.
+AFTER_CREATED = ("answered_at", "abandoned_at", "assigned_at", "first_response_at", "first_solution_at",
+                 "resolved_at")
+ORDERED_PAIRS = (("first_response_at", "resolved_at"),) + tuple(("created_at", c) for c in AFTER_CREATED)
+
+
+def allowed_channels(contract_channels: tuple[str, ...]) -> frozenset[str]:
+    """The contract's channels plus the standard ones, lower-cased like the data."""
+    return frozenset(c.lower() for c in (*STANDARD_CHANNELS, *contract_channels))

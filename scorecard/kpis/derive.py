@@ -1,0 +1,143 @@
+"""Per-row facts derived once from the interactions table, exactly as KPIS.md defines them.
+
+Every interaction KPI is a sum or a statistic over these columns, so the conventions (live
+channels, abandons, "handled", the first-response fallback, wait_s) are decided in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from ..contract.model import Contract
+from .business_time import BusinessClock, _epoch_seconds
+from .repeat import repeat_flags
+
+SELF_SERVICE = "self_service"
+
+
+def _bool(df: pd.DataFrame, col: str) -> np.ndarray | None:
+    """A boolean column as numpy (missing -> False), or None when the column is absent."""
+    if col not in df:
+        return None
+    return df[col].astype("boolean").fillna(False).to_numpy(dtype=bool)
+
+
+def _ts(df: pd.DataFrame, col: str) -> pd.Series | None:
+    return df[col] if col in df else None
+
+
+@dataclass
+class InteractionRows:
+    """The clean interactions table with the derived facts every KPI reads."""
+
+    df: pd.DataFrame
+    contract: Contract
+    clocks: dict[str, BusinessClock] = field(default_factory=dict)
+    _repeats: dict[float, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        df = self.df
+        self.n = len(df)
+        self.channel = df["channel"].astype("string").str.lower().fillna("").to_numpy(dtype=object)
+        self.live = np.isin(self.channel, list(self.contract.live_channels))
+        self.self_service = self.channel == SELF_SERVICE
+        self.created = df["created_at"]
+        wait = df["wait_s"].to_numpy(dtype="float64") if "wait_s" in df else None
+        flag = df["abandoned"].astype("boolean") if "abandoned" in df else None
+
+        answered_at = _ts(df, "answered_at")
+        if flag is not None and answered_at is None and wait is not None:
+            # ACD exports: answered_at = created_at + wait_s for answered contacts (DATA.md).
+            answered_at = self._plus_seconds(self.created, np.where(flag.fillna(False), np.nan, wait))
+        self.answered_at = answered_at
+        if answered_at is not None:
+            derived = self.live & answered_at.isna().to_numpy()
+            abandoned = derived if flag is None else flag.fillna(pd.Series(derived, index=df.index)).to_numpy(dtype=bool)
+            self.abandoned: np.ndarray | None = abandoned & self.live
+            self.answered: np.ndarray | None = answered_at.notna().to_numpy() & ~abandoned
+        elif flag is not None:
+            self.abandoned = flag.fillna(False).to_numpy(dtype=bool) & self.live
+            self.answered = self.live & ~self.abandoned  # the flag alone still tells who got through
+        else:
+            self.abandoned = self.answered = None
+
+        abandoned_at = _ts(df, "abandoned_at")
+        if self.abandoned is not None and wait is not None:
+            from_wait = self._plus_seconds(self.created, np.where(self.abandoned, wait, np.nan))
+            abandoned_at = from_wait if abandoned_at is None else abandoned_at.fillna(from_wait)
+        self.abandoned_at = abandoned_at
+
+        # Convention 4: for live channels an empty first_response_at falls back to answered_at.
+        first = _ts(df, "first_response_at")
+        if answered_at is not None:
+            live_answer = answered_at.where(pd.Series(self.live, index=df.index))
+            first = live_answer if first is None else first.fillna(live_answer)
+        self.first_response_at = first
+
+    @staticmethod
+    def _plus_seconds(ts: pd.Series, seconds: np.ndarray) -> pd.Series:
+        return ts + pd.to_timedelta(seconds, unit="s")
+
+    @cached_property
+    def handled(self) -> np.ndarray | None:
+        """Answered (live channels) or given a first response (async); self-service never."""
+        if self.answered is None and self.first_response_at is None:
+            return None
+        live_part = self.live & (self.answered if self.answered is not None else False)
+        if self.first_response_at is None:
+            return live_part
+        async_part = ~self.live & ~self.self_service & self.first_response_at.notna().to_numpy()
+        return live_part | async_part
+
+    def column(self, name: str) -> pd.Series | None:
+        """A timestamp by canonical name, with the derivations above applied."""
+        derived = {"answered_at": self.answered_at, "abandoned_at": self.abandoned_at,
+                   "first_response_at": self.first_response_at}
+        if name in derived:
+            return derived[name]
+        return self.df[name] if name in self.df else None
+
+    def duration(self, start: str, end: str, clock: str | None) -> np.ndarray | None:
+        """Seconds from `start` to `end`, row by row: absolute time, or business time of a calendar."""
+        a, b = self.column(start), self.column(end)
+        if a is None or b is None:
+            return None
+        if clock is None:
+            return _epoch_seconds(b) - _epoch_seconds(a)
+        return self.clock(clock).duration(a, b)
+
+    def repeats(self, window_s: float) -> tuple[np.ndarray, np.ndarray]:
+        """(repeated, window_open) per row for a repeat window, computed once per window."""
+        if window_s not in self._repeats:
+            self._repeats[window_s] = repeat_flags(self.df, window_s)
+        return self._repeats[window_s]
+
+    def clock(self, name: str) -> BusinessClock:
+        if name not in self.clocks:
+            calendar = self.contract.calendars[name]
+            lo, hi = self.created.min(), self.created.max()
+            for col in ("resolved_at", "first_response_at", "first_solution_at", "answered_at"):
+                s = self.column(col)
+                if s is not None and s.notna().any():
+                    lo, hi = min(lo, s.min()), max(hi, s.max())
+            self.clocks[name] = BusinessClock.build(calendar, lo, hi)
+        return self.clocks[name]
+
+    def filter_mask(self, filters: dict[str, tuple[str, ...]]) -> tuple[np.ndarray, str]:
+        """Rows passing a KPI filter, or a note naming the filter column that is missing."""
+        return filter_mask(self.df, filters)
+
+
+def filter_mask(df: pd.DataFrame, filters: dict[str, tuple[str, ...]]) -> tuple[np.ndarray, str]:
+    """Rows of any table passing a KPI filter (`{column: values}`, case-insensitive for strings)."""
+    mask = np.ones(len(df), dtype=bool)
+    for col, values in filters.items():
+        if col not in df:
+            return mask & False, f"filter column {col} is not in the data"
+        wanted = {str(v).lower() for v in values}
+        mask &= df[col].astype("string").str.lower().isin(wanted).fillna(False).to_numpy(dtype=bool)
+    return mask, ""

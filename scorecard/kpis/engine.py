@@ -1,0 +1,233 @@
+"""The KPI engine: every contract KPI per period and grain, as raw results.
+
+Order of work: derive per-row facts once per source, reduce each KPI to per-row columns (measure),
+then aggregate them with sums per (period, entity) through `GroupIndex`, the one aggregation
+interface. Quantiles take the separate exact path. Output columns: docs/ARCHITECTURE.md, stage 3.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..catalog import metric as catalog_metric
+from ..contract.model import Contract, KpiSpec
+from ..periods import Period, local_months, month_to_period, period_end_utc
+from .aggregate import GroupIndex
+from .derive import InteractionRows, filter_mask
+from .interactions import BUILDERS
+from .measure import Measure, NotMeasurable, RowSource
+from . import operations as ops
+from . import qa as qsrc
+
+RAW_COLUMNS = ["period", "kpi", "metric", "grain", "entity", "value", "n", "provisional", "note"]
+VENDOR_ONLY = {"cost_per_unit", "contacts_per_booking", "contacts_per_customer"}
+
+
+class Engine:
+    """Computes raw results for one contract, dataset and set of asked periods."""
+
+    def __init__(self, contract: Contract, tables: dict[str, pd.DataFrame], periods: Sequence[Period],
+                 grains: Sequence[str]):
+        self.contract = contract
+        self.tables = tables
+        self.periods = list(periods)
+        self.grains = list(dict.fromkeys(["vendor", *grains]))
+        self.labels: dict[str, dict[str, list[str]]] = {}
+        for p in self.periods:
+            self.labels.setdefault(p.kind, {})[p.label] = p.months()
+        self._sources: dict[str, RowSource | NotMeasurable] = {}
+        self._period_cache: dict[tuple[str, str], pd.Series] = {}
+        self._index_cache: dict[tuple[str, str, str], GroupIndex] = {}
+        self._rows: list[pd.DataFrame] = []
+        self.interactions = (InteractionRows(tables["interactions"], contract)
+                             if "interactions" in tables else None)
+
+    # -- sources ---------------------------------------------------------------------------------
+    def _source(self, key: str, build) -> RowSource | NotMeasurable:
+        if key not in self._sources:
+            result = build()
+            if isinstance(result, pd.DataFrame):
+                ts_col = "interval_start" if key == "workforce" else (
+                    "created_at" if key == "interactions" else "evaluated_at")
+                result = RowSource(key, result, local_months(result[ts_col], self.contract.timezone))
+            self._sources[key] = result
+        return self._sources[key]
+
+    def _table(self, name: str) -> pd.DataFrame | NotMeasurable:
+        if name not in self.tables:
+            return NotMeasurable(f"no {name} table in the data")
+        return self.tables[name]
+
+    def interaction_source(self) -> RowSource | NotMeasurable:
+        return self._source("interactions", lambda: self._table("interactions"))
+
+    # -- KPIs ------------------------------------------------------------------------------------
+    def run(self) -> pd.DataFrame:
+        for kpi in self.contract.kpis.values():
+            self._kpi(kpi)
+        if not self._rows:
+            return pd.DataFrame(columns=RAW_COLUMNS)
+        out = pd.concat(self._rows, ignore_index=True)
+        out["n"] = out["n"].fillna(0).round().astype("int64")
+        return out[RAW_COLUMNS]
+
+    def _kpi(self, kpi: KpiSpec) -> None:
+        table = catalog_metric(kpi.metric).table
+        if kpi.metric == "backlog":
+            return self._backlog(kpi)
+        if kpi.metric == "agents_meeting_quality":
+            return self._emit(kpi, qsrc.agents_meeting_quality(self, kpi))
+        if table == "interactions" or kpi.metric in ("contacts_per_booking", "contacts_per_customer") or (
+                kpi.metric == "cost_per_unit" and kpi.params.get("unit") != "paid_hours"):
+            measure = self._interaction_measure(kpi)
+        else:
+            measure = qsrc.measure_for(self, kpi)
+        if isinstance(measure, NotMeasurable):
+            return self._not_measurable(kpi, measure.note)
+        self._emit(kpi, self._aggregate(kpi, measure))
+
+    def _interaction_measure(self, kpi: KpiSpec) -> Measure | NotMeasurable:
+        src = self.interaction_source()
+        if isinstance(src, NotMeasurable):
+            return src
+        base, note = filter_mask(src.frame, kpi.filter)
+        if note:
+            return NotMeasurable(note)
+        if kpi.metric in ("contacts_per_booking", "contacts_per_customer"):
+            return self._per_volume(kpi, src, base)
+        if kpi.metric == "cost_per_unit":
+            return qsrc.cost_per_contact(self, kpi, src, base)
+        return BUILDERS[kpi.metric](kpi, self.interactions, src, base)
+
+    def _per_volume(self, kpi: KpiSpec, src: RowSource, base: np.ndarray) -> Measure | NotMeasurable:
+        volumes = self._table("volumes")
+        column = "bookings" if kpi.metric == "contacts_per_booking" else "active_customers"
+        if isinstance(volumes, NotMeasurable):
+            return volumes
+        if column not in volumes:
+            return NotMeasurable(f"volumes has no column {column}")
+        totals = ops.per_period_totals(volumes, column, self.all_labels())
+        contacts = base.astype("float64")
+        return Measure(src, base, num=contacts, den=contacts,
+                       combine=ops.divided_by_period_total(totals, total_is_numerator=False))
+
+    def all_labels(self) -> dict[str, list[str]]:
+        return {label: months for labels in self.labels.values() for label, months in labels.items()}
+
+    # -- aggregation -----------------------------------------------------------------------------
+    def period_series(self, src: RowSource, kind: str) -> pd.Series:
+        key = (src.name, kind)
+        if key not in self._period_cache:
+            labels = month_to_period(src.month, kind)
+            self._period_cache[key] = labels.where(labels.isin(list(self.labels[kind])).fillna(False))
+        return self._period_cache[key]
+
+    def entity_series(self, src: RowSource, grain: str) -> pd.Series | None:
+        if grain == "vendor":
+            return pd.Series(np.full(len(src.frame), self.contract.vendor, dtype=object))
+        if grain not in src.frame:
+            return None
+        return src.frame[grain].astype("string")
+
+    def group_index(self, src: RowSource, kind: str, grain: str) -> GroupIndex | None:
+        key = (src.name, kind, grain)
+        if key not in self._index_cache:
+            entity = self.entity_series(src, grain)
+            if entity is None:
+                return None
+            period = self.period_series(src, kind) if kind != "*" else pd.Series(
+                np.full(len(src.frame), "*", dtype=object))
+            self._index_cache[key] = GroupIndex(period, entity)
+        return self._index_cache[key]
+
+    def kpi_grains(self, kpi: KpiSpec) -> list[str]:
+        """The engine's grains, plus channel for a KPI with per-channel targets (split by channel)."""
+        split = ["channel"] if kpi.per_channel_targets or kpi.per_channel_minimums else []
+        return list(dict.fromkeys([*self.grains, *split]))
+
+    def _aggregate(self, kpi: KpiSpec, m: Measure) -> pd.DataFrame:
+        parts = []
+        grains = ["vendor"] if kpi.metric in VENDOR_ONLY else self.kpi_grains(kpi)
+        for kind in self.labels:
+            for grain in grains:
+                idx = self.group_index(m.source, kind, grain)
+                if idx is None:
+                    continue
+                present = idx.sum(m.base) > 0
+                if m.q is not None:
+                    value = idx.quantile(m.obs, m.q)
+                    n = idx.sum(~np.isnan(m.obs))
+                    provisional = np.zeros(idx.size, dtype=bool)
+                else:
+                    num, den = idx.sum(m.num), idx.sum(m.den)
+                    if m.combine is not None:
+                        value, n, provisional = m.combine(idx.keys, num, den)
+                    else:
+                        with np.errstate(divide="ignore", invalid="ignore"):
+                            value = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+                        n = den
+                    if m.transform is not None:
+                        value = m.transform(value)
+                    provisional = idx.any(m.provisional) if m.provisional is not None else np.zeros(idx.size, bool)
+                if m.n is not None:
+                    n = idx.sum(m.n)
+                frame = idx.keys.assign(grain=grain, value=value, n=n, provisional=provisional)
+                parts.append(frame[present])
+        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+    def _backlog(self, kpi: KpiSpec) -> None:
+        """Backlog at each period end: async contacts in the filter created by then and not resolved
+        by then (convention 8). Not a sum over the period's rows, so it has its own loop."""
+        src = self.interaction_source()
+        if isinstance(src, NotMeasurable) or "resolved_at" not in src.frame:
+            note = src.note if isinstance(src, NotMeasurable) else "interactions has no column resolved_at"
+            return self._not_measurable(kpi, note)
+        base, note = filter_mask(src.frame, kpi.filter)
+        if note:
+            return self._not_measurable(kpi, note)
+        asynchronous = base & ~self.interactions.live
+        created, resolved = src.frame["created_at"], src.frame["resolved_at"]
+        parts = []
+        for period in self.periods:
+            end = period_end_utc(period, self.contract.timezone)
+            open_at_end = asynchronous & (created < end).to_numpy() & ~(resolved < end).fillna(False).to_numpy(dtype=bool)
+            in_period = base & src.month.isin(period.months()).fillna(False).to_numpy(dtype=bool)
+            for grain in self.kpi_grains(kpi):
+                idx = self.group_index(src, "*", grain)
+                if idx is None:
+                    continue
+                count = idx.sum(open_at_end)
+                present = (count > 0) | (idx.sum(in_period) > 0)
+                frame = idx.keys.assign(period=period.label, grain=grain, value=count, n=count,
+                                        provisional=False)
+                parts.append(frame[present])
+        self._emit(kpi, pd.concat(parts, ignore_index=True) if parts else pd.DataFrame())
+
+    # -- output ----------------------------------------------------------------------------------
+    def _emit(self, kpi: KpiSpec, frame: pd.DataFrame | NotMeasurable) -> None:
+        if isinstance(frame, NotMeasurable):
+            return self._not_measurable(kpi, frame.note)
+        vendor = self.contract.vendor
+        have = set(frame.loc[frame["grain"] == "vendor", "period"]) if len(frame) else set()
+        missing = [p.label for p in self.periods if p.label not in have]
+        if missing:  # the vendor row exists for every asked period, even with no observation
+            frame = pd.concat([frame, pd.DataFrame({
+                "period": missing, "entity": vendor, "grain": "vendor", "value": np.nan, "n": 0,
+                "provisional": False})], ignore_index=True)
+        frame = frame.assign(kpi=kpi.id, metric=kpi.metric, note="")
+        self._rows.append(frame)
+
+    def _not_measurable(self, kpi: KpiSpec, note: str) -> None:
+        self._rows.append(pd.DataFrame({
+            "period": [p.label for p in self.periods], "kpi": kpi.id, "metric": kpi.metric,
+            "grain": "vendor", "entity": self.contract.vendor, "value": np.nan, "n": 0,
+            "provisional": False, "note": note}))
+
+
+def compute_kpis(contract: Contract, tables: dict[str, pd.DataFrame], periods: Sequence[Period],
+                 grains: Sequence[str]) -> pd.DataFrame:
+    """Raw results for every KPI of the contract (see docs/ARCHITECTURE.md, stage 3)."""
+    return Engine(contract, tables, periods, grains).run()

@@ -1,0 +1,137 @@
+"""QA, workforce, cost and volume metrics (KPIS.md: quality, cost and demand).
+
+Row sources other than interactions: QA evaluations outside calibration, calibration scores paired
+with their session's reference, vendor-vs-client audit pairs, QA items joined to their evaluation,
+and workforce rows. Costs and volumes are per-period divisors applied after aggregation.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..contract.model import KpiSpec
+from .derive import filter_mask
+from .measure import Measure, NotMeasurable, RowSource, indicator
+
+
+def qa_scored(qa: pd.DataFrame, kpi: KpiSpec) -> tuple[pd.DataFrame, np.ndarray]:
+    """Evaluations that count for quality (not calibration entries, optional side), with the score
+    each one counts for (0 for a fatal error where the contract says so)."""
+    keep = qa["calibration_session"].isna() if "calibration_session" in qa else pd.Series(True, index=qa.index)
+    side = kpi.params.get("side")
+    if side and "evaluator_side" in qa:
+        keep &= qa["evaluator_side"].astype("string").str.lower().eq(side).fillna(False)
+    rows = qa[keep.to_numpy(dtype=bool)]
+    score = rows["score"].to_numpy(dtype="float64")
+    if kpi.params.get("fatal_error_zeroes") and "fatal_error" in rows:
+        fatal = rows["fatal_error"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+        score = np.where(fatal, 0.0, score)
+    return rows, score
+
+
+def quality_score(kpi: KpiSpec, src: RowSource, base: np.ndarray, score: np.ndarray) -> Measure:
+    has = base & ~np.isnan(score)
+    return Measure(src, base, num=np.where(has, score, 0.0), den=indicator(has))
+
+
+def calibration_measure(kpi: KpiSpec, src: RowSource, base: np.ndarray) -> Measure:
+    """Rows of `src` are non-reference calibration scores with `abs_deviation` and `within`."""
+    within = src.frame["within"].to_numpy(dtype=bool)
+    if kpi.metric == "calibration_within_tolerance":
+        return Measure(src, base, num=indicator(base & within), den=indicator(base))
+    dev = src.frame["abs_deviation"].to_numpy(dtype="float64")
+    return Measure(src, base, num=np.where(base, dev, 0.0), den=indicator(base))
+
+
+def audit_pairs(qa: pd.DataFrame) -> pd.DataFrame:
+    """One row per interaction scored by both the vendor and the client outside calibration:
+    the vendor's and the client's mean scores, dated by the client's (audit) evaluation."""
+    if "evaluator_side" not in qa:
+        return pd.DataFrame()
+    rows = qa[qa["calibration_session"].isna()] if "calibration_session" in qa else qa
+    side = rows["evaluator_side"].astype("string").str.lower()
+    vendor = rows[side.eq("vendor").fillna(False).to_numpy(dtype=bool)]
+    client = rows[side.eq("client").fillna(False).to_numpy(dtype=bool)]
+    if vendor.empty or client.empty:
+        return pd.DataFrame()
+    grains = [c for c in ("agent_id", "team_id", "evaluator_id") if c in vendor]
+    v = vendor.groupby("interaction_id", observed=True).agg(
+        vendor_score=("score", "mean"), **{g: (g, "first") for g in grains})
+    c = client.groupby("interaction_id", observed=True).agg(
+        client_score=("score", "mean"), evaluated_at=("evaluated_at", "max"))
+    pairs = v.join(c, how="inner").reset_index()
+    pairs["abs_difference"] = (pairs["vendor_score"] - pairs["client_score"]).abs()
+    return pairs
+
+
+def audit_measure(kpi: KpiSpec, src: RowSource, base: np.ndarray) -> Measure:
+    diff = src.frame["abs_difference"].to_numpy(dtype="float64")
+    return Measure(src, base, num=np.where(base, diff, 0.0), den=indicator(base))
+
+
+def items_with_evaluation(items: pd.DataFrame, qa: pd.DataFrame) -> pd.DataFrame:
+    """QA items carrying their evaluation's date and grains (period and entity come from it)."""
+    cols = [c for c in ("evaluation_id", "evaluated_at", "agent_id", "team_id", "evaluator_id") if c in qa]
+    return items.merge(qa[cols], on="evaluation_id", how="inner")
+
+
+def qa_error_rate(kpi: KpiSpec, src: RowSource, base: np.ndarray) -> Measure | NotMeasurable:
+    frame = src.frame
+    if "failed" not in frame:
+        return NotMeasurable("qa_items has no column failed")
+    category = kpi.params.get("category")
+    if category:
+        base = base & frame["category"].astype("string").str.lower().eq(str(category).lower()).fillna(False).to_numpy(dtype=bool)
+    failed = frame["failed"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    return Measure(src, base, num=indicator(base & failed), den=indicator(base))
+
+
+WORKFORCE_RATIOS = {
+    "utilization": ("handling_hours", "paid_hours"),
+    "staffing_to_forecast": ("scheduled_hours", "required_hours"),
+    "forecast_accuracy": ("actual_contacts", "forecast_contacts"),
+}
+
+
+def workforce_measure(kpi: KpiSpec, src: RowSource, base: np.ndarray) -> Measure | NotMeasurable:
+    """Ratios of sums over workforce rows; n = the rows with both inputs (convention 14)."""
+    a_col, b_col = WORKFORCE_RATIOS[kpi.metric]
+    for col in (a_col, b_col):
+        if col not in src.frame:
+            return NotMeasurable(f"workforce has no column {col}")
+    a = src.frame[a_col].to_numpy(dtype="float64")
+    b = src.frame[b_col].to_numpy(dtype="float64")
+    rows = base & ~np.isnan(a) & ~np.isnan(b)
+    if kpi.metric == "forecast_accuracy":  # 1 - sum|actual - forecast| / sum actual (1 - WAPE)
+        return Measure(src, base, num=np.where(rows, np.abs(a - b), 0.0), den=np.where(rows, a, 0.0),
+                       n=indicator(rows), transform=lambda x: 1.0 - x)
+    return Measure(src, base, num=np.where(rows, a, 0.0), den=np.where(rows, b, 0.0), n=indicator(rows))
+
+
+def per_period_totals(table: pd.DataFrame, column: str, labels: dict[str, list[str]]) -> dict[str, float]:
+    """Sum of a per-period table's column (periods 'YYYY-MM') for each asked period label.
+    A label with no row at all maps to NaN (unknown), not 0."""
+    month = table["period"].astype("string").str.slice(0, 7)
+    values = table[column].to_numpy(dtype="float64")
+    out = {}
+    for label, months in labels.items():
+        rows = month.isin(months).fillna(False).to_numpy(dtype=bool) & ~np.isnan(values)
+        out[label] = float(values[rows].sum()) if rows.any() else np.nan
+    return out
+
+
+def divided_by_period_total(totals: dict[str, float], *, total_is_numerator: bool):
+    """`combine` for cost per unit (period cost / unit count) and contacts per booking
+    (contacts / period bookings)."""
+    def combine(keys: pd.DataFrame, num: np.ndarray, den: np.ndarray):
+        total = keys["period"].map(totals).to_numpy(dtype="float64")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = total / num if total_is_numerator else num / total
+        value[~np.isfinite(value)] = np.nan
+        return value, num, np.zeros(len(num), dtype=bool)
+    return combine
+
+
+def base_mask(frame: pd.DataFrame, kpi: KpiSpec) -> tuple[np.ndarray, str]:
+    return filter_mask(frame, kpi.filter)

@@ -1,0 +1,168 @@
+"""Row sources and measures for the KPIs computed outside the interactions table:
+QA evaluations, calibration sessions, QA audits, QA items, workforce and costs."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from ..contract.model import KpiSpec
+from .derive import filter_mask
+from .measure import Measure, NotMeasurable, RowSource, indicator
+from . import operations as ops
+
+if TYPE_CHECKING:
+    from .engine import Engine
+
+
+def _qa_source(engine: "Engine", kpi: KpiSpec) -> tuple[RowSource, np.ndarray] | NotMeasurable:
+    """Evaluations outside calibration (optionally one side), each with the score it counts for."""
+    side, fatal = kpi.params.get("side"), bool(kpi.params.get("fatal_error_zeroes"))
+
+    def build():
+        qa = engine._table("qa_evaluations")
+        if isinstance(qa, NotMeasurable):
+            return qa
+        rows, score = ops.qa_scored(qa, kpi)
+        return rows.assign(_score=score)
+    src = engine._source(f"qa:{side}:{fatal}", build)
+    if isinstance(src, NotMeasurable):
+        return src
+    return src, src.frame["_score"].to_numpy(dtype="float64")
+
+
+def _calibration_source(engine: "Engine", kpi: KpiSpec) -> RowSource | NotMeasurable:
+    reference, tolerance = kpi.params.get("reference", "reference"), float(kpi.params.get("tolerance", 5))
+
+    def build():
+        qa = engine._table("qa_evaluations")
+        if isinstance(qa, NotMeasurable):
+            return qa
+        if "calibration_session" not in qa:
+            return NotMeasurable("qa_evaluations has no column calibration_session")
+        from ..calibration import calibration_deviations
+        dev = calibration_deviations(qa, reference=reference, tolerance=tolerance)
+        grains = [c for c in ("agent_id", "team_id") if c in qa and c not in dev]
+        return dev.join(qa[grains]) if grains else dev
+    return engine._source(f"calibration:{reference}:{tolerance}", build)
+
+
+def measure_for(engine: "Engine", kpi: KpiSpec) -> Measure | NotMeasurable:
+    """The measure of a QA, workforce or paid-hours cost KPI."""
+    name = kpi.metric
+    if name == "quality_score":
+        got = _qa_source(engine, kpi)
+        if isinstance(got, NotMeasurable):
+            return got
+        src, score = got
+        return _filtered(src, kpi, lambda base: ops.quality_score(kpi, src, base, score))
+    if name in ("calibration_within_tolerance", "calibration_variance"):
+        src = _calibration_source(engine, kpi)
+        return src if isinstance(src, NotMeasurable) else _filtered(
+            src, kpi, lambda base: ops.calibration_measure(kpi, src, base))
+    if name == "qa_audit_variance":
+        src = engine._source("audit", lambda: _audit_frame(engine))
+        return src if isinstance(src, NotMeasurable) else _filtered(
+            src, kpi, lambda base: ops.audit_measure(kpi, src, base))
+    if name == "qa_error_rate":
+        src = engine._source("qa_items", lambda: _items_frame(engine))
+        return src if isinstance(src, NotMeasurable) else _filtered(
+            src, kpi, lambda base: ops.qa_error_rate(kpi, src, base))
+    if name in ops.WORKFORCE_RATIOS:
+        src = engine._source("workforce", lambda: engine._table("workforce"))
+        return src if isinstance(src, NotMeasurable) else _filtered(
+            src, kpi, lambda base: ops.workforce_measure(kpi, src, base))
+    if name == "cost_per_unit":  # unit: paid_hours
+        src = engine._source("workforce", lambda: engine._table("workforce"))
+        if isinstance(src, NotMeasurable):
+            return src
+        return _filtered(src, kpi, lambda base: _cost_over(engine, kpi, src, base, _paid_hours(src, base)))
+    return NotMeasurable(f"metric {name} has no computation")
+
+
+def _filtered(src: RowSource, kpi: KpiSpec, build) -> Measure | NotMeasurable:
+    base, note = filter_mask(src.frame, kpi.filter)
+    return NotMeasurable(note) if note else build(base)
+
+
+def _audit_frame(engine: "Engine"):
+    qa = engine._table("qa_evaluations")
+    if isinstance(qa, NotMeasurable):
+        return qa
+    pairs = ops.audit_pairs(qa)
+    if pairs.empty:
+        return NotMeasurable("qa_evaluations has no interaction scored by both the vendor and the client "
+                             "(column evaluator_side)")
+    return pairs
+
+
+def _items_frame(engine: "Engine"):
+    items, qa = engine._table("qa_items"), engine._table("qa_evaluations")
+    for t in (items, qa):
+        if isinstance(t, NotMeasurable):
+            return t
+    return ops.items_with_evaluation(items, qa)
+
+
+def _paid_hours(src: RowSource, base: np.ndarray) -> np.ndarray | NotMeasurable:
+    if "paid_hours" not in src.frame:
+        return NotMeasurable("workforce has no column paid_hours")
+    return np.where(base, np.nan_to_num(src.frame["paid_hours"].to_numpy(dtype="float64")), 0.0)
+
+
+def cost_per_contact(engine: "Engine", kpi: KpiSpec, src: RowSource, base: np.ndarray) -> Measure | NotMeasurable:
+    """Costs of the period / handled (or resolved) contacts of the period; n = that count."""
+    rows = engine.interactions
+    if kpi.params.get("unit") == "resolved_contacts":
+        if "resolved" not in rows.df:
+            return NotMeasurable("interactions has no column resolved")
+        unit = base & rows.df["resolved"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    else:
+        if rows.handled is None:
+            return NotMeasurable("interactions has no column answered_at or first_response_at")
+        unit = base & rows.handled
+    return _cost_over(engine, kpi, src, base, indicator(unit))
+
+
+def _cost_over(engine: "Engine", kpi: KpiSpec, src: RowSource, base: np.ndarray,
+               unit: np.ndarray | NotMeasurable) -> Measure | NotMeasurable:
+    if isinstance(unit, NotMeasurable):
+        return unit
+    costs = engine._table("costs")
+    if isinstance(costs, NotMeasurable):
+        return costs
+    totals = ops.per_period_totals(costs, "amount", engine.all_labels())
+    return Measure(src, base, num=unit, den=unit,
+                   combine=ops.divided_by_period_total(totals, total_is_numerator=True))
+
+
+def agents_meeting_quality(engine: "Engine", kpi: KpiSpec) -> pd.DataFrame | NotMeasurable:
+    """Share of evaluated agents whose mean QA score >= threshold, per period and entity: a mean per
+    agent first, so it is computed from the (small) QA table rather than from row sums."""
+    got = _qa_source(engine, kpi)
+    if isinstance(got, NotMeasurable):
+        return got
+    src, score = got
+    base, note = filter_mask(src.frame, kpi.filter)
+    if note:
+        return NotMeasurable(note)
+    threshold = float(kpi.params["threshold"])
+    parts = []
+    for kind in engine.labels:
+        period = engine.period_series(src, kind)
+        for grain in engine.kpi_grains(kpi):
+            entity = engine.entity_series(src, grain)
+            if entity is None:
+                continue
+            frame = pd.DataFrame({"period": period.to_numpy(), "entity": entity.to_numpy(),
+                                  "agent": src.frame["agent_id"].astype("string").to_numpy(), "score": score})
+            frame = frame[base & ~np.isnan(score)].dropna(subset=["period", "entity", "agent"])
+            per_agent = frame.groupby(["period", "entity", "agent"], observed=True)["score"].mean()
+            meets = (per_agent >= threshold - 1e-9).groupby(level=["period", "entity"], observed=True)
+            agg = pd.DataFrame({"num": meets.sum(), "n": meets.count()}).reset_index()
+            agg["value"] = agg["num"] / agg["n"]
+            parts.append(agg.assign(grain=grain, provisional=False)[
+                ["period", "entity", "grain", "value", "n", "provisional"]])
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()

@@ -1,0 +1,260 @@
+"""The scorecard view model: what one card shows, already formatted, built from the Evaluation.
+
+Templates only lay out what this module decides (no KPI logic, no formatting in Jinja), so the
+same numbers could be drawn by another renderer. Frames are indexed once per grain, then each card
+is a dictionary lookup: 2,000 agent cards must not mean 2,000 scans of the results frame.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import pandas as pd
+from markupsafe import Markup
+
+from ..catalog import catalog
+from ..contract.model import Contract, Role
+from ..evaluate import Evaluation
+from ..periods import parse_period, shift_month
+from ..units import UnitError, parse_target
+from . import format as f
+from .sparkline import sparkline_svg
+from .stats import is_small_sample, wilson_interval
+
+# How the operations manager's KPIs are grouped (seed 003: efficiency, quality, cost and demand).
+KPI_GROUPS: dict[str, tuple[str, ...]] = {
+    "quality": ("csat", "dsat", "nps", "customer_effort_score", "servqual", "quality_score",
+                "agents_meeting_quality", "qa_error_rate", "calibration_within_tolerance",
+                "calibration_variance", "qa_audit_variance"),
+    "cost_demand": ("cost_per_unit", "utilization", "staffing_to_forecast", "forecast_accuracy",
+                    "transfer_rate", "backlog", "volume", "contacts_per_booking",
+                    "contacts_per_customer", "digital_rate"),
+}
+DEFAULT_GROUP = "efficiency"
+
+
+@lru_cache(maxsize=512)
+def target_value(text: str) -> float | None:
+    """The numeric level of a comparison string (for the sparkline's target line), or None."""
+    try:
+        return parse_target(text).value
+    except UnitError:
+        return None
+
+
+class Context:
+    """What every card of one run shares: the evaluation, the period, the language, the trend
+    months, and per-KPI facts (unit, direction, label) looked up once."""
+
+    def __init__(self, evaluation: Evaluation, lang: str):
+        self.evaluation = evaluation
+        self.contract: Contract = evaluation.contract
+        self.lang = lang
+        self.period = evaluation.periods[-1]
+        last_month = parse_period(self.period).last_month
+        span = max(self.contract.governance.trend_months, 2)
+        self.months = tuple(shift_month(last_month, k) for k in range(1 - span, 1))
+        self.period_label = f.fmt_period(self.period, lang)
+        self._kpi: dict[str, tuple[str, str, str]] = {}
+
+    def kpi_facts(self, kpi: str) -> tuple[str, str, str]:
+        """(unit, direction, label) of a contract KPI id; an unknown id reads as a count."""
+        if kpi not in self._kpi:
+            spec = self.contract.kpis.get(kpi)
+            metric = catalog().get(spec.metric) if spec else None
+            unit = metric.unit_for(spec.params) if metric else "count"
+            direction = metric.direction if metric else "neutral"
+            self._kpi[kpi] = (unit, direction, f.kpi_label(self.contract, kpi, self.lang))
+        return self._kpi[kpi]
+
+    def value(self, value: Any, kpi: str) -> str:
+        return f.fmt_value(value, self.kpi_facts(kpi)[0], self.lang, currency=self.contract.currency)
+
+    def money(self, value: Any) -> str:
+        return f.fmt_value(value, "money", self.lang, currency=self.contract.currency)
+
+    def ui(self, key: str, **values: Any) -> str:
+        return f.t(key, self.lang, **values)
+
+
+class GrainIndex:
+    """The results of one grain in the card period and its monthly history, indexed by entity."""
+
+    def __init__(self, ctx: Context, grain: str):
+        results = ctx.evaluation.results
+        rows = results[(results["period"] == ctx.period) & (results["grain"] == grain)]
+        self.rows: dict[str, dict[str, dict[str, Any]]] = {}
+        for record in rows.to_dict("records"):
+            self.rows.setdefault(str(record["entity"]), {})[record["kpi"]] = record
+        history = ctx.evaluation.history
+        months = list(ctx.months)
+        recent = history[(history["grain"] == grain) & history["period"].isin(months)]
+        self.trends: dict[tuple[str, str], tuple[float, ...]] = {}
+        if len(recent):
+            wide = recent.pivot_table(index=["entity", "kpi"], columns="period", values="value",
+                                      aggfunc="first", dropna=False).reindex(columns=months)
+            for key, values in zip(wide.index, wide.to_numpy(dtype=float)):
+                self.trends[(str(key[0]), key[1])] = tuple(values)
+
+    def entities(self) -> list[str]:
+        return sorted(self.rows)
+
+
+@dataclass(frozen=True, slots=True)
+class KpiRow:
+    """One line of a card's KPI table, every cell already text in the card's language."""
+
+    kpi: str
+    label: str
+    value: str
+    target: str
+    minimum: str
+    status: str
+    status_label: str
+    status_icon: str
+    previous: str
+    change: str
+    tone: str  # better, worse or ""
+    tone_label: str
+    n: str
+    caution: str
+    provisional: bool
+    note: str
+    trend: Markup
+
+
+def _number(record: dict[str, Any], column: str) -> float:
+    value = record.get(column)
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def caution_text(ctx: Context, kpi: str, value: float, n: float, status: str) -> str:
+    """Why a value should be read with care: a small sample, with its 95 % Wilson interval for a rate."""
+    spec = ctx.contract.kpis.get(kpi)
+    min_sample = spec.min_sample if spec else 1
+    if math.isnan(value) or not (status == "insufficient_sample" or is_small_sample(n, min_sample)):
+        return ""
+    text = ctx.ui("small_sample", n=f.fmt_number(n, 0, ctx.lang))
+    if ctx.kpi_facts(kpi)[0] == "rate" and n > 0:
+        low, high = wilson_interval(min(max(value * n, 0.0), n), int(n))
+        text += "; " + ctx.ui("interval", low=ctx.value(low, kpi), high=ctx.value(high, kpi))
+    return text
+
+
+def trend_svg(ctx: Context, index: GrainIndex, entity: str, kpi: str, target: Any) -> Markup:
+    """The sparkline of an entity's KPI over the trend months, labelled with every value."""
+    values = index.trends.get((entity, kpi))
+    if values is None:
+        return Markup("")
+    label = ctx.kpi_facts(kpi)[2] + ": " + ", ".join(
+        f"{f.fmt_period(month, ctx.lang, short=True)} {ctx.value(v, kpi)}"
+        for month, v in zip(ctx.months, values))
+    level = target_value(target) if isinstance(target, str) and target else None
+    return sparkline_svg(values, label=label, target=level)
+
+
+def kpi_row(ctx: Context, index: GrainIndex, entity: str, kpi: str) -> KpiRow:
+    """The table line of one KPI for one entity; a KPI with no result says so instead of a zero."""
+    unit, direction, label = ctx.kpi_facts(kpi)
+    record = index.rows.get(entity, {}).get(kpi)
+    if record is None:
+        return KpiRow(kpi, label, f.MISSING, f.MISSING, f.MISSING, "not_measurable",
+                      f.status_label("not_measurable", ctx.lang), f.status_icon("not_measurable"),
+                      f.MISSING, f.MISSING, "", "", f.MISSING, "", False, ctx.ui("no_result"), Markup(""))
+    value, n = _number(record, "value"), _number(record, "n")
+    status = str(record.get("status") or "not_measurable")
+    change = _number(record, "change")
+    tone = f.change_tone(change, direction)
+    currency = ctx.contract.currency
+    return KpiRow(
+        kpi=kpi, label=label, value=ctx.value(value, kpi),
+        target=f.fmt_target(record.get("target"), unit, ctx.lang, currency=currency),
+        minimum=f.fmt_target(record.get("minimum"), unit, ctx.lang, currency=currency),
+        status=status, status_label=f.status_label(status, ctx.lang), status_icon=f.status_icon(status),
+        previous=ctx.value(_number(record, "previous"), kpi),
+        change=f.fmt_change(change, unit, ctx.lang, currency=currency),
+        tone=tone, tone_label=ctx.ui(tone) if tone else "",
+        n=f.MISSING if math.isnan(n) else f.fmt_number(n, 0, ctx.lang),
+        caution=caution_text(ctx, kpi, value, n, status),
+        provisional=bool(record.get("provisional") is True),
+        note=str(record.get("note") or ""),
+        trend=trend_svg(ctx, index, entity, kpi, record.get("target")),
+    )
+
+
+@dataclass(frozen=True)
+class KpiGroup:
+    title: str
+    rows: list[KpiRow]
+
+
+def kpi_groups(ctx: Context, role: Role, index: GrainIndex, entity: str) -> list[KpiGroup]:
+    """The card's KPI tables: one for most roles; grouped by efficiency / quality / cost and demand
+    for a vendor-wide role, whose list of every KPI would otherwise be hard to scan."""
+    rows = [kpi_row(ctx, index, entity, kpi) for kpi in role.kpis]
+    if role.grain != "vendor":
+        return [KpiGroup(ctx.ui("kpis"), rows)]
+    groups: dict[str, list[KpiRow]] = {name: [] for name in (DEFAULT_GROUP, *KPI_GROUPS)}
+    for row in rows:
+        spec = ctx.contract.kpis.get(row.kpi)
+        name = next((g for g, metrics in KPI_GROUPS.items() if spec and spec.metric in metrics),
+                    DEFAULT_GROUP)
+        groups[name].append(row)
+    return [KpiGroup(f.word("kpi_groups", name, ctx.lang), rows) for name, rows in groups.items() if rows]
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    label: str
+    abbr: str
+    description: str
+    formula: str
+    target: str
+
+
+def glossary(ctx: Context, kpis: tuple[str, ...]) -> list[GlossaryEntry]:
+    """What each KPI shown means, from the catalog, with the contract's target."""
+    entries = []
+    for kpi in kpis:
+        spec = ctx.contract.kpis.get(kpi)
+        metric = catalog().get(spec.metric) if spec else None
+        if metric is None:
+            continue
+        unit, _, label = ctx.kpi_facts(kpi)
+        target = f.fmt_target(spec.target.text if spec.target else None, unit, ctx.lang,
+                              currency=ctx.contract.currency)
+        entries.append(GlossaryEntry(label, metric.abbr, metric.description[ctx.lang],
+                                     metric.formula[ctx.lang], target))
+    return entries
+
+
+@dataclass
+class Card:
+    """One entity's page: header facts, KPI tables and the role's extra sections."""
+
+    role: str
+    entity: str
+    filename: str
+    title: str
+    groups: list[KpiGroup]
+    sections: dict[str, Any] = field(default_factory=dict)
+
+    def status_counts(self) -> dict[str, int]:
+        counts = {status: 0 for status in f.STATUSES}
+        for group in self.groups:
+            for row in group.rows:
+                counts[row.status] = counts.get(row.status, 0) + 1
+        return counts
+
+
+def known_entities(frame: pd.DataFrame, column: str, period: str) -> set[str]:
+    """Entity ids a section frame names in the period (e.g. evaluators with calibration rows only)."""
+    if column not in frame or "period" not in frame:
+        return set()
+    return {str(v) for v in frame.loc[frame["period"] == period, column].dropna() if str(v) != "ALL"}

@@ -1,0 +1,111 @@
+"""The governance-forum deck: one .pptx per forum, sections in the contract's order.
+
+`write_deck` is the only entry point (the CLI calls it). The sections are a registry: each has a
+builder and a test saying why it has nothing to show (no calibration sessions, no workforce data,
+no actions file...). A section with nothing to show gets no slide - a blank slide in a forum invites
+the wrong discussion - and the executive summary says what was left out and why.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from ..errors import Problem, RenderError
+from ..evaluate import Evaluation
+from .deck_actions import load_actions
+from .deck_context import DeckContext
+from .deck_credits import build_credits, credits_missing
+from .deck_followup import actions_missing, build_actions
+from .deck_layout import DeckCanvas
+from .deck_levels import build_service_levels, build_trends, levels_missing, trends_missing
+from .deck_operations import build_contact_reasons, build_workforce, reasons_missing, workforce_missing
+from .deck_quality import build_calibration, build_quality, calibration_missing, quality_missing
+from .deck_summary import build_agenda, build_cover, build_summary
+from .deck_text import LANGS
+
+
+@dataclass(frozen=True)
+class Section:
+    """A deck section: how to draw it, and why it would have nothing to show (None: it has)."""
+
+    build: Callable[[DeckContext], None]
+    missing: Callable[[DeckContext], str | None]
+
+
+SECTIONS: dict[str, Section] = {
+    "summary": Section(build_summary, lambda ctx: None),
+    "service_levels": Section(build_service_levels, levels_missing),
+    "trends": Section(build_trends, trends_missing),
+    "quality": Section(build_quality, quality_missing),
+    "calibration": Section(build_calibration, calibration_missing),
+    "service_credits": Section(build_credits, credits_missing),
+    "contact_reasons": Section(build_contact_reasons, reasons_missing),
+    "workforce": Section(build_workforce, workforce_missing),
+    "actions": Section(build_actions, actions_missing),
+}
+DEFAULT_SECTIONS = ("summary", "service_levels", "trends", "quality", "calibration", "service_credits",
+                    "contact_reasons", "workforce", "actions")
+
+
+def _sections(evaluation: Evaluation) -> tuple[str, ...]:
+    names = evaluation.contract.governance.sections or DEFAULT_SECTIONS
+    unknown = [n for n in names if n not in SECTIONS]
+    if unknown:
+        raise RenderError(Problem(f"unknown deck section(s): {', '.join(unknown)}",
+                                  file=evaluation.contract.path, field="governance.deck.sections",
+                                  hint=f"sections: {', '.join(SECTIONS)}"))
+    return tuple(names)
+
+
+def _actions_path(evaluation: Evaluation, actions: str | Path | None) -> Path | None:
+    """--actions wins; else the contract's governance.actions, relative to the contract file."""
+    if actions:
+        return Path(actions)
+    declared = evaluation.contract.governance.actions
+    if not declared:
+        return None
+    return Path(evaluation.contract.path).parent / declared if evaluation.contract.path else Path(declared)
+
+
+def write_deck(evaluation: Evaluation, out: Path, *, actions: str | Path | None = None,
+               template: str | Path | None = None, lang: str | None = None) -> Path:
+    """Write the forum deck for the last asked period to `out` (atomically) and return its path.
+
+    Raises RenderError for an unusable template, language or section list, and ContractError
+    (every problem, located file:line) for a bad actions file."""
+    lang = lang or evaluation.contract.language
+    if lang not in LANGS:
+        raise RenderError(Problem(f"no deck wording in language {lang!r}", hint=f"languages: {', '.join(LANGS)}"))
+    if not evaluation.periods:
+        raise RenderError(Problem("the evaluation has no period to present",
+                                  hint="evaluate at least one period (--period YYYY-MM)"))
+    names = _sections(evaluation)
+    path = _actions_path(evaluation, actions)
+    ctx = DeckContext(evaluation=evaluation, canvas=DeckCanvas(template), lang=lang,
+                      actions=load_actions(path, evaluation.contract) if path else None)
+    present = []
+    for name in names:
+        why = SECTIONS[name].missing(ctx)
+        if why:
+            ctx.skipped[name] = why
+        else:
+            present.append(name)
+    build_cover(ctx)
+    build_agenda(ctx, present)
+    for name in present:
+        SECTIONS[name].build(ctx)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    try:
+        ctx.canvas.save(tmp)
+        os.replace(tmp, out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise RenderError(Problem(f"cannot write the deck: {exc.strerror}", file=str(out),
+                                  hint="check the folder exists and is writable, and the file is not open "
+                                       "in PowerPoint")) from exc
+    return out

@@ -1,0 +1,109 @@
+"""What every slide builder reads: the evaluation narrowed to the forum's period, words and formats.
+
+One object so that each section module reads the same period, months, language and KPI labels,
+and the frames are filtered the same way everywhere (grain vendor, the asked period).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from ..catalog import catalog
+from ..contract.model import Contract
+from ..evaluate import Evaluation
+from ..periods import months_between, parse_period, shift_month
+from .deck_actions import Action
+from .deck_layout import DeckCanvas
+from .deck_text import fmt_change, fmt_money, fmt_value, kpi_label, month_label, word
+
+
+@dataclass
+class DeckContext:
+    """The forum's evaluation, period and language, and the canvas the slides are drawn on."""
+
+    evaluation: Evaluation
+    canvas: DeckCanvas
+    lang: str
+    actions: list[Action] | None
+    skipped: dict[str, str] = field(default_factory=dict)  # section -> why it has no slide
+
+    @property
+    def contract(self) -> Contract:
+        return self.evaluation.contract
+
+    @property
+    def period(self) -> str:
+        return self.evaluation.periods[-1]
+
+    @property
+    def last_month(self) -> str:
+        return parse_period(self.period).last_month
+
+    @property
+    def period_end(self) -> date:
+        """The first day after the period: actions due before it and still open are overdue."""
+        return date.fromisoformat(shift_month(self.last_month, 1) + "-01")
+
+    @property
+    def months(self) -> list[str]:
+        """The trend window: contract.governance.trend_months months ending with the period."""
+        count = max(1, self.contract.governance.trend_months)
+        return months_between(shift_month(self.last_month, 1 - count), self.last_month)
+
+    def w(self, key: str, **values: object) -> str:
+        return word(key, self.lang, **values)
+
+    def label(self, kpi: str) -> str:
+        return kpi_label(self.contract, kpi, self.lang)
+
+    def value(self, value: float | None, unit: str) -> str:
+        return fmt_value(value, unit, self.lang, currency=self.contract.currency)
+
+    def change(self, value: float | None, unit: str) -> str:
+        return fmt_change(value, unit, self.lang, currency=self.contract.currency)
+
+    def money(self, value: float | None) -> str:
+        return fmt_money(value, self.contract.currency, self.lang)
+
+    def month(self, period: str) -> str:
+        return month_label(period, self.lang)
+
+    def vendor_results(self) -> pd.DataFrame:
+        """The period's KPI rows at grain vendor, in contract order."""
+        res = self.evaluation.results
+        rows = res[(res["grain"] == "vendor") & (res["period"] == self.period)]
+        order = {kpi: i for i, kpi in enumerate(self.contract.kpis)}
+        return rows.assign(_o=rows["kpi"].map(order)).sort_values("_o").drop(columns="_o")
+
+    def vendor_history(self) -> pd.DataFrame:
+        """Monthly rows at grain vendor over the trend window."""
+        hist = self.evaluation.history
+        return hist[(hist["grain"] == "vendor") & (hist["period"].isin(self.months))]
+
+    def series(self, kpi: str, column: str = "value") -> list[float | None]:
+        """One KPI's monthly values over the trend window (None for a month without a value)."""
+        hist = self.vendor_history()
+        values = hist[hist["kpi"] == kpi].set_index("period")[column]
+        return [None if pd.isna(values.get(m)) else float(values.get(m)) for m in self.months]
+
+    def section(self, name: str) -> pd.DataFrame | None:
+        """A deck table the evaluation computed (contact_reasons, workforce...), or None."""
+        frame = self.evaluation.sections.get(name)
+        return frame if frame is not None and len(frame) else None
+
+    def definition(self, kpi: str) -> str:
+        """Speaker-note lines: a KPI's catalog description and formula, with its target."""
+        spec = self.contract.kpis.get(kpi)
+        metric = catalog().get(spec.metric) if spec else None
+        if metric is None:
+            return f"{kpi}"
+        target = f" {self.w('target')}: {spec.target}." if spec.target else ""
+        minimum = f" {self.w('minimum')}: {spec.minimum}." if spec.minimum else ""
+        return (f"{self.label(kpi)} - {metric.description[self.lang]} "
+                f"{self.w('formula')}: {metric.formula[self.lang]}.{target}{minimum}")
+
+    def definitions(self, kpis: list[str]) -> str:
+        return "\n".join(self.definition(k) for k in kpis)

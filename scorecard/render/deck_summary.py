@@ -1,0 +1,122 @@
+"""The opening slides: cover, agenda and the executive summary.
+
+The summary is the slide the forum actually discusses, so it answers the forum's questions in
+order: how did the vendor do overall (score, trend, bonus), how many KPIs failed, what does it cost
+(credits), what moved, what threatens the contract (chronic failure), and what is not in the deck.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..periods import shift_month
+from .deck_charts import line_chart
+from .deck_context import DeckContext
+from .deck_tables import Line, write_lines
+from .deck_text import fmt_share
+
+MOVERS = 3
+
+
+def build_cover(ctx: DeckContext) -> None:
+    c = ctx.contract
+    ctx.canvas.cover(f"{ctx.w('forum')} - {c.client} / {c.vendor}",
+                     [ctx.month(ctx.period), f"{ctx.w('client')}: {c.client}",
+                      f"{ctx.w('vendor')}: {c.vendor}"])
+
+
+def build_agenda(ctx: DeckContext, sections: list[str]) -> None:
+    """Sections present, numbered, and the forum's who/when (the attendees come from the contract)."""
+    c = ctx.contract
+    left, right = ctx.canvas.add("two", ctx.w("agenda"))
+    write_lines(left, [Line(f"{i}. {ctx.w(name)}") for i, name in enumerate(sections, start=1)])
+    facts = [Line(f"{ctx.w('period')}: {ctx.month(ctx.period)}", bold=True),
+             Line(f"{ctx.w('client')}: {c.client}"), Line(f"{ctx.w('vendor')}: {c.vendor}")]
+    if c.governance.attendees:
+        facts.append(Line(f"{ctx.w('attendees')}:"))
+        facts += [Line(name, level=1) for name in c.governance.attendees]
+    write_lines(right, facts)
+
+
+def _score_lines(ctx: DeckContext) -> list[Line]:
+    overall = ctx.evaluation.overall.set_index("period")
+    if ctx.period not in overall.index:
+        return []
+    row = overall.loc[ctx.period]
+    text = f"{ctx.w('overall_score')}: {ctx.value(row['score'], 'points')}"
+    before = shift_month(ctx.last_month, -1)
+    if before in overall.index and pd.notna(row["score"]) and pd.notna(overall.loc[before, "score"]):
+        delta = ctx.change(row["score"] - overall.loc[before, "score"], "points")
+        text += f" ({delta} {ctx.w('vs_previous', period=ctx.month(before))})"
+    lines = [Line(text, bold=True)]
+    if ctx.contract.incentives is not None and pd.notna(row["bonus"]):
+        lines.append(Line(ctx.w("bonus_line", bonus=ctx.money(row["bonus"]),
+                                share=ctx.value(row["bonus_share"], "rate"))))
+    return lines
+
+
+def _rag_line(ctx: DeckContext) -> Line:
+    counts = ctx.vendor_results()["status"].value_counts()
+    text = ctx.w("rag_counts", green=counts.get("green", 0), amber=counts.get("amber", 0),
+                 red=counts.get("red", 0))
+    others = int(counts.get("insufficient_sample", 0) + counts.get("not_measurable", 0))
+    if others:
+        text += ctx.w("rag_other", n=others)
+    return Line(text, status="red" if counts.get("red", 0) else None)
+
+
+def _credit_lines(ctx: DeckContext) -> list[Line]:
+    credits = ctx.evaluation.credits
+    rows = credits[credits["period"] == ctx.period]
+    if not len(rows):
+        return []
+    total = rows[rows["kpi"] == "TOTAL"]["credit"].sum()
+    earned = rows[rows["kpi"] != "TOTAL"]["earned_back"].sum()
+    lines = [Line(ctx.w("credits_line", credit=ctx.money(total), cap=ctx.money(ctx.contract.at_risk_amount),
+                        earned=ctx.money(earned)), status="red" if total > 0 else None)]
+    for kpi in rows[(rows["kpi"] != "TOTAL") & rows["chronic_failure"].astype(bool)]["kpi"]:
+        lines.append(Line(ctx.w("chronic", kpi=ctx.label(kpi), count=chronic_misses(ctx, kpi)),
+                          bold=True, status="red"))
+    return lines
+
+
+def chronic_misses(ctx: DeckContext, kpi: str) -> int:
+    """Minimum misses of a KPI within the contract's chronic-failure window ending with the period."""
+    sc = ctx.contract.service_credits
+    window = sc.chronic_within_months if sc and sc.chronic_within_months else 1
+    first = shift_month(ctx.last_month, 1 - window)
+    credits = ctx.evaluation.credits
+    rows = credits[(credits["kpi"] == kpi) & (credits["period"] >= first) & (credits["period"] <= ctx.last_month)]
+    return int(rows["missed"].astype(bool).sum())
+
+
+def movers(ctx: DeckContext, count: int = MOVERS) -> pd.DataFrame:
+    """The KPIs that moved most since the previous month, by change relative to the previous value
+    (KPIs in seconds and in % cannot be compared on their raw change)."""
+    rows = ctx.vendor_results()
+    rows = rows[rows["change"].notna() & rows["previous"].notna() & (rows["previous"] != 0)]
+    relative = (rows["change"] / rows["previous"]).abs()
+    return rows.loc[relative.sort_values(ascending=False).index[:count]]
+
+
+def build_summary(ctx: DeckContext) -> None:
+    lines = _score_lines(ctx) + [_rag_line(ctx)] + _credit_lines(ctx)
+    top = movers(ctx)
+    if len(top):
+        lines.append(Line(ctx.w("movers") + ":"))
+        lines += [Line(f"{ctx.label(r.kpi)}: {ctx.value(r.value, r.unit)} ({ctx.change(r.change, r.unit)})",
+                       level=1, status=r.status) for r in top.itertuples()]
+    lines += [Line(ctx.w("skipped", section=ctx.w(name), why=why)) for name, why in ctx.skipped.items()]
+    overall = ctx.evaluation.overall
+    notes = "\n".join(str(e) for e in overall[overall["period"] == ctx.period]["explanation"])
+    notes += "\n" + "\n".join(ctx.definition(k) for k in top["kpi"])
+    left, right = ctx.canvas.add("two", f"{ctx.w('summary')} - {ctx.month(ctx.period)}", notes)
+    write_lines(left, lines)
+    scores = overall.set_index("period")["score"]
+    months = [m for m in ctx.months if m in scores.index]
+    series = {ctx.w("overall_score"): [scores[m] for m in months]}
+    bands = ctx.contract.incentives.bands if ctx.contract.incentives else ()
+    for at_least, share in bands:
+        series[ctx.w("band", share=fmt_share(share, ctx.lang), score=f"{at_least:g}")] = [at_least] * len(months)
+    line_chart(right, [ctx.month(m) for m in months], series, number_format="0",
+               axis_title=ctx.w("score_axis"), dashed=list(series)[1:])

@@ -1,0 +1,296 @@
+"""Role-specific parts of a card beyond the KPI table, built once per role from the Evaluation.
+
+Each builder runs once for a role and returns a lookup `entity -> section view`, so a team lead's
+agent table or the calibration table costs one pass over its frame, not one per card. Sections are
+chosen per role by `sections_for` (the role's name gives defaults; the contract may name more).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import pandas as pd
+from markupsafe import Markup
+
+from ..contract.model import Role
+from . import format as f
+from .cards import Context, caution_text
+from .sparkline import bias_bar_svg
+from .stats import outlier_mask, quartiles
+
+Links = Callable[[str, str], "str | None"]  # (grain, entity) -> href of that entity's card, if any
+Lookup = Callable[[str], Any]  # entity -> section view (None: nothing to show)
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """A value in a comparison table with what a reader needs beside it: status and outlier flag."""
+
+    text: str
+    sort: str  # the raw number, for sorting in the browser ("" when missing)
+    status: str = ""
+    status_label: str = ""
+    icon: str = ""
+    outlier: bool = False
+
+
+@dataclass(frozen=True)
+class Line:
+    """One row of a section table: a label (with an optional link) and its cells."""
+
+    label: str
+    cells: list[Cell]
+    href: str | None = None
+    quartile: int | None = None
+    emphasis: bool = False  # a category subtotal, the TOTAL row, or this card's own evaluator
+    flagged: bool = False  # an outlier agent or an evaluator beyond tolerance
+    bar: Markup = Markup("")
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    """A section: caption, column headings, lines, and a message when there is nothing to show."""
+
+    title: str
+    caption: str
+    headings: list[str]
+    lines: list[Line]
+    message: str = ""
+    footnote: str = ""
+    chart: bool = False  # whether lines carry a bar drawn in a last column
+
+
+def _num(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def _sort(value: Any) -> str:
+    number = _num(value)
+    return "" if math.isnan(number) else repr(number)
+
+
+def _period_rows(frame: pd.DataFrame | None, period: str) -> pd.DataFrame:
+    if frame is None or "period" not in frame:
+        return pd.DataFrame()
+    return frame[frame["period"] == period]
+
+
+def _status_cell(ctx: Context, text: str, raw: Any, status: str, outlier: bool = False) -> Cell:
+    return Cell(text, _sort(raw), status, f.status_label(status, ctx.lang), f.status_icon(status), outlier)
+
+
+def team_agents(ctx: Context, role: Role, links: Links) -> Lookup:
+    """Each team's agents on the agent KPIs, flagged against every agent of the vendor (outliers
+    beyond 1.5 IQR on the bad side, quartile over all KPIs), so a lead sees who needs help."""
+    agent_kpis = [k for r in ctx.contract.roles.values() if r.grain == "agent_id" for k in r.kpis]
+    kpis = list(dict.fromkeys(agent_kpis or role.kpis))
+    results = ctx.evaluation.results
+    rows = results[(results["period"] == ctx.period) & (results["grain"] == "agent_id")
+                   & results["kpi"].isin(kpis)]
+    mapping = ctx.evaluation.sections.get("agent_teams")
+    headings = [ctx.ui("agent"), *(ctx.kpi_facts(k)[2] for k in kpis), ctx.ui("quartile")]
+    title = ctx.ui("team_agents")
+    if mapping is None or not {"agent_id", "team_id"} <= set(mapping.columns):
+        return lambda team: Table(title, "", headings, [], ctx.ui("no_agent_teams"))
+    values = rows.pivot_table(index="entity", columns="kpi", values="value", aggfunc="first",
+                              dropna=False).reindex(columns=kpis)
+    statuses = rows.pivot_table(index="entity", columns="kpi", values="status", aggfunc="first")
+    statuses = statuses.reindex(index=values.index, columns=kpis)
+    directions = {k: ctx.kpi_facts(k)[1] for k in kpis}
+    flags, quartile = outlier_mask(values, directions), quartiles(values, directions)
+    lines: dict[str, Line] = {}
+    for agent in values.index:
+        cells = [_status_cell(ctx, ctx.value(values.at[agent, k], k), values.at[agent, k],
+                              str(statuses.at[agent, k]) if pd.notna(statuses.at[agent, k]) else "not_measurable",
+                              bool(flags.at[agent, k])) for k in kpis]
+        q = quartile.get(agent)
+        lines[str(agent)] = Line(str(agent), cells, links("agent_id", str(agent)),
+                                 None if pd.isna(q) else int(q), flagged=bool(flags.loc[agent].any()))
+    teams: dict[str, list[Line]] = {}
+    for agent, team in mapping[["agent_id", "team_id"]].drop_duplicates("agent_id").itertuples(index=False):
+        if str(agent) in lines:
+            teams.setdefault(str(team), []).append(lines[str(agent)])
+
+    def lookup(team: str) -> Table:
+        members = sorted(teams.get(team, []), key=lambda line: line.label)
+        caption = ctx.ui("team_agents_caption", team=team, period=ctx.period_label, n=len(lines))
+        return Table(title, caption, headings, members, "" if members else ctx.ui("no_agents"),
+                     ctx.ui("outlier_help") + " " + ctx.ui("quartile_help"))
+    return lookup
+
+
+def qa_errors(ctx: Context, role: Role, links: Links) -> Lookup:
+    """QA error rates of a team by category, then by item within it, worst first: the training need."""
+    frame = _period_rows(ctx.evaluation.sections.get("qa_errors_by_category"), ctx.period)
+    title = ctx.ui("qa_errors")
+    headings = [ctx.ui("category"), ctx.ui("item"), ctx.ui("evaluated"), ctx.ui("failed"), ctx.ui("error_rate")]
+    tables: dict[str, list[Line]] = {}
+    for team, rows in (frame.groupby("team_id", sort=False) if len(frame) else ()):
+        scale = max(rows["error_rate"].max(), 1e-9)
+        totals = rows.groupby("category")[["evaluated", "failed"]].sum()
+        totals["error_rate"] = totals["failed"] / totals["evaluated"].where(totals["evaluated"] > 0)
+        lines = []
+        for category, total in totals.sort_values("error_rate", ascending=False).iterrows():
+            lines.append(_error_line(ctx, str(category), ctx.ui("all_items"), total, scale, emphasis=True))
+            items = rows[rows["category"] == category].sort_values("error_rate", ascending=False)
+            lines += [_error_line(ctx, "", str(item.item), item._asdict(), scale)
+                      for item in items.itertuples(index=False)]
+        tables[str(team)] = lines
+
+    def lookup(team: str) -> Table:
+        lines = tables.get(team, [])
+        caption = ctx.ui("qa_errors_caption", team=team, period=ctx.period_label)
+        return Table(title, caption, headings, lines, "" if lines else ctx.ui("no_qa_errors"), chart=True)
+    return lookup
+
+
+def _error_line(ctx: Context, category: str, item: str, row: Any, scale: float, emphasis: bool = False) -> Line:
+    rate = _num(row["error_rate"])
+    cells = [Cell(item, item), Cell(f.fmt_value(row["evaluated"], "count", ctx.lang), _sort(row["evaluated"])),
+             Cell(f.fmt_value(row["failed"], "count", ctx.lang), _sort(row["failed"])),
+             Cell(f.fmt_value(rate, "rate", ctx.lang), _sort(rate))]
+    width = 0.0 if math.isnan(rate) else 100 * rate / scale
+    return Line(category, cells, emphasis=emphasis, bar=Markup(f'<span class="bar" style="width:{width:.0f}%"></span>'))
+
+
+def dsat_reasons(ctx: Context, role: Role, links: Links) -> Lookup:
+    """Dissatisfaction by contact reason (vendor-wide: reasons are not split by team), worst first."""
+    results = ctx.evaluation.results
+    rows = results[(results["period"] == ctx.period) & (results["metric"] == "dsat")
+                   & (results["grain"] == "reason")].sort_values("value", ascending=False)
+    headings = [ctx.ui("reason"), ctx.ui("value"), ctx.ui("sample"), ctx.ui("target"), ctx.ui("status"),
+                ctx.ui("caution")]
+    scale = max(rows["value"].max(), 1e-9) if len(rows) else 1.0
+    lines = []
+    for row in rows.to_dict("records"):
+        value, n, status = _num(row["value"]), _num(row["n"]), str(row["status"])
+        unit = ctx.kpi_facts(row["kpi"])[0]
+        cells = [Cell(ctx.value(value, row["kpi"]), _sort(value)),
+                 Cell(f.fmt_value(n, "count", ctx.lang), _sort(n)),
+                 Cell(f.fmt_target(row.get("target"), unit, ctx.lang), ""),
+                 _status_cell(ctx, f.status_label(status, ctx.lang), "", status),
+                 Cell(caution_text(ctx, row["kpi"], value, n, status), "")]
+        width = 0.0 if math.isnan(value) else 100 * value / scale
+        lines.append(Line(str(row["entity"]), cells,
+                          bar=Markup(f'<span class="bar" style="width:{width:.0f}%"></span>')))
+    table = Table(ctx.ui("dsat_reasons"), ctx.ui("dsat_reasons_caption", period=ctx.period_label),
+                  headings, lines, "" if lines else ctx.ui("no_dsat_reasons"), chart=True)
+    return lambda entity: table
+
+
+def calibration_tolerance(ctx: Context) -> float:
+    """The contract's calibration tolerance in points (NaN when no KPI declares one)."""
+    for spec in ctx.contract.kpis.values():
+        if spec.metric == "calibration_within_tolerance" and "tolerance" in spec.params:
+            return _num(spec.params["tolerance"])
+    return math.nan
+
+
+def calibration(ctx: Context, role: Role, links: Links) -> Lookup:
+    """Every evaluator's deviation and bias against the reference, this card's evaluator marked,
+    so an evaluator sees where they stand among peers and against the tolerance."""
+    frame = _period_rows(ctx.evaluation.calibration, ctx.period)
+    tolerance = calibration_tolerance(ctx)
+    people = frame[frame["evaluator_id"].astype(str) != "ALL"] if len(frame) else frame
+    overall = frame[frame["evaluator_id"].astype(str) == "ALL"] if len(frame) else frame
+    scale = max([abs(_num(b)) for b in people.get("bias", [])] + [0.0]) if len(people) else 0.0
+    points = "points"
+    headings = [ctx.ui("evaluator"), ctx.ui("sessions"), ctx.ui("scores"), ctx.ui("within_tolerance"),
+                ctx.ui("mean_abs_deviation"), ctx.ui("bias"), ctx.ui("spread"), ctx.ui("tendency")]
+    base: list[tuple[str, list[Cell], bool, Markup]] = []
+    for row in people.sort_values("evaluator_id").to_dict("records"):
+        bias, mad = _num(row.get("bias")), _num(row.get("mean_abs_deviation"))
+        beyond = not math.isnan(tolerance) and (abs(bias) > tolerance or mad > tolerance)
+        tendency = row.get("tendency")
+        cells = [Cell(f.fmt_value(row.get("sessions"), "count", ctx.lang), _sort(row.get("sessions"))),
+                 Cell(f.fmt_value(row.get("scores"), "count", ctx.lang), _sort(row.get("scores"))),
+                 Cell(f.fmt_value(row.get("within_tolerance"), "rate", ctx.lang), _sort(row.get("within_tolerance"))),
+                 Cell(f.fmt_value(mad, points, ctx.lang), _sort(mad)),
+                 Cell(f.fmt_change(bias, points, ctx.lang), _sort(bias)),
+                 Cell(f.fmt_value(row.get("spread"), points, ctx.lang), _sort(row.get("spread"))),
+                 Cell(f.word("tendency", str(tendency), ctx.lang) if isinstance(tendency, str) else f.MISSING, "")]
+        label = f"{ctx.ui('bias')}: {f.fmt_change(bias, points, ctx.lang)}"
+        bar = bias_bar_svg(bias, 0.0 if math.isnan(tolerance) else tolerance, label=label, scale=scale)
+        base.append((str(row["evaluator_id"]), cells, beyond, bar))
+    alpha = _num(overall["krippendorff_alpha"].iloc[0]) if len(overall) and "krippendorff_alpha" in overall else math.nan
+    tol_text = f.fmt_number(tolerance, 0 if tolerance == int(tolerance) else 1, ctx.lang) if not math.isnan(tolerance) else f.MISSING
+    caption = ctx.ui("calibration_caption", period=ctx.period_label, tolerance=tol_text)
+    footnote = ctx.ui("alpha", alpha=f.fmt_value(alpha, "ratio", ctx.lang))
+
+    def lookup(evaluator: str) -> Table:
+        lines = [Line(name, cells, links("evaluator_id", name) if name != evaluator else None,
+                      emphasis=name == evaluator, flagged=beyond, bar=bar,
+                      note=ctx.ui("beyond_tolerance") if beyond else "")
+                 for name, cells, beyond, bar in base]
+        return Table(ctx.ui("calibration"), caption, headings, lines,
+                     "" if lines else ctx.ui("no_calibration"), footnote, chart=True)
+    return lookup
+
+
+def credits(ctx: Context, role: Role, links: Links) -> Lookup:
+    """Service credits of the period, KPI by KPI with the contract's explanation, then the TOTAL."""
+    frame = _period_rows(ctx.evaluation.credits, ctx.period)
+    amount = ctx.contract.at_risk_amount
+    headings = [ctx.ui("kpi"), ctx.ui("value"), ctx.ui("minimum"), ctx.ui("missed"), ctx.ui("allocation"),
+                ctx.ui("credit"), ctx.ui("earned_back"), ctx.ui("chronic_failure"), ctx.ui("explanation")]
+    yes, no = ctx.ui("word_yes"), ctx.ui("word_no")
+    lines = []
+    for row in frame.to_dict("records"):
+        kpi, total = str(row["kpi"]), str(row["kpi"]) == "TOTAL"
+        unit = ctx.kpi_facts(kpi)[0]
+        cells = [Cell("" if total else ctx.value(row.get("value"), kpi), _sort(row.get("value"))),
+                 Cell("" if total else f.fmt_target(row.get("minimum"), unit, ctx.lang), ""),
+                 Cell("" if total else (yes if row.get("missed") is True else no), ""),
+                 Cell("" if total else f.fmt_value(row.get("allocation"), "rate", ctx.lang), _sort(row.get("allocation"))),
+                 Cell(ctx.money(row.get("credit")), _sort(row.get("credit"))),
+                 Cell(ctx.money(row.get("earned_back")), _sort(row.get("earned_back"))),
+                 Cell("" if total else (yes if row.get("chronic_failure") is True else no), ""),
+                 Cell(str(row.get("explanation") or ""), "")]
+        label = ctx.ui("total") if total else ctx.kpi_facts(kpi)[2]
+        lines.append(Line(label, cells, emphasis=total,
+                          flagged=not total and (row.get("missed") is True or row.get("chronic_failure") is True)))
+    caption = ctx.ui("credits_caption", period=ctx.period_label, amount=ctx.money(amount))
+    table = Table(ctx.ui("credits"), caption, headings, lines, "" if lines else ctx.ui("no_credits"))
+    return lambda entity: table
+
+
+def overall(ctx: Context, role: Role, links: Links) -> Lookup:
+    """The weighted overall score and the bonus it earns, with the scoring's own explanation."""
+    frame = _period_rows(ctx.evaluation.overall, ctx.period)
+    headings = [ctx.ui("score"), ctx.ui("bonus_share"), ctx.ui("bonus"), ctx.ui("weights_used"),
+                ctx.ui("skipped"), ctx.ui("explanation")]
+    lines = []
+    for row in frame.to_dict("records"):
+        weights = row.get("weights_used")
+        weights_text = f.fmt_number(_num(weights), 0, ctx.lang) if isinstance(weights, (int, float)) else str(weights or "")
+        cells = [Cell(f.fmt_value(row.get("score"), "points", ctx.lang) + " / 100", _sort(row.get("score"))),
+                 Cell(f.fmt_value(row.get("bonus_share"), "rate", ctx.lang), ""),
+                 Cell(ctx.money(row.get("bonus")), ""), Cell(weights_text, ""),
+                 Cell(str(row.get("skipped") or ""), ""), Cell(str(row.get("explanation") or ""), "")]
+        lines.append(Line(ctx.period_label, cells))
+    table = Table(ctx.ui("overall"), ctx.ui("overall") + ", " + ctx.period_label, [ctx.ui("period"), *headings],
+                  lines, "" if lines else ctx.ui("no_overall"))
+    return lambda entity: table
+
+
+BUILDERS: dict[str, Callable[[Context, Role, Links], Lookup]] = {
+    "team_agents": team_agents, "qa_errors_by_category": qa_errors, "dsat_reasons": dsat_reasons,
+    "calibration": calibration, "credits": credits, "overall": overall,
+}
+ROLE_SECTIONS = {
+    "team_lead": ("team_agents",), "trainer": ("qa_errors_by_category", "dsat_reasons"),
+    "qa_team": ("calibration",), "operations_manager": ("overall", "credits"),
+}
+
+
+def sections_for(role: Role) -> tuple[str, ...]:
+    """The sections a role's cards show: the defaults of its name plus those the contract names
+    that this renderer draws (others, e.g. deck-only sections, are the deck's business)."""
+    names = (*ROLE_SECTIONS.get(role.name, ()), *role.sections)
+    return tuple(name for name in dict.fromkeys(names) if name in BUILDERS)

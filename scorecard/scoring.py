@@ -1,0 +1,331 @@
+"""Stage 4: judge every KPI result against the contract (status, attainment, points), then the
+vendor's overall weighted score, the incentive bonus it earns and the month-on-month changes.
+
+All functions are pure: they take the raw results of the KPI engine (docs/ARCHITECTURE.md) and the
+typed `Contract`, and return new DataFrames. Points and the overall score are defined in
+docs/readme-scoring.md; the definitions live here once so the HTML scorecards, the deck and the
+result files can only show the same numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .catalog import catalog
+from .contract.model import Contract
+from .errors import ScorecardError
+from .periods import month_to_period, months_between, parse_period, shift_month
+from .units import Target
+
+GREEN, AMBER, RED = "green", "amber", "red"
+INSUFFICIENT, NOT_MEASURABLE = "insufficient_sample", "not_measurable"
+# A KPI with neither target nor minimum is informational (e.g. volume): it is shown, never judged.
+UNJUDGED = ""
+UNSCORABLE = (INSUFFICIENT, NOT_MEASURABLE)
+KEYS = ["kpi", "grain", "entity"]
+
+# Same float-noise tolerance as Target.met, for score bands (a mean of points may be 94.9999999).
+_EPS = 1e-9
+
+
+# --- thresholds -------------------------------------------------------------------------------
+
+def thresholds(contract: Contract, kpi: str, grain: str, entity: str) -> tuple[Target | None, Target | None]:
+    """The (target, minimum) that apply to one result row.
+
+    A role's `targets` replace the KPI's target at that role's grain (first role in contract order
+    when two roles at one grain disagree); per-channel targets / minimums replace them at grain
+    channel for that channel. A role only sets targets, so the minimum (and the credit it drives)
+    stays the contract's.
+    """
+    spec = contract.kpis.get(kpi)
+    if spec is None:
+        raise ScorecardError(f"result row for KPI {kpi!r}, which the contract does not define")
+    target, minimum = spec.target, spec.minimum
+    if grain == "channel":
+        target = spec.per_channel_targets.get(entity, target)
+        minimum = spec.per_channel_minimums.get(entity, minimum)
+    for role in contract.roles.values():
+        if role.grain == grain and kpi in role.targets:
+            return role.targets[kpi], minimum
+    return target, minimum
+
+
+def status_of(value: float, n: float, note: str, min_sample: int,
+              target: Target | None, minimum: Target | None) -> str:
+    """green / amber / red / insufficient_sample / not_measurable (or "" with no threshold at all).
+
+    A value with no note but no observations is an insufficient sample, not a failure; a NaN value
+    with enough observations (e.g. a ratio over a zero denominator) is not measurable, never red,
+    so missing data can never earn a service credit.
+    """
+    if _isnan(value) and note:
+        return NOT_MEASURABLE
+    if n == 0 or n < min_sample:
+        return INSUFFICIENT
+    if _isnan(value):
+        return NOT_MEASURABLE
+    if target is None and minimum is None:
+        return UNJUDGED
+    if target is not None and target.met(value):
+        return GREEN
+    if minimum is None:
+        return RED
+    if minimum.met(value):
+        return GREEN if target is None else AMBER
+    return RED
+
+
+def attainment(value: float, target: Target | None) -> float:
+    """value / target (higher is better) or target / value (lower is better).
+
+    NaN when there is no inequality target, the target is negative (the ratio's sign would flip
+    its meaning, e.g. an NPS target of -10), or the ratio is not finite (division by zero).
+    """
+    if target is None or target.op == "==" or _isnan(value) or target.value < 0:
+        return math.nan
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.float64(value) / target.value if target.higher_is_better else target.value / np.float64(value)
+    return float(ratio) if np.isfinite(ratio) else math.nan
+
+
+def points(value: float, target: Target | None, minimum: Target | None) -> float:
+    """0-100 points of a judged value (see docs/readme-scoring.md).
+
+    With a minimum below the target: 100 at or beyond the target, 50 at the minimum, linear in
+    between, and linear from 50 down to 0 over one (target - minimum) span beyond the minimum.
+    Without a usable minimum: 100 when the target is met, else 100 x attainment, capped to 0-100.
+    An `==` target gives 100 when met, 50 when only the minimum is met, else 0.
+    A KPI with only a minimum uses it as its target.
+    """
+    if target is None:
+        target, minimum = minimum, None
+    if target is None or _isnan(value):
+        return math.nan
+    if target.met(value):
+        return 100.0
+    if target.op == "==":
+        return 50.0 if minimum is not None and minimum.met(value) else 0.0
+    span = _band_span(target, minimum)
+    if span is None:
+        ratio = attainment(value, target)
+        return 0.0 if _isnan(ratio) else float(np.clip(100.0 * ratio, 0.0, 100.0))
+    assert minimum is not None
+    sign = 1.0 if target.higher_is_better else -1.0
+    linear = 50.0 + 50.0 * sign * (value - minimum.value) / span
+    low, high = (50.0, 100.0) if minimum.met(value) else (0.0, 50.0)
+    return float(np.clip(linear, low, high))
+
+
+def _band_span(target: Target, minimum: Target | None) -> float | None:
+    """How far the target lies beyond the minimum, in the better direction; None when the two do
+    not form a band (no minimum, an `==`, opposite directions, or a minimum not below the target)."""
+    if minimum is None or minimum.op == "==" or minimum.higher_is_better != target.higher_is_better:
+        return None
+    span = (target.value - minimum.value) * (1.0 if target.higher_is_better else -1.0)
+    return span if span > 0 else None
+
+
+def _isnan(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+# --- scoring a results frame ------------------------------------------------------------------
+
+def score_results(raw: pd.DataFrame, contract: Contract) -> pd.DataFrame:
+    """Raw results -> scored results: adds target, minimum, status, unit, direction, attainment,
+    points (columns documented in docs/ARCHITECTURE.md). The input frame is not modified."""
+    metrics = catalog()
+    rule_cache: dict[tuple[str, str, str], tuple[Target | None, Target | None]] = {}
+    columns: dict[str, list[Any]] = {c: [] for c in
+                                     ("target", "minimum", "status", "unit", "direction", "attainment", "points")}
+    for kpi, grain, entity, value, n, note in zip(raw["kpi"], raw["grain"], raw["entity"], raw["value"],
+                                                  raw["n"], raw["note"].fillna(""), strict=True):
+        key = (kpi, grain, entity)
+        if key not in rule_cache:
+            rule_cache[key] = thresholds(contract, kpi, grain, entity)
+        target, minimum = rule_cache[key]
+        spec = contract.kpis[kpi]
+        metric = metrics[spec.metric]
+        status = status_of(value, n, note, spec.min_sample, target, minimum)
+        judged = status in (GREEN, AMBER, RED)
+        columns["target"].append(target.text if target else "")
+        columns["minimum"].append(minimum.text if minimum else "")
+        columns["status"].append(status)
+        columns["unit"].append(metric.unit_for(spec.params))
+        columns["direction"].append(_direction(target or minimum, metric.direction))
+        columns["attainment"].append(attainment(value, target))
+        columns["points"].append(points(value, target, minimum) if judged else math.nan)
+    out = raw.copy()
+    for name, values in columns.items():
+        out[name] = pd.Series(values, index=raw.index, dtype="float64" if name in ("attainment", "points") else "str")
+    return out
+
+
+def _direction(rule: Target | None, catalog_direction: str) -> str:
+    """The contract's comparison says which way is better; the catalog decides for `==` or none."""
+    if rule is None or rule.op == "==":
+        return catalog_direction
+    return "higher" if rule.higher_is_better else "lower"
+
+
+def previous_period(label: str) -> str:
+    """The period before a month, quarter or year label ('2026-Q1' -> '2025-Q4')."""
+    period = parse_period(label)
+    month_before = shift_month(period.first_month, -1)
+    return str(month_to_period(pd.Series([month_before]), period.kind).iloc[0])
+
+
+def add_changes(scored: pd.DataFrame) -> pd.DataFrame:
+    """Adds previous (value of the period before, same kpi/grain/entity; NaN when absent) and
+    change = value - previous. Rows are expected unique per period/kpi/grain/entity."""
+    lookup = scored.drop_duplicates(["period", *KEYS]).set_index(["period", *KEYS])["value"]
+    before = scored["period"].map({p: previous_period(p) for p in scored["period"].unique()})
+    wanted = pd.MultiIndex.from_arrays([before, scored["kpi"], scored["grain"], scored["entity"]])
+    out = scored.copy()
+    out["previous"] = lookup.reindex(wanted).to_numpy(dtype="float64")
+    out["change"] = out["value"] - out["previous"]
+    return out
+
+
+def trend(scored: pd.DataFrame, period: str, months: int) -> pd.DataFrame:
+    """Monthly rows of the `months` months ending with `period` (its last month for a quarter or a
+    year), one row per month for every kpi/grain/entity seen in the window: a month without a
+    result is a row with NaN value, so every chart gets the same x axis."""
+    if months < 1:
+        raise ValueError(f"months must be at least 1, got {months}")
+    last = parse_period(period).last_month
+    window = months_between(shift_month(last, -(months - 1)), last)
+    rows = scored[scored["period"].isin(window)]
+    keys = ["kpi", "metric", "grain", "entity"]
+    grid = rows[keys].drop_duplicates().merge(pd.DataFrame({"period": window}, dtype=rows["period"].dtype),
+                                              how="cross")
+    out = grid.merge(rows, on=["period", *keys], how="left")
+    return out[list(scored.columns)].sort_values([*KEYS, "period"], kind="stable").reset_index(drop=True)
+
+
+# --- overall score and incentives -------------------------------------------------------------
+
+OVERALL_COLUMNS = ["period", "score", "weights_used", "skipped", "bonus_share", "bonus", "explanation"]
+
+
+def overall_scores(scored: pd.DataFrame, contract: Contract) -> pd.DataFrame:
+    """One row per period at grain vendor: the weighted mean of points over scoring.weights.
+
+    KPIs that are not measurable, have too small a sample, have no target or no vendor result are
+    skipped and the remaining weights renormalised, so missing data neither helps nor hurts the
+    vendor; `skipped` names them with the reason.
+    """
+    vendor = scored[scored["grain"] == "vendor"]
+    rows = [_overall_row(str(period), group.drop_duplicates("kpi").set_index("kpi"), contract)
+            for period, group in vendor.groupby("period", sort=True)]
+    return pd.DataFrame(rows, columns=OVERALL_COLUMNS)
+
+
+def _overall_row(period: str, by_kpi: pd.DataFrame, contract: Contract) -> dict[str, Any]:
+    weights = {k: w for k, w in contract.scoring.weights.items() if w > 0}
+    used: dict[str, float] = {}
+    skipped: list[str] = []
+    for kpi, weight in weights.items():
+        if kpi not in by_kpi.index:
+            skipped.append(f"{kpi} (no result)")
+        elif by_kpi.at[kpi, "status"] in UNSCORABLE:
+            skipped.append(f"{kpi} ({by_kpi.at[kpi, 'status']})")
+        elif _isnan(by_kpi.at[kpi, "points"]):
+            skipped.append(f"{kpi} (no target)")
+        else:
+            used[kpi] = weight
+    weights_used = float(sum(used.values()))
+    score = (sum(w * float(by_kpi.at[k, "points"]) for k, w in used.items()) / weights_used
+             if weights_used > 0 else math.nan)
+    share, band = bonus_band(score, contract)
+    months = len(parse_period(period).months())
+    inc = contract.incentives
+    bonus = (share * inc.bonus_pool * contract.monthly_fee * months
+             if inc is not None and contract.monthly_fee is not None else math.nan)
+    text = _score_sentence(period, score, used, weights, skipped)
+    text += " " + _bonus_sentence(contract, score, share, band, bonus, months)
+    return {"period": period, "score": score, "weights_used": weights_used, "skipped": ", ".join(skipped),
+            "bonus_share": share, "bonus": bonus, "explanation": text}
+
+
+def bonus_band(score: float, contract: Contract) -> tuple[float, float | None]:
+    """(bonus share, at_least of the band reached): the highest band whose `at_least` the score
+    reaches (inclusive), else (0, None). No score or no incentives clause: (0, None)."""
+    if contract.incentives is None or _isnan(score):
+        return 0.0, None
+    for at_least, share in sorted(contract.incentives.bands, reverse=True):
+        if score >= at_least - _EPS * max(1.0, abs(at_least)):
+            return float(share), float(at_least)
+    return 0.0, None
+
+
+def _score_sentence(period: str, score: float, used: dict[str, float], weights: dict[str, float],
+                    skipped: list[str]) -> str:
+    total = sum(weights.values())
+    skipped_text = f"; skipped: {', '.join(skipped)}" if skipped else ""
+    if not weights:
+        return f"{period}: no overall score, the contract gives no scoring weights."
+    if not used:
+        return f"{period}: no overall score, none of the weighted KPIs could be scored{skipped_text}."
+    return (f"{period}: overall score {score:.1f} / 100, the weighted mean of the points of "
+            f"{len(used)} KPI{'s' if len(used) > 1 else ''} (weights {_num(sum(used.values()))} of "
+            f"{_num(total)}{skipped_text}).")
+
+
+def _bonus_sentence(contract: Contract, score: float, share: float, band: float | None, bonus: float,
+                    months: int) -> str:
+    inc = contract.incentives
+    if inc is None:
+        return "The contract has no incentives clause: no bonus."
+    if contract.monthly_fee is None:
+        return "The contract has no monthly fee, so the bonus cannot be computed."
+    if _isnan(score):
+        return "No score, so no bonus."
+    if band is None:
+        lowest = min(at_least for at_least, _ in inc.bands) if inc.bands else math.nan
+        return f"It is below the lowest bonus band (score >= {_num(lowest)}): no bonus."
+    fee = f"{format_money(contract.monthly_fee, contract.currency)}"
+    span = f" x {months} months" if months > 1 else ""
+    return (f"It reaches the band score >= {_num(band)}: bonus = {format_percent(share)} x "
+            f"{format_percent(inc.bonus_pool)} x {fee}{span} = {format_money(bonus, contract.currency)}.")
+
+
+# --- wording shared with credits.py -----------------------------------------------------------
+
+def _num(x: float) -> str:
+    """12.0 -> '12', 12.5 -> '12.5': weights and bands as a contract writes them."""
+    return f"{x:g}"
+
+
+def format_percent(fraction: float) -> str:
+    """0.12 -> '12 %', 0.035 -> '3.5 %'."""
+    return f"{100 * fraction:.4g} %"
+
+
+def format_money(amount: float, currency: str) -> str:
+    """480000 -> '480,000 EUR'; cents only when there are some."""
+    if _isnan(amount):
+        return f"? {currency}"
+    digits = 0 if abs(amount - round(amount)) < 0.005 else 2
+    return f"{amount:,.{digits}f} {currency}"
+
+
+def format_value(value: float, unit: str) -> str:
+    """A value in base units as a person reads it: rates in %, durations in s / min / h / d."""
+    if _isnan(value):
+        return "no value"
+    if unit == "rate":
+        return f"{100 * value:.1f} %"
+    if unit == "duration":
+        for size, name in ((86400, "d"), (3600, "h"), (60, "min")):
+            if abs(value) >= 2 * size:
+                return f"{value / size:.1f} {name}"
+        return f"{value:.0f} s"
+    if unit == "count":
+        return f"{value:,.0f}"
+    return f"{value:,.2f}" if unit in ("money", "ratio") else f"{value:.1f}"

@@ -1,0 +1,126 @@
+"""Tables beyond the KPI rows that roles and the deck show: contact reasons, DSAT by reason, QA
+errors by category, the agent -> team map, monthly workforce totals, calibration per evaluator.
+
+Reason-level figures go through the KPI engine with a small derived contract, so a contact reason's
+DSAT or repeat rate is computed by exactly the same code as the contract's KPIs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Sequence
+
+import pandas as pd
+
+from .catalog import metric
+from .contract.model import Contract, KpiSpec
+from .data import Dataset
+from .kpis.engine import compute_kpis
+from .periods import MONTH, Period, local_months, month_to_period
+from .units import parse_duration
+
+WORKFORCE_SUMS = ["forecast_contacts", "actual_contacts", "required_hours", "scheduled_hours",
+                  "paid_hours", "handling_hours"]
+
+
+def _first_kpi(contract: Contract, *metrics: str) -> KpiSpec | None:
+    return next((k for k in contract.kpis.values() if k.metric in metrics), None)
+
+
+def _reason_kpis(contract: Contract) -> dict[str, KpiSpec]:
+    """Volume, DSAT and repeat rate with the contract's own parameters where it declares them."""
+    dsat = _first_kpi(contract, "dsat")
+    fcr = _first_kpi(contract, "first_contact_resolution", "repeat_contact_rate")
+    window = fcr.params.get("repeat_window") if fcr else None
+    return {
+        "contacts": KpiSpec("contacts", "volume"),
+        "dsat": KpiSpec("dsat", "dsat", params=dict(dsat.params) if dsat else
+                        {"dissatisfied": tuple(metric("dsat").defaults["dissatisfied"])}),
+        "repeat_rate": KpiSpec("repeat_rate", "repeat_contact_rate", params={
+            "repeat_window": window or parse_duration(metric("repeat_contact_rate").defaults["repeat_window"])}),
+    }
+
+
+def contact_reasons(contract: Contract, dataset: Dataset, periods: Sequence[Period]) -> pd.DataFrame:
+    """period, reason, contacts, share, dsat, dsat_n, repeat_rate: the Pareto of contact reasons."""
+    columns = ["period", "reason", "contacts", "share", "dsat", "dsat_n", "repeat_rate"]
+    frame = dataset.tables.get("interactions")
+    if frame is None or "reason" not in frame:
+        return pd.DataFrame(columns=columns)
+    derived = replace(contract, kpis=_reason_kpis(contract), roles={})
+    raw = compute_kpis(derived, dataset.tables, periods, ["reason"])
+    raw = raw[raw["grain"] == "reason"]
+    wide = raw.pivot_table(index=["period", "entity"], columns="kpi", values="value", aggfunc="first")
+    n = raw[raw["kpi"] == "dsat"].set_index(["period", "entity"])["n"]
+    out = wide.reindex(columns=["contacts", "dsat", "repeat_rate"]).join(n.rename("dsat_n")).reset_index()
+    out = out.rename(columns={"entity": "reason"})
+    out["share"] = out["contacts"] / out.groupby("period")["contacts"].transform("sum")
+    out = out.sort_values(["period", "contacts"], ascending=[True, False], kind="stable")
+    return out[columns].reset_index(drop=True)
+
+
+def agent_teams(dataset: Dataset) -> pd.DataFrame:
+    """agent_id -> team_id (the team an agent handled most rows for), from interactions and QA."""
+    parts = [t[["agent_id", "team_id"]] for t in (dataset.tables.get("interactions"), dataset.tables.get("qa_evaluations"))
+             if t is not None and {"agent_id", "team_id"} <= set(t.columns)]
+    if not parts:
+        return pd.DataFrame(columns=["agent_id", "team_id"])
+    pairs = pd.concat(parts).dropna()
+    counts = pairs.groupby(["agent_id", "team_id"], observed=True).size().reset_index(name="rows")
+    best = counts.sort_values(["agent_id", "rows"], ascending=[True, False], kind="stable")
+    return best.drop_duplicates("agent_id")[["agent_id", "team_id"]].reset_index(drop=True)
+
+
+def workforce_totals(contract: Contract, dataset: Dataset) -> pd.DataFrame:
+    """Monthly sums of the workforce table's volume and hours columns."""
+    frame = dataset.tables.get("workforce")
+    if frame is None:
+        return pd.DataFrame(columns=["period", *WORKFORCE_SUMS])
+    cols = [c for c in WORKFORCE_SUMS if c in frame]
+    month = local_months(frame["interval_start"], contract.timezone)
+    return frame[cols].groupby(month.rename("period")).sum(min_count=1).reset_index()
+
+
+def _period_of(contract: Contract, kind: str):
+    return lambda ts: month_to_period(local_months(ts, contract.timezone), kind)
+
+
+def qa_errors(contract: Contract, dataset: Dataset, periods: Sequence[Period]) -> pd.DataFrame:
+    items, qa = dataset.tables.get("qa_items"), dataset.tables.get("qa_evaluations")
+    if items is None or qa is None:
+        return pd.DataFrame(columns=["period", "team_id", "category", "item", "evaluated", "failed", "error_rate"])
+    from .calibration import qa_errors_by_category
+    grain = "team_id" if "team_id" in qa else None
+    return _per_kind(periods, lambda kind: qa_errors_by_category(items, qa, _period_of(contract, kind), grain=grain))
+
+
+def _per_kind(periods: Sequence[Period], compute) -> pd.DataFrame:
+    """Run a per-period computation once per period kind and keep the asked labels."""
+    labels = {p.label for p in periods}
+    parts = [compute(kind) for kind in dict.fromkeys(p.kind for p in periods)]
+    out = pd.concat(parts, ignore_index=True)
+    return out[out["period"].isin(labels)].reset_index(drop=True)
+
+
+def calibration_results(contract: Contract, dataset: Dataset, periods: Sequence[Period]) -> pd.DataFrame:
+    """calibration.csv rows for the asked periods, with the contract's tolerance and reference mode."""
+    from .calibration import calibration_table
+    qa = dataset.tables.get("qa_evaluations")
+    kpi = _first_kpi(contract, "calibration_within_tolerance", "calibration_variance")
+    params = dict(metric("calibration_within_tolerance").defaults) | (dict(kpi.params) if kpi else {})
+    if qa is None or "calibration_session" not in qa:
+        return calibration_table(qa.iloc[0:0] if qa is not None else None, _period_of(contract, MONTH),
+                                 reference=params["reference"], tolerance=float(params["tolerance"]))
+    return _per_kind(periods, lambda kind: calibration_table(
+        qa, _period_of(contract, kind), reference=params["reference"], tolerance=float(params["tolerance"])))
+
+
+def build_sections(contract: Contract, dataset: Dataset, periods: Sequence[Period]) -> dict[str, pd.DataFrame]:
+    reasons = contact_reasons(contract, dataset, periods)
+    return {
+        "contact_reasons": reasons,
+        "dsat_reasons": reasons[["period", "reason", "dsat", "dsat_n", "contacts"]],
+        "agent_teams": agent_teams(dataset),
+        "qa_errors_by_category": qa_errors(contract, dataset, periods),
+        "workforce": workforce_totals(contract, dataset),
+    }

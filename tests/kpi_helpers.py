@@ -1,0 +1,63 @@
+"""Small builders for KPI engine tests: a contract around a few KPIs and tables from literals."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from scorecard.catalog import metric
+from scorecard.contract.model import Calendar, Contract, KpiSpec
+from scorecard.kpis.engine import compute_kpis
+from scorecard.periods import parse_period
+from scorecard.units import parse_duration
+
+TZ = "Europe/Paris"
+BUSINESS = Calendar("business", TZ, {d: ((8 * 3600, 20 * 3600),) for d in range(5)} | {5: ((9 * 3600, 13 * 3600),)},
+                    frozenset())
+
+
+def kpi(metric_name: str, id: str | None = None, **kw) -> KpiSpec:
+    """A KpiSpec with the catalog's defaults typed as the loader types them."""
+    params = {}
+    m = metric(metric_name)
+    for name, value in {**m.defaults, **kw.pop("params", {})}.items():
+        params[name] = parse_duration(value) if m.params.get(name) == "duration" and isinstance(value, str) else value
+    return KpiSpec(id=id or metric_name, metric=metric_name, params=params, **kw)
+
+
+def contract(*kpis: KpiSpec, calendars: dict | None = None, **kw) -> Contract:
+    return Contract(id="t", client="C", vendor="V", currency="EUR", timezone=TZ, effective=None,
+                    expires=None, monthly_fee=100000.0, kpis={k.id: k for k in kpis},
+                    calendars=calendars if calendars is not None else {"business": BUSINESS}, **kw)
+
+
+def ts(values: list) -> pd.Series:
+    """Local wall times in the contract time zone (or None) -> UTC timestamps."""
+    s = pd.to_datetime(pd.Series(values, dtype=object), format="ISO8601")
+    if s.dt.tz is None:
+        s = s.dt.tz_localize(TZ)
+    return s.dt.tz_convert("UTC")
+
+
+def interactions(**cols) -> pd.DataFrame:
+    df = pd.DataFrame(cols)
+    for c in df.columns:
+        if c.endswith("_at"):
+            df[c] = ts(list(df[c]))
+        elif c in ("channel", "customer_id", "reason", "agent_id", "team_id", "site", "interaction_id"):
+            df[c] = df[c].astype("string")
+        elif c in ("abandoned", "transferred", "resolved", "resolved_first_contact"):
+            df[c] = df[c].astype("boolean")
+    return df
+
+
+def run(c: Contract, tables: dict[str, pd.DataFrame], period: str = "2026-03", grains=("vendor",)) -> pd.DataFrame:
+    periods = [parse_period(p) for p in ([period] if isinstance(period, str) else period)]
+    return compute_kpis(c, tables, periods, grains)
+
+
+def value(results: pd.DataFrame, kpi_id: str, grain: str = "vendor", entity: str = "V", period: str | None = None):
+    rows = results[(results.kpi == kpi_id) & (results.grain == grain) & (results.entity == entity)]
+    if period:
+        rows = rows[rows.period == period]
+    assert len(rows) == 1, rows
+    return rows.iloc[0]

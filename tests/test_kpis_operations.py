@@ -1,0 +1,97 @@
+"""QA, workforce and cost KPIs against hand-computed cases (KPIS.md conventions 11, 13, 14)."""
+
+import pandas as pd
+import pytest
+
+from kpi_helpers import contract, interactions, kpi, run, ts, value
+
+
+def qa_table():
+    df = pd.DataFrame({
+        "evaluation_id": [f"e{i}" for i in range(7)],
+        "interaction_id": ["i1", "i2", "i3", "i4", "i1", "i9", "i9"],
+        "agent_id": ["a1", "a1", "a2", "a3", "a1", "a2", "a2"],
+        "team_id": ["t1", "t1", "t1", "t2", "t1", "t1", "t1"],
+        "evaluator_id": ["q1", "q1", "q2", "q2", "c1", "q1", "q2"],
+        "evaluator_side": ["vendor", "vendor", "vendor", "vendor", "client", "vendor", "vendor"],
+        "score": [90.0, 80.0, 70.0, 95.0, 84.0, 60.0, 99.0],
+        "fatal_error": [False, False, True, False, False, False, False],
+        "calibration_session": [None, None, None, None, None, "s1", "s1"],
+    })
+    df["evaluated_at"] = ts(["2026-03-05T10:00:00"] * 7)
+    for c in ("evaluation_id", "interaction_id", "agent_id", "team_id", "evaluator_id", "evaluator_side",
+              "calibration_session"):
+        df[c] = df[c].astype("string")
+    df["fatal_error"] = df["fatal_error"].astype("boolean")
+    return df
+
+
+def test_quality_score_excludes_calibration_and_zeroes_fatal_errors():
+    res = run(contract(kpi("quality_score", "qa"), kpi("quality_score", "qa0", params={"fatal_error_zeroes": True}),
+                       kpi("quality_score", "qa_v", params={"side": "vendor"})),
+              {"qa_evaluations": qa_table()}, grains=["agent_id"])
+    assert value(res, "qa").value == pytest.approx((90 + 80 + 70 + 95 + 84) / 5)
+    assert value(res, "qa").n == 5
+    assert value(res, "qa0").value == pytest.approx((90 + 80 + 0 + 95 + 84) / 5)
+    assert value(res, "qa_v").value == pytest.approx((90 + 80 + 70 + 95) / 4)
+    assert value(res, "qa", grain="agent_id", entity="a1").value == pytest.approx((90 + 80 + 84) / 3)
+
+
+def test_agents_meeting_quality_uses_each_agents_mean():
+    k = kpi("agents_meeting_quality", "amq", params={"threshold": 85})
+    res = run(contract(k), {"qa_evaluations": qa_table()}, grains=["team_id"])
+    # a1 mean 84.67 < 85, a2 70, a3 95 -> 1 of 3 evaluated agents
+    r = value(res, "amq")
+    assert r.value == pytest.approx(1 / 3) and r.n == 3
+    assert value(res, "amq", grain="team_id", entity="t2").value == pytest.approx(1.0)
+
+
+def test_qa_audit_variance_pairs_vendor_and_client_scores():
+    r = value(run(contract(kpi("qa_audit_variance", "audit")), {"qa_evaluations": qa_table()}), "audit")
+    assert r.value == pytest.approx(abs(90 - 84)) and r.n == 1
+
+
+def test_qa_error_rate_from_items():
+    items = pd.DataFrame({"evaluation_id": pd.array(["e0", "e0", "e1", "e1"], dtype="string"),
+                          "item": pd.array(["greet", "refund rule", "greet", "refund rule"], dtype="string"),
+                          "category": pd.array(["soft skills", "process", "soft skills", "process"], dtype="string"),
+                          "points": [5.0, 0.0, 5.0, 10.0], "max_points": [5.0, 10.0, 5.0, 10.0],
+                          "failed": pd.array([False, True, False, False], dtype="boolean")})
+    res = run(contract(kpi("qa_error_rate", "qer"), kpi("qa_error_rate", "qer_p", params={"category": "process"})),
+              {"qa_evaluations": qa_table(), "qa_items": items})
+    assert value(res, "qer").value == pytest.approx(1 / 4)
+    assert value(res, "qer_p").value == pytest.approx(1 / 2)
+
+
+def workforce():
+    df = pd.DataFrame({"team_id": pd.array(["t1", "t1", "t2"], dtype="string"),
+                       "forecast_contacts": [100.0, 50.0, 80.0], "actual_contacts": [110.0, 40.0, 80.0],
+                       "required_hours": [10.0, 5.0, 8.0], "scheduled_hours": [9.0, 5.0, 8.0],
+                       "paid_hours": [10.0, 6.0, 8.0], "handling_hours": [8.0, 4.0, 6.0]})
+    df["interval_start"] = ts(["2026-03-02T09:00:00", "2026-03-02T09:30:00", "2026-03-02T09:00:00"])
+    return df
+
+
+def test_workforce_ratios_and_forecast_accuracy():
+    res = run(contract(kpi("utilization"), kpi("staffing_to_forecast"), kpi("forecast_accuracy")),
+              {"workforce": workforce()}, grains=["team_id"])
+    assert value(res, "utilization").value == pytest.approx(18 / 24) and value(res, "utilization").n == 3
+    assert value(res, "staffing_to_forecast").value == pytest.approx(22 / 23)
+    # 1 - (10 + 10 + 0) / 230 : absolute errors per row, not per period
+    assert value(res, "forecast_accuracy").value == pytest.approx(1 - 20 / 230)
+    assert value(res, "forecast_accuracy", grain="team_id", entity="t1").value == pytest.approx(1 - 20 / 150)
+
+
+def test_cost_per_handled_contact_and_per_paid_hour():
+    df = interactions(interaction_id=list("abc"), channel=["voice", "voice", "email"],
+                      created_at=["2026-03-03T09:00:00"] * 3,
+                      answered_at=["2026-03-03T09:00:10", None, None],
+                      first_response_at=[None, None, "2026-03-03T10:00:00"])
+    costs = pd.DataFrame({"period": pd.array(["2026-03", "2026-03"], dtype="string"), "amount": [100.0, 20.0],
+                          "currency": pd.array(["EUR", "EUR"], dtype="string")})
+    res = run(contract(kpi("cost_per_unit", "cpc"), kpi("cost_per_unit", "cph", params={"unit": "paid_hours"})),
+              {"interactions": df, "costs": costs, "workforce": workforce()}, grains=["agent_id"])
+    cpc = value(res, "cpc")
+    assert cpc.value == pytest.approx(120 / 2) and cpc.n == 2
+    assert value(res, "cph").value == pytest.approx(120 / 24)
+    assert not (res.kpi == "cpc").sum() > 1  # cost per unit exists at grain vendor only
