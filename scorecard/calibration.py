@@ -19,7 +19,7 @@ import pandas as pd
 from .errors import DataError
 from .krippendorff import alpha_from_units, krippendorff_alpha_interval
 
-__all__ = ["ALL", "audit_variance", "calibration_deviations", "calibration_table", "item_agreement",
+__all__ = ["ALL", "audit_pairs", "audit_variance", "evaluated_items", "calibration_deviations", "calibration_table", "item_agreement",
            "krippendorff_alpha_interval", "qa_errors_by_category", "tendency"]
 
 PeriodOf = Callable[[pd.Series], pd.Series]
@@ -56,8 +56,10 @@ def calibration_deviations(qa: pd.DataFrame, *, reference: str = "reference",
 
     The reference score is the mean of the session's is_reference scores, looked up across the
     whole session whatever the period; with none, `reference="consensus"` uses the median of the
-    session's scores and `reference="reference"` leaves the session's scores out (not pairable).
+    session's scores (at least two: a lone score would be its own reference) and
+    `reference="reference"` leaves the session's scores out (not pairable).
     `within` is inclusive: |deviation| <= tolerance, float noise forgiven as in Target.met.
+    Rows keep the qa_evaluations index, so a caller can join any other column (agent_id, team_id).
     """
     if reference not in REFERENCE_MODES:
         raise ValueError(f"reference must be one of {REFERENCE_MODES}, got {reference!r}")
@@ -65,13 +67,14 @@ def calibration_deviations(qa: pd.DataFrame, *, reference: str = "reference",
     entries = cal[~cal["reference"]]
     ref = entries["calibration_session"].map(cal[cal["reference"]].groupby("calibration_session")["score"].mean())
     if reference == "consensus":
-        ref = ref.fillna(entries["calibration_session"].map(cal.groupby("calibration_session")["score"].median()))
+        scores = cal.groupby("calibration_session")["score"]
+        ref = ref.fillna(entries["calibration_session"].map(scores.median()[scores.count() >= 2]))
     out = entries.assign(reference_score=ref.astype("float64"))
     out = out[out["reference_score"].notna() & out["score"].notna()]
     out = out.assign(deviation=out["score"] - out["reference_score"])
     out = out.assign(abs_deviation=out["deviation"].abs(),
                      within=out["deviation"].abs() <= tolerance + 1e-9 * max(1.0, abs(tolerance)))
-    return out[DEVIATION_COLUMNS].reset_index(drop=True)
+    return out[DEVIATION_COLUMNS]
 
 
 def tendency(bias: float, tolerance: float) -> str:
@@ -153,6 +156,28 @@ def item_agreement(qa_items: pd.DataFrame, qa: pd.DataFrame, period_of: PeriodOf
     return out.assign(agreement=out["agreed"] / out["entries"])
 
 
+def audit_pairs(qa: pd.DataFrame) -> pd.DataFrame:
+    """Vendor evaluations (outside calibration) of interactions the client also scored, each with
+    `difference` = vendor score - the client's mean score of that interaction; qa's index is kept.
+    The qa_audit_variance KPI and the audit table both read these rows."""
+    if "evaluator_side" not in qa.columns:
+        return qa.iloc[0:0].assign(difference=pd.Series(dtype="float64"))
+    rows = _outside_sessions(qa)
+    side = rows["evaluator_side"].astype("string").str.strip().str.lower()
+    client = rows[(side == "client").fillna(False)].groupby("interaction_id")["score"].mean()
+    vendor = rows[(side == "vendor").fillna(False)]
+    pairs = vendor.assign(difference=vendor["score"] - vendor["interaction_id"].map(client).astype("float64"))
+    return pairs[pairs["difference"].notna()]
+
+
+def evaluated_items(qa_items: pd.DataFrame, qa: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """QA items with a verdict (`failed` not empty), joined to their evaluation's `columns`;
+    calibration entries are left out (they re-score interactions already counted)."""
+    rows = _outside_sessions(qa)[["evaluation_id", *[c for c in columns if c != "evaluation_id"]]]
+    items = qa_items[qa_items["failed"].notna()].merge(rows, on="evaluation_id")
+    return items.assign(failed=items["failed"].astype(bool))
+
+
 def audit_variance(qa: pd.DataFrame, period_of: PeriodOf) -> pd.DataFrame:
     """Vendor-vs-client QA audit, per period and vendor evaluator, then an ALL row per period.
 
@@ -161,14 +186,9 @@ def audit_variance(qa: pd.DataFrame, period_of: PeriodOf) -> pd.DataFrame:
     period of the vendor's evaluation: `interactions` counted, mean |vendor - client| and the signed
     mean (vendor - client > 0: the vendor scores itself more generously than the client does).
     """
-    if "evaluator_side" not in qa.columns:
+    pairs = audit_pairs(qa)
+    if pairs.empty:
         return pd.DataFrame(columns=AUDIT_COLUMNS)
-    rows = _outside_sessions(qa)
-    side = rows["evaluator_side"].str.strip().str.lower()
-    client = rows[side == "client"].groupby("interaction_id")["score"].mean()
-    vendor = rows[side == "vendor"]
-    pairs = vendor.assign(difference=vendor["score"] - vendor["interaction_id"].map(client).astype("float64"))
-    pairs = pairs[pairs["difference"].notna()]
     pairs = pairs.assign(period=_labels(period_of, pairs["evaluated_at"]))
 
     def summary(group: pd.DataFrame) -> dict[str, Any]:
@@ -190,9 +210,8 @@ def qa_errors_by_category(qa_items: pd.DataFrame, qa: pd.DataFrame, period_of: P
     if grain is not None and grain not in qa.columns:
         raise DataError(f"qa_evaluations has no column {grain!r} to break QA errors down by")
     by = [grain] if grain else []
-    rows = _outside_sessions(qa)[["evaluation_id", "evaluated_at", *by]]
-    items = qa_items[qa_items["failed"].notna()].merge(rows, on="evaluation_id")
-    items = items.assign(failed=items["failed"].astype(bool), period=_labels(period_of, items["evaluated_at"]))
+    items = evaluated_items(qa_items, qa, ["evaluated_at", *by])
+    items = items.assign(period=_labels(period_of, items["evaluated_at"]))
     out = items.groupby(["period", *by, "category", "item"], sort=True)["failed"].agg(evaluated="size",
                                                                                        failed="sum")
     out = out.reset_index().astype({"evaluated": "int64", "failed": "int64"})

@@ -189,8 +189,9 @@ class _Ledger:
         if raw == 0:
             text = f"No KPI with a credit allocation missed in {month}: no credit; the cap is {cap_text}."
         elif raw <= cap:
-            parts = " + ".join(self.terms.money(r["credit"]) for r in kpi_rows if r["credit"] > 0)
-            text = (f"Total credit for {month}: {parts} = {self.terms.money(total)}, within the cap of "
+            parts = [self.terms.money(r["credit"]) for r in kpi_rows if r["credit"] > 0]
+            sum_text = f"{' + '.join(parts)} = " if len(parts) > 1 else ""
+            text = (f"Total credit for {month}: {sum_text}{self.terms.money(total)}, within the cap of "
                     f"{cap_text}; the cap does not apply.")
         else:
             text = (f"Total credit for {month}: the KPI credits add up to {self.terms.money(raw)}, above the "

@@ -104,13 +104,12 @@ def _per_kind(periods: Sequence[Period], compute) -> pd.DataFrame:
 
 def calibration_results(contract: Contract, dataset: Dataset, periods: Sequence[Period]) -> pd.DataFrame:
     """calibration.csv rows for the asked periods, with the contract's tolerance and reference mode."""
-    from .calibration import calibration_table
+    from .calibration import CALIBRATION_COLUMNS, calibration_table
     qa = dataset.tables.get("qa_evaluations")
+    if qa is None:
+        return pd.DataFrame(columns=CALIBRATION_COLUMNS)
     kpi = _first_kpi(contract, "calibration_within_tolerance", "calibration_variance")
     params = dict(metric("calibration_within_tolerance").defaults) | (dict(kpi.params) if kpi else {})
-    if qa is None or "calibration_session" not in qa:
-        return calibration_table(qa.iloc[0:0] if qa is not None else None, _period_of(contract, MONTH),
-                                 reference=params["reference"], tolerance=float(params["tolerance"]))
     return _per_kind(periods, lambda kind: calibration_table(
         qa, _period_of(contract, kind), reference=params["reference"], tolerance=float(params["tolerance"])))
 

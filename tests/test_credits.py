@@ -56,7 +56,9 @@ def test_credit_rows_and_explanations():
         "sl was 64.2 % against a minimum of >= 70% (clause service_credits.allocations.sl = 40 %): "
         "credit = 12 % x 480,000 EUR at risk = 57,600 EUR x 40 % = 23,040 EUR.")
     assert cell(out, "2025-10", "TOTAL", "credit") == pytest.approx(23040)
-    assert "the cap does not apply" in cell(out, "2025-10", "TOTAL", "explanation")
+    assert cell(out, "2025-10", "TOTAL", "explanation") == (
+        "Total credit for 2025-10: 23,040 EUR, within the cap of 57,600 EUR at risk (12 % x 480,000 EUR); "
+        "the cap does not apply.")
     # fcr has no minimum: its target miss is the credit trigger, shown as the threshold.
     assert cell(out, "2026-01", "fcr", "minimum") == ">= 75%" and cell(out, "2026-01", "fcr", "missed")
     assert "against a target of >= 75%" in cell(out, "2026-01", "fcr", "explanation")

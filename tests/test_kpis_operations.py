@@ -95,3 +95,38 @@ def test_cost_per_handled_contact_and_per_paid_hour():
     assert cpc.value == pytest.approx(120 / 2) and cpc.n == 2
     assert value(res, "cph").value == pytest.approx(120 / 24)
     assert not (res.kpi == "cpc").sum() > 1  # cost per unit exists at grain vendor only
+
+
+def calibration_table():
+    df = pd.DataFrame({
+        "evaluation_id": [f"k{i}" for i in range(8)],
+        "interaction_id": ["x"] * 4 + ["y"] * 4,
+        "agent_id": ["a1"] * 4 + ["a2"] * 4,
+        "team_id": ["t1"] * 4 + ["t2"] * 4,
+        "evaluator_id": ["ref", "q1", "q2", "q3", "q1", "q2", "q3", "q4"],
+        "score": [80.0, 85.0, 74.0, 81.0, 70.0, 60.0, 90.0, 72.0],
+        "calibration_session": ["s1"] * 4 + ["s2"] * 4,
+        "is_reference": [True, False, False, False, False, False, False, False],
+    })
+    # the reference of s1 is dated in February: looked up across the whole session
+    df["evaluated_at"] = ts(["2026-02-27T10:00:00"] + ["2026-03-02T10:00:00"] * 7)
+    for c in ("evaluation_id", "interaction_id", "agent_id", "team_id", "evaluator_id", "calibration_session"):
+        df[c] = df[c].astype("string")
+    df["is_reference"] = df["is_reference"].astype("boolean")
+    return df
+
+
+def test_calibration_within_tolerance_and_variance():
+    ks = [kpi("calibration_within_tolerance", "cal", params={"tolerance": 5}),
+          kpi("calibration_variance", "calv", params={"tolerance": 5}),
+          kpi("calibration_within_tolerance", "cal_cons", params={"tolerance": 5, "reference": "consensus"})]
+    res = run(contract(*ks), {"qa_evaluations": calibration_table()}, grains=["evaluator_id", "team_id"])
+    # s1 deviations from 80: +5 (inclusive: within), -6, +1; s2 has no reference: not pairable
+    cal = value(res, "cal")
+    assert cal.value == pytest.approx(2 / 3) and cal.n == 3
+    assert value(res, "calv").value == pytest.approx((5 + 6 + 1) / 3)
+    assert value(res, "cal", grain="evaluator_id", entity="q2").value == 0.0
+    assert value(res, "cal", grain="team_id", entity="t1").n == 3
+    # consensus: s2's median of 60, 70, 72, 90 is 71 -> deviations -1, -11, +19, +1 -> 2 of 4 within
+    cons = value(res, "cal_cons")
+    assert cons.value == pytest.approx((2 + 2) / 7) and cons.n == 7

@@ -42,6 +42,8 @@ def kind_of(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
+    if isinstance(value, date):
+        return value.isoformat()
     return repr(value) if not isinstance(value, str) else f'"{value}"'
 
 

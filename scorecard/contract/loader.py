@@ -30,10 +30,10 @@ LANGUAGES = ("en", "fr")
 def _header(f: Fields, raw: Any) -> dict[str, Any] | None:
     """The `contract:` block, typed; None when any of it is wrong."""
     path = ("contract",)
+    before = len(f.problems)
     h = f.mapping(raw, path, allowed=HEADER_FIELDS, required=HEADER_REQUIRED)
     if h is None:
         return None
-    before = len(f.problems)
     out: dict[str, Any] = {
         key: f.text(h[key], path + (key,)) for key in ("id", "client", "vendor") if key in h}
     if "currency" in h:
@@ -50,7 +50,9 @@ def _header(f: Fields, raw: Any) -> dict[str, Any] | None:
                           if "monthly_fee" in h else None)
     out["language"] = (f.text(h["language"], path + ("language",), choices=LANGUAGES)
                        if "language" in h else "en")
-    extra = f.texts(h["channels"], path + ("channels",)) if "channels" in h else ()
+    extra = (f.texts(h["channels"], path + ("channels",), pattern=patterns.CHANNEL,
+                     expected="a channel name", hint="lower-case letters, digits and _, as in the data")
+             if "channels" in h else ())
     out["channels"] = tuple(dict.fromkeys((*STANDARD_CHANNELS, *(extra or ()))))
     out["live_channels"] = DEFAULT_LIVE_CHANNELS
     if "live_channels" in h:

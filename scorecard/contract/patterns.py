@@ -31,6 +31,8 @@ DAY_KEY = rf"^(daily|{_DAY}(-{_DAY})?(\s*,\s*{_DAY}(-{_DAY})?)*)$"
 CURRENCY = r"^[A-Z]{3}$"
 #: a KPI id (appears in result files and field paths, hence no dots or spaces)
 KPI_ID = r"^[A-Za-z][A-Za-z0-9_-]*$"
+#: a channel value as the data carries it (lower-case)
+CHANNEL = r"^[a-z][a-z0-9_]*$"
 #: an ISO date as a string (YAML reads unquoted dates as dates; quoted ones arrive here)
 DATE = r"^\d{4}-\d{2}-\d{2}$"
 

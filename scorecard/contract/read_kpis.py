@@ -112,14 +112,16 @@ def _filter(f: Fields, raw: Any, path: Path, channels: tuple[str, ...]) -> dict[
     return out if len(f.problems) == before else None
 
 
-def check_comparison(f: Fields, m: Metric, params: dict[str, Any], target: Target, path: Path) -> None:
-    """A target or minimum must be written in the metric's unit and point the metric's good way."""
+def check_comparison(f: Fields, m: Metric, params: dict[str, Any], target: Target, path: Path,
+                     *, direction: bool = True) -> None:
+    """A target or minimum must be written in the metric's unit and point the metric's good way
+    (`direction=False` for a minimum checked against its target: `check_minimum` says it better)."""
     kind = m.target_kind(params)
     if target.kind != kind:
         f.add(path, f'"{target.text}" is {_KIND_WORDS[target.kind]} but {m.name} is measured as '
                     f"{_KIND_WORDS[kind]}", f"write e.g. '{target.op} {_KIND_EXAMPLE[kind]}'")
     good = {"higher": 1, "lower": -1}.get(m.direction)
-    if good is not None and _SIGN[target.op] == -good:
+    if direction and good is not None and _SIGN[target.op] == -good:
         f.add(path, f'"{target.text}" aims {"low" if good == 1 else "high"} but {m.name} is '
                     f"{m.direction}-is-better", f"use {'>=' if good == 1 else '<='}")
 
@@ -135,7 +137,7 @@ def check_minimum(f: Fields, target: Target, minimum: Target, path: Path) -> Non
 
 
 def _per_channel(f: Fields, m: Metric, params: dict[str, Any], raw: Any, path: Path,
-                 channels: tuple[str, ...]) -> dict[str, Target] | None:
+                 channels: tuple[str, ...], *, direction: bool = True) -> dict[str, Target] | None:
     given = f.mapping(raw, path)
     if given is None:
         return None
@@ -146,7 +148,7 @@ def _per_channel(f: Fields, m: Metric, params: dict[str, Any], raw: Any, path: P
                   f"known channels: {one_of(channels)}", key=True)
         target = f.target(text, path + (channel,))
         if target is not None:
-            check_comparison(f, m, params, target, path + (channel,))
+            check_comparison(f, m, params, target, path + (channel,), direction=direction)
             out[channel] = target
     return out if len(out) == len(given) else None
 
@@ -185,7 +187,7 @@ def read_kpi(f: Fields, kpi_id: str, raw: Any, calendars: tuple[str, ...],
         return None
     metrics = catalog()
     name = clause.get("metric")
-    if "metric" in clause and name not in metrics:
+    if "metric" in clause and (not isinstance(name, str) or name not in metrics):
         f.add(path + ("metric",), f"unknown metric {kind_of(name)}{suggest(str(name), metrics)}",
               "run `scorecard catalog` for the list of metrics")
         return None
@@ -205,13 +207,13 @@ def read_kpi(f: Fields, kpi_id: str, raw: Any, calendars: tuple[str, ...],
     checked_params = params if params is not None else dict(_typed_defaults(m.name))
     for key, t in (("target", target), ("minimum", minimum)):
         if t is not None:
-            check_comparison(f, m, checked_params, t, path + (key,))
+            check_comparison(f, m, checked_params, t, path + (key,), direction=key == "target" or target is None)
     if target is not None and minimum is not None:
         check_minimum(f, target, minimum, path + ("minimum",))
     per_target = (_per_channel(f, m, checked_params, clause["per_channel_targets"], path + ("per_channel_targets",),
                                channels) if "per_channel_targets" in clause else {})
     per_minimum = (_per_channel(f, m, checked_params, clause["per_channel_minimums"],
-                                path + ("per_channel_minimums",), channels)
+                                path + ("per_channel_minimums",), channels, direction=target is None)
                    if "per_channel_minimums" in clause else {})
     for channel, low in (per_minimum or {}).items():
         high = (per_target or {}).get(channel, target)

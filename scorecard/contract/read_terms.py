@@ -52,10 +52,10 @@ def _kpi_amounts(f: Fields, raw: Any, path: Path, kpi_ids: tuple[str, ...],
 
 def read_credits(f: Fields, raw: Any, kpi_ids: tuple[str, ...]) -> ServiceCredits | None:
     path: Path = ("service_credits",)
+    before = len(f.problems)
     sc = f.mapping(raw, path, allowed=CREDIT_FIELDS, required=("at_risk", "allocations"))
     if sc is None:
         return None
-    before = len(f.problems)
     at_risk = f.percent(sc["at_risk"], path + ("at_risk",), maximum=1.0) if "at_risk" in sc else None
     pool = f.percent(sc["pool"], path + ("pool",)) if "pool" in sc else 1.0
     allocations = (_kpi_amounts(f, sc["allocations"], path + ("allocations",), kpi_ids, f.percent)
@@ -86,10 +86,10 @@ def read_credits(f: Fields, raw: Any, kpi_ids: tuple[str, ...]) -> ServiceCredit
 
 def read_incentives(f: Fields, raw: Any) -> Incentives | None:
     path: Path = ("incentives",)
+    before = len(f.problems)
     inc = f.mapping(raw, path, allowed=INCENTIVE_FIELDS, required=INCENTIVE_FIELDS)
     if inc is None:
         return None
-    before = len(f.problems)
     pool = f.percent(inc["bonus_pool"], path + ("bonus_pool",)) if "bonus_pool" in inc else None
     bands: list[tuple[float, float]] = []
     items = f.items(inc.get("overall_score_bands", []), path + ("overall_score_bands",)) or []
@@ -126,10 +126,10 @@ def read_scoring(f: Fields, raw: Any, kpi_ids: tuple[str, ...]) -> Scoring | Non
 
 def _role(f: Fields, name: str, raw: Any, kpis: dict[str, KpiSpec], kpi_ids: tuple[str, ...]) -> Role | None:
     path: Path = ("roles", name)
+    before = len(f.problems)
     r = f.mapping(raw, path, allowed=ROLE_FIELDS, required=("grain", "kpis"))
     if r is None:
         return None
-    before = len(f.problems)
     grain = f.text(r["grain"], path + ("grain",), choices=GRAINS) if "grain" in r else None
     listed: list[str] = []
     if r.get("kpis") == ALL:
@@ -165,10 +165,10 @@ def read_roles(f: Fields, raw: Any, kpis: dict[str, KpiSpec], kpi_ids: tuple[str
 
 def read_governance(f: Fields, raw: Any) -> Governance | None:
     path: Path = ("governance",)
+    before = len(f.problems)
     g = f.mapping(raw, path, allowed=GOVERNANCE_FIELDS)
     if g is None:
         return None
-    before = len(f.problems)
     deck = f.mapping(g.get("deck", {}), path + ("deck",), allowed=DECK_FIELDS) or {}
     here = path + ("deck",)
     out = Governance(

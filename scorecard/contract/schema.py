@@ -102,7 +102,8 @@ def _metric_rule(m: Metric) -> Schema:
     then: Schema = {"properties": {"params": params}}
     if not m.statistic:
         then["properties"]["statistic"] = {"description": f"{m.name} has no statistic.", "not": {}}
-    return {"if": {"properties": {"metric": {"const": m.name}}, "required": ["metric"]}, "then": then}
+    when = {"const": m.name, "description": f"These rules apply to KPIs of metric {m.name}."}
+    return {"if": {"properties": {"metric": when}, "required": ["metric"]}, "then": then}
 
 
 def _kpi() -> Schema:
@@ -160,7 +161,8 @@ def _header() -> Schema:
         "language": {"description": "Language of scorecards and deck (default en).", "enum": list(LANGUAGES)},
         "live_channels": _list("Channels answered live (default voice, chat, messaging).",
                                _str("A channel.", examples=list(STANDARD_CHANNELS))),
-        "channels": _list(f"Extra channel values beyond {', '.join(STANDARD_CHANNELS)}.", _str("A channel name.")),
+        "channels": _list(f"Extra channel values beyond {', '.join(STANDARD_CHANNELS)}.",
+                          _str("A channel name.", pattern=patterns.CHANNEL)),
     }, ("id", "client", "vendor", "currency", "timezone"))
 
 

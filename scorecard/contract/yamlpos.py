@@ -142,9 +142,20 @@ class _TooLarge(Exception):
         self.node = node
 
 
+def _reader_problem(exc: yaml.reader.ReaderError, text: str, file: str) -> Problem:
+    """A character YAML does not allow, located from its offset in the text."""
+    before = text[: exc.position]
+    line, col = before.count("\n") + 1, exc.position - before.rfind("\n")
+    return Problem(f"YAML syntax error: character {exc.character!r} is not allowed", file, line, col,
+                   hint="remove control characters (copy-paste from a spreadsheet can bring them)")
+
+
 def read_yaml(text: str, file: str) -> tuple[Document, list[Problem]]:
     """Parse one YAML document; syntax errors, duplicate keys and cycles come back as problems."""
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)  # the reader refuses control characters here already
+    except yaml.reader.ReaderError as exc:
+        return Document(None), [_reader_problem(exc, text, file)]
     try:
         try:
             root = loader.get_single_node()
@@ -154,8 +165,8 @@ def read_yaml(text: str, file: str) -> tuple[Document, list[Problem]]:
             message = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
             return Document(None), [Problem(f"YAML syntax error: {message}", file, line, col,
                                             hint="check indentation, colons and quotes around this place")]
-        except yaml.YAMLError as exc:
-            return Document(None), [Problem(f"YAML syntax error: {exc}", file, 1, 1)]
+        except yaml.reader.ReaderError as exc:
+            return Document(None), [_reader_problem(exc, text, file)]
         if root is None:
             return Document(None), []
         walker = _Walker(file, loader)

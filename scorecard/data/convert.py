@@ -16,7 +16,7 @@ from . import parse
 from .mapping import DERIVABLE, ColumnRule, TableMapping
 from .quality import issue
 from .readers import SOURCE_ROW
-from .schema import BOOL, LABEL, NUMBER, PERIOD, SECONDS, SERVQUAL_PREFIX, TIMESTAMP, TableSpec
+from .schema import BOOL, LABEL, NUMBER, PERIOD, SECONDS, TIMESTAMP, TableSpec
 
 MAPPING_HINT = "use --mapping to rename your export's columns; see `scorecard presets`"
 _WHAT = {
@@ -100,7 +100,7 @@ def _convert(raw: pd.DataFrame, rule: ColumnRule, kind: str, timezone: str
     if rule.constant is not None:
         source = pd.Series(rule.constant, index=raw.index, dtype=parse.STRING)
     else:
-        source = raw[rule.source] if rule.source is not None else pd.Series(pd.NA, index=raw.index, dtype=parse.STRING)
+        source = raw[rule.source]
     if rule.values:
         source = _map_values(source, rule.values)
     no_bad = pd.Series(False, index=raw.index)

@@ -58,6 +58,7 @@ def load_dataset(path: Path, *, contract: Contract, mapping: str | Path | None =
         except DataError as exc:
             problems.extend(exc.problems)
             continue
+        del raw  # the raw copy of a large table is not needed past conversion (peak memory)
         issues += check_table(frame, TABLES[name], channels=allowed_channels(contract.channels),
                               currency=contract.currency, timezone=contract.timezone, unparsed=unparsed)
         tables[name], report = quarantine(frame, name, issues)

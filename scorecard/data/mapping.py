@@ -86,7 +86,7 @@ def load_mapping(path: Path) -> Mapping:
     checker = _Checker(str(path))
     mapping = checker.mapping(doc, path)
     if checker.problems:
-        raise ContractError(checker.problems)
+        raise ContractError(sorted(checker.problems, key=lambda p: (p.line or 0, p.col or 0)))
     return mapping
 
 

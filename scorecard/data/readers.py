@@ -97,7 +97,7 @@ def _string_mapper(arrow_type: pa.DataType) -> Any:
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:
-    frame = pq.read_table(path).to_pandas(types_mapper=_string_mapper)
+    frame = pq.read_table(path).to_pandas(types_mapper=_string_mapper, self_destruct=True, split_blocks=True)
     frame = frame.reset_index(drop=True)
     frame[SOURCE_ROW] = np.arange(2, len(frame) + 2, dtype="int64")
     return frame

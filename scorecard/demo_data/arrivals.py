@@ -30,7 +30,7 @@ _DAYS: dict[str, tuple[tuple[float, ...], float]] = {
 }
 
 
-def intraday(channel: str, hour: np.ndarray) -> np.ndarray:
+def _intraday(channel: str, hour: np.ndarray) -> np.ndarray:
     """Relative arrival intensity at a local hour of day."""
     base, bumps = _CURVES[channel]
     out = np.full(np.shape(hour), base, dtype=float)
@@ -56,7 +56,7 @@ def slot_weights(month: str) -> tuple[np.ndarray, np.ndarray]:
     weights = np.empty((len(CHANNELS), len(s)))
     for c, name in enumerate(CHANNELS):
         week, on_holiday = _DAYS[name]
-        w = intraday(name, hour) * np.where(holiday, on_holiday, np.asarray(week)[weekday])
+        w = _intraday(name, hour) * np.where(holiday, on_holiday, np.asarray(week)[weekday])
         if c in LIVE:
             w = w * _live_open(hour, weekday, holiday)
         weights[c] = w / w.sum()

@@ -40,7 +40,7 @@ def slots(month: str) -> pd.DataFrame:
     return pd.DataFrame({
         "start": epoch(idx),
         "hour": idx.hour + idx.minute / 60.0,
-        "weekday": idx.dayofweek,
+        "weekday": idx.day_of_week,
         "holiday": days.isin(pd.DatetimeIndex(HOLIDAYS)),
     })
 
@@ -54,7 +54,7 @@ class Clock:
         holiday = days.isin(pd.DatetimeIndex(HOLIDAYS))
         opening = np.full((len(days), 2), np.nan)
         for weekday, (o, c) in hours.items():
-            opening[days.dayofweek == weekday] = (o, c)
+            opening[days.day_of_week == weekday] = (o, c)
         opening[holiday] = holiday_hours if holiday_hours else np.nan
         keep = ~np.isnan(opening[:, 0])
         days, opening = days[keep], opening[keep]
@@ -79,7 +79,3 @@ class Clock:
     def add(self, t: np.ndarray, seconds: np.ndarray) -> np.ndarray:
         """t plus `seconds` of opening time: work that starts outside hours waits for the next opening."""
         return self.wall(self.open_seconds(t) + seconds)
-
-    def is_open(self, t: np.ndarray) -> np.ndarray:
-        i = np.clip(np.searchsorted(self.opens, t, side="right") - 1, 0, None)
-        return (t >= self.opens[i]) & (t < self.closes[i])

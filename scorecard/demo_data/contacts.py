@@ -19,11 +19,11 @@ from .clock import DAY_S, Clock
 from .handling import case_times, handle_times, live_queue
 from .journeys import identities, link_repeats, roots
 from .people import Agents
-from .setting import (BUSINESS_HOURS, CHANNELS, REASON_BOOKING, REASON_CSAT, REASON_REPEAT,
+from .setting import (BUSINESS_HOURS, CHANNELS, LIVE, REASON_BOOKING, REASON_CSAT, REASON_REPEAT,
                       REASON_SHARE, ROUTING, SELF_SERVICE, SOCIAL_HOURS, TRANSFER_RATE, plan)
 from .surveys import surveys
 
-VOICE, CHAT, EMAIL, SOCIAL = (CHANNELS.index(c) for c in ("voice", "chat", "email", "social"))
+VOICE, EMAIL, SOCIAL = (CHANNELS.index(c) for c in ("voice", "email", "social"))
 REPEAT_BASE = 0.33        # probability that a handled contact is followed by a repeat, before factors
 ANONYMOUS = {VOICE: 0.03, SELF_SERVICE: 0.25}   # contacts without a known customer
 
@@ -52,7 +52,7 @@ def make_interactions(rng: np.random.Generator, months: Sequence[str], agents: A
     staffing = np.array([p.staffing for p in plans])[month]
 
     team = _route(rng, channel)
-    live = (channel == VOICE) | (channel == CHAT)
+    live = np.isin(channel, LIVE)
     wait, patience = np.full(n, np.nan), np.full(n, np.nan)
     wait[live], patience[live] = live_queue(rng, channel[live], load[live], staffing[live])
     abandoned = live & (patience < wait)

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from .clock import Clock
+from .clock import DAY_S, Clock
 from .setting import AHT_MEDIAN, AHT_SIGMA, REASON_AHT, REASON_SHARE
 
 # Per live channel (voice, chat): queueing share at load 1, mean queued wait (s), mean patience (s).
 _QUEUE_SHARE = np.array([0.30, 0.25])
 _QUEUE_WAIT = np.array([26.0, 14.0])
-_PATIENCE = np.array([330.0, 240.0])
+_PATIENCE = np.array([370.0, 240.0])
 _EARLY_HANGUP = 0.012   # callers who hang up within 5 s whatever the queue (misdials, IVR)
-OPEN_FOR_GOOD = 0.03    # e-mail/social cases never closed: the backlog's stale tail
+STALE_SHARE = 0.04      # e-mail/social cases that drag on for weeks: the backlog's stale tail
 
 
 def live_queue(rng: np.random.Generator, channel: np.ndarray, load: np.ndarray,
@@ -52,7 +52,8 @@ def case_times(rng: np.random.Generator, created: np.ndarray, clock: Clock, firs
     """assigned_at, first_response_at, first_solution_at, resolved_at of written cases on a desk clock.
 
     Work only happens while the desk is open, so evening and weekend cases are assigned and
-    answered the next opening morning. Most first replies solve the case; the rest need a follow-up.
+    answered the next opening morning. Most first replies solve the case; the rest need a follow-up;
+    a few cases drag on for weeks, and those still open at extraction make the backlog.
     """
     n = len(created)
     assigned = clock.add(created, rng.exponential(routing_mean, n))
@@ -61,5 +62,6 @@ def case_times(rng: np.random.Generator, created: np.ndarray, clock: Clock, firs
     later = clock.add(first_response, _lognormal(rng, 4 * 3600.0, 1.0, n))
     first_solution = np.where(solved_at_once, first_response, later)
     resolved = clock.add(first_solution, _lognormal(rng, 2 * 3600.0, 1.2, n))
-    resolved[rng.random(n) < OPEN_FOR_GOOD] = np.nan
+    stale = rng.random(n) < STALE_SHARE
+    resolved[stale] += _lognormal(rng, 12 * DAY_S, 0.6, stale.sum())
     return assigned, first_response, first_solution, resolved

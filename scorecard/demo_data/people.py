@@ -29,7 +29,7 @@ class Agents:
 
     @property
     def qa_mean(self) -> np.ndarray:
-        return 88.5 + 3.2 * self.skill
+        return 90.0 + 2.6 * self.skill
 
     @property
     def csat_shift(self) -> np.ndarray:

@@ -82,8 +82,8 @@ class MonthPlan:
 
 
 STORYLINE: dict[str, MonthPlan] = {
-    "2026-01": MonthPlan(volume=1.02, csat=0.865),
-    "2026-02": MonthPlan(volume=0.94, csat=0.87, calibration_drift=True),
+    "2026-01": MonthPlan(volume=1.02, csat=0.87),
+    "2026-02": MonthPlan(volume=0.94, csat=0.875, calibration_drift=True),
     # March: attrition and a late training wave leave the floor understaffed during a volume surge.
     "2026-03": MonthPlan(volume=1.07, staffing=0.82, overtime=0.12, forecast_bias=-0.08,
                          csat=0.735, qa_shift=-2.5),
@@ -91,8 +91,8 @@ STORYLINE: dict[str, MonthPlan] = {
     "2026-05": MonthPlan(volume=0.97, staffing=1.04, csat=0.88, calibration_drift=True),
     "2026-06": MonthPlan(volume=1.0, staffing=1.04, csat=0.885),
     # July: the summer peak stretches the voice queue (amber), nothing worse.
-    "2026-07": MonthPlan(volume=1.04, staffing=0.95, overtime=0.05, csat=0.87, calibration_drift=True),
-    "2026-08": MonthPlan(volume=0.98, staffing=1.02, csat=0.875),
+    "2026-07": MonthPlan(volume=1.04, staffing=0.95, overtime=0.05, csat=0.88, calibration_drift=True),
+    "2026-08": MonthPlan(volume=0.98, staffing=1.02, csat=0.88),
 }
 
 

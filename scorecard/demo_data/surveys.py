@@ -13,7 +13,7 @@ import numpy as np
 CSAT_RATE, NPS_OF_CSAT, CES_OF_CSAT = 0.25, 0.6, 0.4
 # Answer distributions given a satisfied / dissatisfied respondent.
 _CSAT_SAT = (np.array([4, 5]), np.array([0.38, 0.62]))
-_CSAT_UNSAT = (np.array([1, 2, 3]), np.array([0.22, 0.28, 0.50]))
+_CSAT_UNSAT = (np.array([1, 2, 3]), np.array([0.20, 0.25, 0.55]))
 _NPS_SAT = (np.arange(11), np.r_[np.full(7, 0.08 / 7), [0.14, 0.18], [0.32, 0.28]])
 _NPS_UNSAT = (np.arange(11), np.r_[np.full(7, 0.75 / 7), [0.12, 0.08], [0.03, 0.02]])
 _CES_SAT = (np.arange(1, 8), np.array([0.30, 0.35, 0.20, 0.10, 0.03, 0.01, 0.01]))

@@ -44,46 +44,17 @@ def calibration_measure(kpi: KpiSpec, src: RowSource, base: np.ndarray) -> Measu
     return Measure(src, base, num=np.where(base, dev, 0.0), den=indicator(base))
 
 
-def audit_pairs(qa: pd.DataFrame) -> pd.DataFrame:
-    """One row per interaction scored by both the vendor and the client outside calibration:
-    the vendor's and the client's mean scores, dated by the client's (audit) evaluation."""
-    if "evaluator_side" not in qa:
-        return pd.DataFrame()
-    rows = qa[qa["calibration_session"].isna()] if "calibration_session" in qa else qa
-    side = rows["evaluator_side"].astype("string").str.lower()
-    vendor = rows[side.eq("vendor").fillna(False).to_numpy(dtype=bool)]
-    client = rows[side.eq("client").fillna(False).to_numpy(dtype=bool)]
-    if vendor.empty or client.empty:
-        return pd.DataFrame()
-    grains = [c for c in ("agent_id", "team_id", "evaluator_id") if c in vendor]
-    v = vendor.groupby("interaction_id", observed=True).agg(
-        vendor_score=("score", "mean"), **{g: (g, "first") for g in grains})
-    c = client.groupby("interaction_id", observed=True).agg(
-        client_score=("score", "mean"), evaluated_at=("evaluated_at", "max"))
-    pairs = v.join(c, how="inner").reset_index()
-    pairs["abs_difference"] = (pairs["vendor_score"] - pairs["client_score"]).abs()
-    return pairs
-
-
 def audit_measure(kpi: KpiSpec, src: RowSource, base: np.ndarray) -> Measure:
-    diff = src.frame["abs_difference"].to_numpy(dtype="float64")
+    diff = np.abs(src.frame["difference"].to_numpy(dtype="float64"))
     return Measure(src, base, num=np.where(base, diff, 0.0), den=indicator(base))
-
-
-def items_with_evaluation(items: pd.DataFrame, qa: pd.DataFrame) -> pd.DataFrame:
-    """QA items carrying their evaluation's date and grains (period and entity come from it)."""
-    cols = [c for c in ("evaluation_id", "evaluated_at", "agent_id", "team_id", "evaluator_id") if c in qa]
-    return items.merge(qa[cols], on="evaluation_id", how="inner")
 
 
 def qa_error_rate(kpi: KpiSpec, src: RowSource, base: np.ndarray) -> Measure | NotMeasurable:
     frame = src.frame
-    if "failed" not in frame:
-        return NotMeasurable("qa_items has no column failed")
     category = kpi.params.get("category")
     if category:
         base = base & frame["category"].astype("string").str.lower().eq(str(category).lower()).fillna(False).to_numpy(dtype=bool)
-    failed = frame["failed"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    failed = frame["failed"].to_numpy(dtype=bool)
     return Measure(src, base, num=indicator(base & failed), den=indicator(base))
 
 

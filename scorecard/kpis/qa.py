@@ -91,7 +91,8 @@ def _audit_frame(engine: "Engine"):
     qa = engine._table("qa_evaluations")
     if isinstance(qa, NotMeasurable):
         return qa
-    pairs = ops.audit_pairs(qa)
+    from ..calibration import audit_pairs
+    pairs = audit_pairs(qa)
     if pairs.empty:
         return NotMeasurable("qa_evaluations has no interaction scored by both the vendor and the client "
                              "(column evaluator_side)")
@@ -103,7 +104,11 @@ def _items_frame(engine: "Engine"):
     for t in (items, qa):
         if isinstance(t, NotMeasurable):
             return t
-    return ops.items_with_evaluation(items, qa)
+    if "failed" not in items:
+        return NotMeasurable("qa_items has no column failed")
+    from ..calibration import evaluated_items
+    columns = [c for c in ("evaluated_at", "agent_id", "team_id", "evaluator_id") if c in qa]
+    return evaluated_items(items, qa, columns)
 
 
 def _paid_hours(src: RowSource, base: np.ndarray) -> np.ndarray | NotMeasurable:

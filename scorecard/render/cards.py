@@ -58,6 +58,8 @@ class Context:
         span = max(self.contract.governance.trend_months, 2)
         self.months = tuple(shift_month(last_month, k) for k in range(1 - span, 1))
         self.period_label = f.fmt_period(self.period, lang)
+        self.trend_heading = f.t("trend_label", lang, first=f.fmt_period(self.months[0], lang, short=True),
+                                 last=f.fmt_period(self.months[-1], lang, short=True))
         self._kpi: dict[str, tuple[str, str, str]] = {}
 
     def kpi_facts(self, kpi: str) -> tuple[str, str, str]:
@@ -126,6 +128,12 @@ class KpiRow:
     trend: Markup
 
 
+def is_true(value: Any) -> bool:
+    """A frame's boolean cell as a Python bool (numpy and pandas booleans, <NA> is False)."""
+    return value is not None and not (isinstance(value, float) and math.isnan(value)) \
+        and value is not pd.NA and bool(value)
+
+
 def _number(record: dict[str, Any], column: str) -> float:
     value = record.get(column)
     try:
@@ -170,19 +178,21 @@ def kpi_row(ctx: Context, index: GrainIndex, entity: str, kpi: str) -> KpiRow:
     value, n = _number(record, "value"), _number(record, "n")
     status = str(record.get("status") or "not_measurable")
     change = _number(record, "change")
-    tone = f.change_tone(change, direction)
     currency = ctx.contract.currency
+    change_text = f.fmt_change(change, unit, ctx.lang, currency=currency)
+    # a change that reads as zero ("0.0 pts") is neither better nor worse
+    tone = f.change_tone(change, direction) if change_text.startswith(("+", f.MINUS)) else ""
     return KpiRow(
         kpi=kpi, label=label, value=ctx.value(value, kpi),
         target=f.fmt_target(record.get("target"), unit, ctx.lang, currency=currency),
         minimum=f.fmt_target(record.get("minimum"), unit, ctx.lang, currency=currency),
         status=status, status_label=f.status_label(status, ctx.lang), status_icon=f.status_icon(status),
         previous=ctx.value(_number(record, "previous"), kpi),
-        change=f.fmt_change(change, unit, ctx.lang, currency=currency),
+        change=change_text,
         tone=tone, tone_label=ctx.ui(tone) if tone else "",
         n=f.MISSING if math.isnan(n) else f.fmt_number(n, 0, ctx.lang),
         caution=caution_text(ctx, kpi, value, n, status),
-        provisional=bool(record.get("provisional") is True),
+        provisional=is_true(record.get("provisional")),
         note=str(record.get("note") or ""),
         trend=trend_svg(ctx, index, entity, kpi, record.get("target")),
     )

@@ -17,7 +17,8 @@ from ..evaluate import Evaluation
 from ..periods import months_between, parse_period, shift_month
 from .deck_actions import Action
 from .deck_layout import DeckCanvas
-from .deck_text import fmt_change, fmt_money, fmt_value, kpi_label, month_label, word
+from .deck_text import word
+from .format import MISSING, NBSP, fmt_change, fmt_money, fmt_period, fmt_target, fmt_value, kpi_label
 
 
 @dataclass
@@ -56,6 +57,10 @@ class DeckContext:
     def w(self, key: str, **values: object) -> str:
         return word(key, self.lang, **values)
 
+    def pair(self, label: str, value: object) -> str:
+        """'Label: value', with French typography's no-break space before the colon."""
+        return f"{label}{NBSP if self.lang == 'fr' else ''}: {value}"
+
     def label(self, kpi: str) -> str:
         return kpi_label(self.contract, kpi, self.lang)
 
@@ -66,10 +71,16 @@ class DeckContext:
         return fmt_change(value, unit, self.lang, currency=self.contract.currency)
 
     def money(self, value: float | None) -> str:
-        return fmt_money(value, self.contract.currency, self.lang)
+        """Money in whole currency units (credits and fees are discussed in euros, not cents)."""
+        if value is None or pd.isna(value):
+            return MISSING
+        return fmt_money(float(value), self.lang, self.contract.currency, decimals=0)
+
+    def target(self, text: str | None, kpi: str) -> str:
+        return fmt_target(text, self.unit(kpi), self.lang, currency=self.contract.currency)
 
     def month(self, period: str) -> str:
-        return month_label(period, self.lang)
+        return fmt_period(period, self.lang, short=True)
 
     def vendor_results(self) -> pd.DataFrame:
         """The period's KPI rows at grain vendor, in contract order."""
@@ -100,10 +111,16 @@ class DeckContext:
         metric = catalog().get(spec.metric) if spec else None
         if metric is None:
             return f"{kpi}"
-        target = f" {self.w('target')}: {spec.target}." if spec.target else ""
-        minimum = f" {self.w('minimum')}: {spec.minimum}." if spec.minimum else ""
+        target = f" {self.pair(self.w('target'), spec.target)}." if spec.target else ""
+        minimum = f" {self.pair(self.w('minimum'), spec.minimum)}." if spec.minimum else ""
         return (f"{self.label(kpi)} - {metric.description[self.lang]} "
-                f"{self.w('formula')}: {metric.formula[self.lang]}.{target}{minimum}")
+                f"{self.pair(self.w('formula'), metric.formula[self.lang])}.{target}{minimum}")
 
     def definitions(self, kpis: list[str]) -> str:
         return "\n".join(self.definition(k) for k in kpis)
+
+    def unit(self, kpi: str) -> str:
+        """A KPI's value unit from the catalog (credits rows do not carry one)."""
+        spec = self.contract.kpis.get(kpi)
+        metric = catalog().get(spec.metric) if spec else None
+        return metric.unit_for(spec.params) if metric else "points"

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import IO
 
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
@@ -176,14 +177,15 @@ class Slot:
         frame.word_wrap = True
         return frame
 
-    def picture(self, image: Path, aspect: float):
+    def picture(self, image: Path | IO[bytes], aspect: float):
         """An image fitted in the slot, centred, aspect ratio kept (never cropped)."""
         self._vacate()
         b = self.box
         width, height = b.width, int(b.width / aspect)
         if height > b.height:
             width, height = int(b.height * aspect), b.height
-        return self.slide.shapes.add_picture(str(image), b.left + (b.width - width) // 2,
+        source = str(image) if isinstance(image, Path) else image
+        return self.slide.shapes.add_picture(source, b.left + (b.width - width) // 2,
                                              b.top + (b.height - height) // 2, width, height)
 
 

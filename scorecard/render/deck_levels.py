@@ -8,7 +8,7 @@ neighbour a thousand times larger.
 
 from __future__ import annotations
 
-import math
+from dataclasses import dataclass, replace
 from typing import Iterator
 
 import pandas as pd
@@ -17,9 +17,11 @@ from .deck_charts import line_chart
 from .deck_context import DeckContext
 from .deck_layout import Slot
 from .deck_tables import Cell, Column, draw_table, pages, rows_per_page
-from .deck_text import duration_unit, fmt_target, status_label
+from .deck_text import duration_unit
+from .format import status_label
 
 SERIES_PER_CHART = 5
+SCALE_RATIO = 4.0
 
 
 def levels_missing(ctx: DeckContext) -> str | None:
@@ -29,8 +31,8 @@ def levels_missing(ctx: DeckContext) -> str | None:
 def _row(ctx: DeckContext, r) -> list[Cell]:
     return [Cell(ctx.label(r.kpi)),
             Cell(ctx.value(r.value, r.unit), status=r.status, align="r"),
-            Cell(fmt_target(r.target), align="r"),
-            Cell(fmt_target(r.minimum), align="r"),
+            Cell(ctx.target(r.target, r.kpi), align="r"),
+            Cell(ctx.target(r.minimum, r.kpi), align="r"),
             Cell(status_label(r.status, ctx.lang), status=r.status),
             Cell(ctx.change(r.change, r.unit), align="r")]
 
@@ -61,41 +63,74 @@ def build_service_levels(ctx: DeckContext) -> None:
         kpi_table(ctx, slots[0], chunk)
 
 
-def _scale(unit: str, values: list[float]) -> tuple[str, float]:
-    """(display unit key, divisor): durations in the unit their median reads in, others by order of
-    magnitude (a CES of 3 and an NPS of 30 are both points but do not share an axis)."""
-    median = float(pd.Series(values).median())
+@dataclass(frozen=True)
+class Axis:
+    """How a group of KPIs is plotted: its scale key, chart title, number format and divisor."""
+
+    key: str
+    title: str
+    number_format: str
+    divisor: float = 1.0
+
+
+def axis_for(ctx: DeckContext, unit: str, values: list[float]) -> Axis:
+    """The axis of a unit: durations in the unit their median reads in (450 s as 7.5 min)."""
+    median = float(pd.Series(values).abs().median()) if values else 0.0
     if unit == "duration":
-        suffix, size = duration_unit(median)
-        return suffix, size
-    if unit == "rate":
-        return "rate", 1.0
-    return f"{unit}:{math.floor(math.log10(max(abs(median), 1e-9)))}", 1.0
+        name, size = duration_unit(median, ctx.lang)
+        return Axis(f"duration:{name}", ctx.w("group_duration", unit=name), "0.0", size)
+    if unit == "money":
+        return Axis(unit, ctx.w("group_money", currency=ctx.contract.currency), "#,##0.00")
+    fmt = {"rate": "0%", "count": "#,##0", "ratio": "0.00"}.get(unit, "0.0")
+    return Axis(unit, ctx.w(f"group_{unit}"), fmt)
 
 
-def _groups(ctx: DeckContext) -> Iterator[tuple[str, str, list[tuple[str, list[float | None]]]]]:
-    """(chart title, number format, [(kpi, values)]) per scale, at most SERIES_PER_CHART lines each."""
-    grouped: dict[tuple[str, str], list[tuple[str, list[float | None]]]] = {}
-    units = ctx.vendor_results().set_index("kpi")["unit"]
-    for kpi, unit in units.items():
-        values = ctx.series(kpi)
-        known = [v for v in values if v is not None]
-        if len(known) < 2:
-            continue
-        key, size = _scale(unit, known)
-        grouped.setdefault((unit, key), []).append((kpi, [None if v is None else v / size for v in values]))
-    for (unit, key), members in grouped.items():
-        if unit == "duration":
-            name, fmt = ctx.w("group_duration", unit=key), "0.0"
-        elif unit == "money":
-            name, fmt = ctx.w("group_money", currency=ctx.contract.currency), "#,##0.00"
+def kpi_trend(ctx: DeckContext, slot: Slot, kpis: list[str], axis: Axis | None = None, *,
+              with_target: bool = False):
+    """Monthly lines of KPIs sharing an axis; one KPI may bring its target as a dashed line."""
+    series = {ctx.label(k): ctx.series(k) for k in kpis}
+    if axis is None:
+        axis = axis_for(ctx, ctx.unit(kpis[0]), [v for vals in series.values() for v in vals if v is not None])
+    target = ctx.contract.kpis[kpis[0]].target if with_target and len(kpis) == 1 else None
+    if target is not None:
+        series[f"{ctx.w('target')} {ctx.target(target.text, kpis[0])}"] = [target.value] * len(ctx.months)
+    scaled = {name: [None if v is None else v / axis.divisor for v in vals] for name, vals in series.items()}
+    chart = line_chart(slot, [ctx.month(m) for m in ctx.months], scaled, number_format=axis.number_format,
+                       dashed=list(scaled)[len(kpis):], legend=True)
+    chart.has_title = True
+    chart.chart_title.text_frame.text = axis.title
+    return chart
+
+
+def _scale_groups(medians: dict[str, float]) -> list[list[str]]:
+    """KPIs of one axis cut where the next median is over SCALE_RATIO times the previous one: an
+    abandonment rate of 3% and a service level of 85% (or a CES of 3 and an NPS of 30) would share
+    an axis only by flattening one of them."""
+    ordered = sorted(medians, key=lambda k: max(abs(medians[k]), 1e-9))
+    groups: list[list[str]] = []
+    for kpi in ordered:
+        if groups and max(abs(medians[kpi]), 1e-9) <= SCALE_RATIO * max(abs(medians[groups[-1][-1]]), 1e-9):
+            groups[-1].append(kpi)
         else:
-            name = ctx.w(f"group_{unit}")
-            fmt = {"rate": "0%", "count": "#,##0", "ratio": "0.00"}.get(unit, "0.0")
-        chunks = [members[i:i + SERIES_PER_CHART] for i in range(0, len(members), SERIES_PER_CHART)]
+            groups.append([kpi])
+    return groups
+
+
+def _groups(ctx: DeckContext) -> Iterator[tuple[Axis, list[str]]]:
+    """(axis, kpis) per axis and scale, at most SERIES_PER_CHART KPIs each, KPIs in contract order."""
+    axes: dict[str, tuple[Axis, dict[str, float]]] = {}
+    order = list(ctx.contract.kpis)
+    for kpi, unit in ctx.vendor_results().set_index("kpi")["unit"].items():
+        known = [v for v in ctx.series(kpi) if v is not None]
+        if len(known) >= 2:
+            axis = axis_for(ctx, unit, known)
+            axes.setdefault(axis.key, (axis, {}))[1][kpi] = float(pd.Series(known).median())
+    for axis, medians in axes.values():
+        groups = [sorted(g, key=order.index) for g in _scale_groups(medians)]
+        chunks = [g[i:i + SERIES_PER_CHART] for g in groups for i in range(0, len(g), SERIES_PER_CHART)]
         for j, chunk in enumerate(chunks):
-            suffix = f" ({j + 1}/{len(chunks)})" if len(chunks) > 1 else ""
-            yield name + suffix, fmt, chunk
+            title = axis.title + (f" ({j + 1}/{len(chunks)})" if len(chunks) > 1 else "")
+            yield replace(axis, title=title), chunk
 
 
 def trends_missing(ctx: DeckContext) -> str | None:
@@ -108,13 +143,9 @@ def build_trends(ctx: DeckContext) -> None:
     groups = list(_groups(ctx))
     title = f"{ctx.w('trends')} - " + ctx.w("trend_range", first=ctx.month(ctx.months[0]),
                                             last=ctx.month(ctx.months[-1]))
-    categories = [ctx.month(m) for m in ctx.months]
     for i in range(0, len(groups), 2):
         pair = groups[i:i + 2]
-        kpis = [kpi for _, _, members in pair for kpi, _ in members]
-        slots = ctx.canvas.add("two", title, ctx.definitions(kpis))
-        for slot, (name, fmt, members) in zip(slots, pair):
-            chart = line_chart(slot, categories, {ctx.label(k): v for k, v in members}, number_format=fmt,
-                               legend=True)
-            chart.has_title = True
-            chart.chart_title.text_frame.text = name
+        kind = "two" if len(pair) == 2 else "chart"
+        slots = ctx.canvas.add(kind, title, ctx.definitions([k for _, kpis in pair for k in kpis]))
+        for slot, (axis, kpis) in zip(slots, pair):
+            kpi_trend(ctx, slot, kpis, axis)

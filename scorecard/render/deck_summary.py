@@ -21,19 +21,19 @@ MOVERS = 3
 def build_cover(ctx: DeckContext) -> None:
     c = ctx.contract
     ctx.canvas.cover(f"{ctx.w('forum')} - {c.client} / {c.vendor}",
-                     [ctx.month(ctx.period), f"{ctx.w('client')}: {c.client}",
-                      f"{ctx.w('vendor')}: {c.vendor}"])
+                     [ctx.month(ctx.period), ctx.pair(ctx.w("client"), c.client),
+                      ctx.pair(ctx.w("vendor"), c.vendor)])
 
 
 def build_agenda(ctx: DeckContext, sections: list[str]) -> None:
     """Sections present, numbered, and the forum's who/when (the attendees come from the contract)."""
     c = ctx.contract
     left, right = ctx.canvas.add("two", ctx.w("agenda"))
-    write_lines(left, [Line(f"{i}. {ctx.w(name)}") for i, name in enumerate(sections, start=1)])
-    facts = [Line(f"{ctx.w('period')}: {ctx.month(ctx.period)}", bold=True),
-             Line(f"{ctx.w('client')}: {c.client}"), Line(f"{ctx.w('vendor')}: {c.vendor}")]
+    write_lines(left, [Line(ctx.w(name)) for name in sections])
+    facts = [Line(ctx.pair(ctx.w("period"), ctx.month(ctx.period)), bold=True),
+             Line(ctx.pair(ctx.w("client"), c.client)), Line(ctx.pair(ctx.w("vendor"), c.vendor))]
     if c.governance.attendees:
-        facts.append(Line(f"{ctx.w('attendees')}:"))
+        facts.append(Line(ctx.pair(ctx.w("attendees"), "").rstrip()))
         facts += [Line(name, level=1) for name in c.governance.attendees]
     write_lines(right, facts)
 
@@ -43,7 +43,7 @@ def _score_lines(ctx: DeckContext) -> list[Line]:
     if ctx.period not in overall.index:
         return []
     row = overall.loc[ctx.period]
-    text = f"{ctx.w('overall_score')}: {ctx.value(row['score'], 'points')}"
+    text = ctx.pair(ctx.w("overall_score"), ctx.value(row["score"], "points"))
     before = shift_month(ctx.last_month, -1)
     if before in overall.index and pd.notna(row["score"]) and pd.notna(overall.loc[before, "score"]):
         delta = ctx.change(row["score"] - overall.loc[before, "score"], "points")
@@ -51,7 +51,7 @@ def _score_lines(ctx: DeckContext) -> list[Line]:
     lines = [Line(text, bold=True)]
     if ctx.contract.incentives is not None and pd.notna(row["bonus"]):
         lines.append(Line(ctx.w("bonus_line", bonus=ctx.money(row["bonus"]),
-                                share=ctx.value(row["bonus_share"], "rate"))))
+                                share=fmt_share(row["bonus_share"], ctx.lang))))
     return lines
 
 
@@ -103,8 +103,8 @@ def build_summary(ctx: DeckContext) -> None:
     lines = _score_lines(ctx) + [_rag_line(ctx)] + _credit_lines(ctx)
     top = movers(ctx)
     if len(top):
-        lines.append(Line(ctx.w("movers") + ":"))
-        lines += [Line(f"{ctx.label(r.kpi)}: {ctx.value(r.value, r.unit)} ({ctx.change(r.change, r.unit)})",
+        lines.append(Line(ctx.pair(ctx.w("movers"), "").rstrip()))
+        lines += [Line(ctx.pair(ctx.label(r.kpi), f"{ctx.value(r.value, r.unit)} ({ctx.change(r.change, r.unit)})"),
                        level=1, status=r.status) for r in top.itertuples()]
     lines += [Line(ctx.w("skipped", section=ctx.w(name), why=why)) for name, why in ctx.skipped.items()]
     overall = ctx.evaluation.overall
@@ -118,5 +118,6 @@ def build_summary(ctx: DeckContext) -> None:
     bands = ctx.contract.incentives.bands if ctx.contract.incentives else ()
     for at_least, share in bands:
         series[ctx.w("band", share=fmt_share(share, ctx.lang), score=f"{at_least:g}")] = [at_least] * len(months)
-    line_chart(right, [ctx.month(m) for m in months], series, number_format="0",
-               axis_title=ctx.w("score_axis"), dashed=list(series)[1:])
+    chart = line_chart(right, [ctx.month(m) for m in months], series, number_format="0",
+                       axis_title=ctx.w("score_axis"), dashed=list(series)[1:])
+    chart.value_axis.minimum_scale, chart.value_axis.maximum_scale = 0, 100

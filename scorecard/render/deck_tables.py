@@ -21,7 +21,7 @@ FONT = Pt(11)
 ROW_HEIGHT = Emu(int(Pt(11) * 2.1))
 CELL_MARGIN = Emu(int(Pt(4)))
 # Average glyph width as a share of the font size, for proportional sans-serif fonts.
-GLYPH = 0.55
+GLYPH = 0.6
 
 # status -> (fill, text colour): the usual spreadsheet "good / neutral / bad" pairs.
 RAG = {

@@ -1,18 +1,17 @@
-"""Words and number formats of the deck, in English and French.
+"""The deck's own words, in English and French, and the few formats only slides need.
 
-The shared formatting filters (render/format.py) were not written when the deck was; what the deck
-needs is here, behind the same names (`fmt_value`, `status_label`, `kpi_label`) so the lead can swap
-the import once format.py exists. Slide words live in one table so a translation is a one-line edit.
+Values, targets, statuses and KPI labels are formatted by render/format.py (shared with the HTML
+scorecards, so a number reads the same on a card and on a slide); this table holds the phrases that
+only the deck says, so a translation is a one-line edit.
 """
 
 from __future__ import annotations
 
 import math
 
-from ..catalog import catalog
-from ..contract.model import Contract
+from .format import LANGUAGES, MISSING, fmt_number, strings
 
-LANGS = ("en", "fr")
+LANGS = LANGUAGES
 
 WORDS: dict[str, dict[str, str]] = {
     "agenda": {"en": "Agenda", "fr": "Ordre du jour"},
@@ -69,9 +68,9 @@ WORDS: dict[str, dict[str, str]] = {
     "evaluator": {"en": "Evaluator", "fr": "Évaluateur"},
     "sessions": {"en": "Sessions", "fr": "Séances"},
     "scores": {"en": "Scores", "fr": "Notes"},
-    "within_tolerance": {"en": "Within tolerance", "fr": "Dans la tolérance"},
+    "within_tolerance": {"en": "In tolerance", "fr": "Dans tolérance"},
     "mad": {"en": "Mean abs. deviation", "fr": "Écart absolu moyen"},
-    "bias": {"en": "Bias (points)", "fr": "Biais (points)"},
+    "bias": {"en": "Bias", "fr": "Biais"},
     "tendency": {"en": "Tendency", "fr": "Tendance"},
     "alpha": {"en": "Inter-rater reliability (Krippendorff's alpha): {alpha}",
               "fr": "Fiabilité inter-évaluateurs (alpha de Krippendorff) : {alpha}"},
@@ -97,8 +96,8 @@ WORDS: dict[str, dict[str, str]] = {
     "cumulative": {"en": "Cumulative share", "fr": "Part cumulée"},
     "dsat": {"en": "DSAT", "fr": "Insatisfaction"},
     "repeat_rate": {"en": "Repeat rate", "fr": "Taux de réitération"},
-    "cluster_note": {"en": "Bold: DSAT or repeat rate above the average of all reasons",
-                     "fr": "En gras : insatisfaction ou réitération au-dessus de la moyenne des motifs"},
+    "cluster_note": {"en": "Amber: DSAT or repeat rate above the average of all contacts",
+                     "fr": "Orange : insatisfaction ou réitération au-dessus de la moyenne des contacts"},
     "forecast": {"en": "Forecast contacts", "fr": "Contacts prévus"},
     "actual": {"en": "Actual contacts", "fr": "Contacts réels"},
     "workforce_rates": {"en": "Forecast accuracy, staffing and utilization",
@@ -115,33 +114,9 @@ WORDS: dict[str, dict[str, str]] = {
                   "fr": "Vert : objectif atteint ; orange : minimum seul atteint ; rouge : minimum manqué."},
 }
 
-STATUS_WORDS = {
-    "green": {"en": "On target", "fr": "Objectif atteint"},
-    "amber": {"en": "Below target", "fr": "Sous l'objectif"},
-    "red": {"en": "Below minimum", "fr": "Sous le minimum"},
-    "insufficient_sample": {"en": "Low sample", "fr": "Échantillon faible"},
-    "not_measurable": {"en": "Not measurable", "fr": "Non mesurable"},
-}
-
-UNIT_AXIS = {
-    "rate": {"en": "%", "fr": "%"},
-    "s": {"en": "seconds", "fr": "secondes"},
-    "min": {"en": "minutes", "fr": "minutes"},
-    "h": {"en": "hours", "fr": "heures"},
-    "d": {"en": "days", "fr": "jours"},
-    "points": {"en": "points", "fr": "points"},
-    "count": {"en": "count", "fr": "nombre"},
-    "money": {"en": "amount", "fr": "montant"},
-    "ratio": {"en": "ratio", "fr": "ratio"},
-}
-
-MONTHS = {
-    "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
-    "fr": ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."],
-}
-
-# Duration display units: (suffix, seconds); a value is shown in the largest unit it reaches twice.
-DURATION_UNITS = (("d", 86400.0), ("h", 3600.0), ("min", 60.0), ("s", 1.0))
+# Duration display units of chart axes: (i18n unit, seconds); an axis uses the largest unit its
+# median reaches twice, so 450 s plots as 7.5 min and 2 days as 2.0 d.
+DURATION_UNITS = (("day", 86400.0), ("hour", 3600.0), ("minute", 60.0), ("second", 1.0))
 
 
 def word(key: str, lang: str, **values: object) -> str:
@@ -150,105 +125,17 @@ def word(key: str, lang: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
-def status_label(status: str, lang: str) -> str:
-    """The status as words, so a RAG cell never relies on colour alone."""
-    return STATUS_WORDS.get(status, {}).get(lang, status)
-
-
-def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def fmt_number(value: float, lang: str, decimals: int = 1) -> str:
-    """1234.5 -> '1,234.5' (en) or '1 234,5' (fr, narrow no-break space as thousands separator)."""
-    text = f"{value:,.{decimals}f}"
-    if lang == "fr":
-        text = text.replace(",", "\u202f").replace(".", ",")
-    return text
-
-
-def duration_unit(seconds: float) -> tuple[str, float]:
-    """The display unit of a duration: '(h, 3600.0)' for 7.5 h; seconds below two minutes."""
-    for suffix, size in DURATION_UNITS:
-        if abs(seconds) >= 2 * size:
-            return suffix, size
-    return "s", 1.0
-
-
-def fmt_value(value: float | None, unit: str, lang: str, *, currency: str = "") -> str:
-    """A base-unit value as a reader expects it: 0.824 -> '82.4%', 450 -> '7.5 min', NaN -> '-'."""
-    if _missing(value):
-        return "–"
-    value = float(value)
-    if unit == "rate":
-        return fmt_number(100 * value, lang) + ("\u202f%" if lang == "fr" else "%")
-    if unit == "duration":
-        suffix, size = duration_unit(value)
-        return f"{fmt_number(value / size, lang, 0 if suffix == 's' else 1)}\u00a0{suffix}"
-    if unit == "count":
-        return fmt_number(value, lang, 0)
-    if unit == "money":
-        return fmt_money(value, currency, lang, decimals=2)
-    if unit == "ratio":
-        return fmt_number(value, lang, 2)
-    return fmt_number(value, lang)
-
-
-def fmt_change(change: float | None, unit: str, lang: str, *, currency: str = "") -> str:
-    """A signed change in the KPI's unit; rates move in percentage points ('+2.1 pts')."""
-    if _missing(change):
-        return "–"
-    sign = "+" if change > 0 else ("−" if change < 0 else "±")
-    if unit == "rate":
-        return f"{sign}{fmt_number(abs(change) * 100, lang)}\u00a0pts"
-    return sign + fmt_value(abs(change), unit, lang, currency=currency)
-
-
-def fmt_money(value: float | None, currency: str, lang: str, *, decimals: int = 0) -> str:
-    """12345.6 EUR -> '€12,346' (en) or '12 346 €' (fr)."""
-    if _missing(value):
-        return "–"
-    symbol = {"EUR": "€", "USD": "$", "GBP": "£"}.get(currency, currency)
-    number = fmt_number(float(value), lang, decimals)
-    if lang == "fr":
-        return f"{number}\u00a0{symbol}"
-    return f"{symbol}{number}" if len(symbol) == 1 else f"{number} {symbol}"
+def duration_unit(seconds: float, lang: str) -> tuple[str, float]:
+    """The axis unit of durations around `seconds`: ('h', 3600.0) for 7.5 h; seconds below 2 min."""
+    unit, size = next((u for u in DURATION_UNITS if abs(seconds) >= 2 * u[1]), DURATION_UNITS[-1])
+    return strings()["units"][unit][lang], size
 
 
 def fmt_share(value: float | None, lang: str, decimals: int = 0) -> str:
-    """A fraction as a percentage with the given decimals ('40%', '40 %')."""
-    if _missing(value):
-        return "–"
-    return fmt_number(100 * float(value), lang, decimals) + ("\u202f%" if lang == "fr" else "%")
+    """A fraction as a whole percentage ('40%', '40 %'): allocations and shares, where format.py's
+    one-decimal KPI rates ('40.0%') would add noise."""
+    if value is None or math.isnan(float(value)):
+        return MISSING
+    return strings()["number"][lang]["percent"].format(fmt_number(100 * float(value), decimals, lang))
 
 
-def month_label(period: str, lang: str) -> str:
-    """'2026-03' -> 'Mar 2026' / 'mars 2026'; quarters and years are left as written."""
-    if len(period) == 7 and period[4] == "-" and period[5:].isdigit():
-        return f"{MONTHS[lang][int(period[5:]) - 1]} {period[:4]}"
-    return period
-
-
-def kpi_label(contract: Contract, kpi_id: str, lang: str) -> str:
-    """The contract's label, else the catalog label with its statistic and channel: 'First response
-    time p90 (chat)'; several KPIs share a metric, so the metric label alone would be ambiguous."""
-    spec = contract.kpis.get(kpi_id)
-    if spec is None:
-        return kpi_id
-    if spec.label:
-        return spec.label
-    metric = catalog().get(spec.metric)
-    text = metric.label[lang] if metric else kpi_id
-    if metric and metric.statistic and spec.statistic != "mean":
-        text += f" {spec.statistic}"
-    channels = spec.filter.get("channel")
-    if channels:
-        text += f" ({', '.join(channels)})"
-    return text
-
-
-def fmt_target(text: str | None) -> str:
-    """A contract comparison as printed: '>= 80%' -> '≥ 80%'; empty stays '–'."""
-    if not text or (isinstance(text, float) and math.isnan(text)):
-        return "–"
-    return str(text).replace(">=", "≥").replace("<=", "≤")

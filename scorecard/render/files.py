@@ -3,16 +3,12 @@
 Entity ids come from the measured data (agent ids typed by people, team names from a WFM export),
 so they are never used as paths as-is: `../../x` or `<script>` becomes a harmless slug, and a short
 hash of the exact id keeps two ids that slug alike ("A 1", "a-1") in two files.
-Files are written to a temporary name in the same folder and renamed, so a reader or a crashed run
-never sees half a page.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 import unicodedata
 from pathlib import Path
 
@@ -45,26 +41,4 @@ def inside(folder: Path, path: Path) -> Path:
     """`path`, after checking it resolves inside `folder` (a last guard behind the slugs)."""
     if not path.resolve().is_relative_to(folder.resolve()):
         raise RenderError(Problem(f"refusing to write outside the output folder: {path}", file=str(path)))
-    return path
-
-
-def write_text_atomic(path: Path, text: str) -> Path:
-    """Write `text` (UTF-8) to `path` through a temporary file in the same folder and a rename."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise RenderError(Problem(f"cannot write {path}: {exc.strerror or exc}", file=str(path),
-                                  hint="check that the output folder is writable")) from exc
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; a report must be readable like any other file
-        os.replace(tmp, path)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise RenderError(Problem(f"cannot write {path}: {exc.strerror or exc}", file=str(path),
-                                      hint="check free space and permissions of the output folder")) from exc
-        raise
     return path

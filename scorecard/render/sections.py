@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from ..contract.model import Role
 from . import format as f
-from .cards import Context, caution_text
+from .cards import Context, caution_text, is_true
 from .sparkline import bias_bar_svg
 from .stats import outlier_mask, quartiles
 
@@ -35,6 +35,15 @@ class Cell:
     icon: str = ""
     outlier: bool = False
 
+    @property
+    def numeric(self) -> bool:
+        """Whether the cell holds a number (right-aligned, like its heading)."""
+        try:
+            float(self.sort)
+        except ValueError:
+            return False
+        return True
+
 
 @dataclass(frozen=True)
 class Line:
@@ -43,7 +52,6 @@ class Line:
     label: str
     cells: list[Cell]
     href: str | None = None
-    quartile: int | None = None
     emphasis: bool = False  # a category subtotal, the TOTAL row, or this card's own evaluator
     flagged: bool = False  # an outlier agent or an evaluator beyond tolerance
     bar: Markup = Markup("")
@@ -61,6 +69,12 @@ class Table:
     message: str = ""
     footnote: str = ""
     chart: bool = False  # whether lines carry a bar drawn in a last column
+
+    @property
+    def numeric_columns(self) -> list[bool]:
+        """Per heading, whether its column holds numbers (the label column never does)."""
+        cells = self.lines[0].cells if self.lines else []
+        return [False, *(cell.numeric for cell in cells)] + [False] * len(self.headings)
 
 
 def _num(value: Any) -> float:
@@ -110,8 +124,9 @@ def team_agents(ctx: Context, role: Role, links: Links) -> Lookup:
                               str(statuses.at[agent, k]) if pd.notna(statuses.at[agent, k]) else "not_measurable",
                               bool(flags.at[agent, k])) for k in kpis]
         q = quartile.get(agent)
+        cells.append(Cell(f.MISSING, "") if pd.isna(q) else Cell(f"Q{int(q)}", str(int(q))))
         lines[str(agent)] = Line(str(agent), cells, links("agent_id", str(agent)),
-                                 None if pd.isna(q) else int(q), flagged=bool(flags.loc[agent].any()))
+                                 flagged=bool(flags.loc[agent].any()))
     teams: dict[str, list[Line]] = {}
     for agent, team in mapping[["agent_id", "team_id"]].drop_duplicates("agent_id").itertuples(index=False):
         if str(agent) in lines:
@@ -159,22 +174,39 @@ def _error_line(ctx: Context, category: str, item: str, row: Any, scale: float, 
     return Line(category, cells, emphasis=emphasis, bar=Markup(f'<span class="bar" style="width:{width:.0f}%"></span>'))
 
 
-def dsat_reasons(ctx: Context, role: Role, links: Links) -> Lookup:
-    """Dissatisfaction by contact reason (vendor-wide: reasons are not split by team), worst first."""
+def _reason_rows(ctx: Context) -> list[dict[str, Any]]:
+    """DSAT per contact reason in the period, worst first: the results rows at grain reason when
+    the evaluation computed that grain (they carry target and status), else the dsat_reasons
+    section (period, reason, dsat, dsat_n), shown against the contract's DSAT target, unscored."""
     results = ctx.evaluation.results
     rows = results[(results["period"] == ctx.period) & (results["metric"] == "dsat")
-                   & (results["grain"] == "reason")].sort_values("value", ascending=False)
+                   & (results["grain"] == "reason")]
+    if len(rows):
+        return rows.sort_values("value", ascending=False).to_dict("records")
+    section = _period_rows(ctx.evaluation.sections.get("dsat_reasons"), ctx.period)
+    kpi = next((k for k, spec in ctx.contract.kpis.items() if spec.metric == "dsat"), None)
+    if kpi is None or not len(section):
+        return []
+    target = ctx.contract.kpis[kpi].target
+    return [{"kpi": kpi, "entity": row["reason"], "value": row["dsat"], "n": row["dsat_n"],
+             "target": target.text if target else "", "status": ""}
+            for row in section.sort_values("dsat", ascending=False).to_dict("records")]
+
+
+def dsat_reasons(ctx: Context, role: Role, links: Links) -> Lookup:
+    """Dissatisfaction by contact reason (vendor-wide: reasons are not split by team), worst first."""
+    rows = _reason_rows(ctx)
     headings = [ctx.ui("reason"), ctx.ui("value"), ctx.ui("sample"), ctx.ui("target"), ctx.ui("status"),
                 ctx.ui("caution")]
-    scale = max(rows["value"].max(), 1e-9) if len(rows) else 1.0
+    scale = max([_num(row["value"]) for row in rows if not math.isnan(_num(row["value"]))] + [1e-9])
     lines = []
-    for row in rows.to_dict("records"):
-        value, n, status = _num(row["value"]), _num(row["n"]), str(row["status"])
+    for row in rows:
+        value, n, status = _num(row["value"]), _num(row["n"]), str(row["status"] or "")
         unit = ctx.kpi_facts(row["kpi"])[0]
         cells = [Cell(ctx.value(value, row["kpi"]), _sort(value)),
                  Cell(f.fmt_value(n, "count", ctx.lang), _sort(n)),
                  Cell(f.fmt_target(row.get("target"), unit, ctx.lang), ""),
-                 _status_cell(ctx, f.status_label(status, ctx.lang), "", status),
+                 _status_cell(ctx, f.status_label(status, ctx.lang), "", status) if status else Cell(f.MISSING, ""),
                  Cell(caution_text(ctx, row["kpi"], value, n, status), "")]
         width = 0.0 if math.isnan(value) else 100 * value / scale
         lines.append(Line(str(row["entity"]), cells,
@@ -246,15 +278,15 @@ def credits(ctx: Context, role: Role, links: Links) -> Lookup:
         unit = ctx.kpi_facts(kpi)[0]
         cells = [Cell("" if total else ctx.value(row.get("value"), kpi), _sort(row.get("value"))),
                  Cell("" if total else f.fmt_target(row.get("minimum"), unit, ctx.lang), ""),
-                 Cell("" if total else (yes if row.get("missed") is True else no), ""),
+                 Cell("" if total else (yes if is_true(row.get("missed")) else no), ""),
                  Cell("" if total else f.fmt_value(row.get("allocation"), "rate", ctx.lang), _sort(row.get("allocation"))),
                  Cell(ctx.money(row.get("credit")), _sort(row.get("credit"))),
                  Cell(ctx.money(row.get("earned_back")), _sort(row.get("earned_back"))),
-                 Cell("" if total else (yes if row.get("chronic_failure") is True else no), ""),
+                 Cell("" if total else (yes if is_true(row.get("chronic_failure")) else no), ""),
                  Cell(str(row.get("explanation") or ""), "")]
         label = ctx.ui("total") if total else ctx.kpi_facts(kpi)[2]
         lines.append(Line(label, cells, emphasis=total,
-                          flagged=not total and (row.get("missed") is True or row.get("chronic_failure") is True)))
+                          flagged=not total and (is_true(row.get("missed")) or is_true(row.get("chronic_failure")))))
     caption = ctx.ui("credits_caption", period=ctx.period_label, amount=ctx.money(amount))
     table = Table(ctx.ui("credits"), caption, headings, lines, "" if lines else ctx.ui("no_credits"))
     return lambda entity: table

@@ -1,0 +1,101 @@
+"""Service credits: each credit's arithmetic, the cap, earn-backs and chronic-failure counters.
+
+Credits are money the vendor pays back, so the slide shows the computation line by line
+(allocation × at-risk amount = credit) and the cap, not only the total: a forum that can check the
+arithmetic on screen does not argue about it afterwards.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .deck_charts import column_chart
+from .deck_context import DeckContext
+from .deck_summary import chronic_misses
+from .deck_tables import ROW_HEIGHT, Cell, Column, Line, draw_table, write_lines
+from .deck_text import fmt_share
+from .format import MISSING
+
+
+def _period_rows(ctx: DeckContext) -> pd.DataFrame:
+    credits = ctx.evaluation.credits
+    return credits[credits["period"] == ctx.period] if len(credits) else credits
+
+
+def credits_missing(ctx: DeckContext) -> str | None:
+    if ctx.contract.service_credits is None or not len(_period_rows(ctx)):
+        return ctx.w("no_credits")
+    return None
+
+
+def _arithmetic(ctx: DeckContext, row) -> str:
+    """'40% × €57,600 = €23,040' for a missed KPI, a dash otherwise."""
+    if not row.missed:
+        return MISSING
+    at_risk = ctx.contract.at_risk_amount
+    return f"{fmt_share(row.allocation, ctx.lang)} × {ctx.money(at_risk)} = {ctx.money(row.credit)}"
+
+
+def _rows(ctx: DeckContext, rows: pd.DataFrame) -> list[list[Cell]]:
+    sc = ctx.contract.service_credits
+    out = []
+    for r in rows[rows["kpi"] != "TOTAL"].itertuples():
+        misses = chronic_misses(ctx, r.kpi)
+        out.append([Cell(ctx.label(r.kpi)),
+                    Cell(ctx.value(r.value, ctx.unit(r.kpi)), status="red" if r.missed else "green", align="r"),
+                    Cell(ctx.target(r.minimum, r.kpi), align="r"),
+                    Cell(fmt_share(r.allocation, ctx.lang), align="r"),
+                    Cell(_arithmetic(ctx, r), align="r"),
+                    Cell(ctx.money(r.earned_back) if r.earned_back else MISSING, align="r"),
+                    Cell(f"{misses}/{sc.chronic_misses}" if sc.chronic_misses else MISSING, align="r",
+                         status="red" if r.chronic_failure else None)])
+    total = rows[rows["kpi"] == "TOTAL"]
+    if len(total):
+        t = total.iloc[0]
+        gross = rows[rows["kpi"] != "TOTAL"]["credit"].sum()
+        capped = f"min({ctx.money(gross)}, {ctx.money(ctx.contract.at_risk_amount)}) = {ctx.money(t['credit'])}"
+        earned = rows[rows["kpi"] != "TOTAL"]["earned_back"].sum()
+        out.append([Cell(ctx.w("total_capped"), bold=True), Cell(""), Cell(""), Cell(""),
+                    Cell(capped, bold=True, align="r"), Cell(ctx.money(earned) if earned else MISSING, bold=True,
+                                                             align="r"), Cell("")])
+    return out
+
+
+def _rules(ctx: DeckContext) -> list[Line]:
+    sc, c = ctx.contract.service_credits, ctx.contract
+    lines = []
+    if c.monthly_fee is not None:
+        lines.append(Line(ctx.w("cap_line", pct=fmt_share(sc.at_risk, ctx.lang), fee=ctx.money(c.monthly_fee),
+                                cap=ctx.money(c.at_risk_amount)), bold=True))
+    if sc.earn_back_months:
+        lines.append(Line(ctx.w("earn_back_line", n=sc.earn_back_months)))
+    if sc.chronic_misses and sc.chronic_within_months:
+        lines.append(Line(ctx.w("chronic_line", n=sc.chronic_misses, m=sc.chronic_within_months)))
+        rows = _period_rows(ctx)
+        for kpi in rows[rows["kpi"] != "TOTAL"]["kpi"]:
+            misses = chronic_misses(ctx, kpi)
+            if misses:
+                lines.append(Line(ctx.w("misses_line", kpi=ctx.label(kpi), count=misses), level=1,
+                                  status="red" if misses >= sc.chronic_misses else "amber"))
+    return lines
+
+
+def build_credits(ctx: DeckContext) -> None:
+    """The arithmetic table across the top; the contract's rules and the monthly credits under it."""
+    rows = _period_rows(ctx)
+    notes = "\n".join(str(e) for e in rows["explanation"] if e)
+    slot = ctx.canvas.add("table", f"{ctx.w('service_credits')} - {ctx.month(ctx.period)}", notes)[0]
+    table_rows = _rows(ctx, rows)
+    top, rest = slot.caption((len(table_rows) + 1) * ROW_HEIGHT + ctx.canvas.gap)
+    columns = [Column(ctx.w("kpi"), 2.6), Column(ctx.w("value"), 1.1, "r"), Column(ctx.w("minimum"), 1.1, "r"),
+               Column(ctx.w("allocation"), 1.1, "r"), Column(ctx.w("credit"), 3.2, "r"),
+               Column(ctx.w("earned_back"), 1.2, "r"), Column(ctx.w("chronic_col"), 1.0, "r")]
+    draw_table(top, columns, table_rows)
+    text, chart_slot = rest.split(2, ctx.canvas.gap)
+    write_lines(text, _rules(ctx))
+    credits = ctx.evaluation.credits
+    totals = credits[credits["kpi"] == "TOTAL"].set_index("period")["credit"]
+    chart = column_chart(chart_slot, [ctx.month(m) for m in ctx.months],
+                         {ctx.w("credit"): [totals.get(m) for m in ctx.months]}, number_format="#,##0")
+    chart.has_title = True
+    chart.chart_title.text_frame.text = f"{ctx.w('credits_by_month')} ({ctx.contract.currency})"

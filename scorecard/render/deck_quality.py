@@ -1,0 +1,101 @@
+"""Quality (QA score, agents meeting quality) and QA calibration (evaluator agreement and bias).
+
+Calibration comes right after quality because a QA score is only as good as the evaluators'
+agreement: a lenient evaluator inflates the score the vendor is paid on.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from pptx.util import Pt
+
+from .charts import bias_chart
+from .deck_context import DeckContext
+from .deck_levels import kpi_table, kpi_trend
+from .deck_tables import ROW_HEIGHT, Cell, Column, Line, draw_table, rows_per_page, write_lines
+from .deck_text import fmt_share
+
+QUALITY_METRICS = ("quality_score", "agents_meeting_quality", "qa_error_rate", "calibration_within_tolerance",
+                   "calibration_variance", "qa_audit_variance")
+DEFAULT_TOLERANCE = 5.0
+
+
+def _quality_rows(ctx: DeckContext) -> pd.DataFrame:
+    rows = ctx.vendor_results()
+    return rows[rows["metric"].isin(QUALITY_METRICS)]
+
+
+def quality_missing(ctx: DeckContext) -> str | None:
+    return None if _quality_rows(ctx)["value"].notna().any() else ctx.w("no_quality")
+
+
+def build_quality(ctx: DeckContext) -> None:
+    """The quality KPIs' table across the top; under it the QA score against its target and the
+    quality rates (agents meeting quality, calibration within tolerance) over the trend window."""
+    rows = _quality_rows(ctx)
+    slot = ctx.canvas.add("table", f"{ctx.w('quality')} - {ctx.month(ctx.period)}",
+                          ctx.w("notes_rag") + "\n" + ctx.definitions(list(rows["kpi"])))[0]
+    top, rest = slot.caption((len(rows) + 1) * ROW_HEIGHT + ctx.canvas.gap)
+    kpi_table(ctx, top, rows)
+    charted = rows[rows["value"].notna()]
+    groups = [list(charted[charted["unit"] == unit]["kpi"]) for unit in ("points", "rate")]
+    groups = [kpis for kpis in groups if kpis]
+    for part, kpis in zip(rest.split(len(groups), ctx.canvas.gap) if groups else [], groups):
+        kpi_trend(ctx, part, kpis, with_target=True)
+
+
+def _calibration_rows(ctx: DeckContext) -> pd.DataFrame:
+    cal = ctx.evaluation.calibration
+    return cal[cal["period"] == ctx.period] if len(cal) else cal
+
+
+def calibration_missing(ctx: DeckContext) -> str | None:
+    rows = _calibration_rows(ctx)
+    return None if len(rows[rows["evaluator_id"] != "ALL"]) else ctx.w("no_calibration")
+
+
+def _tolerance(ctx: DeckContext) -> tuple[float, str | None]:
+    """The contract's calibration tolerance (points) and the KPI declaring it."""
+    for kpi, spec in ctx.contract.kpis.items():
+        if spec.metric == "calibration_within_tolerance":
+            return float(spec.params.get("tolerance", DEFAULT_TOLERANCE)), kpi
+    return DEFAULT_TOLERANCE, None
+
+
+def build_calibration(ctx: DeckContext) -> None:
+    """Per-evaluator agreement (table, largest bias first) and the bias chart; alpha on top."""
+    rows = _calibration_rows(ctx)
+    overall = rows[rows["evaluator_id"] == "ALL"]
+    evaluators = rows[rows["evaluator_id"] != "ALL"]
+    evaluators = evaluators.loc[evaluators["bias"].abs().sort_values(ascending=False).index]
+    tolerance, kpi = _tolerance(ctx)
+    notes = [ctx.definition(kpi)] if kpi else []
+    metric_kpis = [k for k, s in ctx.contract.kpis.items() if s.metric == "calibration_variance"]
+    notes += [ctx.definition(k) for k in metric_kpis]
+    left, right = ctx.canvas.add("two", f"{ctx.w('calibration')} - {ctx.month(ctx.period)}", "\n".join(notes))
+    if len(overall) and pd.notna(overall["krippendorff_alpha"].iloc[0]):
+        head, left = left.caption(int(Pt(30)))
+        write_lines(head, [Line(ctx.w("alpha", alpha=ctx.value(overall["krippendorff_alpha"].iloc[0], "ratio")),
+                                bold=True)])
+    shown = evaluators.iloc[:rows_per_page(left.box.height)]
+    columns = [Column(ctx.w("evaluator"), 2.2), Column(ctx.w("sessions"), 1.1, "r"),
+               Column(ctx.w("within_tolerance"), 1.6, "r"), Column(ctx.w("bias"), 1.3, "r"),
+               Column(ctx.w("tendency"), 1.4)]
+    draw_table(left, columns, [
+        [Cell(str(r.evaluator_id)), Cell(f"{int(r.sessions)}", align="r"),
+         Cell(fmt_share(r.within_tolerance, ctx.lang), align="r",
+              status=None if r.within_tolerance >= _target_share(ctx, kpi) else "amber"),
+         Cell(ctx.change(r.bias, "points"), align="r", status="red" if abs(r.bias) > tolerance else None),
+         Cell(str(r.tendency))]
+        for r in shown.itertuples()])
+    image = bias_chart(list(evaluators["evaluator_id"]), list(evaluators["bias"]),
+                       list(evaluators["spread"].fillna(0)), tolerance, xlabel=ctx.w("bias_chart"),
+                       band_label=f"± {tolerance:g} ({ctx.w('tolerance')})",
+                       width_in=right.box.width / 914400, height_in=right.box.height / 914400)
+    right.picture(image, right.box.width / right.box.height)
+
+
+def _target_share(ctx: DeckContext, kpi: str | None) -> float:
+    """The within-tolerance share the contract expects (0 when it sets none: nothing is flagged)."""
+    target = ctx.contract.kpis[kpi].target if kpi else None
+    return target.value if target is not None else 0.0
