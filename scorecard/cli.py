@@ -83,6 +83,8 @@ def _evaluation(args: argparse.Namespace, *, trend: bool = True):
 
     contract = load_contract(Path(args.contract))
     dataset = load_dataset(Path(args.data), contract=contract, mapping=args.mapping)
+    for name in dataset.ignored:
+        print(f"note: {name} is not one of the canonical tables: ignored", file=sys.stderr)
     periods = resolve_periods(dataset, contract, period=args.period,
                               start=getattr(args, "start", None), end=getattr(args, "end", None))
     return evaluate(contract, dataset, periods, extra_grains=tuple(args.grain))

@@ -15,7 +15,7 @@ from .contract.model import GRAINS, Contract
 from .credits import compute_credits
 from .data import Dataset
 from .errors import Problem, ScorecardError
-from .kpis.engine import compute_kpis
+from .kpis.engine import Engine
 from .periods import MONTH, Period, local_months, months_between, parse_period
 from .scoring import add_changes, overall_scores, score_results
 from .sections import build_sections, calibration_results
@@ -71,9 +71,9 @@ def data_months(dataset: Dataset, contract: Contract) -> tuple[str | None, str |
     for table, col in DATED.items():
         frame = dataset.tables.get(table)
         if frame is not None and col in frame and frame[col].notna().any():
-            months = local_months(frame[col].dropna(), contract.timezone)
-            firsts.append(months.min())
-            lasts.append(months.max())
+            ends = local_months(pd.Series([frame[col].min(), frame[col].max()]), contract.timezone)
+            firsts.append(ends.iloc[0])
+            lasts.append(ends.iloc[1])
     return (min(firsts), max(lasts)) if firsts else (None, None)
 
 
@@ -92,7 +92,8 @@ def evaluate(contract: Contract, dataset: Dataset, periods: Sequence[Period],
     computed = list(dict.fromkeys(history_months + asked))
     grains = list(dict.fromkeys([*contract.grains(), *extra_grains]))
 
-    raw = compute_kpis(contract, dataset.tables, computed, grains)
+    engine = Engine(contract, dataset.tables, computed, grains)
+    raw = engine.run()
     scored = add_changes(score_results(raw, contract))
     asked_labels = [p.label for p in asked]
     monthly = scored[scored["period"].isin([p.label for p in history_months])]
@@ -108,7 +109,7 @@ def evaluate(contract: Contract, dataset: Dataset, periods: Sequence[Period],
         overall=overall[overall["period"].isin(asked_labels + [p.label for p in history_months])].reset_index(drop=True),
         credits=credits,
         calibration=calibration_results(contract, dataset, asked),
-        sections=build_sections(contract, dataset, computed),
+        sections=build_sections(contract, dataset, engine),
         quality=dataset.quality,
         inputs=dict(dataset.hashes),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from .errors import ScorecardError
@@ -66,10 +67,15 @@ def months_between(first: str, last: str) -> list[str]:
 
 
 def local_months(ts: pd.Series, timezone: str) -> pd.Series:
-    """UTC timestamps -> 'YYYY-MM' labels of their month in the contract's time zone (NaT -> <NA>)."""
+    """UTC timestamps -> 'YYYY-MM' labels of their month in the contract's time zone (NaT -> <NA>).
+
+    Labels are built from integer month numbers and only formatted once per distinct month:
+    strftime on millions of rows would cost seconds."""
     local = ts.dt.tz_convert(timezone)
-    labels = local.dt.strftime("%Y-%m")
-    return labels.astype("string")
+    number = (local.dt.year * 12 + local.dt.month - 1).to_numpy(dtype="float64", na_value=np.nan)
+    codes, uniques = pd.factorize(number, use_na_sentinel=True)
+    names = np.array([f"{int(u) // 12:04d}-{int(u) % 12 + 1:02d}" for u in uniques] + [None], dtype=object)
+    return pd.Series(names[codes], index=ts.index, dtype="string")
 
 
 def month_to_period(months: pd.Series, kind: str) -> pd.Series:

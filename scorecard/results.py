@@ -4,16 +4,14 @@
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
-from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from . import __version__
 from .atomic import write_text
 from .evaluate import Evaluation
+from .periods import parse_period
 
 RESULT_COLUMNS = ["period", "kpi", "metric", "grain", "entity", "value", "n", "target", "minimum",
                   "status", "provisional"]
@@ -34,54 +32,36 @@ def _csv(frame: pd.DataFrame, columns: list[str], extra: list[str] = ()) -> str:
     return out.to_csv(index=False, lineterminator="\n")
 
 
-def _json_value(v: Any) -> Any:
-    if isinstance(v, (np.bool_, bool)):
-        return bool(v)
-    if isinstance(v, (np.integer,)):
-        return int(v)
-    if isinstance(v, (float, np.floating)):
-        return None if math.isnan(v) or math.isinf(v) else float(v)
-    if v is pd.NA or v is pd.NaT or v is None:
-        return None
-    if isinstance(v, pd.Timestamp):
-        return v.isoformat()
-    return v
+def _rows(frame: pd.DataFrame) -> str:
+    """JSON array of a frame's rows (NaN -> null) from pandas' C encoder: results can be 10^5+ rows,
+    so they are embedded as text rather than decoded and encoded again."""
+    return frame.to_json(orient="records", double_precision=15, date_format="iso", force_ascii=False)
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{k: _json_value(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
-
-
-def results_document(ev: Evaluation) -> dict[str, Any]:
+def results_json(ev: Evaluation) -> str:
     """results.json: the same content as the CSVs, nested by period, with provenance."""
     c = ev.contract
-    periods = []
-    for label in ev.periods:
-        rows = ev.results[ev.results["period"] == label]
-        periods.append({
-            "period": label,
-            "overall": _records(ev.overall[ev.overall["period"] == label]),
-            "kpis": _records(rows.drop(columns=["period"], errors="ignore")),
-            "credits": _records(ev.credits[ev.credits["period"].isin(_months_of(label, ev))]),
-            "calibration": _records(ev.calibration[ev.calibration["period"] == label]),
-        })
-    return {
+    head = {
         "generator": f"scorecard {__version__}",
         "contract": {"id": c.id, "client": c.client, "vendor": c.vendor, "currency": c.currency,
                      "timezone": c.timezone, "path": c.path, "version_hash": c.version_hash},
         "inputs": [{"file": f, "sha256": h} for f, h in sorted(ev.inputs.items())],
-        "periods": periods,
-        "data_quality": {
-            "problems": int(len(ev.quality)),
-            "quarantined_rows": int((ev.quality["action"] == "quarantined").sum()) if len(ev.quality) else 0,
-            "rows": _records(ev.quality.reindex(columns=QUALITY_COLUMNS)),
-        },
     }
-
-
-def _months_of(label: str, ev: Evaluation) -> list[str]:
-    from .periods import parse_period
-    return parse_period(label).months()
+    periods = []
+    for label in ev.periods:
+        kpis = ev.results[ev.results["period"] == label].drop(columns=["period"], errors="ignore")
+        periods.append("{%s}" % ",".join([
+            f'"period":{json.dumps(label)}',
+            f'"overall":{_rows(ev.overall[ev.overall["period"] == label])}',
+            f'"kpis":{_rows(kpis)}',
+            f'"credits":{_rows(ev.credits[ev.credits["period"].isin(parse_period(label).months())])}',
+            f'"calibration":{_rows(ev.calibration[ev.calibration["period"] == label])}',
+        ]))
+    quarantined = int((ev.quality["action"] == "quarantined").sum()) if len(ev.quality) else 0
+    quality = (f'{{"problems":{len(ev.quality)},"quarantined_rows":{quarantined},'
+               f'"rows":{_rows(ev.quality.reindex(columns=QUALITY_COLUMNS))}}}')
+    return (json.dumps(head, ensure_ascii=False)[:-1] + f',"periods":[{",".join(periods)}],'
+            f'"data_quality":{quality}}}\n')
 
 
 def write_results(ev: Evaluation, out_dir: Path) -> list[Path]:
@@ -92,6 +72,6 @@ def write_results(ev: Evaluation, out_dir: Path) -> list[Path]:
         "credits.csv": _csv(ev.credits, CREDIT_COLUMNS),
         "calibration.csv": _csv(ev.calibration, CALIBRATION_COLUMNS, ["spread", "tendency"]),
         "data_quality.csv": _csv(ev.quality, QUALITY_COLUMNS),
-        "results.json": json.dumps(results_document(ev), indent=2, ensure_ascii=False) + "\n",
+        "results.json": results_json(ev),
     }
     return [write_text(out_dir / name, text) for name, text in files.items()]

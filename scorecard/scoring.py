@@ -63,21 +63,28 @@ def status_of(value: float, n: float, note: str, min_sample: int,
     with enough observations (e.g. a ratio over a zero denominator) is not measurable, never red,
     so missing data can never earn a service credit.
     """
-    if _isnan(value) and note:
-        return NOT_MEASURABLE
-    if n == 0 or n < min_sample:
-        return INSUFFICIENT
-    if _isnan(value):
-        return NOT_MEASURABLE
+    value = math.nan if _isnan(value) else value
+    return str(statuses(np.array([value], dtype="float64"), np.array([n], dtype="float64"),
+                        np.array([note or ""], dtype=object), min_sample, target, minimum)[0])
+
+
+def statuses(value: np.ndarray, n: np.ndarray, note: np.ndarray, min_sample: int,
+             target: Target | None, minimum: Target | None) -> np.ndarray:
+    """`status_of` for arrays of rows sharing one KPI clause (the rules are the same, in order)."""
+    nan = np.isnan(value)
+    judge_target = target.met_all(value) if target is not None else np.zeros(len(value), bool)
+    judge_minimum = minimum.met_all(value) if minimum is not None else np.zeros(len(value), bool)
+    conditions = [nan & (note != ""), (n == 0) | (n < min_sample), nan]
+    choices = [NOT_MEASURABLE, INSUFFICIENT, NOT_MEASURABLE]
     if target is None and minimum is None:
-        return UNJUDGED
-    if target is not None and target.met(value):
-        return GREEN
+        return np.select(conditions, choices, default=UNJUDGED).astype(object)
+    conditions += [judge_target]
+    choices += [GREEN]
     if minimum is None:
-        return RED
-    if minimum.met(value):
-        return GREEN if target is None else AMBER
-    return RED
+        return np.select(conditions, choices, default=RED).astype(object)
+    conditions += [judge_minimum]
+    choices += [GREEN if target is None else AMBER]
+    return np.select(conditions, choices, default=RED).astype(object)
 
 
 def attainment(value: float, target: Target | None) -> float:
@@ -86,11 +93,15 @@ def attainment(value: float, target: Target | None) -> float:
     NaN when there is no inequality target, the target is negative (the ratio's sign would flip
     its meaning, e.g. an NPS target of -10), or the ratio is not finite (division by zero).
     """
-    if target is None or target.op == "==" or _isnan(value) or target.value < 0:
-        return math.nan
+    return float(attainments(np.array([math.nan if _isnan(value) else value], dtype="float64"), target)[0])
+
+
+def attainments(value: np.ndarray, target: Target | None) -> np.ndarray:
+    if target is None or target.op == "==" or target.value < 0:
+        return np.full(len(value), math.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.float64(value) / target.value if target.higher_is_better else target.value / np.float64(value)
-    return float(ratio) if np.isfinite(ratio) else math.nan
+        ratio = value / target.value if target.higher_is_better else target.value / value
+    return np.where(np.isfinite(ratio), ratio, math.nan)
 
 
 def points(value: float, target: Target | None, minimum: Target | None) -> float:
@@ -102,23 +113,32 @@ def points(value: float, target: Target | None, minimum: Target | None) -> float
     An `==` target gives 100 when met, 50 when only the minimum is met, else 0.
     A KPI with only a minimum uses it as its target.
     """
+    return float(points_all(np.array([math.nan if _isnan(value) else value], dtype="float64"), target, minimum)[0])
+
+
+def points_all(value: np.ndarray, target: Target | None, minimum: Target | None) -> np.ndarray:
+    """`points` for an array of values sharing one clause."""
     if target is None:
         target, minimum = minimum, None
-    if target is None or _isnan(value):
-        return math.nan
-    if target.met(value):
-        return 100.0
+    if target is None:
+        return np.full(len(value), math.nan)
+    met = target.met_all(value)
     if target.op == "==":
-        return 50.0 if minimum is not None and minimum.met(value) else 0.0
-    span = _band_span(target, minimum)
-    if span is None:
-        ratio = attainment(value, target)
-        return 0.0 if _isnan(ratio) else float(np.clip(100.0 * ratio, 0.0, 100.0))
-    assert minimum is not None
-    sign = 1.0 if target.higher_is_better else -1.0
-    linear = 50.0 + 50.0 * sign * (value - minimum.value) / span
-    low, high = (50.0, 100.0) if minimum.met(value) else (0.0, 50.0)
-    return float(np.clip(linear, low, high))
+        low = (50.0 if minimum is not None else 0.0) * (minimum.met_all(value) if minimum is not None else 1)
+        out = np.where(met, 100.0, low)
+    else:
+        span = _band_span(target, minimum)
+        if span is None:
+            ratio = attainments(value, target)
+            out = np.where(np.isnan(ratio), 0.0, np.clip(100.0 * ratio, 0.0, 100.0))
+        else:
+            assert minimum is not None
+            sign = 1.0 if target.higher_is_better else -1.0
+            linear = 50.0 + 50.0 * sign * (value - minimum.value) / span
+            above = minimum.met_all(value)
+            out = np.where(above, np.clip(linear, 50.0, 100.0), np.clip(linear, 0.0, 50.0))
+        out = np.where(met, 100.0, out)
+    return np.where(np.isnan(value), math.nan, out)
 
 
 def _band_span(target: Target, minimum: Target | None) -> float | None:
@@ -138,31 +158,36 @@ def _isnan(value: Any) -> bool:
 
 def score_results(raw: pd.DataFrame, contract: Contract) -> pd.DataFrame:
     """Raw results -> scored results: adds target, minimum, status, unit, direction, attainment,
-    points (columns documented in docs/ARCHITECTURE.md). The input frame is not modified."""
+    points (columns documented in docs/ARCHITECTURE.md). The input frame is not modified.
+
+    Rows sharing a clause (KPI x grain, and the channel at grain channel) are scored together as
+    arrays: a 12-month run at agent grain has hundreds of thousands of rows."""
     metrics = catalog()
-    rule_cache: dict[tuple[str, str, str], tuple[Target | None, Target | None]] = {}
-    columns: dict[str, list[Any]] = {c: [] for c in
-                                     ("target", "minimum", "status", "unit", "direction", "attainment", "points")}
-    for kpi, grain, entity, value, n, note in zip(raw["kpi"], raw["grain"], raw["entity"], raw["value"],
-                                                  raw["n"], raw["note"].fillna(""), strict=True):
-        key = (kpi, grain, entity)
-        if key not in rule_cache:
-            rule_cache[key] = thresholds(contract, kpi, grain, entity)
-        target, minimum = rule_cache[key]
+    size = len(raw)
+    cols = {name: np.full(size, "", dtype=object) for name in ("target", "minimum", "status", "unit", "direction")}
+    att, pts = np.full(size, math.nan), np.full(size, math.nan)
+    value = raw["value"].to_numpy(dtype="float64", na_value=math.nan)
+    n = raw["n"].to_numpy(dtype="float64", na_value=0.0)
+    note = raw["note"].fillna("").to_numpy(dtype=object)
+    clause_entity = raw["entity"].where(raw["grain"] == "channel", "")
+    for (kpi, grain, entity), idx in raw.groupby([raw["kpi"], raw["grain"], clause_entity], sort=False).indices.items():
+        target, minimum = thresholds(contract, kpi, grain, entity)
         spec = contract.kpis[kpi]
         metric = metrics[spec.metric]
-        status = status_of(value, n, note, spec.min_sample, target, minimum)
-        judged = status in (GREEN, AMBER, RED)
-        columns["target"].append(target.text if target else "")
-        columns["minimum"].append(minimum.text if minimum else "")
-        columns["status"].append(status)
-        columns["unit"].append(metric.unit_for(spec.params))
-        columns["direction"].append(_direction(target or minimum, metric.direction))
-        columns["attainment"].append(attainment(value, target))
-        columns["points"].append(points(value, target, minimum) if judged else math.nan)
+        v = value[idx]
+        status = statuses(v, n[idx], note[idx], spec.min_sample, target, minimum)
+        judged = np.isin(status, (GREEN, AMBER, RED))
+        cols["target"][idx] = target.text if target else ""
+        cols["minimum"][idx] = minimum.text if minimum else ""
+        cols["status"][idx] = status
+        cols["unit"][idx] = metric.unit_for(spec.params)
+        cols["direction"][idx] = _direction(target or minimum, metric.direction)
+        att[idx] = attainments(v, target)
+        pts[idx] = np.where(judged, points_all(v, target, minimum), math.nan)
     out = raw.copy()
-    for name, values in columns.items():
-        out[name] = pd.Series(values, index=raw.index, dtype="float64" if name in ("attainment", "points") else "str")
+    for name, values in cols.items():
+        out[name] = pd.Series(values, index=raw.index, dtype="str")
+    out["attainment"], out["points"] = att, pts
     return out
 
 

@@ -7,7 +7,6 @@ DSAT or repeat rate is computed by exactly the same code as the contract's KPIs.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Sequence
 
 import pandas as pd
@@ -15,7 +14,7 @@ import pandas as pd
 from .catalog import metric
 from .contract.model import Contract, KpiSpec
 from .data import Dataset
-from .kpis.engine import compute_kpis
+from .kpis.engine import Engine
 from .periods import MONTH, Period, local_months, month_to_period
 from .units import parse_duration
 
@@ -41,14 +40,13 @@ def _reason_kpis(contract: Contract) -> dict[str, KpiSpec]:
     }
 
 
-def contact_reasons(contract: Contract, dataset: Dataset, periods: Sequence[Period]) -> pd.DataFrame:
+def contact_reasons(contract: Contract, dataset: Dataset, engine: Engine) -> pd.DataFrame:
     """period, reason, contacts, share, dsat, dsat_n, repeat_rate: the Pareto of contact reasons."""
     columns = ["period", "reason", "contacts", "share", "dsat", "dsat_n", "repeat_rate"]
     frame = dataset.tables.get("interactions")
     if frame is None or "reason" not in frame:
         return pd.DataFrame(columns=columns)
-    derived = replace(contract, kpis=_reason_kpis(contract), roles={})
-    raw = compute_kpis(derived, dataset.tables, periods, ["reason"])
+    raw = engine.run(list(_reason_kpis(contract).values()), ["reason"])
     raw = raw[raw["grain"] == "reason"]
     wide = raw.pivot_table(index=["period", "entity"], columns="kpi", values="value", aggfunc="first")
     n = raw[raw["kpi"] == "dsat"].set_index(["period", "entity"])["n"]
@@ -114,8 +112,10 @@ def calibration_results(contract: Contract, dataset: Dataset, periods: Sequence[
         qa, _period_of(contract, kind), reference=params["reference"], tolerance=float(params["tolerance"])))
 
 
-def build_sections(contract: Contract, dataset: Dataset, periods: Sequence[Period]) -> dict[str, pd.DataFrame]:
-    reasons = contact_reasons(contract, dataset, periods)
+def build_sections(contract: Contract, dataset: Dataset, engine: Engine) -> dict[str, pd.DataFrame]:
+    """The extra tables, computed with the evaluation's engine (its derived rows are reused)."""
+    periods = engine.periods
+    reasons = contact_reasons(contract, dataset, engine)
     return {
         "contact_reasons": reasons,
         "dsat_reasons": reasons[["period", "reason", "dsat", "dsat_n", "contacts"]],

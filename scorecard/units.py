@@ -10,6 +10,8 @@ import math
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 # Base units every result is expressed in.
 RATE, DURATION, NUMBER = "rate", "duration", "number"
 
@@ -81,18 +83,23 @@ class Target:
         """Whether a measured value (base units) meets the comparison; edges count as met for >=/<=."""
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return False
-        v, t = float(value), self.value
+        return bool(self.met_all(np.asarray([float(value)]))[0])
+
+    def met_all(self, values: np.ndarray) -> np.ndarray:
+        """`met` for an array of values (NaN never meets)."""
+        v, t = np.asarray(values, dtype="float64"), self.value
         # Values computed from sums of fractions carry float noise: 0.8 may come out 0.7999999999.
         eps = 1e-9 * max(1.0, abs(t))
-        if self.op == ">=":
-            return v >= t - eps
-        if self.op == "<=":
-            return v <= t + eps
-        if self.op == ">":
-            return v > t + eps
-        if self.op == "<":
-            return v < t - eps
-        return abs(v - t) <= eps
+        with np.errstate(invalid="ignore"):
+            if self.op == ">=":
+                return v >= t - eps
+            if self.op == "<=":
+                return v <= t + eps
+            if self.op == ">":
+                return v > t + eps
+            if self.op == "<":
+                return v < t - eps
+            return np.abs(v - t) <= eps
 
     def __str__(self) -> str:
         return self.text

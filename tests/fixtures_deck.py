@@ -1,8 +1,8 @@
 """A realistic Evaluation built by hand, with exactly the documented columns (docs/ARCHITECTURE.md).
 
-The deck was written while the pipeline producing a real Evaluation was being built, so its tests
-and the benchmark's fallback use this: six months of the sketch contract (contract-sketch.yaml),
-seeded so every run draws the same slides.
+Deck tests need slides whose content they can predict (a red KPI, a chronic failure, an overdue
+action, a missing section) without running the whole pipeline: six months of the demo contract
+(the spec's sketch), seeded so every run draws the same slides.
 """
 
 from __future__ import annotations
@@ -12,16 +12,15 @@ from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from scorecard.catalog import catalog
-from scorecard.contract.model import Contract, Governance, Incentives, KpiSpec, Scoring, ServiceCredits
+from scorecard.contract.loader import load_contract
+from scorecard.contract.model import Contract, KpiSpec
 from scorecard.evaluate import Evaluation
 from scorecard.periods import months_between
-from scorecard.units import parse_months, parse_percent, parse_target
 
-SKETCH = Path("/work/shared/spec/contract-sketch.yaml")
 REPO = Path(__file__).resolve().parents[1]
+SKETCH = REPO / "contracts" / "acme-travel-nordlys.yaml"
 MONTHS = months_between("2025-10", "2026-03")
 REASONS = {"booking change": 5200, "refund": 3900, "baggage": 2100, "payment issue": 1500,
            "check-in": 1200, "loyalty points": 800, "invoice copy": 450, "other": 300}
@@ -29,41 +28,8 @@ EVALUATORS = ("QA-ANNA", "QA-BRUNO", "QA-CHLOE", "QA-DAVID", "QA-EMMA")
 
 
 def sketch_contract() -> Contract:
-    """The sketch contract: the real loader when it exists, else the sketch read field by field."""
-    try:
-        from scorecard.contract.loader import load_contract
-    except ImportError:
-        return _contract_from_sketch(SKETCH)
+    """The demo contract (the spec's sketch), through the real loader."""
     return load_contract(SKETCH)
-
-
-def _contract_from_sketch(path: Path) -> Contract:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    head, sc, gov = raw["contract"], raw["service_credits"], raw["governance"]
-    kpis = {}
-    for kid, k in raw["kpis"].items():
-        filt = {key: tuple(v) if isinstance(v, list) else (v,) for key, v in k.get("filter", {}).items()}
-        kpis[kid] = KpiSpec(id=kid, metric=k["metric"], params=k.get("params", {}), filter=filt,
-                            statistic=k.get("statistic", "mean"), clock=k.get("clock"),
-                            target=parse_target(k["target"]) if "target" in k else None,
-                            minimum=parse_target(k["minimum"]) if "minimum" in k else None,
-                            min_sample=k.get("min_sample", 1))
-    return Contract(
-        id=head["id"], client=head["client"], vendor=head["vendor"], currency=head["currency"],
-        timezone=head["timezone"], effective=head["effective"], expires=head["expires"],
-        monthly_fee=float(head["monthly_fee"]), kpis=kpis,
-        service_credits=ServiceCredits(
-            at_risk=parse_percent(sc["at_risk"]), pool=parse_percent(sc["pool"]),
-            allocations={k: parse_percent(v) for k, v in sc["allocations"].items()},
-            earn_back_months=parse_months(sc["earn_back"]["after"]),
-            chronic_misses=sc["chronic_failure"]["misses"],
-            chronic_within_months=parse_months(sc["chronic_failure"]["within"])),
-        incentives=Incentives(bonus_pool=parse_percent(raw["incentives"]["bonus_pool"]),
-                              bands=((95.0, 1.0), (90.0, 0.5))),
-        scoring=Scoring(weights=raw["scoring"]["weights"], rag=raw["scoring"]["rag"]),
-        governance=Governance(forum=gov["forum"], attendees=tuple(gov["attendees"]),
-                              trend_months=gov["deck"]["trend_months"], sections=tuple(gov["deck"]["sections"])),
-        path=str(path))
 
 
 def _status(spec: KpiSpec, value: float, n: int) -> str:
@@ -195,10 +161,17 @@ def _sections(rng: random.Random) -> dict[str, pd.DataFrame]:
 
 def make_evaluation(contract: Contract | None = None, *, seed: int = 7, sections: bool = True,
                     calibration: bool = True) -> Evaluation:
-    """Six months (2025-10 .. 2026-03) of the contract; the forum's period is 2026-03."""
+    """Six months (2025-10 .. 2026-03) of the contract; the forum's period is 2026-03. Without
+    `sections` there is no contact-reason or workforce table (and the workforce KPIs are not
+    measurable); without `calibration` there are no calibration sessions."""
     contract = contract or sketch_contract()
     rng = random.Random(seed)
     history = _kpi_rows(contract, rng)
+    if not sections:  # no workforce table: its KPIs are not measurable, as the engine reports them
+        lost = history["metric"].isin(["utilization", "staffing_to_forecast", "forecast_accuracy"])
+        history.loc[lost, ["value", "previous", "change", "attainment", "points"]] = float("nan")
+        history.loc[lost, "status"] = "not_measurable"
+        history.loc[lost, "note"] = "no workforce table"
     results = history[history.period == MONTHS[-1]].reset_index(drop=True)
     calib = _calibration(rng) if calibration else _calibration(rng).iloc[0:0]
     return Evaluation(

@@ -70,8 +70,8 @@ def _raw(contract: Contract, rng: random.Random, entities: dict[str, list[str]])
                 base = {"agent_id": 150, "evaluator_id": 40, "team_id": 1500}.get(grain, 9000)
                 for month in MONTHS:
                     n = max(1, int(base * rng.uniform(0.2, 1.2)))
-                    if spec.metric == "quality_score" and grain == "agent_id":
-                        n = rng.randint(2, 12)  # a few QA evaluations per agent: small samples
+                    if spec.metric in ("quality_score", "csat") and grain == "agent_id":
+                        n = rng.randint(2, 60)  # few QA evaluations and survey answers per agent
                     rows.append({"period": month, "kpi": kpi, "metric": spec.metric, "grain": grain,
                                  "entity": name, "value": _draw(rng, contract, kpi), "n": n,
                                  "provisional": month == MONTHS[-1] and spec.metric == "first_contact_resolution",

@@ -196,5 +196,6 @@ def test_command_line(tmp_path: Path, capsys):
     assert main([str(tmp_path), "--months", "2026-01", "--agents", "6", "--contacts-per-month", "200",
                  "--seed", "3", "--format", "csv"]) == 0
     assert (tmp_path / "interactions.csv").exists() and "interactions" in capsys.readouterr().out
-    with pytest.raises(SystemExit):
-        main([str(tmp_path), "--months", "2026-13"])
+    for bad in (["--months", "2026-13"], ["--months", "2026-01", "2026-03"], ["--format", "xlsx"]):
+        with pytest.raises(SystemExit):
+            main([str(tmp_path), *bad])

@@ -125,3 +125,10 @@ def test_grains_periods_and_quarters():
     assert value(res, "asa", period="2026-Q1").value == pytest.approx((10 + 30 + 50 + 20) / 4)
     assert value(res, "asa", grain="agent_id", entity="x", period="2026-Q1").n == 3
     assert not ((res.grain == "agent_id") & (res.entity == "y") & (res.period == "2026-01")).any()
+
+
+def test_fcr_survey_counts_answers_not_silent_customers():
+    df = interactions(interaction_id=list("abcd"), channel=["voice"] * 4, created_at=["2026-03-03T09:00:00"] * 4,
+                      answered_at=["2026-03-03T09:00:10"] * 4, resolved_first_contact=[True, False, None, True])
+    r = value(run(contract(kpi("first_contact_resolution", "fcr")), {"interactions": df}), "fcr")
+    assert r.value == pytest.approx(2 / 3) and r.n == 3

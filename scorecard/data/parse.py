@@ -32,8 +32,14 @@ def to_label(s: pd.Series) -> pd.Series:
     """Ids and labels as "string": integral numbers print without '.0', text stripped, '' -> <NA>."""
     if pd.api.types.is_float_dtype(s.dtype) and bool(((s % 1 == 0) | s.isna()).all()):
         s = s.astype("Int64")
-    out = s.astype(STRING).str.strip()
-    return out.mask(out == "")
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    if len(uniques) * 4 > len(s):  # mostly distinct (ids): clean every cell
+        out = s.astype(STRING).str.strip()
+        return out.mask(out == "")
+    # Few distinct values (channels, teams, agents): clean each once and map the codes back.
+    clean = pd.Series(uniques).astype(STRING).str.strip()
+    clean = clean.mask(clean == "")
+    return pd.Series(clean.array.take(codes, allow_fill=True), index=s.index)
 
 
 def _native_and_text(s: pd.Series) -> tuple[pd.Series, pd.Series]:

@@ -35,15 +35,17 @@ __all__ = ["DEMO_MONTHS", "FAULTS", "FORMATS", "build_tables", "generate"]
 
 
 def _check_months(months: Sequence[str]) -> list[str]:
-    """Months as sorted unique 'YYYY-MM' strings; consecutive months are not required."""
+    """Months as sorted unique 'YYYY-MM' strings forming one unbroken run (journeys and workforce
+    intervals flow from one month into the next)."""
     out = sorted(set(months))
     if not out:
         raise ValueError("months must name at least one month (YYYY-MM)")
-    for m in out:
-        try:
-            pd.Period(m, "M")
-        except ValueError as exc:
-            raise ValueError(f"month {m!r} is not YYYY-MM") from exc
+    try:
+        periods = [pd.Period(m, "M") for m in out]
+    except ValueError as exc:
+        raise ValueError(f"months must be YYYY-MM, got {list(months)}") from exc
+    if [str(p) for p in periods] != out or [str(periods[0] + i) for i in range(len(out))] != out:
+        raise ValueError(f"months must be consecutive YYYY-MM months, got {list(months)}")
     return out
 
 

@@ -1,49 +1,91 @@
-"""The one aggregation interface of the KPI engine.
+"""The aggregation interface of the KPI engine: two-stage decomposable sums.
 
-Every KPI is reduced to per-row columns (numerators, denominators, observations) and then to
-decomposable aggregates per group: sums and counts. Exact quantiles are the one non-decomposable
-path and stay separate. Another engine (SQL, Polars, Spark) only has to implement `GroupIndex`.
+Every KPI is reduced to per-row columns (numerators, denominators, observations). Stage 1 sums each
+column once over the rows into the finest key (month x every grain column), `FineIndex`; stage 2
+sums those partial sums into each grain and period, `GroupIndex`. Sums and counts compose, so the
+result is exact, and the millions of rows are read once per column instead of once per grain.
+Exact quantiles are the one non-decomposable path: they map rows to groups through both stages.
+Another engine (SQL, Polars, Spark) only has to implement these two classes.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 
-class GroupIndex:
-    """Maps rows to groups (period x entity); rows with a missing key belong to no group."""
+@dataclass(frozen=True)
+class Codes:
+    """A column factorised once: integer codes per row (-1 = missing) and the distinct values."""
 
-    def __init__(self, period: pd.Series, entity: pd.Series):
-        pcodes, puniq = pd.factorize(period.to_numpy(), use_na_sentinel=True)
-        ecodes, euniq = pd.factorize(entity.to_numpy(), use_na_sentinel=True)
-        valid = (pcodes >= 0) & (ecodes >= 0)
-        combined = np.where(valid, pcodes.astype(np.int64) * max(len(euniq), 1) + ecodes, -1)
+    codes: np.ndarray
+    values: np.ndarray
+
+    @classmethod
+    def of(cls, column: pd.Series | np.ndarray) -> "Codes":
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        return cls(np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=object).astype(str))
+
+    @classmethod
+    def constant(cls, size: int, value: str) -> "Codes":
+        return cls(np.zeros(size, dtype=np.int64), np.array([value], dtype=object))
+
+    def take(self, positions: np.ndarray) -> "Codes":
+        """The codes of some rows (e.g. of each fine group's first row), same distinct values."""
+        return Codes(self.codes[positions], self.values)
+
+
+class FineIndex:
+    """Stage 1: rows -> the finest combination of their key columns (missing values included)."""
+
+    def __init__(self, keys: list[Codes]):
+        size = len(keys[0].codes)
+        combined = np.zeros(size, dtype=np.int64)
+        for key in keys:  # mixed radix, re-factorised at each step so it never overflows
+            radix = len(key.values) + 1  # +1: a slot for "missing", which other grains still count
+            combined, _ = pd.factorize(combined * radix + (key.codes + 1))
+            combined = np.asarray(combined, dtype=np.int64)
+        self.codes = combined
+        self.size = int(combined.max()) + 1 if size else 0
+        first = np.full(self.size, size, dtype=np.int64)
+        np.minimum.at(first, combined, np.arange(size)) if size else None
+        self.first_row = first  # one representative row per fine group: its keys are the group's
+
+    def sum(self, values: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        """Partial sums per fine group (optionally over a subset of row positions)."""
+        codes = self.codes if rows is None else self.codes[rows]
+        return np.bincount(codes, weights=np.asarray(values, dtype="float64"), minlength=self.size)
+
+
+class GroupIndex:
+    """Stage 2: fine groups -> (period, entity) groups; a missing period or entity belongs nowhere."""
+
+    def __init__(self, period: Codes, entity: Codes):
+        valid = (period.codes >= 0) & (entity.codes >= 0)
+        n_e = max(len(entity.values), 1)
+        combined = np.where(valid, period.codes * n_e + entity.codes, -1)
         codes, uniq = pd.factorize(combined[valid])
-        self.codes = np.full(len(combined), -1, dtype=np.int64)
-        self.codes[valid] = codes
-        n_e = max(len(euniq), 1)
-        self.keys = pd.DataFrame({
-            "period": np.asarray(puniq, dtype=object)[uniq // n_e].astype(str),
-            "entity": np.asarray(euniq, dtype=object)[uniq % n_e].astype(str),
-        })
+        self.fine_to_group = np.full(len(combined), -1, dtype=np.int64)
+        self.fine_to_group[valid] = codes
         self._valid = valid
+        self._codes = np.asarray(codes, dtype=np.int64)
+        self.keys = pd.DataFrame({"period": period.values[uniq // n_e], "entity": entity.values[uniq % n_e]})
         self.size = len(self.keys)
 
-    def sum(self, values: np.ndarray) -> np.ndarray:
-        """Sum of `values` per group (NaN counts as 0)."""
-        v = np.nan_to_num(np.asarray(values, dtype="float64")[self._valid])
-        return np.bincount(self.codes[self._valid], weights=v, minlength=self.size)
+    def sum(self, fine_sums: np.ndarray) -> np.ndarray:
+        """Group sums from stage-1 partial sums."""
+        return np.bincount(self._codes, weights=fine_sums[self._valid], minlength=self.size)
 
-    def any(self, mask: np.ndarray) -> np.ndarray:
-        return self.sum(np.asarray(mask, dtype="float64")) > 0
-
-    def quantile(self, values: np.ndarray, q: float) -> np.ndarray:
-        """Exact quantile of the non-NaN values per group, linear interpolation (numpy default)."""
+    def quantile(self, fine_codes: np.ndarray, values: np.ndarray, q: float) -> np.ndarray:
+        """Exact quantile of the non-NaN row values per group, linear interpolation (numpy default)."""
         v = np.asarray(values, dtype="float64")
-        keep = self._valid & ~np.isnan(v)
+        keep = ~np.isnan(v)
+        group = self.fine_to_group[fine_codes[keep]]
+        in_group = group >= 0
         out = np.full(self.size, np.nan)
-        if keep.any():
-            s = pd.Series(v[keep]).groupby(self.codes[keep]).quantile(q)
+        if in_group.any():
+            s = pd.Series(v[keep][in_group]).groupby(group[in_group]).quantile(q)
             out[s.index.to_numpy()] = s.to_numpy()
         return out

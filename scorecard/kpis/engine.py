@@ -13,15 +13,16 @@ import numpy as np
 import pandas as pd
 
 from ..catalog import metric as catalog_metric
-from ..contract.model import Contract, KpiSpec
+from ..contract.model import GRAINS, Contract, KpiSpec
 from ..periods import Period, local_months, month_to_period, period_end_utc
-from .aggregate import GroupIndex
+from .aggregate import Codes, FineIndex, GroupIndex
 from .derive import InteractionRows, filter_mask
 from .interactions import BUILDERS
 from .measure import Measure, NotMeasurable, RowSource
 from . import operations as ops
 from . import qa as qsrc
 
+GRAIN_COLUMNS = [g for g in GRAINS if g != "vendor"]
 RAW_COLUMNS = ["period", "kpi", "metric", "grain", "entity", "value", "n", "provisional", "note"]
 VENDOR_ONLY = {"cost_per_unit", "contacts_per_booking", "contacts_per_customer"}
 
@@ -39,7 +40,9 @@ class Engine:
         for p in self.periods:
             self.labels.setdefault(p.kind, {})[p.label] = p.months()
         self._sources: dict[str, RowSource | NotMeasurable] = {}
-        self._period_cache: dict[tuple[str, str], pd.Series] = {}
+        self._period_cache: dict[tuple[str, str], Codes] = {}
+        self._entity_cache: dict[tuple[str, str], Codes | None] = {}
+        self._fine_cache: dict[str, FineIndex] = {}
         self._index_cache: dict[tuple[str, str, str], GroupIndex] = {}
         self._rows: list[pd.DataFrame] = []
         self.interactions = (InteractionRows(tables["interactions"], contract)
@@ -65,9 +68,17 @@ class Engine:
         return self._source("interactions", lambda: self._table("interactions"))
 
     # -- KPIs ------------------------------------------------------------------------------------
-    def run(self) -> pd.DataFrame:
-        for kpi in self.contract.kpis.values():
-            self._kpi(kpi)
+    def run(self, kpis: Sequence[KpiSpec] | None = None, grains: Sequence[str] | None = None) -> pd.DataFrame:
+        """Raw results of `kpis` (default: the contract's) at `grains` (default: the engine's).
+        Derived rows, repeat contacts and group indexes are kept between runs."""
+        saved, self._rows = self.grains, []
+        if grains is not None:
+            self.grains = list(dict.fromkeys(grains))
+        try:
+            for kpi in (self.contract.kpis.values() if kpis is None else kpis):
+                self._kpi(kpi)
+        finally:
+            self.grains = saved
         if not self._rows:
             return pd.DataFrame(columns=RAW_COLUMNS)
         out = pd.concat(self._rows, ignore_index=True)
@@ -119,10 +130,28 @@ class Engine:
 
     # -- aggregation -----------------------------------------------------------------------------
     def period_series(self, src: RowSource, kind: str) -> pd.Series:
+        """Each row's period label of this kind, <NA> outside the asked periods."""
+        labels = month_to_period(src.month, kind)
+        return labels.where(labels.isin(list(self.labels[kind])).fillna(False))
+
+    def fine_index(self, src: RowSource) -> FineIndex:
+        """Stage 1 key of a source: month x every grain column it has (see aggregate.py)."""
+        if src.name not in self._fine_cache:
+            keys = [Codes.of(src.month)] + [Codes.of(src.frame[g]) for g in GRAIN_COLUMNS if g in src.frame]
+            self._fine_cache[src.name] = FineIndex(keys)
+        return self._fine_cache[src.name]
+
+    def _period_codes(self, src: RowSource, kind: str) -> Codes:
+        """Period label of each fine group (<NA> outside the asked periods)."""
         key = (src.name, kind)
         if key not in self._period_cache:
-            labels = month_to_period(src.month, kind)
-            self._period_cache[key] = labels.where(labels.isin(list(self.labels[kind])).fillna(False))
+            fine = self.fine_index(src)
+            if kind == "*":
+                self._period_cache[key] = Codes.constant(fine.size, "*")
+            else:
+                month = src.month.iloc[fine.first_row].reset_index(drop=True)
+                labels = month_to_period(month, kind)
+                self._period_cache[key] = Codes.of(labels.where(labels.isin(list(self.labels[kind])).fillna(False)))
         return self._period_cache[key]
 
     def entity_series(self, src: RowSource, grain: str) -> pd.Series | None:
@@ -132,15 +161,27 @@ class Engine:
             return None
         return src.frame[grain].astype("string")
 
+    def _entity_codes(self, src: RowSource, grain: str) -> Codes | None:
+        """Entity of each fine group at a grain (None when the source has no such column)."""
+        key = (src.name, grain)
+        if key not in self._entity_cache:
+            fine = self.fine_index(src)
+            if grain == "vendor":
+                self._entity_cache[key] = Codes.constant(fine.size, self.contract.vendor)
+            elif grain in src.frame:
+                self._entity_cache[key] = Codes.of(src.frame[grain].iloc[fine.first_row].reset_index(drop=True))
+            else:
+                self._entity_cache[key] = None
+        return self._entity_cache[key]
+
     def group_index(self, src: RowSource, kind: str, grain: str) -> GroupIndex | None:
+        """Stage 2 index of a source for one period kind and grain (cached)."""
         key = (src.name, kind, grain)
         if key not in self._index_cache:
-            entity = self.entity_series(src, grain)
+            entity = self._entity_codes(src, grain)
             if entity is None:
                 return None
-            period = self.period_series(src, kind) if kind != "*" else pd.Series(
-                np.full(len(src.frame), "*", dtype=object))
-            self._index_cache[key] = GroupIndex(period, entity)
+            self._index_cache[key] = GroupIndex(self._period_codes(src, kind), entity)
         return self._index_cache[key]
 
     def kpi_grains(self, kpi: KpiSpec) -> list[str]:
@@ -149,6 +190,10 @@ class Engine:
         return list(dict.fromkeys([*self.grains, *split]))
 
     def _aggregate(self, kpi: KpiSpec, m: Measure) -> pd.DataFrame:
+        fine = self.fine_index(m.source)
+        partial = {name: fine.sum(col) for name, col in (
+            ("base", m.base), ("num", m.num), ("den", m.den), ("n", m.n), ("prov", m.provisional))
+            if col is not None}
         parts = []
         grains = ["vendor"] if kpi.metric in VENDOR_ONLY else self.kpi_grains(kpi)
         for kind in self.labels:
@@ -156,13 +201,13 @@ class Engine:
                 idx = self.group_index(m.source, kind, grain)
                 if idx is None:
                     continue
-                present = idx.sum(m.base) > 0
+                present = idx.sum(partial["base"]) > 0
+                provisional = idx.sum(partial["prov"]) > 0 if "prov" in partial else np.zeros(idx.size, bool)
                 if m.q is not None:
-                    value = idx.quantile(m.obs, m.q)
-                    n = idx.sum(~np.isnan(m.obs))
-                    provisional = np.zeros(idx.size, dtype=bool)
+                    value = idx.quantile(fine.codes, m.obs, m.q)
+                    n = idx.sum(fine.sum(~np.isnan(m.obs)))
                 else:
-                    num, den = idx.sum(m.num), idx.sum(m.den)
+                    num, den = idx.sum(partial["num"]), idx.sum(partial["den"])
                     if m.combine is not None:
                         value, n, provisional = m.combine(idx.keys, num, den)
                     else:
@@ -171,9 +216,8 @@ class Engine:
                         n = den
                     if m.transform is not None:
                         value = m.transform(value)
-                    provisional = idx.any(m.provisional) if m.provisional is not None else np.zeros(idx.size, bool)
-                if m.n is not None:
-                    n = idx.sum(m.n)
+                if "n" in partial:
+                    n = idx.sum(partial["n"])
                 frame = idx.keys.assign(grain=grain, value=value, n=n, provisional=provisional)
                 parts.append(frame[present])
         return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
@@ -188,13 +232,16 @@ class Engine:
         base, note = filter_mask(src.frame, kpi.filter)
         if note:
             return self._not_measurable(kpi, note)
-        asynchronous = base & ~self.interactions.live
-        created, resolved = src.frame["created_at"], src.frame["resolved_at"]
+        rows = np.flatnonzero(base & ~self.interactions.live)  # async contacts in the filter
+        created = src.frame["created_at"].to_numpy(dtype="datetime64[ns]")[rows]
+        resolved = src.frame["resolved_at"].to_numpy(dtype="datetime64[ns]")[rows]
+        months = src.month.to_numpy(dtype=object, na_value=None)[rows]
+        fine = self.fine_index(src)
         parts = []
         for period in self.periods:
-            end = period_end_utc(period, self.contract.timezone)
-            open_at_end = asynchronous & (created < end).to_numpy() & ~(resolved < end).fillna(False).to_numpy(dtype=bool)
-            in_period = base & src.month.isin(period.months()).fillna(False).to_numpy(dtype=bool)
+            end = period_end_utc(period, self.contract.timezone).tz_localize(None).to_datetime64()
+            open_at_end = fine.sum((created < end) & ~(resolved < end), rows=rows)
+            in_period = fine.sum(np.isin(months, period.months()), rows=rows)
             for grain in self.kpi_grains(kpi):
                 idx = self.group_index(src, "*", grain)
                 if idx is None:

@@ -117,16 +117,17 @@ def _handled_or_missing(rows: InteractionRows):
 
 
 def first_contact_resolution(kpi, rows, src, base, *, repeat: bool = False):
-    handled = _handled_or_missing(rows)
-    if handled is None:
-        return _missing("answered_at or first_response_at")
     if not repeat and "resolved_first_contact" in rows.df:
-        # Survey answer present: true / handled ("answered" contacts: picked up or replied to).
-        true = rows.df["resolved_first_contact"].astype("boolean").fillna(False).to_numpy(dtype=bool)
-        den = base & handled
+        # Survey answer present: true / answered surveys, as csat reads its survey column.
+        answer = rows.df["resolved_first_contact"].astype("boolean")
+        den = base & answer.notna().to_numpy()
+        true = answer.fillna(False).to_numpy(dtype=bool)
         return Measure(src, base, num=indicator(den & true), den=indicator(den))
     if "customer_id" not in rows.df:
         return _missing("customer_id (or resolved_first_contact)")
+    handled = _handled_or_missing(rows)
+    if handled is None:
+        return _missing("answered_at or first_response_at")
     repeated, window_open = rows.repeats(kpi.params["repeat_window"])
     den = base & handled & rows.df["customer_id"].notna().to_numpy()
     good = den & (repeated if repeat else ~repeated)

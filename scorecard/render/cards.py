@@ -150,7 +150,8 @@ def caution_text(ctx: Context, kpi: str, value: float, n: float, status: str) ->
         return ""
     text = ctx.ui("small_sample", n=f.fmt_number(n, 0, ctx.lang))
     if ctx.kpi_facts(kpi)[0] == "rate" and n > 0:
-        low, high = wilson_interval(min(max(value * n, 0.0), n), int(n))
+        # a rate is successes / n, so value * n is a whole number up to float noise
+        low, high = wilson_interval(min(max(round(value * n), 0), int(n)), int(n))
         text += "; " + ctx.ui("interval", low=ctx.value(low, kpi), high=ctx.value(high, kpi))
     return text
 

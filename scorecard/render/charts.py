@@ -25,13 +25,13 @@ def bias_chart(names: Sequence[str], bias: Sequence[float], spread: Sequence[flo
                *, xlabel: str, band_label: str, width_in: float = 6.0, height_in: float = 4.5,
                dpi: int = 150) -> io.BytesIO:
     """PNG bytes: one row per evaluator, bias point (red outside the tolerance) and ±spread whisker,
-    over a shaded band of ±tolerance. Diverging dot-and-whisker plots have no PowerPoint chart type."""
+    over a shaded band of ±tolerance (`band_label` says so under the axis). Diverging dot-and-whisker plots have no PowerPoint chart type."""
     with matplotlib.rc_context(STYLE):
         fig = Figure(figsize=(width_in, height_in), dpi=dpi)
         FigureCanvasAgg(fig)
         ax = fig.add_subplot()
         rows = list(range(len(names)))[::-1]
-        ax.axvspan(-tolerance, tolerance, color=BAND, label=band_label, zorder=0)
+        ax.axvspan(-tolerance, tolerance, color=BAND, zorder=0)
         ax.axvline(0, color="#7f7f7f", linewidth=0.8, zorder=1)
         colours = [INSIDE if abs(b) <= tolerance else OUTSIDE for b in bias]
         ax.errorbar(bias, rows, xerr=spread, fmt="none", ecolor="#9e9e9e", elinewidth=1.5, capsize=3, zorder=2)
@@ -39,8 +39,7 @@ def bias_chart(names: Sequence[str], bias: Sequence[float], spread: Sequence[flo
         ax.set_yticks(rows, labels=list(names))
         limit = max([tolerance * 1.5] + [abs(b) + s for b, s in zip(bias, spread)]) * 1.1
         ax.set_xlim(-limit, limit)
-        ax.set_xlabel(xlabel)
-        ax.legend(loc="lower right", frameon=False, fontsize=9)
+        ax.set_xlabel(f"{xlabel}\n{band_label}")
         fig.tight_layout()
         out = io.BytesIO()
         fig.savefig(out, format="png", dpi=dpi)

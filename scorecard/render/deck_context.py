@@ -7,6 +7,7 @@ and the frames are filtered the same way everywhere (grain vendor, the asked per
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 
 import pandas as pd
@@ -44,15 +45,23 @@ class DeckContext:
         return parse_period(self.period).last_month
 
     @property
+    def period_months(self) -> list[str]:
+        """The months of the period: itself for a month, three for a quarterly business review."""
+        return parse_period(self.period).months()
+
+    @property
     def period_end(self) -> date:
         """The first day after the period: actions due before it and still open are overdue."""
         return date.fromisoformat(shift_month(self.last_month, 1) + "-01")
 
-    @property
+    @cached_property
     def months(self) -> list[str]:
-        """The trend window: contract.governance.trend_months months ending with the period."""
+        """The trend window: contract.governance.trend_months months ending with the period, less
+        the months before the data starts (a contract's first forums have a shorter history)."""
         count = max(1, self.contract.governance.trend_months)
-        return months_between(shift_month(self.last_month, 1 - count), self.last_month)
+        window = months_between(shift_month(self.last_month, 1 - count), self.last_month)
+        known = set(self.evaluation.history["period"])
+        return [m for m in window if m in known] or window
 
     def w(self, key: str, **values: object) -> str:
         return word(key, self.lang, **values)

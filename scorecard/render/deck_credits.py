@@ -23,8 +23,10 @@ def _period_rows(ctx: DeckContext) -> pd.DataFrame:
 
 
 def credits_missing(ctx: DeckContext) -> str | None:
-    if ctx.contract.service_credits is None or not len(_period_rows(ctx)):
+    if ctx.contract.service_credits is None:
         return ctx.w("no_credits")
+    if not len(_period_rows(ctx)):
+        return ctx.w("credits_monthly") if ctx.period_months != [ctx.period] else ctx.w("no_credits_rows")
     return None
 
 

@@ -10,7 +10,6 @@ the cover; else a title plus the most content placeholders), and only fails when
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import IO
 
@@ -21,19 +20,19 @@ from pptx.slide import Slide, SlideLayout
 from pptx.util import Emu, Pt
 
 from ..errors import Problem, RenderError
+from ..resources import shipped
 
 # Slide kind -> layout names tried in order.
 LAYOUT_NAMES: dict[str, tuple[str, ...]] = {
     "cover": ("Title Slide",),
-    "text": ("Title and Content",),
     "chart": ("Title and Chart", "Title and Content"),
     "table": ("Title and Table", "Title and Content"),
-    "two": ("Two Content", "Comparison"),
+    "two": ("Two Content",),
 }
 CONTENT_TYPES = {PP_PLACEHOLDER.OBJECT, PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.CHART, PP_PLACEHOLDER.TABLE,
                  PP_PLACEHOLDER.PICTURE}
 TITLE_TYPES = {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE}
-SLIDE_RATIO = 16 / 9
+DEFAULT_TEMPLATE = "templates/deck/governance.pptx"
 
 
 @dataclass(frozen=True)
@@ -57,11 +56,8 @@ class Box:
 
 
 def default_template() -> Path:
-    """The bundled template: templates/deck in a checkout, scorecard/templates/deck when installed."""
-    installed = resources.files("scorecard").joinpath("templates/deck/governance.pptx")
-    if installed.is_file():
-        return Path(str(installed))
-    return Path(__file__).resolve().parents[2] / "templates" / "deck" / "governance.pptx"
+    """The bundled 16:9 template (templates/deck/governance.pptx, built by build_template.py)."""
+    return shipped(DEFAULT_TEMPLATE)
 
 
 def open_template(template: str | Path | None) -> Presentation:

@@ -79,8 +79,8 @@ def build_contact_reasons(ctx: DeckContext) -> None:
     head, table_slot = right.caption(int(ROW_HEIGHT * 1.6))
     write_lines(head, [Line(ctx.w("cluster_note"))])
     shown = frame.iloc[:rows_per_page(table_slot.box.height)]
-    columns = [Column(ctx.w("reason"), 2.6), Column(ctx.w("contacts"), 1.3, "r"), Column(ctx.w("share"), 1.0, "r"),
-               Column(ctx.w("dsat"), 1.3, "r"), Column(ctx.w("repeat_rate"), 1.4, "r")]
+    columns = [Column(ctx.w("reason"), 2.4), Column(ctx.w("contacts"), 1.2, "r"), Column(ctx.w("share"), 0.9, "r"),
+               Column(ctx.w("dsat"), 1.1, "r"), Column(ctx.w("repeat_rate"), 1.6, "r")]
     draw_table(table_slot, columns, [
         [Cell(str(r.reason)), Cell(ctx.value(r.contacts, "count"), align="r"),
          Cell(fmt_share(r.share, ctx.lang), align="r"),

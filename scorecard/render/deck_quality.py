@@ -14,6 +14,7 @@ from .deck_context import DeckContext
 from .deck_levels import kpi_table, kpi_trend
 from .deck_tables import ROW_HEIGHT, Cell, Column, Line, draw_table, rows_per_page, write_lines
 from .deck_text import fmt_share
+from .format import word
 
 QUALITY_METRICS = ("quality_score", "agents_meeting_quality", "qa_error_rate", "calibration_within_tolerance",
                    "calibration_variance", "qa_audit_variance")
@@ -78,19 +79,19 @@ def build_calibration(ctx: DeckContext) -> None:
         write_lines(head, [Line(ctx.w("alpha", alpha=ctx.value(overall["krippendorff_alpha"].iloc[0], "ratio")),
                                 bold=True)])
     shown = evaluators.iloc[:rows_per_page(left.box.height)]
-    columns = [Column(ctx.w("evaluator"), 2.2), Column(ctx.w("sessions"), 1.1, "r"),
-               Column(ctx.w("within_tolerance"), 1.6, "r"), Column(ctx.w("bias"), 1.3, "r"),
+    columns = [Column(ctx.w("evaluator"), 1.7), Column(ctx.w("sessions"), 1.4, "r"),
+               Column(ctx.w("in_tolerance"), 1.9, "r"), Column(ctx.w("bias"), 1.5, "r"),
                Column(ctx.w("tendency"), 1.4)]
     draw_table(left, columns, [
         [Cell(str(r.evaluator_id)), Cell(f"{int(r.sessions)}", align="r"),
          Cell(fmt_share(r.within_tolerance, ctx.lang), align="r",
               status=None if r.within_tolerance >= _target_share(ctx, kpi) else "amber"),
          Cell(ctx.change(r.bias, "points"), align="r", status="red" if abs(r.bias) > tolerance else None),
-         Cell(str(r.tendency))]
+         Cell(word("tendency", str(r.tendency), ctx.lang))]
         for r in shown.itertuples()])
     image = bias_chart(list(evaluators["evaluator_id"]), list(evaluators["bias"]),
                        list(evaluators["spread"].fillna(0)), tolerance, xlabel=ctx.w("bias_chart"),
-                       band_label=f"± {tolerance:g} ({ctx.w('tolerance')})",
+                       band_label=ctx.w("tolerance_band", tolerance=f"{tolerance:g}"),
                        width_in=right.box.width / 914400, height_in=right.box.height / 914400)
     right.picture(image, right.box.width / right.box.height)
 

@@ -44,7 +44,7 @@ def _score_lines(ctx: DeckContext) -> list[Line]:
         return []
     row = overall.loc[ctx.period]
     text = ctx.pair(ctx.w("overall_score"), ctx.value(row["score"], "points"))
-    before = shift_month(ctx.last_month, -1)
+    before = shift_month(ctx.period, -1) if ctx.period_months == [ctx.period] else None  # months only
     if before in overall.index and pd.notna(row["score"]) and pd.notna(overall.loc[before, "score"]):
         delta = ctx.change(row["score"] - overall.loc[before, "score"], "points")
         text += f" ({delta} {ctx.w('vs_previous', period=ctx.month(before))})"
@@ -67,12 +67,13 @@ def _rag_line(ctx: DeckContext) -> Line:
 
 def _credit_lines(ctx: DeckContext) -> list[Line]:
     credits = ctx.evaluation.credits
-    rows = credits[credits["period"] == ctx.period]
+    rows = credits[credits["period"].isin(ctx.period_months)]  # a quarter sums its months' credits
     if not len(rows):
         return []
     total = rows[rows["kpi"] == "TOTAL"]["credit"].sum()
     earned = rows[rows["kpi"] != "TOTAL"]["earned_back"].sum()
-    lines = [Line(ctx.w("credits_line", credit=ctx.money(total), cap=ctx.money(ctx.contract.at_risk_amount),
+    cap = ctx.contract.at_risk_amount * len(ctx.period_months) if ctx.contract.at_risk_amount else None
+    lines = [Line(ctx.w("credits_line", credit=ctx.money(total), cap=ctx.money(cap),
                         earned=ctx.money(earned)), status="red" if total > 0 else None)]
     for kpi in rows[(rows["kpi"] != "TOTAL") & rows["chronic_failure"].astype(bool)]["kpi"]:
         lines.append(Line(ctx.w("chronic", kpi=ctx.label(kpi), count=chronic_misses(ctx, kpi)),

@@ -20,7 +20,7 @@ from .deck_layout import Slot
 FONT = Pt(11)
 ROW_HEIGHT = Emu(int(Pt(11) * 2.1))
 CELL_MARGIN = Emu(int(Pt(4)))
-# Average glyph width as a share of the font size, for proportional sans-serif fonts.
+# Average glyph width as a share of the font size (text paragraphs, where wrapping is allowed).
 GLYPH = 0.6
 
 # status -> (fill, text colour): the usual spreadsheet "good / neutral / bad" pairs.
@@ -64,10 +64,25 @@ def pages(rows, per_page: int) -> list:
     return [rows[i:i + per_page] for i in range(0, len(rows), per_page)] or [rows[:0]]
 
 
-def fit(text: str, width: int, font: int = FONT) -> str:
+def _glyph(char: str) -> float:
+    """Approximate advance width of a character, in ems, in a wide sans-serif (DejaVu Sans, the
+    LibreOffice fallback for Calibri): a conservative estimate keeps text inside its cell anywhere."""
+    if char.isupper() or char in "mwMW%@":
+        return 0.78
+    if char in "il.,:;'|!":
+        return 0.32
+    return 0.62
+
+
+def fit(text: str, width: int, font: int = FONT, *, bold: bool = False) -> str:
     """Text cut with an ellipsis to what fits on one line of a column `width` EMU wide."""
-    chars = int((width - 2 * CELL_MARGIN) / (font * GLYPH))
-    return text if len(text) <= chars else text[:max(1, chars - 1)].rstrip() + "…"
+    room = (width - 2 * CELL_MARGIN) / (font * (1.08 if bold else 1.0))
+    used = 0.0
+    for i, char in enumerate(text):
+        used += _glyph(char)
+        if used > room:
+            return text[:max(1, i - 1)].rstrip() + "…"
+    return text
 
 
 def _style(cell, text: str, *, fill: RGBColor, colour: RGBColor, bold: bool, align: str) -> None:
@@ -96,15 +111,16 @@ def draw_table(slot: Slot, columns: Sequence[Column], rows: Sequence[Sequence[Ce
     for i, width in enumerate(widths):
         table.columns[i].width = width
     for i, col in enumerate(columns):
-        _style(table.cell(0, i), fit(col.header, widths[i]), fill=header_fill,
+        _style(table.cell(0, i), fit(col.header, widths[i], bold=True), fill=header_fill,
                colour=RGBColor(0xFF, 0xFF, 0xFF), bold=True, align=col.align)
     for r, row in enumerate(rows, start=1):
         for i, cell in enumerate(row):
             fill, colour = RAG.get(cell.status or "", PLAIN)
             if cell.status is None and r % 2 == 0:
                 fill = BAND
-            _style(table.cell(r, i), fit(cell.text, widths[i]), fill=fill, colour=colour,
-                   bold=cell.bold or cell.status in ("red",), align=cell.align)
+            bold = cell.bold or cell.status == "red"
+            _style(table.cell(r, i), fit(cell.text, widths[i], bold=bold), fill=fill, colour=colour,
+                   bold=bold, align=cell.align)
     return table
 
 

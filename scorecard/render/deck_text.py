@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from .format import LANGUAGES, MISSING, fmt_number, strings
+from .format import LANGUAGES, MISSING, fmt_number, strings, t
 
 LANGS = LANGUAGES
 
@@ -17,9 +17,6 @@ WORDS: dict[str, dict[str, str]] = {
     "agenda": {"en": "Agenda", "fr": "Ordre du jour"},
     "forum": {"en": "Governance forum", "fr": "Forum de gouvernance"},
     "attendees": {"en": "Attendees", "fr": "Participants"},
-    "period": {"en": "Period", "fr": "Période"},
-    "client": {"en": "Client", "fr": "Client"},
-    "vendor": {"en": "Vendor", "fr": "Prestataire"},
     "summary": {"en": "Executive summary", "fr": "Synthèse"},
     "service_levels": {"en": "Service levels", "fr": "Niveaux de service"},
     "trends": {"en": "Trends", "fr": "Tendances"},
@@ -29,12 +26,6 @@ WORDS: dict[str, dict[str, str]] = {
     "contact_reasons": {"en": "Contact reasons", "fr": "Motifs de contact"},
     "workforce": {"en": "Workforce", "fr": "Gestion des effectifs"},
     "actions": {"en": "Actions", "fr": "Plan d'actions"},
-    "kpi": {"en": "KPI", "fr": "Indicateur"},
-    "value": {"en": "Value", "fr": "Valeur"},
-    "target": {"en": "Target", "fr": "Objectif"},
-    "minimum": {"en": "Minimum", "fr": "Minimum"},
-    "status": {"en": "Status", "fr": "Statut"},
-    "change": {"en": "Change", "fr": "Évolution"},
     "overall_score": {"en": "Overall score", "fr": "Score global"},
     "score_axis": {"en": "Score (0-100)", "fr": "Score (0-100)"},
     "band": {"en": "{share} bonus from {score}", "fr": "bonus {share} dès {score}"},
@@ -62,24 +53,17 @@ WORDS: dict[str, dict[str, str]] = {
     "no_reasons": {"en": "no contact reasons in the data", "fr": "pas de motifs de contact dans les données"},
     "no_actions": {"en": "no actions file", "fr": "pas de fichier d'actions"},
     "no_credits": {"en": "the contract has no service credits", "fr": "le contrat ne prévoit pas de pénalités"},
+    "no_credits_rows": {"en": "no credit computed for the period", "fr": "aucune pénalité calculée sur la période"},
+    "credits_monthly": {"en": "credits are settled per month: see the monthly decks",
+                        "fr": "les pénalités se calculent par mois : voir les supports mensuels"},
     "no_quality": {"en": "no quality KPI measured", "fr": "aucun indicateur qualité mesuré"},
     "no_trends": {"en": "fewer than two months of history", "fr": "moins de deux mois d'historique"},
     "no_kpis": {"en": "no KPI results", "fr": "aucun résultat d'indicateur"},
-    "evaluator": {"en": "Evaluator", "fr": "Évaluateur"},
-    "sessions": {"en": "Sessions", "fr": "Séances"},
-    "scores": {"en": "Scores", "fr": "Notes"},
-    "within_tolerance": {"en": "In tolerance", "fr": "Dans tolérance"},
-    "mad": {"en": "Mean abs. deviation", "fr": "Écart absolu moyen"},
-    "bias": {"en": "Bias", "fr": "Biais"},
-    "tendency": {"en": "Tendency", "fr": "Tendance"},
-    "alpha": {"en": "Inter-rater reliability (Krippendorff's alpha): {alpha}",
-              "fr": "Fiabilité inter-évaluateurs (alpha de Krippendorff) : {alpha}"},
-    "bias_chart": {"en": "Bias and spread per evaluator vs tolerance (points)",
-                   "fr": "Biais et dispersion par évaluateur vs tolérance (points)"},
-    "tolerance": {"en": "tolerance", "fr": "tolérance"},
-    "allocation": {"en": "Allocation", "fr": "Allocation"},
-    "credit": {"en": "Credit", "fr": "Pénalité"},
-    "earned_back": {"en": "Earned back", "fr": "Restituée"},
+    "in_tolerance": {"en": "In tolerance", "fr": "Dans tolérance"},
+    "bias_chart": {"en": "Bias and spread per evaluator (points; > 0 lenient, < 0 harsh)",
+                   "fr": "Biais et dispersion par évaluateur (points ; > 0 indulgent, < 0 sévère)"},
+    "tolerance_band": {"en": "shaded: within the ±{tolerance} points tolerance",
+                       "fr": "zone grisée : dans la tolérance de ±{tolerance} points"},
     "chronic_col": {"en": "Chronic", "fr": "Chronique"},
     "total_capped": {"en": "Total after cap", "fr": "Total après plafond"},
     "cap_line": {"en": "At risk: {pct} of the monthly fee {fee} = {cap}",
@@ -90,7 +74,6 @@ WORDS: dict[str, dict[str, str]] = {
                      "fr": "Défaillance chronique : {n} manquements au minimum en {m} mois"},
     "misses_line": {"en": "{kpi}: {count} miss(es) in the window", "fr": "{kpi} : {count} manquement(s) sur la fenêtre"},
     "credits_by_month": {"en": "Credits by month", "fr": "Pénalités par mois"},
-    "reason": {"en": "Reason", "fr": "Motif"},
     "contacts": {"en": "Contacts", "fr": "Contacts"},
     "share": {"en": "Share", "fr": "Part"},
     "cumulative": {"en": "Cumulative share", "fr": "Part cumulée"},
@@ -100,16 +83,12 @@ WORDS: dict[str, dict[str, str]] = {
                      "fr": "Orange : insatisfaction ou réitération au-dessus de la moyenne des contacts"},
     "forecast": {"en": "Forecast contacts", "fr": "Contacts prévus"},
     "actual": {"en": "Actual contacts", "fr": "Contacts réels"},
-    "workforce_rates": {"en": "Forecast accuracy, staffing and utilization",
-                        "fr": "Précision des prévisions, staffing et utilisation"},
     "id": {"en": "Id", "fr": "N°"},
     "title": {"en": "Action", "fr": "Action"},
     "owner": {"en": "Owner", "fr": "Responsable"},
     "due": {"en": "Due", "fr": "Échéance"},
     "overdue": {"en": "OVERDUE", "fr": "EN RETARD"},
     "overdue_count": {"en": "{n} overdue of {total} open", "fr": "{n} en retard sur {total} ouvertes"},
-    "definition": {"en": "Definition", "fr": "Définition"},
-    "formula": {"en": "Formula", "fr": "Formule"},
     "notes_rag": {"en": "Green: meets target; amber: meets minimum only; red: misses minimum.",
                   "fr": "Vert : objectif atteint ; orange : minimum seul atteint ; rouge : minimum manqué."},
 }
@@ -120,7 +99,10 @@ DURATION_UNITS = (("day", 86400.0), ("hour", 3600.0), ("minute", 60.0), ("second
 
 
 def word(key: str, lang: str, **values: object) -> str:
-    """A slide word in the deck's language, with its {placeholders} filled."""
+    """A slide word in the deck's language, with its {placeholders} filled: the deck's own phrase,
+    else the UI string shared with the HTML scorecards (format.t), so common words agree."""
+    if key not in WORDS:
+        return t(key, lang, **values)
     text = WORDS[key][lang]
     return text.format(**values) if values else text
 

@@ -18,10 +18,10 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.oxml.ns import qn
-from pptx.util import Emu, Inches, Pt
+from pptx.util import Emu, Inches
 
 NAVY, ACCENT, GREY = RGBColor(0x1F, 0x3A, 0x5F), RGBColor(0x2E, 0x86, 0xC1), RGBColor(0xBF, 0xBF, 0xBF)
-WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
+WIDTH, HEIGHT = Emu(12192000), Emu(6858000)  # 13.333 x 7.5 in, PowerPoint's 16:9
 MARGIN, GAP = Inches(0.5), Inches(0.333)
 TITLE_BOX = (MARGIN, Inches(0.3), WIDTH - 2 * MARGIN, Inches(0.8))
 CONTENT_TOP, CONTENT_BOTTOM = Inches(1.4), Inches(7.0)

@@ -1,0 +1,223 @@
+"""The governance deck, read back with python-pptx as a user's PowerPoint would open it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import matplotlib
+import pytest
+from pptx import Presentation
+from pptx.util import Emu
+
+from fixtures_deck import make_evaluation, sketch_contract, with_kpis
+from scorecard.errors import RenderError
+from scorecard.render.charts import bias_chart
+from scorecard.render.deck import write_deck
+from scorecard.render.deck_tables import RAG
+from scorecard.render.deck_text import WORDS
+from scorecard.render.format import fmt_value
+
+ACTIONS = """\
+- id: A-1
+  title: Late and still open
+  owner: Vendor operations manager
+  due: 2026-02-15
+  status: open
+  kpi: fcr
+- id: A-2
+  title: Late but done
+  owner: Vendor QA lead
+  due: 2026-02-01
+  status: done
+- id: A-3
+  title: Due after the period
+  owner: Client vendor manager
+  due: 2026-04-30
+  status: in_progress
+"""
+
+
+def _titles(prs: Presentation) -> list[str]:
+    return [s.shapes.title.text if s.shapes.title is not None else "" for s in prs.slides]
+
+
+def _section_of(title: str, lang: str = "en") -> str | None:
+    """The section a slide title belongs to (its first words are the section's name)."""
+    for key in ("summary", "service_levels", "trends", "quality", "calibration", "service_credits",
+                "contact_reasons", "workforce", "actions"):
+        if title.startswith(WORDS[key][lang] + " - "):
+            return key
+    return None
+
+
+def _tables(slide):
+    return [shape.table for shape in slide.shapes if shape.has_table]
+
+
+@pytest.fixture(scope="module")
+def evaluation():
+    return make_evaluation()
+
+
+@pytest.fixture(scope="module")
+def actions_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("actions") / "actions.yaml"
+    path.write_text(ACTIONS, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def deck(evaluation, actions_file, tmp_path_factory) -> Presentation:
+    out = tmp_path_factory.mktemp("deck") / "deck.pptx"
+    assert write_deck(evaluation, out, actions=actions_file) == out
+    return Presentation(str(out))
+
+
+def test_16_9_cover_agenda_then_sections_in_contract_order(deck, evaluation):
+    assert (deck.slide_width, deck.slide_height) == (Emu(12192000), Emu(6858000))
+    titles = _titles(deck)
+    assert titles[0].startswith("Governance forum - Acme Travel")
+    assert titles[1] == "Agenda"
+    seen = [s for s in (_section_of(t) for t in titles[2:]) if s]
+    order = list(dict.fromkeys(seen))
+    assert order == list(evaluation.contract.governance.sections)
+    agenda_text = " ".join(sh.text_frame.text for sh in deck.slides[1].shapes if sh.has_text_frame)
+    for attendee in evaluation.contract.governance.attendees:
+        assert attendee in agenda_text
+
+
+def test_service_level_table_matches_results(deck, evaluation):
+    rows = {}
+    for slide in deck.slides:
+        if _section_of(slide.shapes.title.text) == "service_levels":
+            for table in _tables(slide):
+                for r in list(table.rows)[1:]:
+                    rows[r.cells[0].text] = [c.text for c in r.cells]
+    results = evaluation.results
+    vendor = results[(results.grain == "vendor") & (results.period == "2026-03")]
+    assert len(rows) == len(vendor) == len(evaluation.contract.kpis)
+    from scorecard.render.format import kpi_label, status_label
+    for r in vendor.itertuples():
+        cells = rows[kpi_label(evaluation.contract, r.kpi, "en")]
+        assert cells[1] == fmt_value(r.value, r.unit, "en", currency="EUR")
+        assert cells[4] == status_label(r.status, "en")
+
+
+def test_status_cells_are_coloured_and_worded(deck):
+    slide = next(s for s in deck.slides if _section_of(s.shapes.title.text) == "service_levels")
+    table = _tables(slide)[0]
+    words = {"Met": "green", "Below target": "amber", "Missed": "red"}
+    checked = 0
+    for row in list(table.rows)[1:]:
+        status = words.get(row.cells[4].text)
+        if status:
+            assert row.cells[4].fill.fore_color.rgb == RAG[status][0]
+            checked += 1
+    assert checked
+
+
+def test_charts_are_native(deck):
+    charts = [sh.chart for s in deck.slides for sh in s.shapes if sh.has_chart]
+    assert len(charts) >= 5
+    reasons = next(s for s in deck.slides if _section_of(s.shapes.title.text) == "contact_reasons")
+    pareto = next(sh.chart for sh in reasons.shapes if sh.has_chart)
+    kinds = {type(p).__name__ for p in pareto.plots}
+    assert kinds == {"BarPlot", "LinePlot"}  # columns of volume + cumulative share line
+
+
+def test_notes_carry_definitions_and_credit_explanations(deck):
+    notes = {s.shapes.title.text: s.notes_slide.notes_text_frame.text for s in deck.slides if s.has_notes_slide}
+    levels = next(v for k, v in notes.items() if k.startswith("Service levels"))
+    assert "Formula: answered within threshold" in levels
+    credits = next(v for k, v in notes.items() if k.startswith("Service credits"))
+    assert "capped at the at-risk amount" in credits
+
+
+def test_24_kpi_table_paginates_without_overflow(tmp_path):
+    contract = with_kpis(sketch_contract(), 24)
+    contract = replace(contract, governance=replace(contract.governance, sections=("service_levels",)))
+    out = write_deck(make_evaluation(contract), tmp_path / "deck.pptx")
+    prs = Presentation(str(out))
+    pages = [s for s in prs.slides if _section_of(s.shapes.title.text) == "service_levels"]
+    assert len(pages) >= 2
+    assert pages[0].shapes.title.text.endswith(f"(1/{len(pages)})")
+    body_rows = 0
+    for slide in pages:
+        frame = next(sh for sh in slide.shapes if sh.has_table)
+        height = sum(row.height for row in frame.table.rows)
+        assert frame.top + height <= prs.slide_height  # rows never run off the slide
+        body_rows += len(frame.table.rows) - 1
+    assert body_rows == 24
+
+
+def test_sections_without_data_are_skipped_and_noted(tmp_path):
+    evaluation = make_evaluation(sections=False, calibration=False)
+    prs = Presentation(str(write_deck(evaluation, tmp_path / "deck.pptx")))
+    present = {_section_of(t) for t in _titles(prs)}
+    assert not present & {"workforce", "contact_reasons", "calibration", "actions"}
+    summary = next(s for s in prs.slides if _section_of(s.shapes.title.text) == "summary")
+    text = " ".join(sh.text_frame.text for sh in summary.shapes if sh.has_text_frame)
+    assert "Not shown: Workforce (no workforce data)" in text
+    assert "Not shown: Actions (no actions file)" in text
+    assert "Not shown: QA calibration (no calibration sessions this period)" in text
+
+
+def test_overdue_actions_are_highlighted(deck):
+    slide = next(s for s in deck.slides if _section_of(s.shapes.title.text) == "actions")
+    assert "1 overdue of 2 open" in slide.shapes.title.text
+    rows = {r.cells[0].text: r.cells for r in list(_tables(slide)[0].rows)[1:]}
+    assert rows["A-1"][4].text.startswith("OVERDUE")
+    assert rows["A-1"][4].fill.fore_color.rgb == RAG["red"][0]
+    assert "OVERDUE" not in rows["A-2"][4].text  # late but done
+    assert "OVERDUE" not in rows["A-3"][4].text  # not yet due
+    assert list(rows)[0] == "A-1"  # overdue first
+
+
+def test_french_deck(evaluation, tmp_path):
+    prs = Presentation(str(write_deck(evaluation, tmp_path / "deck.pptx", lang="fr")))
+    titles = _titles(prs)
+    assert titles[1] == "Ordre du jour"
+    assert any(t.startswith("Synthèse - mars 2026") for t in titles)
+    assert any(t.startswith("Niveaux de service") for t in titles)
+
+
+def test_trends_one_chart_per_scale_group(evaluation, tmp_path):
+    contract = replace(evaluation.contract,
+                       governance=replace(evaluation.contract.governance, sections=("trends",)))
+    prs = Presentation(str(write_deck(replace(evaluation, contract=contract), tmp_path / "d.pptx")))
+    charts = [sh.chart for s in prs.slides for sh in s.shapes if sh.has_chart]
+    titles = [c.chart_title.text_frame.text for c in charts]
+    assert any(t.startswith("Rates (%)") for t in titles)
+    assert any(t.startswith("Durations") for t in titles)
+    assert sum(len(list(c.plots[0].series)) for c in charts) == len(contract.kpis)
+
+
+def test_corporate_template_fallback_by_placeholders(evaluation, tmp_path):
+    """python-pptx's own template has standard names but no chart/table layouts: fallbacks apply."""
+    template = tmp_path / "corporate.pptx"
+    Presentation().save(str(template))
+    prs = Presentation(str(write_deck(evaluation, tmp_path / "deck.pptx", template=template)))
+    assert any(sh.has_table for s in prs.slides for sh in s.shapes)
+    assert any(sh.has_chart for s in prs.slides for sh in s.shapes)
+
+
+def test_unusable_template_and_language(evaluation, tmp_path):
+    with pytest.raises(RenderError, match="does not exist"):
+        write_deck(evaluation, tmp_path / "d.pptx", template=tmp_path / "missing.pptx")
+    with pytest.raises(RenderError, match="language"):
+        write_deck(evaluation, tmp_path / "d.pptx", lang="de")
+
+
+def test_written_atomically(evaluation, tmp_path):
+    out = tmp_path / "deck.pptx"
+    write_deck(evaluation, out)
+    write_deck(evaluation, out)
+    assert [p.name for p in tmp_path.iterdir()] == ["deck.pptx"]
+
+
+def test_bias_chart_leaves_matplotlib_settings_alone():
+    before = dict(matplotlib.rcParams)
+    png = bias_chart(["A", "B"], [1.0, -6.0], [2.0, 1.0], 5.0, xlabel="bias", band_label="tolerance")
+    assert png.getvalue().startswith(b"\x89PNG")
+    assert dict(matplotlib.rcParams) == before
