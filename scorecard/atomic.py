@@ -12,6 +12,10 @@ from typing import Iterator
 from .errors import Problem, RenderError
 
 
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
 @contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
     """Yield a temporary path in the target's folder; on success it replaces `path` in one step."""
@@ -23,6 +27,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
                                   hint="choose another --out folder, or check its permissions")) from None
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
+    os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; results are ordinary files others read
     try:
         yield Path(tmp)
         os.replace(tmp, path)

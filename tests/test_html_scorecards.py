@@ -213,3 +213,12 @@ def test_one_role_and_unknown_role(evaluation, tmp_path):
     assert "agent, team_lead, qa_team, trainer, operations_manager" in str(info.value)
     with pytest.raises(RenderError, match="en, fr"):
         write_scorecards(evaluation, tmp_path, lang="de")
+
+
+def test_a_second_run_removes_cards_of_entities_that_are_gone(tmp_path, evaluation):
+    stale = tmp_path / "agent" / "gone-00000000.html"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("old card")
+    write_scorecards(evaluation, tmp_path, role="agent")
+    assert not stale.exists()
+    assert (tmp_path / "agent" / "index.html").exists()

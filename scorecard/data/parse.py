@@ -32,10 +32,13 @@ def to_label(s: pd.Series) -> pd.Series:
     """Ids and labels as "string": integral numbers print without '.0', text stripped, '' -> <NA>."""
     if pd.api.types.is_float_dtype(s.dtype) and bool(((s % 1 == 0) | s.isna()).all()):
         s = s.astype("Int64")
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    if len(uniques) * 4 > len(s):  # mostly distinct (ids): clean every cell
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        codes, uniques = s.cat.codes.to_numpy(), s.cat.categories
+    elif s.iloc[:20_000].nunique() * 4 > min(len(s), 20_000):  # mostly distinct (ids): every cell
         out = s.astype(STRING).str.strip()
         return out.mask(out == "")
+    else:
+        codes, uniques = pd.factorize(s, use_na_sentinel=True)
     # Few distinct values (channels, teams, agents): clean each once and map the codes back.
     clean = pd.Series(uniques).astype(STRING).str.strip()
     clean = clean.mask(clean == "")

@@ -157,7 +157,17 @@ def _write_role(env: Environment, page: Page, ctx: Context, role: Role, out_dir:
         grain_label=grain_label, lines=lines, statuses=[(s, f.status_label(s, ctx.lang), f.status_icon(s))
                                                         for s in f.STATUSES])
     written.append(write_text(folder / "index.html", html))
+    _remove_stale(folder, written)
     return written
+
+
+def _remove_stale(folder: Path, written: list[Path]) -> None:
+    """Cards an earlier run wrote for entities absent now would be counted and linked as current:
+    remove the role folder's other .html files (only ever files scorecard writes there)."""
+    keep = {p.resolve() for p in written}
+    for path in folder.glob("*.html"):
+        if path.resolve() not in keep:
+            path.unlink()
 
 
 def _write_top_index(env: Environment, page: Page, ctx: Context, out_dir: Path) -> Path:
