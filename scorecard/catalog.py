@@ -36,6 +36,20 @@ class Metric:
     params: dict[str, str] = field(default_factory=dict)
     defaults: dict[str, Any] = field(default_factory=dict)
     statistic: bool = False
+    variants: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
+
+    def _variant(self, params: dict[str, Any]) -> dict[str, dict[str, str]]:
+        """The declared variant whose `param=value` the KPI's params match, else {}."""
+        for key, texts in self.variants.items():
+            name, _, value = key.partition("=")
+            if str(params.get(name)) == value:
+                return texts
+        return {}
+
+    def describe(self, params: dict[str, Any], lang: str) -> tuple[str, str]:
+        """(description, formula) in a language, for a KPI's parameters: generators show these."""
+        variant = self._variant(params)
+        return (variant.get("description", self.description)[lang], variant.get("formula", self.formula)[lang])
 
     def unit_for(self, params: dict[str, Any]) -> str:
         """The unit of the value: csat with `method: mean` is a mean answer, not a share."""
@@ -66,6 +80,7 @@ def catalog() -> dict[str, Metric]:
             params=dict(d.get("params", {})),
             defaults=dict(d.get("defaults", {})),
             statistic=bool(d.get("statistic", False)),
+            variants=dict(d.get("variants", {})),
         )
         for name, d in raw.items()
     }

@@ -240,8 +240,8 @@ def glossary(ctx: Context, kpis: tuple[str, ...]) -> list[GlossaryEntry]:
         unit, _, label = ctx.kpi_facts(kpi)
         target = f.fmt_target(spec.target.text if spec.target else None, unit, ctx.lang,
                               currency=ctx.contract.currency)
-        entries.append(GlossaryEntry(label, metric.abbr, metric.description[ctx.lang],
-                                     metric.formula[ctx.lang], target))
+        description, formula = metric.describe(spec.params, ctx.lang)
+        entries.append(GlossaryEntry(label, metric.abbr, description, formula, target))
     return entries
 
 

@@ -96,6 +96,7 @@ def pareto_chart(slot: Slot, categories: Sequence[str], volumes: Values, cumulat
     chart = slot.chart(XL_CHART_TYPE.COLUMN_CLUSTERED,
                        _data(categories, {volume_name: volumes, cumulative_name: cumulative}, volume_format))
     _dress(chart, volume_format, "", legend=True)
+    chart.value_axis.minimum_scale = 0  # bars start at zero: near-equal volumes must look near-equal
     chart.plots[0].gap_width = 40
     plot_area = chart._chartSpace.find(".//" + qn("c:plotArea"))
     bar = plot_area.find(qn("c:barChart"))

@@ -122,8 +122,8 @@ class DeckContext:
             return f"{kpi}"
         target = f" {self.pair(self.w('target'), spec.target)}." if spec.target else ""
         minimum = f" {self.pair(self.w('minimum'), spec.minimum)}." if spec.minimum else ""
-        return (f"{self.label(kpi)} - {metric.description[self.lang]} "
-                f"{self.pair(self.w('formula'), metric.formula[self.lang])}.{target}{minimum}")
+        description, formula = metric.describe(spec.params, self.lang)
+        return f"{self.label(kpi)} - {description} {self.pair(self.w('formula'), formula)}.{target}{minimum}"
 
     def definitions(self, kpis: list[str]) -> str:
         return "\n".join(self.definition(k) for k in kpis)
