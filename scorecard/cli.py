@@ -33,6 +33,14 @@ def _add_data_options(p: argparse.ArgumentParser, *, period_required: bool) -> N
                         "evaluator_id, channel, reason")
 
 
+def _add_render_options(p: argparse.ArgumentParser, *, deck: bool, out: str, what: str) -> None:
+    if deck:
+        p.add_argument("--actions", help="actions file (YAML) carried from forum to forum")
+        p.add_argument("--template", help="a .pptx template whose layouts are used by name")
+    p.add_argument("--lang", choices=["en", "fr"], help="language (default: the contract's)")
+    p.add_argument("--out", default=out, help=f"{what} (default: {out})")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="scorecard",
@@ -53,29 +61,22 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("scorecards", help="per-role HTML scorecards, one per entity, with an index")
     _add_data_options(p, period_required=True)
     p.add_argument("--role", help="only this role (agent, team_lead, qa_team, trainer, operations_manager)")
-    p.add_argument("--lang", choices=["en", "fr"], help="language (default: the contract's)")
-    p.add_argument("--out", default="output/scorecards", help="output folder")
+    _add_render_options(p, deck=False, out="output/scorecards", what="output folder")
 
     p = sub.add_parser("deck", help="the governance-forum slide deck (.pptx)")
     _add_data_options(p, period_required=True)
-    p.add_argument("--actions", help="actions file (YAML) carried from forum to forum")
-    p.add_argument("--template", help="a .pptx template whose layouts are used by name")
-    p.add_argument("--lang", choices=["en", "fr"], help="language (default: the contract's)")
-    p.add_argument("--out", default="output/deck.pptx", help="output .pptx file")
+    _add_render_options(p, deck=True, out="output/deck.pptx", what="output .pptx file")
 
     p = sub.add_parser("run", help="results, scorecards and deck in one go")
     _add_data_options(p, period_required=True)
-    p.add_argument("--actions", help="actions file (YAML) for the deck")
-    p.add_argument("--template", help="a .pptx template for the deck")
-    p.add_argument("--lang", choices=["en", "fr"], help="language (default: the contract's)")
-    p.add_argument("--out", default="output", help="output folder")
+    _add_render_options(p, deck=True, out="output", what="output folder")
 
     p = sub.add_parser("demo", help="build the embedded demo data and contract, and run everything on it")
     p.add_argument("--out", default="output/demo", help="output folder (default: output/demo)")
     return parser
 
 
-def _evaluation(args: argparse.Namespace, *, trend: bool = True):
+def _evaluation(args: argparse.Namespace):
     """Load contract and data, and evaluate the asked periods (shared by evaluate/scorecards/deck/run)."""
     from .contract.loader import load_contract
     from .data import load_dataset

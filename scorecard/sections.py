@@ -59,12 +59,13 @@ def contact_reasons(contract: Contract, dataset: Dataset, engine: Engine) -> pd.
 
 def agent_teams(dataset: Dataset) -> pd.DataFrame:
     """agent_id -> team_id (the team an agent handled most rows for), from interactions and QA."""
-    parts = [t[["agent_id", "team_id"]] for t in (dataset.tables.get("interactions"), dataset.tables.get("qa_evaluations"))
-             if t is not None and {"agent_id", "team_id"} <= set(t.columns)]
-    if not parts:
+    tables = [t for t in (dataset.tables.get("interactions"), dataset.tables.get("qa_evaluations"))
+              if t is not None and {"agent_id", "team_id"} <= set(t.columns)]
+    if not tables:
         return pd.DataFrame(columns=["agent_id", "team_id"])
-    pairs = pd.concat(parts).dropna()
-    counts = pairs.groupby(["agent_id", "team_id"], observed=True).size().reset_index(name="rows")
+    # Count pairs per table (groupby skips missing keys) rather than copying millions of rows.
+    counts = pd.concat([t.groupby(["agent_id", "team_id"], observed=True).size() for t in tables])
+    counts = counts.groupby(level=[0, 1]).sum().rename("rows").reset_index()
     best = counts.sort_values(["agent_id", "rows"], ascending=[True, False], kind="stable")
     return best.drop_duplicates("agent_id")[["agent_id", "team_id"]].reset_index(drop=True)
 

@@ -7,7 +7,10 @@ order: how did the vendor do overall (score, trend, bonus), how many KPIs failed
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+
+from ..scoring import previous_period
 
 from ..periods import shift_month
 from .deck_charts import line_chart
@@ -92,12 +95,21 @@ def chronic_misses(ctx: DeckContext, kpi: str) -> int:
 
 
 def movers(ctx: DeckContext, count: int = MOVERS) -> pd.DataFrame:
-    """The KPIs that moved most since the previous month, by change relative to the previous value
-    (KPIs in seconds and in % cannot be compared on their raw change)."""
+    """The KPIs that moved most since the previous period against their contract: by the change in
+    points (0-100 between minimum and target, see scoring), then by change relative to the previous
+    value. A drop from target to below the minimum outranks a large relative swing on a small base."""
     rows = ctx.vendor_results()
-    rows = rows[rows["change"].notna() & rows["previous"].notna() & (rows["previous"] != 0)]
-    relative = (rows["change"] / rows["previous"]).abs()
-    return rows.loc[relative.sort_values(ascending=False).index[:count]]
+    rows = rows[rows["change"].notna() & rows["previous"].notna()]
+    history = ctx.evaluation.history
+    earlier = history[history["grain"] == "vendor"].drop_duplicates(["period", "kpi"]).set_index(["period", "kpi"])
+    keys = list(zip(rows["period"].map(previous_period), rows["kpi"]))
+    before = earlier["points"].reindex(keys).to_numpy(dtype="float64")
+    moved = np.nan_to_num(np.abs(rows["points"].to_numpy(dtype="float64") - before))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        relative = np.abs(rows["change"].to_numpy(dtype="float64") / rows["previous"].to_numpy(dtype="float64"))
+    relative = np.where(np.isfinite(relative), relative, 0.0)
+    order = np.lexsort((-relative, -moved))
+    return rows.iloc[order[:count]]
 
 
 def build_summary(ctx: DeckContext) -> None:
