@@ -16,8 +16,8 @@ from zoneinfo import available_timezones
 
 from ..errors import Problem
 from ..units import Target, UnitError, parse_duration, parse_months, parse_percent, parse_target
+from ..yamlread import Document, Path, field_name
 from . import patterns
-from .yamlpos import Document, Path, field_name
 
 T = TypeVar("T")
 

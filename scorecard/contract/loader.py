@@ -7,24 +7,24 @@ uses, raising `ContractError` with all problems at once so a user fixes a contra
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from pathlib import Path
 from typing import Any
 
 from ..errors import ContractError, Problem
+from ..yamlread import FileKind, read_yaml_file
 from . import patterns
 from .fields import Fields
 from .model import DEFAULT_LIVE_CHANNELS, STANDARD_CHANNELS, Contract, Governance, Scoring
 from .read_calendars import read_calendars
 from .read_kpis import read_kpis
 from .read_terms import DEFAULT_RAG, read_credits, read_governance, read_incentives, read_roles, read_scoring
-from .yamlpos import read_yaml
 
 SECTIONS = ("contract", "calendars", "kpis", "service_credits", "incentives", "scoring", "roles", "governance")
 HEADER_FIELDS = ("id", "client", "vendor", "currency", "timezone", "effective", "expires", "monthly_fee",
                  "language", "live_channels", "channels")
 HEADER_REQUIRED = ("id", "client", "vendor", "currency", "timezone")
 LANGUAGES = ("en", "fr")
+_CONTRACT_FILE = FileKind("the contract")
 
 
 def _header(f: Fields, raw: Any) -> dict[str, Any] | None:
@@ -97,25 +97,15 @@ def check_document(f: Fields) -> Contract | None:
 
 def _read(path: Path) -> tuple[Contract | None, list[Problem]]:
     """Read, parse and check one file; unreadable files are problems too."""
-    file = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, [Problem(f"cannot read the contract: {exc.strerror or exc}", file,
-                              hint="check the path and the file's permissions")]
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return None, [Problem(f"the file is not UTF-8 text (byte {exc.start})", file,
-                              hint="save the contract as UTF-8")]
-    doc, problems = read_yaml(text, file)
+    doc, problems = read_yaml_file(path, _CONTRACT_FILE)
     if problems and doc.data is None:
-        return None, problems  # a syntax error: nothing to check further
+        return None, problems  # unreadable, or a syntax error: nothing to check further
+    file = str(path)
     f = Fields(file, doc, list(problems))  # duplicate keys: report them and still check the rest
     contract = check_document(f)
     if contract is None:
         return None, sorted(f.problems, key=lambda p: (p.line or 0, p.col or 0))
-    return dataclasses.replace(contract, path=file, version_hash=hashlib.sha256(raw).hexdigest()), []
+    return dataclasses.replace(contract, path=file, version_hash=doc.digest), []
 
 
 def load_contract(path: Path) -> Contract:

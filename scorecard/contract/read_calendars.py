@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..yamlread import Path
 from . import patterns
 from .fields import Fields
 from .model import Calendar
-from .yamlpos import Path
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 CALENDAR_FIELDS = ("hours", "holidays", "timezone")

@@ -11,10 +11,10 @@ from typing import Any
 
 from ..catalog import Metric, catalog
 from ..units import DURATION, NUMBER, RATE, Target
+from ..yamlread import Document, Path
 from . import patterns
 from .fields import Fields, kind_of, one_of, suggest
 from .model import STATISTICS_HELP, KpiSpec
-from .yamlpos import Document, Path
 
 KPI_FIELDS = ("metric", "label", "params", "filter", "statistic", "clock", "target", "minimum",
               "min_sample", "per_channel_targets", "per_channel_minimums")

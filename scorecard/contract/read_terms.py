@@ -10,10 +10,10 @@ from typing import Any, Callable
 
 from ..catalog import metric
 from ..units import Target
+from ..yamlread import Path
 from .fields import Fields, one_of, suggest
 from .model import GRAINS, Governance, Incentives, KpiSpec, Role, Scoring, ServiceCredits
 from .read_kpis import check_comparison
-from .yamlpos import Path
 
 CREDIT_FIELDS = ("at_risk", "pool", "allocations", "earn_back", "chronic_failure")
 INCENTIVE_FIELDS = ("bonus_pool", "overall_score_bands")

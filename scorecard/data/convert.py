@@ -25,6 +25,8 @@ _WHAT = {
     BOOL: "a yes/no value (true/false, yes/no, y/n, 1/0, t/f)",
 }
 _DERIVE_NEEDS = ("created_at", "wait_s", "abandoned")
+_EPOCH = pd.Timestamp("1970-01-01", tz="UTC")
+_FIRST_S, _LAST_S = (pd.Timestamp(f"{y}-01-01", tz="UTC").timestamp() for y in (1678, 2262))
 
 
 def convert_table(raw: pd.DataFrame, spec: TableSpec, mapping: TableMapping | None, *, timezone: str,
@@ -52,7 +54,11 @@ def convert_table(raw: pd.DataFrame, spec: TableSpec, mapping: TableMapping | No
             issues.append(issue(raw, bad, target, f"{_label(rule)} '" + shown[bad] + f"' is not {_WHAT[kind]}"))
     for target in DERIVABLE:
         if target in rules and rules[target].derive:
-            out[target] = _derive(out, target, file)
+            out[target], bad = _derive(out, target, file)
+            if bool(bad.any()):
+                bad_cells[target] = bad
+                issues.append(issue(raw, bad, target, f"{target} = created_at + wait_s is not a readable "
+                                    "timestamp (wait_s " + out["wait_s"][bad].map(lambda v: f"{v:g}") + ")"))
     missing = [c for c in spec.required if c not in out]
     if missing:
         raise DataError([Problem(f"required column {c} is missing from {spec.name}", file=file, field=c,
@@ -129,12 +135,17 @@ def _map_values(source: pd.Series, table: dict[str, str | None]) -> pd.Series:
     return mapped.where(hit, text)
 
 
-def _derive(out: dict[str, pd.Series], target: str, file: str) -> pd.Series:
-    """answered_at (rows not abandoned) or abandoned_at (abandoned rows) = created_at + wait_s."""
+def _derive(out: dict[str, pd.Series], target: str, file: str) -> tuple[pd.Series, pd.Series]:
+    """answered_at (rows not abandoned) or abandoned_at (abandoned rows) = created_at + wait_s, and the
+    mask of rows where that sum leaves the timestamp range (a wait of 1e20 s would overflow)."""
     missing = [c for c in _DERIVE_NEEDS if c not in out]
     if missing:
         raise DataError(Problem(f"deriving {target} needs column(s) {', '.join(missing)}", file=file,
                                 field=target, hint="map created_at, wait_s and abandoned too"))
     when = out["abandoned"].eq(target == "abandoned_at").fillna(False).astype(bool)
-    moment = out["created_at"] + pd.to_timedelta(out["wait_s"], unit="s")
-    return moment.where(when).astype(parse.UTC_NS)
+    created, wait = out["created_at"], out["wait_s"]
+    end = (created - _EPOCH).dt.total_seconds() + wait
+    fits = ((end > _FIRST_S) & (end < _LAST_S)).fillna(False).astype(bool)
+    bad = when & created.notna() & wait.notna() & ~fits
+    moment = created + pd.to_timedelta(wait.where(fits), unit="s")
+    return moment.where(when & fits).astype(parse.UTC_NS), bad

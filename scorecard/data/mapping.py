@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ContractError, Problem
+from ..yamlread import Document, FileKind, field_name, read_yaml_file
+from ..yamlread import Path as YamlPath
 from .schema import BOOL, SECONDS, TABLES, TIMESTAMP
-from .yamlmarks import MarkedDict, load_marked
 
 PRESETS_DIR = Path(__file__).with_name("presets")
 DERIVE_WAIT = "created_at + wait_s"
@@ -22,6 +23,8 @@ DERIVABLE = ("answered_at", "abandoned_at")
 CLOCK_FORMATS = ("h:mm:ss", "h.mm.ss")
 _RULE_KEYS = ("from", "date", "time", "value", "format", "map", "invert", "derive")
 _SOURCES = ("from", "date", "value", "derive")
+# Only true/false are booleans: a value map of an export's Y/N column writes `Y:` and `N:` as text.
+_MAPPING_FILE = FileKind(syntax="not valid YAML", scalars="strict_bools")
 
 
 @dataclass(frozen=True)
@@ -82,117 +85,112 @@ def resolve_mapping(spec: str | Path | None) -> Mapping | None:
 
 def load_mapping(path: Path) -> Mapping:
     """Read and validate a mapping file; ContractError listing every problem."""
-    doc = load_marked(path)
-    checker = _Checker(str(path))
-    mapping = checker.mapping(doc, path)
+    doc, problems = read_yaml_file(path, _MAPPING_FILE)
+    if problems and doc.data is None:
+        raise ContractError(problems)  # unreadable, or a syntax error: nothing to check further
+    checker = _Checker(str(path), doc, problems)  # duplicate keys: report them and still check the rest
+    mapping = checker.mapping(path)
     if checker.problems:
         raise ContractError(sorted(checker.problems, key=lambda p: (p.line or 0, p.col or 0)))
     return mapping
 
 
 class _Checker:
-    """Walks the YAML, building the model and collecting every problem with its place."""
+    """Walks the parsed YAML, building the model and collecting every problem with its place."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, doc: Document, problems: list[Problem]) -> None:
         self.file = file
-        self.problems: list[Problem] = []
+        self.doc = doc
+        self.problems = list(problems)
 
-    def add(self, node: MarkedDict, key: Any, field_: str, message: str, hint: str = "") -> None:
-        line, col = node.mark(key)
-        self.problems.append(Problem(message, file=self.file, line=line, col=col, field=field_, hint=hint))
+    def add(self, path: YamlPath, message: str, hint: str = "", *, at: YamlPath | None = None) -> None:
+        """A problem of field `path`, placed at the key `at` (default: `path`) or its nearest parent."""
+        line, col = self.doc.where(path if at is None else at, key=True)
+        self.problems.append(Problem(message, self.file, line, col, field_name(path), hint))
 
-    def duplicates(self, node: MarkedDict, where: str) -> None:
-        for key, line, col in node.duplicates:
-            self.problems.append(Problem(f"{key!r} is written twice", file=self.file, line=line, col=col,
-                                         field=f"{where}{key}", hint="keep one of them"))
-
-    def known_keys(self, node: MarkedDict, allowed: tuple[str, ...], where: str) -> None:
-        self.duplicates(node, where)
+    def known_keys(self, node: dict[str, Any], allowed: tuple[str, ...], path: YamlPath) -> None:
         for key in node:
             if key not in allowed:
-                close = difflib.get_close_matches(str(key), allowed, n=1)
+                close = difflib.get_close_matches(key, allowed, n=1)
                 hint = f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(allowed)}"
-                self.add(node, key, f"{where}{key}", "unknown key", hint)
+                self.add(path + (key,), "unknown key", hint)
 
-    def mapping(self, doc: Any, path: Path) -> Mapping:
-        if not isinstance(doc, MarkedDict):
+    def mapping(self, path: Path) -> Mapping:
+        doc = self.doc.data
+        if not isinstance(doc, dict):
             self.problems.append(Problem("a mapping file must be a YAML mapping with `tables:`",
                                          file=self.file, line=1, col=1, hint="see docs/readme-data.md"))
             return Mapping(path.stem, "", {}, str(path))
-        self.known_keys(doc, ("summary", "tables"), "")
+        self.known_keys(doc, ("summary", "tables"), ())
         summary = doc.get("summary", "")
         if not isinstance(summary, str):
-            self.add(doc, "summary", "summary", "must be one line of text")
+            self.add(("summary",), "must be one line of text")
         tables: dict[str, TableMapping] = {}
         raw_tables = doc.get("tables")
-        if not isinstance(raw_tables, MarkedDict) or not raw_tables:
-            self.add(doc, "tables", "tables", "missing or empty: map at least one table",
-                     f"tables: {', '.join(TABLES)}")
+        if not isinstance(raw_tables, dict) or not raw_tables:
+            self.add(("tables",), "missing or empty: map at least one table", f"tables: {', '.join(TABLES)}")
         else:
-            self.known_keys(raw_tables, tuple(TABLES), "tables.")
+            self.known_keys(raw_tables, tuple(TABLES), ("tables",))
             for name, body in raw_tables.items():
                 if name in TABLES:
-                    tables[name] = self.table(raw_tables, name, body)
+                    tables[name] = self.table(name, body)
         return Mapping(path.stem, str(summary), tables, str(path))
 
-    def table(self, parent: MarkedDict, name: str, body: Any) -> TableMapping:
-        where = f"tables.{name}."
-        if not isinstance(body, MarkedDict):
-            self.add(parent, name, where.rstrip("."), "must be a mapping with `columns:` (and optional file, sheet)")
+    def table(self, name: str, body: Any) -> TableMapping:
+        where: YamlPath = ("tables", name)
+        if not isinstance(body, dict):
+            self.add(where, "must be a mapping with `columns:` (and optional file, sheet)")
             return TableMapping(name)
         self.known_keys(body, ("file", "sheet", "columns"), where)
         for key in ("file", "sheet"):
             if key in body and not isinstance(body[key], str):
-                self.add(body, key, where + key, "must be text (a file name or pattern, a sheet name)")
+                self.add(where + (key,), "must be text (a file name or pattern, a sheet name)")
         columns: dict[str, ColumnRule] = {}
-        raw_cols = body.get("columns", MarkedDict(body.line, body.col))
-        if not isinstance(raw_cols, MarkedDict):
-            self.add(body, "columns", where + "columns", "must map canonical column names to export columns")
+        raw_cols = body.get("columns", {})
+        if not isinstance(raw_cols, dict):
+            self.add(where + ("columns",), "must map canonical column names to export columns")
         else:
             spec = TABLES[name]
-            self.duplicates(raw_cols, where + "columns.")
             for target, rule in raw_cols.items():
-                if spec.kind(str(target)) is None:
-                    close = difflib.get_close_matches(str(target), list(spec.columns), n=1)
-                    self.add(raw_cols, target, f"{where}columns.{target}", f"not a column of {name}",
+                if spec.kind(target) is None:
+                    close = difflib.get_close_matches(target, list(spec.columns), n=1)
+                    self.add(where + ("columns", target), f"not a column of {name}",
                              f"did you mean {close[0]!r}?" if close else f"columns: {', '.join(spec.columns)}")
                     continue
-                columns[target] = self.rule(raw_cols, name, str(target), rule)
-        return TableMapping(name, body.get("file") if isinstance(body.get("file"), str) else None,
-                            body.get("sheet") if isinstance(body.get("sheet"), str) else None, columns)
+                columns[target] = self.rule(name, target, rule)
+        return TableMapping(name, _text(body.get("file")), _text(body.get("sheet")), columns)
 
-    def rule(self, parent: MarkedDict, table: str, target: str, raw: Any) -> ColumnRule:
-        where = f"tables.{table}.columns.{target}"
-        line = parent.mark(target)[0]
+    def rule(self, table: str, target: str, raw: Any) -> ColumnRule:
+        where: YamlPath = ("tables", table, "columns", target)
+        line = self.doc.where(where, key=True)[0]
         if isinstance(raw, str):
             return ColumnRule(target, source=raw, line=line)
-        if not isinstance(raw, MarkedDict):
-            self.add(parent, target, where, "must be the export's column name, or a mapping with "
+        if not isinstance(raw, dict):
+            self.add(where, "must be the export's column name, or a mapping with "
                      "from / date+time / value / derive", "quote names with special characters")
             return ColumnRule(target)
-        self.known_keys(raw, _RULE_KEYS, where + ".")
+        self.known_keys(raw, _RULE_KEYS, where)
         kind = TABLES[table].kind(target)
         given = [k for k in _SOURCES if k in raw]
         if len(given) != 1:
-            self.add(parent, target, where, f"give exactly one of from, date (with time), value or derive, "
+            self.add(where, f"give exactly one of from, date (with time), value or derive, "
                      f"got {', '.join(given) or 'none'}")
         for key in ("from", "date", "time", "derive"):
             if key in raw and not isinstance(raw[key], str):
-                self.add(raw, key, f"{where}.{key}", "must be text (a column name)")
+                self.add(where + (key,), "must be text (a column name)")
         if ("date" in raw) != ("time" in raw):
-            self.add(raw, "date" if "date" in raw else "time", where, "date and time go together")
+            self.add(where, "date and time go together", at=where + ("date" if "date" in raw else "time",))
         if "date" in raw and kind != TIMESTAMP:
-            self.add(raw, "date", f"{where}.date", f"date + time only builds timestamps; {target} is not one")
+            self.add(where + ("date",), f"date + time only builds timestamps; {target} is not one")
         if "derive" in raw and (raw["derive"] != DERIVE_WAIT or target not in DERIVABLE):
-            self.add(raw, "derive", f"{where}.derive",
-                     f"only answered_at and abandoned_at can be derived, as {DERIVE_WAIT!r}")
-        if "value" in raw and isinstance(raw["value"], (MarkedDict, list)):
-            self.add(raw, "value", f"{where}.value", "must be a single value")
+            self.add(where + ("derive",), f"only answered_at and abandoned_at can be derived, as {DERIVE_WAIT!r}")
+        if "value" in raw and isinstance(raw["value"], (dict, list)):
+            self.add(where + ("value",), "must be a single value")
         fmt = raw.get("format")
         if fmt is not None:
-            self.check_format(raw, where, kind, fmt)
+            self.check_format(where, kind, fmt)
         if "invert" in raw and (kind != BOOL or not isinstance(raw["invert"], bool)):
-            self.add(raw, "invert", f"{where}.invert", "only a yes/no column can be inverted: invert: true")
+            self.add(where + ("invert",), "only a yes/no column can be inverted: invert: true")
         values = self.values(raw, where)
         return ColumnRule(
             target, source=_text(raw.get("from")), date=_text(raw.get("date")), time=_text(raw.get("time")),
@@ -200,28 +198,28 @@ class _Checker:
             fmt=fmt if isinstance(fmt, str) else None, values=values, invert=raw.get("invert") is True,
             line=line)
 
-    def check_format(self, raw: MarkedDict, where: str, kind: str | None, fmt: Any) -> None:
+    def check_format(self, where: YamlPath, kind: str | None, fmt: Any) -> None:
         if kind == TIMESTAMP and isinstance(fmt, str) and "%" in fmt:
             return
         if kind == SECONDS and fmt in CLOCK_FORMATS:
             return
-        self.add(raw, "format", f"{where}.format",
+        self.add(where + ("format",),
                  "a timestamp format is a strftime pattern (e.g. '%d-%m-%y %H:%M'); a duration in seconds "
                  f"may be read as {' or '.join(CLOCK_FORMATS)}; other columns take no format")
 
-    def values(self, raw: MarkedDict, where: str) -> dict[str, str | None]:
+    def values(self, raw: dict[str, Any], where: YamlPath) -> dict[str, str | None]:
         table = raw.get("map")
         if table is None:
             return {}
-        if not isinstance(table, MarkedDict) or "from" not in raw:
-            self.add(raw, "map", f"{where}.map", "`map` goes with `from` and maps export values to ours",
+        if not isinstance(table, dict) or "from" not in raw:
+            self.add(where + ("map",), "`map` goes with `from` and maps export values to ours",
                      "e.g. map: {Closed: true, Open: false}")
             return {}
         out: dict[str, str | None] = {}
         for key, value in table.items():
-            if isinstance(value, (MarkedDict, list)):
-                self.add(table, key, f"{where}.map.{key}", "must map to a single value (or null for empty)")
-            out[str(_value_text(key)).strip().lower()] = _value_text(value)
+            if isinstance(value, (dict, list)):
+                self.add(where + ("map", key), "must map to a single value (or null for empty)")
+            out[key.strip().lower()] = _value_text(value)
         return out
 
 

@@ -6,6 +6,8 @@ held something unparseable (empty cells are missing, not bad), so the quality ch
 offending value. Naive timestamps are wall-clock times in the contract's time zone; at a DST change a
 nonexistent time (spring gap) is shifted forward to the first valid instant and an ambiguous one
 (autumn overlap) is read as its first occurrence (summer time). Offsets and `Z` are honoured as written.
+A date outside the years the canonical `datetime64[ns]` holds (1678-2261 here, a margin for time
+zones) is unparseable: pandas reads 9999-12-31 or 0001-01-01 at a coarser unit that does not fit.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ _BOOL_WORDS = {**{w: True for w in _TRUE}, **{w: False for w in _FALSE}}
 _OFFSET = r"(?:[zZ]|[+-]\d{2}:?\d{2})\s*$"
 _CLOCK = r"^\s*(\d+)[:.](\d{1,2})(?:[:.](\d{1,2}))?\s*$"
 _PERIOD = r"^\d{4}-(?:0[1-9]|1[0-2])(?:$|[-T ])"
+_YEARS = (1678, 2261)  # inside datetime64[ns] (1677-09-21 .. 2262-04-11) with room for any UTC offset
 
 Parsed = tuple[pd.Series, pd.Series]
 
@@ -46,12 +49,21 @@ def to_label(s: pd.Series) -> pd.Series:
 
 
 def _native_and_text(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Split a column into naive datetime cells (Excel date cells) and text to parse."""
+    """Split a column into naive datetime cells (Excel date cells, at the unit pandas picks: they may
+    not fit nanoseconds yet, see `_fit_ns`) and text to parse."""
     if s.dtype != object:
         return pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]"), to_label(s)
     is_dt = s.map(lambda v: isinstance(v, (dt.datetime, dt.date))).astype(bool)
-    native = pd.to_datetime(s.where(is_dt), errors="coerce").astype("datetime64[ns]")
+    native = pd.to_datetime(s.where(is_dt), errors="coerce")
     return native, to_label(s.where(~is_dt))
+
+
+def _fit_ns(values: pd.Series) -> pd.Series:
+    """Datetimes of any unit (naive or aware) at nanosecond unit; cells outside `_YEARS` -> NaT
+    (converting them would raise OutOfBoundsDatetime; callers report them as unparseable)."""
+    year = values.dt.year
+    inside = values.where((year >= _YEARS[0]) & (year <= _YEARS[1]))
+    return inside.dt.as_unit("ns")
 
 
 def to_number(s: pd.Series) -> Parsed:
@@ -95,32 +107,33 @@ def clock_seconds(s: pd.Series, *, two_parts: str) -> Parsed:
 def to_timestamp(s: pd.Series, timezone: str, fmt: str | None = None) -> Parsed:
     """datetime64[ns, UTC]; naive values are local times in `timezone`, offsets are honoured.
     `fmt` is a strftime pattern for text cells (default ISO 8601)."""
-    no_text = pd.Series(False, index=s.index)
     if isinstance(s.dtype, pd.DatetimeTZDtype):
-        return s.dt.tz_convert("UTC").astype(UTC_NS), no_text
+        values = _fit_ns(s.dt.tz_convert("UTC")).astype(UTC_NS)
+        return values, s.notna() & values.isna()
     if pd.api.types.is_datetime64_dtype(s.dtype):
-        return localize(s, timezone), no_text
+        values = localize(s, timezone)
+        return values, s.notna() & values.isna()
     native, text = _native_and_text(s)
     values = localize(native, timezone)
+    bad_native = native.notna() & values.isna()
     if fmt is None:
         with_offset = text.str.contains(_OFFSET, regex=True).fillna(False).astype(bool)
     else:
         with_offset = pd.Series("%z" in fmt, index=s.index) & text.notna()
     if bool(with_offset.any()):
         aware = pd.to_datetime(text[with_offset], format=fmt or "ISO8601", errors="coerce", utc=True)
-        values[with_offset] = aware.astype(UTC_NS)
+        values[with_offset] = _fit_ns(aware).astype(UTC_NS)
     naive_text = text.notna() & ~with_offset
     if bool(naive_text.any()):
         naive = pd.to_datetime(text[naive_text], format=fmt or "ISO8601", errors="coerce")
         values[naive_text] = localize(naive, timezone)
-    return values, text.notna() & values.isna()
+    return values, (text.notna() & values.isna()) | bad_native
 
 
 def localize(naive: pd.Series, timezone: str) -> pd.Series:
-    """Wall-clock times in `timezone` -> UTC (DST rule: see the module docstring)."""
+    """Wall-clock times in `timezone` -> UTC (DST rule: see the module docstring); NaT outside `_YEARS`."""
     first_occurrence = np.ones(len(naive), dtype=bool)
-    local = naive.astype("datetime64[ns]").dt.tz_localize(timezone, nonexistent="shift_forward",
-                                                          ambiguous=first_occurrence)
+    local = _fit_ns(naive).dt.tz_localize(timezone, nonexistent="shift_forward", ambiguous=first_occurrence)
     return local.dt.tz_convert("UTC")
 
 
@@ -140,10 +153,13 @@ def _dates(s: pd.Series, fmt: str | None) -> Parsed:
     if isinstance(s.dtype, pd.DatetimeTZDtype):
         s = s.dt.tz_localize(None)
     if pd.api.types.is_datetime64_dtype(s.dtype):
-        return s.astype("datetime64[ns]").dt.normalize(), pd.Series(False, index=s.index)
+        day = _fit_ns(s).dt.normalize()
+        return day, s.notna() & day.isna()
     native, text = _native_and_text(s)
-    parsed = pd.to_datetime(text, format=fmt or "ISO8601", errors="coerce").astype("datetime64[ns]")
-    return native.fillna(parsed).dt.normalize(), text.notna() & parsed.isna()
+    fitted = _fit_ns(native)
+    parsed = _fit_ns(pd.to_datetime(text, format=fmt or "ISO8601", errors="coerce"))
+    bad = (text.notna() & parsed.isna()) | (native.notna() & fitted.isna())
+    return fitted.fillna(parsed).dt.normalize(), bad
 
 
 def to_period(s: pd.Series) -> Parsed:

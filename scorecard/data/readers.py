@@ -25,6 +25,10 @@ from ..errors import DataError, Problem
 SOURCE_ROW = "source_row"
 EXTENSIONS = (".csv", ".parquet", ".xlsx")
 _DELIMITERS = (",", ";", "\t", "|")
+# Cells that mean "no value" in exports (pyarrow's default null markers, empty text aside). They read as
+# missing, yet a record made only of them is still a record (reported), unlike a blank line.
+_NULL_MARKERS = ("#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "N/A",
+                 "NA", "NULL", "NaN", "n/a", "nan", "null")
 _HINT = "check that the file is a CSV (UTF-8 or Latin-1), a Parquet file or an .xlsx workbook"
 
 
@@ -61,10 +65,14 @@ def _check_header(names: list[str], path: Path) -> None:
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
-    """Every column as text (ids keep leading zeros, nothing becomes 1.0); blank lines keep their row."""
+    """Every column as text (ids keep leading zeros, nothing becomes 1.0); blank lines keep their row.
+    Null markers (NULL, N/A, NaN, ...) become missing only after blank lines are dropped, so a record
+    of markers alone stays a record and is reported, never dropped silently."""
     raw = path.read_bytes()
     if not raw.strip():
         return pd.DataFrame()
+    if not raw.endswith((b"\n", b"\r")):
+        raw += b"\n"  # a header-only export without a final newline is an empty table, not unreadable
     encoding = "utf-8"
     try:
         raw.decode("utf-8")
@@ -82,11 +90,16 @@ def _read_csv(path: Path) -> pd.DataFrame:
         parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
                                          ignore_empty_lines=False),
         convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                             strings_can_be_null=True),
+                                             strings_can_be_null=True, null_values=[""]),
     )
     frame = table.to_pandas(types_mapper=_string_mapper)
     frame[SOURCE_ROW] = np.arange(2, len(frame) + 2, dtype="int64")
-    return _drop_blank(frame)
+    frame = _drop_blank(frame)
+    for name in names:
+        marker = frame[name].isin(_NULL_MARKERS).to_numpy(dtype=bool, na_value=False)
+        if marker.any():
+            frame[name] = frame[name].mask(marker)
+    return frame
 
 
 def _string_mapper(arrow_type: pa.DataType) -> Any:
@@ -97,7 +110,11 @@ def _string_mapper(arrow_type: pa.DataType) -> Any:
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:
-    frame = pq.read_table(path).to_pandas(types_mapper=_string_mapper, self_destruct=True, split_blocks=True)
+    table = pq.read_table(path)
+    # Parquet does not check that text columns hold UTF-8: a damaged file would read, then fail deep in
+    # the string operations of the conversion. Validated here, it is "unreadable" like any damaged file.
+    table.validate(full=True)
+    frame = table.to_pandas(types_mapper=_string_mapper, self_destruct=True, split_blocks=True)
     frame = frame.reset_index(drop=True)
     frame[SOURCE_ROW] = np.arange(2, len(frame) + 2, dtype="int64")
     return frame

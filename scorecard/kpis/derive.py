@@ -19,13 +19,6 @@ from .repeat import repeat_flags
 SELF_SERVICE = "self_service"
 
 
-def _bool(df: pd.DataFrame, col: str) -> np.ndarray | None:
-    """A boolean column as numpy (missing -> False), or None when the column is absent."""
-    if col not in df:
-        return None
-    return df[col].astype("boolean").fillna(False).to_numpy(dtype=bool)
-
-
 def _ts(df: pd.DataFrame, col: str) -> pd.Series | None:
     return df[col] if col in df else None
 

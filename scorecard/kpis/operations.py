@@ -11,7 +11,6 @@ import numpy as np
 import pandas as pd
 
 from ..contract.model import KpiSpec
-from .derive import filter_mask
 from .measure import Measure, NotMeasurable, RowSource, indicator
 
 
@@ -49,7 +48,7 @@ def audit_measure(kpi: KpiSpec, src: RowSource, base: np.ndarray) -> Measure:
     return Measure(src, base, num=np.where(base, diff, 0.0), den=indicator(base))
 
 
-def qa_error_rate(kpi: KpiSpec, src: RowSource, base: np.ndarray) -> Measure | NotMeasurable:
+def qa_error_rate(kpi: KpiSpec, src: RowSource, base: np.ndarray) -> Measure:
     frame = src.frame
     category = kpi.params.get("category")
     if category:
@@ -102,7 +101,3 @@ def divided_by_period_total(totals: dict[str, float], *, total_is_numerator: boo
         value[~np.isfinite(value)] = np.nan
         return value, num, np.zeros(len(num), dtype=bool)
     return combine
-
-
-def base_mask(frame: pd.DataFrame, kpi: KpiSpec) -> tuple[np.ndarray, str]:
-    return filter_mask(frame, kpi.filter)

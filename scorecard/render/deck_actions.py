@@ -17,11 +17,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-
-import yaml
+from typing import Any
 
 from ..contract.model import Contract
 from ..errors import ContractError, Problem
+from ..yamlread import Document, FileKind, read_yaml_file
+from ..yamlread import Path as YamlPath
 
 STATUSES = ("open", "in_progress", "blocked", "done", "closed")
 FINISHED = ("done", "closed")
@@ -46,85 +47,83 @@ class Action:
         return self.due < period_end and self.status not in FINISHED
 
 
-def _scalar(node: yaml.Node) -> str | None:
-    return str(node.value).strip() if isinstance(node, yaml.ScalarNode) else None
+_ACTIONS_FILE = FileKind("the actions file", hint="pass an existing YAML file with --actions",
+                         syntax="not valid YAML", scalars="text")  # ids, dates and statuses as written
 
 
-def _item(node: yaml.Node, path: str, contract: Contract, problems: list[Problem]) -> Action | None:
-    """One action from its YAML node, or None with its problems recorded."""
-    line = node.start_mark.line + 1
-    if not isinstance(node, yaml.MappingNode):
-        problems.append(Problem("an action must be a mapping of id, title, owner, due, status (and kpi)",
-                                file=path, line=line, col=node.start_mark.column + 1))
-        return None
-    fields: dict[str, tuple[str | None, int, int]] = {}
-    for key, value in node.value:
-        name = _scalar(key) or ""
-        if name not in REQUIRED + OPTIONAL:
-            problems.append(Problem(f"unknown field {name!r}", file=path, line=key.start_mark.line + 1,
-                                    col=key.start_mark.column + 1, field=name,
-                                    hint=f"fields: {', '.join(REQUIRED + OPTIONAL)}"))
-            continue
-        fields[name] = (_scalar(value), value.start_mark.line + 1, value.start_mark.column + 1)
-    before = len(problems)
-    for name in REQUIRED:
-        if not (fields.get(name) or (None,))[0]:
-            problems.append(Problem(f"missing {name}", file=path, line=line, field=name,
-                                    hint="every action needs id, title, owner, due and status"))
-    if len(problems) > before:
-        return None
-    due_text, due_line, due_col = fields["due"]
-    try:
-        due = date.fromisoformat(due_text)
-    except ValueError:
-        problems.append(Problem(f"due {due_text!r} is not a date", file=path, line=due_line, col=due_col,
-                                field="due", hint="write the date as YYYY-MM-DD, e.g. 2026-03-31"))
-        return None
-    status_text, status_line, status_col = fields["status"]
-    status = status_text.lower().replace(" ", "_").replace("-", "_")
-    if status not in STATUSES:
-        problems.append(Problem(f"unknown status {status_text!r}", file=path, line=status_line,
-                                col=status_col, field="status", hint=f"one of: {', '.join(STATUSES)}"))
-        return None
-    kpi = (fields.get("kpi") or (None,))[0]
-    if kpi and kpi not in contract.kpis:
-        k_line, k_col = fields["kpi"][1:]
-        problems.append(Problem(f"kpi {kpi!r} is not a KPI of contract {contract.id}", file=path,
-                                line=k_line, col=k_col, field="kpi",
-                                hint=f"one of: {', '.join(contract.kpis)}"))
-        return None
-    return Action(fields["id"][0], fields["title"][0], fields["owner"][0], due, status, kpi or None, line)
+class _Reader:
+    """Checks the actions of a parsed file one by one, collecting every problem with its place."""
+
+    def __init__(self, file: str, doc: Document, contract: Contract, problems: list[Problem]) -> None:
+        self.file = file
+        self.doc = doc
+        self.contract = contract
+        self.problems = list(problems)
+
+    def add(self, at: YamlPath, message: str, name: str = "", hint: str = "", *, key: bool = False) -> None:
+        """A problem of field `name`, placed at the value (or the key) `at`."""
+        line, col = self.doc.where(at, key=key)
+        self.problems.append(Problem(message, self.file, line, col, name, hint))
+
+    def item(self, at: YamlPath, raw: Any) -> Action | None:
+        """One action, or None with its problems recorded."""
+        line = self.doc.where(at)[0]
+        if not isinstance(raw, dict):
+            self.add(at, "an action must be a mapping of id, title, owner, due, status (and kpi)")
+            return None
+        fields: dict[str, str] = {}  # the fields given as non-empty text
+        for name, value in raw.items():
+            if name not in REQUIRED + OPTIONAL:
+                self.add(at + (name,), f"unknown field {name!r}", name,
+                         f"fields: {', '.join(REQUIRED + OPTIONAL)}", key=True)
+            elif isinstance(value, str) and value.strip():  # a list or mapping where text belongs is missing
+                fields[name] = value.strip()
+        missing = [name for name in REQUIRED if name not in fields]
+        for name in missing:  # at the action's first line: the field is nowhere to point at
+            self.problems.append(Problem(f"missing {name}", self.file, line, field=name,
+                                         hint="every action needs id, title, owner, due and status"))
+        if missing:
+            return None
+        try:
+            due = date.fromisoformat(fields["due"])
+        except ValueError:
+            self.add(at + ("due",), f"due {fields['due']!r} is not a date", "due",
+                     "write the date as YYYY-MM-DD, e.g. 2026-03-31")
+            return None
+        status = fields["status"].lower().replace(" ", "_").replace("-", "_")
+        if status not in STATUSES:
+            self.add(at + ("status",), f"unknown status {fields['status']!r}", "status",
+                     f"one of: {', '.join(STATUSES)}")
+            return None
+        kpi = fields.get("kpi")
+        if kpi and kpi not in self.contract.kpis:
+            self.add(at + ("kpi",), f"kpi {kpi!r} is not a KPI of contract {self.contract.id}", "kpi",
+                     f"one of: {', '.join(self.contract.kpis)}")
+            return None
+        return Action(fields["id"], fields["title"], fields["owner"], due, status, kpi, line)
 
 
 def load_actions(path: str | Path, contract: Contract) -> list[Action]:
     """Every action of the file, in file order; ContractError listing every problem, located."""
-    path = Path(path)
-    where = str(path)
-    try:
-        root = yaml.compose(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ContractError(Problem(f"cannot read the actions file: {exc.strerror}", file=where,
-                                    hint="pass an existing YAML file with --actions")) from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ContractError(Problem(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=where,
-                                    line=mark.line + 1 if mark else None,
-                                    col=mark.column + 1 if mark else None)) from exc
-    if isinstance(root, yaml.MappingNode):
-        root = next((v for k, v in root.value if _scalar(k) == "actions"), root)
-    if root is None:
-        return []
-    if not isinstance(root, yaml.SequenceNode):
-        raise ContractError(Problem("the actions file must be a list of actions", file=where,
-                                    line=root.start_mark.line + 1, hint="start each action with '- id: ...'"))
-    problems: list[Problem] = []
-    actions = [a for a in (_item(node, where, contract, problems) for node in root.value) if a]
+    file = str(path)
+    doc, problems = read_yaml_file(Path(path), _ACTIONS_FILE)
+    if doc.data is None:
+        if problems:  # unreadable, or a syntax error: nothing to check further
+            raise ContractError(problems)
+        return []  # an empty file: no actions yet
+    at: YamlPath = ("actions",) if isinstance(doc.data, dict) and "actions" in doc.data else ()
+    items = doc.data["actions"] if at else doc.data
+    if not isinstance(items, list):
+        raise ContractError([*problems, Problem("the actions file must be a list of actions", file,
+                                                line=doc.where(at)[0], hint="start each action with '- id: ...'")])
+    reader = _Reader(file, doc, contract, problems)
+    actions = [a for a in (reader.item(at + (i,), raw) for i, raw in enumerate(items)) if a]
     seen: dict[str, int] = {}
     for action in actions:
         if action.id in seen:
-            problems.append(Problem(f"id {action.id!r} already used on line {seen[action.id]}", file=where,
-                                    line=action.line, field="id", hint="give each action its own id"))
+            reader.problems.append(Problem(f"id {action.id!r} already used on line {seen[action.id]}", file,
+                                           line=action.line, field="id", hint="give each action its own id"))
         seen.setdefault(action.id, action.line)
-    if problems:
-        raise ContractError(problems)
+    if reader.problems:
+        raise ContractError(reader.problems)
     return actions

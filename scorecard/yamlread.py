@@ -1,30 +1,71 @@
-"""A line-aware, strict YAML reader: plain Python data plus the 1-based position of every value.
+"""The one line-aware, strict YAML reader behind every hand-written file: contracts, mappings, actions.
 
 `yaml.safe_load` forgets where values came from and silently keeps the last of two duplicate keys;
-a contract validator needs both the position (to say `file:line:col`) and duplicates as errors.
-So the text is composed into nodes with a safe loader and walked here, recording each path's marks.
+a validator needs both the position (to say `file:line:col`) and duplicates as errors.
+So the text is composed into nodes with a safe loader and walked here, recording each path's marks;
+callers get plain Python data plus `Document.where(path)` and report in their own words.
 """
 
 from __future__ import annotations
 
+import hashlib
+import pathlib
+import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable, Literal
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from ..errors import Problem
+from .errors import Problem
 
 #: a location inside the document: mapping keys (str) and sequence indexes (int)
 Path = tuple[str | int, ...]
 
-# Aliases can make a small text expand into a huge tree ("billion laughs"); a contract is small.
+#: how plain scalars are typed: "typed" as PyYAML's safe loader (YAML 1.1: `yes`/`no` are booleans);
+#: "strict_bools" the same except that only true/false are booleans; "text" everything as written
+Scalars = Literal["typed", "strict_bools", "text"]
+
+# Aliases can make a small text expand into a huge tree ("billion laughs"); hand-written files are small.
 MAX_NODES = 200_000
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+
+
+@dataclass(frozen=True)
+class FileKind:
+    """What a caller reads, as its messages name it, and how its scalars are typed."""
+
+    what: str = "the file"  # "cannot read the contract: ...", "save the contract as UTF-8"
+    hint: str = "check the path and the file's permissions"  # when the file cannot be read
+    syntax: str = "YAML syntax error"  # how a syntax error is introduced
+    scalars: Scalars = "typed"
 
 
 class _Loader(yaml.SafeLoader):
     """Safe loader used only to compose nodes and construct scalars (dates, ints, floats, bools)."""
+
+
+class _StrictBoolLoader(_Loader):
+    """Only true/false are booleans, so `Y`, `yes` or `no` in a value map of a Y/N column stay text."""
+
+
+class _TextLoader(_Loader):
+    """Every plain scalar is its text as written (ids, dates, statuses); `<<` still merges."""
+
+
+def _keep_resolvers(loader: type[_Loader], keep: Callable[[str], bool]) -> None:
+    """Give `loader` its own copy of the implicit resolvers whose tag passes `keep`."""
+    loader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if keep(tag)]
+        for first, resolvers in _Loader.yaml_implicit_resolvers.items()}
+
+
+_keep_resolvers(_StrictBoolLoader, lambda tag: tag != _BOOL_TAG)
+_StrictBoolLoader.add_implicit_resolver(_BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                                        list("tTfF"))
+_keep_resolvers(_TextLoader, lambda tag: tag == _MERGE_TAG)
+_LOADERS: dict[str, type[_Loader]] = {"typed": _Loader, "strict_bools": _StrictBoolLoader, "text": _TextLoader}
 
 
 def field_name(path: Path) -> str:
@@ -42,6 +83,7 @@ class Document:
     data: Any
     values: dict[Path, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    digest: str = ""  # sha256 of the file's bytes (read_yaml_file), to tell which version a result used
 
     def where(self, path: Path, *, key: bool = False) -> tuple[int, int]:
         """Position of `path` (of its key when `key`), else of its nearest recorded ancestor."""
@@ -60,9 +102,10 @@ def _mark(node: Node) -> tuple[int, int]:
 class _Walker:
     """Turns composed nodes into dicts/lists/scalars, recording marks and collecting problems."""
 
-    def __init__(self, file: str, loader: _Loader):
+    def __init__(self, file: str, loader: _Loader, kind: FileKind):
         self.file = file
         self.loader = loader
+        self.kind = kind
         self.doc = Document(None)
         self.problems: list[Problem] = []
         self.count = 0
@@ -79,7 +122,7 @@ class _Walker:
             raise _TooLarge(node)
         if id(node) in self.active:
             self.problem(node, path, "an alias refers to the value that contains it",
-                         "a contract cannot be recursive; copy the values instead")
+                         f"{self.kind.what} cannot be recursive; copy the values instead")
             return None
         if isinstance(node, ScalarNode):
             return self.scalar(node, path)
@@ -142,20 +185,25 @@ class _TooLarge(Exception):
         self.node = node
 
 
-def _reader_problem(exc: yaml.reader.ReaderError, text: str, file: str) -> Problem:
+def _reader_problem(exc: yaml.reader.ReaderError, text: str, file: str, kind: FileKind) -> Problem:
     """A character YAML does not allow, located from its offset in the text."""
     before = text[: exc.position]
     line, col = before.count("\n") + 1, exc.position - before.rfind("\n")
-    return Problem(f"YAML syntax error: character {exc.character!r} is not allowed", file, line, col,
+    char = chr(exc.character) if isinstance(exc.character, int) else exc.character  # PyYAML gives its code
+    return Problem(f"{kind.syntax}: character {char!r} is not allowed", file, line, col,
                    hint="remove control characters (copy-paste from a spreadsheet can bring them)")
 
 
-def read_yaml(text: str, file: str) -> tuple[Document, list[Problem]]:
-    """Parse one YAML document; syntax errors, duplicate keys and cycles come back as problems."""
+def read_yaml(text: str, file: str, kind: FileKind = FileKind()) -> tuple[Document, list[Problem]]:
+    """Parse one YAML document; syntax errors, duplicate keys and cycles come back as problems.
+
+    A syntax error leaves `data` None (nothing to check further); other problems come with the data,
+    so a caller can report them together with its own checks of the rest.
+    """
     try:
-        loader = _Loader(text)  # the reader refuses control characters here already
+        loader = _LOADERS[kind.scalars](text)  # the reader refuses control characters here already
     except yaml.reader.ReaderError as exc:
-        return Document(None), [_reader_problem(exc, text, file)]
+        return Document(None), [_reader_problem(exc, text, file, kind)]
     try:
         try:
             root = loader.get_single_node()
@@ -163,19 +211,36 @@ def read_yaml(text: str, file: str) -> tuple[Document, list[Problem]]:
             mark = exc.problem_mark or exc.context_mark
             line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
             message = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
-            return Document(None), [Problem(f"YAML syntax error: {message}", file, line, col,
+            return Document(None), [Problem(f"{kind.syntax}: {message}", file, line, col,
                                             hint="check indentation, colons and quotes around this place")]
         except yaml.reader.ReaderError as exc:
-            return Document(None), [_reader_problem(exc, text, file)]
+            return Document(None), [_reader_problem(exc, text, file, kind)]
         if root is None:
             return Document(None), []
-        walker = _Walker(file, loader)
+        walker = _Walker(file, loader, kind)
         try:
             walker.doc.data = walker.walk(root, ())
         except _TooLarge as exc:
             line, col = _mark(exc.node)
             return Document(None), [Problem("the document expands to too many values (aliases nested too deeply)",
-                                            file, line, col, hint="a contract should not need nested aliases")]
+                                            file, line, col, hint=f"{kind.what} should not need nested aliases")]
         return walker.doc, walker.problems
     finally:
         loader.dispose()
+
+
+def read_yaml_file(path: pathlib.Path, kind: FileKind = FileKind()) -> tuple[Document, list[Problem]]:
+    """`read_yaml` of a file on disk: an unreadable or non-UTF-8 file is a located problem like any other."""
+    file = str(path)
+    try:
+        raw = pathlib.Path(path).read_bytes()
+    except OSError as exc:
+        return Document(None), [Problem(f"cannot read {kind.what}: {exc.strerror or exc}", file, hint=kind.hint)]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return Document(None), [Problem(f"the file is not UTF-8 text (byte {exc.start})", file,
+                                        hint=f"save {kind.what} as UTF-8")]
+    doc, problems = read_yaml(text, file, kind)
+    doc.digest = hashlib.sha256(raw).hexdigest()
+    return doc, problems
