@@ -180,3 +180,20 @@ def test_contract_channels_are_allowed(tmp_path):
     _write(tmp_path, "interactions.csv", "interaction_id,channel,created_at\n1,Kiosk,2026-03-02\n")
     ds = load_dataset(tmp_path, contract=_contract(channels=("voice", "kiosk")))
     assert ds.quality.empty and ds.tables["interactions"]["channel"].tolist() == ["kiosk"]
+
+
+def test_null_markers_mean_missing_in_excel_as_in_csv(tmp_path):
+    from pathlib import Path as _P
+    import pandas as pd
+    from scorecard.contract.loader import load_contract
+    from scorecard.data import load_dataset
+    contract = load_contract(_P(__file__).resolve().parents[1] / "contracts" / "acme-travel-nordlys.yaml")
+    frame = pd.DataFrame({"interaction_id": ["a", "b"], "channel": ["voice", "voice"],
+                          "created_at": ["2026-03-02T10:00:00", "2026-03-02T11:00:00"], "csat": ["NULL", "4"]})
+    (tmp_path / "csv").mkdir()
+    (tmp_path / "xlsx").mkdir()
+    frame.to_csv(tmp_path / "csv" / "interactions.csv", index=False)
+    frame.to_excel(tmp_path / "xlsx" / "interactions.xlsx", index=False)
+    from_csv = load_dataset(tmp_path / "csv", contract=contract).tables["interactions"]
+    from_xlsx = load_dataset(tmp_path / "xlsx", contract=contract).tables["interactions"]
+    assert from_csv["csat"].isna().tolist() == from_xlsx["csat"].isna().tolist() == [True, False]

@@ -153,7 +153,8 @@ def _read_excel(path: Path, sheet: str | None) -> pd.DataFrame:
 
 def _excel_value(value: Any) -> Any:
     """Cell values made format-neutral: integral floats -> int (ids never read 1.0), clock times and
-    durations -> 'H:MM:SS' text like a CSV export, blank text -> None."""
+    durations -> 'H:MM:SS' text like a CSV export, blank text and null markers (NULL, N/A, ...) ->
+    None, as the CSV reader reads them."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, dt.time):
@@ -161,7 +162,7 @@ def _excel_value(value: Any) -> Any:
     if isinstance(value, dt.timedelta):
         seconds = int(value.total_seconds())
         return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
-    if isinstance(value, str) and not value.strip():
+    if isinstance(value, str) and (not value.strip() or value in _NULL_MARKERS):
         return None
     return value
 
