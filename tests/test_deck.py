@@ -15,7 +15,7 @@ from scorecard.errors import RenderError
 from scorecard.render.charts import bias_chart
 from scorecard.render.deck import write_deck
 from scorecard.render.deck_tables import RAG
-from scorecard.render.deck_text import WORDS
+from scorecard.render.deck_text import word
 from scorecard.render.format import fmt_value
 
 ACTIONS = """\
@@ -46,7 +46,7 @@ def _section_of(title: str, lang: str = "en") -> str | None:
     """The section a slide title belongs to (its first words are the section's name)."""
     for key in ("summary", "service_levels", "trends", "quality", "calibration", "service_credits",
                 "contact_reasons", "workforce", "actions"):
-        if title.startswith(WORDS[key][lang] + " - "):
+        if title.startswith(word(key, lang) + " - "):
             return key
     return None
 

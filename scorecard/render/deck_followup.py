@@ -11,13 +11,6 @@ from .deck_context import DeckContext
 from .deck_tables import Cell, Column, draw_table, pages, rows_per_page
 from .format import MISSING
 
-STATUS_WORDS = {
-    "open": {"en": "open", "fr": "ouverte"}, "in_progress": {"en": "in progress", "fr": "en cours"},
-    "blocked": {"en": "blocked", "fr": "bloquée"}, "done": {"en": "done", "fr": "terminée"},
-    "closed": {"en": "closed", "fr": "close"},
-}
-
-
 def actions_missing(ctx: DeckContext) -> str | None:
     return None if ctx.actions else ctx.w("no_actions")
 
@@ -29,7 +22,7 @@ def _order(ctx: DeckContext, action: Action) -> tuple:
 
 def _row(ctx: DeckContext, a: Action) -> list[Cell]:
     late = a.overdue(ctx.period_end)
-    status = STATUS_WORDS[a.status][ctx.lang]
+    status = ctx.w(f"action_{a.status}")
     return [Cell(a.id, bold=late), Cell(a.title), Cell(a.owner),
             Cell(a.due.isoformat(), status="red" if late else None),
             Cell(f"{ctx.w('overdue')} ({status})" if late else status,
