@@ -38,6 +38,16 @@ def _rows(frame: pd.DataFrame) -> str:
     return frame.to_json(orient="records", double_precision=15, date_format="iso", force_ascii=False)
 
 
+# Tables beyond the KPI rows that results.json carries per period (see sections.py).
+SECTIONS_IN_JSON = ("calibration_items", "qa_audit", "contact_reasons", "qa_errors_by_category")
+
+
+def _of_period(frame: pd.DataFrame | None, label: str) -> pd.DataFrame:
+    if frame is None or "period" not in frame:
+        return pd.DataFrame()
+    return frame[frame["period"] == label].drop(columns=["period"])
+
+
 def results_json(ev: Evaluation) -> str:
     """results.json: the same content as the CSVs, nested by period, with provenance."""
     c = ev.contract
@@ -56,6 +66,7 @@ def results_json(ev: Evaluation) -> str:
             f'"kpis":{_rows(kpis)}',
             f'"credits":{_rows(ev.credits[ev.credits["period"].isin(parse_period(label).months())])}',
             f'"calibration":{_rows(ev.calibration[ev.calibration["period"] == label])}',
+            *[f'"{name}":{_rows(_of_period(ev.sections.get(name), label))}' for name in SECTIONS_IN_JSON],
         ]))
     quarantined = int((ev.quality["action"] == "quarantined").sum()) if len(ev.quality) else 0
     quality = (f'{{"problems":{len(ev.quality)},"quarantined_rows":{quarantined},'

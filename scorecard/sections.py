@@ -93,6 +93,25 @@ def qa_errors(contract: Contract, dataset: Dataset, periods: Sequence[Period]) -
     return _per_kind(periods, lambda kind: qa_errors_by_category(items, qa, _period_of(contract, kind), grain=grain))
 
 
+def calibration_items(contract: Contract, dataset: Dataset, periods: Sequence[Period]) -> pd.DataFrame:
+    """Item-level calibration agreement: period, category, item, entries, agreed, agreement."""
+    items, qa = dataset.tables.get("qa_items"), dataset.tables.get("qa_evaluations")
+    if items is None or qa is None or "calibration_session" not in qa:
+        return pd.DataFrame(columns=["period", "category", "item", "entries", "agreed", "agreement"])
+    from .calibration import item_agreement
+    return _per_kind(periods, lambda kind: item_agreement(items, qa, _period_of(contract, kind)))
+
+
+def qa_audit(contract: Contract, dataset: Dataset, periods: Sequence[Period]) -> pd.DataFrame:
+    """Vendor-vs-client QA audit per vendor evaluator: period, evaluator_id, interactions,
+    mean_abs_difference, mean_difference (vendor - client), then an ALL row per period."""
+    from .calibration import AUDIT_COLUMNS, audit_variance
+    qa = dataset.tables.get("qa_evaluations")
+    if qa is None:
+        return pd.DataFrame(columns=AUDIT_COLUMNS)
+    return _per_kind(periods, lambda kind: audit_variance(qa, _period_of(contract, kind)))
+
+
 def _per_kind(periods: Sequence[Period], compute) -> pd.DataFrame:
     """Run a per-period computation once per period kind and keep the asked labels."""
     labels = {p.label for p in periods}
@@ -123,4 +142,6 @@ def build_sections(contract: Contract, dataset: Dataset, engine: Engine) -> dict
         "agent_teams": agent_teams(dataset),
         "qa_errors_by_category": qa_errors(contract, dataset, periods),
         "workforce": workforce_totals(contract, dataset),
+        "calibration_items": calibration_items(contract, dataset, periods),
+        "qa_audit": qa_audit(contract, dataset, periods),
     }

@@ -130,3 +130,22 @@ def test_calibration_within_tolerance_and_variance():
     # consensus: s2's median of 60, 70, 72, 90 is 71 -> deviations -1, -11, +19, +1 -> 2 of 4 within
     cons = value(res, "cal_cons")
     assert cons.value == pytest.approx((2 + 2) / 7) and cons.n == 7
+
+
+def test_contacts_per_customer_and_cost_per_resolved_contact():
+    df = interactions(interaction_id=list("abcd"), channel=["voice", "voice", "email", "self_service"],
+                      created_at=["2026-03-03T09:00:00"] * 4,
+                      answered_at=["2026-03-03T09:00:10", "2026-03-03T09:00:10", None, None],
+                      first_response_at=[None, None, "2026-03-03T10:00:00", None],
+                      resolved=[True, False, True, True])
+    volumes = pd.DataFrame({"period": pd.array(["2026-03"], dtype="string"), "bookings": [10.0],
+                            "active_customers": [8.0]})
+    costs = pd.DataFrame({"period": pd.array(["2026-03"], dtype="string"), "amount": [90.0],
+                          "currency": pd.array(["EUR"], dtype="string")})
+    res = run(contract(kpi("contacts_per_customer", "cpc"),
+                       kpi("cost_per_unit", "cpr", params={"unit": "resolved_contacts"})),
+              {"interactions": df, "volumes": volumes, "costs": costs})
+    cpc = value(res, "cpc")
+    assert cpc.value == pytest.approx(4 / 8) and cpc.n == 4
+    cpr = value(res, "cpr")  # resolved contacts: a, c and the self-service d
+    assert cpr.value == pytest.approx(90 / 3) and cpr.n == 3

@@ -121,9 +121,14 @@ def cost_per_contact(engine: "Engine", kpi: KpiSpec, src: RowSource, base: np.nd
     """Costs of the period / handled (or resolved) contacts of the period; n = that count."""
     rows = engine.interactions
     if kpi.params.get("unit") == "resolved_contacts":
-        if "resolved" not in rows.df:
-            return NotMeasurable("interactions has no column resolved")
-        unit = base & rows.df["resolved"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+        # The `resolved` flag where the data has it, else a closing time (conventions 3 and 7).
+        if "resolved" in rows.df:
+            resolved = rows.df["resolved"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+        elif "resolved_at" in rows.df:
+            resolved = rows.df["resolved_at"].notna().to_numpy()
+        else:
+            return NotMeasurable("interactions has no column resolved (or resolved_at)")
+        unit = base & resolved
     else:
         if rows.handled is None:
             return NotMeasurable("interactions has no column answered_at or first_response_at")
