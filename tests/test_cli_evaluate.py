@@ -85,3 +85,9 @@ def test_missing_required_column_names_file_and_column(tmp_path, capsys):
     assert main(["evaluate", str(CONTRACT), "--data", str(data), "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err
     assert "interactions.csv" in err and "created_at" in err
+
+
+def test_a_period_outside_the_data_is_noted(demo_data, tmp_path, capsys):
+    assert main(["evaluate", str(CONTRACT), "--data", str(demo_data), "--period", "2030-01",
+                 "--out", str(tmp_path)]) == 0
+    assert "no row in 2030-01 (it spans 2026-02 to 2026-03)" in capsys.readouterr().err
