@@ -16,9 +16,11 @@ from .credits import compute_credits
 from .data import Dataset
 from .errors import Problem, ScorecardError
 from .kpis.engine import Engine
-from .periods import MONTH, Period, local_months, months_between, parse_period
+from .periods import MONTH, Period, local_months, months_between, parse_period, shift_month
 from .scoring import add_changes, overall_scores, score_results
 from .sections import build_sections, calibration_results
+
+HISTORY_MONTHS = 36
 
 # The timestamp that dates each table's rows (KPIS.md: which period a row belongs to).
 DATED = {"interactions": "created_at", "qa_evaluations": "evaluated_at", "workforce": "interval_start"}
@@ -87,7 +89,10 @@ def evaluate(contract: Contract, dataset: Dataset, periods: Sequence[Period],
     asked = list(dict.fromkeys(periods))
     last_month = max(p.last_month for p in asked)
     first_data, _ = data_months(dataset, contract)
-    first_month = min([p.first_month for p in asked] + ([first_data] if first_data else []))
+    first_asked = min(p.first_month for p in asked)
+    # History feeds trends, earn-back and chronic failure: from the data's first month, but never
+    # more than HISTORY_MONTHS before the first asked month.
+    first_month = min(first_asked, max(first_data or first_asked, shift_month(first_asked, -HISTORY_MONTHS)))
     history_months = [parse_period(m) for m in months_between(first_month, last_month)]
     computed = list(dict.fromkeys(history_months + asked))
     grains = list(dict.fromkeys([*contract.grains(), *extra_grains]))
