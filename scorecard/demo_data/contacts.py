@@ -93,8 +93,10 @@ def make_interactions(rng: np.random.Generator, months: Sequence[str], agents: A
             times[key][rows] = values
     times["resolved_at"][live] = (answered + handle)[live]
     self_service = channel == SELF_SERVICE
+    # Every self-service session ends (resolved_at = its end, so none waits in a backlog); 60 % of
+    # them end with the customer's issue solved.
     completed = self_service & (rng.random(n) < 0.6)
-    times["resolved_at"][completed] = created[completed] + rng.uniform(60.0, 900.0, completed.sum())
+    times["resolved_at"][self_service] = created[self_service] + rng.uniform(60.0, 900.0, self_service.sum())
     for values in (answered, abandoned_at, *times.values()):
         values[values > cutoff] = np.nan
 
@@ -102,7 +104,7 @@ def make_interactions(rng: np.random.Generator, months: Sequence[str], agents: A
     handle[~handled] = np.nan
     transferred &= handled
     closed = ~np.isnan(times["resolved_at"])
-    resolved = np.where(self_service, closed,
+    resolved = np.where(self_service, completed & closed,
                         handled & closed & (rng.random(n) < np.where(has_repeat, 0.7, 0.975)))
     slow = np.where(live, wait > 60.0, times["first_response"] - created > DAY_S)
     shift = agents.csat_shift[h_agent] + REASON_CSAT[reason] - 0.5 * slow - 0.4 * transferred \
