@@ -20,6 +20,7 @@ from ..atomic import write_text
 from ..contract.model import Role
 from ..errors import Problem, RenderError
 from ..evaluate import Evaluation
+from ..periods import parse_period
 from . import format as f
 from .cards import Card, Context, GrainIndex, glossary, kpi_groups, known_entities
 from .files import inside, safe_dirname, safe_filename
@@ -91,7 +92,12 @@ def _page(ctx: Context, folder: Path) -> Page:
     except OSError as exc:
         raise RenderError(Problem(f"cannot read a template asset: {exc}", file=str(folder))) from exc
     contract = ctx.contract
-    return Page(ctx.lang, {key: words[ctx.lang] for key, words in strings.items()}, Markup(css), Markup(js),
+    ui = {key: words[ctx.lang] for key, words in strings.items()}
+    # "Last month" on a monthly card; a quarter or a year compares with the previous one.
+    kind = parse_period(ctx.period).kind
+    if kind != "month":
+        ui["previous"] = ui[f"previous_{kind}"]
+    return Page(ctx.lang, ui, Markup(css), Markup(js),
                 ctx.period_label, f"{contract.client} / {contract.vendor} ({contract.id})", ctx.trend_heading)
 
 
