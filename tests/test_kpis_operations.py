@@ -149,3 +149,15 @@ def test_contacts_per_customer_and_cost_per_resolved_contact():
     assert cpc.value == pytest.approx(4 / 8) and cpc.n == 4
     cpr = value(res, "cpr")  # resolved contacts: a, c and the self-service d
     assert cpr.value == pytest.approx(90 / 3) and cpr.n == 3
+
+
+def test_actual_contacts_are_counted_from_interactions_when_absent():
+    wf = workforce().drop(columns=["actual_contacts"])
+    # t1 09:00-09:30 gets 2 voice contacts (09:10, 09:29:59), t1 09:30-10:00 gets 1, t2 none
+    df = interactions(interaction_id=list("abcde"), channel=["voice"] * 5,
+                      created_at=["2026-03-02T09:10:00", "2026-03-02T09:29:59", "2026-03-02T09:30:00",
+                                  "2026-03-02T08:59:59", "2026-03-02T09:05:00"],
+                      team_id=["t1", "t1", "t1", "t1", "t3"])
+    res = run(contract(kpi("forecast_accuracy")), {"workforce": wf, "interactions": df})
+    # actual 2, 1, 0 against forecast 100, 50, 80: 1 - (98 + 49 + 80) / 3
+    assert value(res, "forecast_accuracy").value == pytest.approx(1 - 227 / 3)

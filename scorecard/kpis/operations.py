@@ -101,3 +101,35 @@ def divided_by_period_total(totals: dict[str, float], *, total_is_numerator: boo
         value[~np.isfinite(value)] = np.nan
         return value, num, np.zeros(len(num), dtype=bool)
     return combine
+
+
+WORKFORCE_KEYS = ("team_id", "site", "channel")
+
+
+def with_actual_contacts(workforce: pd.DataFrame, interactions: pd.DataFrame | None, timezone: str) -> pd.DataFrame:
+    """Workforce rows with `actual_contacts` counted from interactions where the table lacks it
+    (DATA.md: "offered volume, else counted from interactions").
+
+    A row's interval runs from its interval_start for the table's interval length (the smallest gap
+    between two starts: 15 min, 30 min, 1 h or a day), in local time so daily rows follow local
+    midnights; a contact counts for the row whose interval holds its created_at and whose team,
+    site and channel (those the row carries) match.
+    """
+    if "actual_contacts" in workforce or interactions is None or workforce.empty:
+        return workforce
+    starts = workforce["interval_start"].dt.tz_convert(timezone).dt.tz_localize(None)
+    distinct = np.unique(starts.dropna().to_numpy())
+    gaps = np.diff(distinct)
+    length = pd.Timedelta(gaps[gaps > np.timedelta64(0)].min()) if len(distinct) > 1 else pd.Timedelta(days=1)
+    keys = [k for k in WORKFORCE_KEYS if k in workforce and k in interactions]
+    created = interactions["created_at"].dt.tz_convert(timezone).dt.tz_localize(None)
+    origin = distinct[0] if len(distinct) else created.min()
+    slot = np.floor((created - origin) / length)
+    contacts = pd.DataFrame({"slot": slot, **{k: interactions[k].astype("string").str.lower() for k in keys}})
+    counts = contacts.groupby(["slot", *keys], observed=True, dropna=False).size().rename("actual_contacts")
+    rows = pd.DataFrame({"slot": np.floor((starts - origin) / length),
+                         **{k: workforce[k].astype("string").str.lower() for k in keys}})
+    found = counts.reindex(pd.MultiIndex.from_frame(rows[["slot", *keys]])).to_numpy(dtype="float64")
+    # A row whose interval had no contact counted zero; a row with no start counts nothing.
+    actual = np.where(rows["slot"].notna(), np.nan_to_num(found), np.nan)
+    return workforce.assign(actual_contacts=actual)

@@ -71,15 +71,22 @@ def measure_for(engine: "Engine", kpi: KpiSpec) -> Measure | NotMeasurable:
         return src if isinstance(src, NotMeasurable) else _filtered(
             src, kpi, lambda base: ops.qa_error_rate(kpi, src, base))
     if name in ops.WORKFORCE_RATIOS:
-        src = engine._source("workforce", lambda: engine._table("workforce"))
+        src = engine._source("workforce", lambda: _workforce(engine))
         return src if isinstance(src, NotMeasurable) else _filtered(
             src, kpi, lambda base: ops.workforce_measure(kpi, src, base))
     if name == "cost_per_unit":  # unit: paid_hours
-        src = engine._source("workforce", lambda: engine._table("workforce"))
+        src = engine._source("workforce", lambda: _workforce(engine))
         if isinstance(src, NotMeasurable):
             return src
         return _filtered(src, kpi, lambda base: _cost_over(engine, kpi, src, base, _paid_hours(src, base)))
     return NotMeasurable(f"metric {name} has no computation")
+
+
+def _workforce(engine: "Engine"):
+    workforce = engine._table("workforce")
+    if isinstance(workforce, NotMeasurable):
+        return workforce
+    return ops.with_actual_contacts(workforce, engine.tables.get("interactions"), engine.contract.timezone)
 
 
 def _filtered(src: RowSource, kpi: KpiSpec, build) -> Measure | NotMeasurable:
