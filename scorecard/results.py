@@ -39,7 +39,8 @@ def _rows(frame: pd.DataFrame) -> str:
 
 
 # Tables beyond the KPI rows that results.json carries per period (see sections.py).
-SECTIONS_IN_JSON = ("calibration_items", "qa_audit", "contact_reasons", "qa_errors_by_category")
+SECTIONS_IN_JSON = ("calibration_items", "qa_audit", "contact_reasons", "qa_errors_by_category",
+                    "volume_profile")
 
 
 def _of_period(frame: pd.DataFrame | None, label: str) -> pd.DataFrame:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
+import numpy as np
 import pandas as pd
 
 from .catalog import metric
@@ -93,6 +94,22 @@ def qa_errors(contract: Contract, dataset: Dataset, periods: Sequence[Period]) -
     return _per_kind(periods, lambda kind: qa_errors_by_category(items, qa, _period_of(contract, kind), grain=grain))
 
 
+def volume_profile(contract: Contract, engine: Engine) -> pd.DataFrame:
+    """Offered and handled contacts by month, channel, weekday (0 = Monday) and hour, local time:
+    the catalog's `volume` broken down the way staffing is planned."""
+    columns = ["period", "channel", "weekday", "hour", "offered", "handled"]
+    rows = engine.interactions
+    if rows is None:
+        return pd.DataFrame(columns=columns)
+    local = rows.created.dt.tz_convert(contract.timezone)
+    handled = rows.handled if rows.handled is not None else np.zeros(rows.n, dtype=bool)
+    frame = pd.DataFrame({"period": local.dt.strftime("%Y-%m"), "channel": rows.channel,
+                          "weekday": local.dt.weekday, "hour": local.dt.hour, "offered": 1,
+                          "handled": handled.astype("int64")})
+    frame = frame[frame["period"].isin({p.label for p in engine.periods})]
+    return frame.groupby(columns[:4], observed=True)[["offered", "handled"]].sum().reset_index()
+
+
 def calibration_items(contract: Contract, dataset: Dataset, periods: Sequence[Period]) -> pd.DataFrame:
     """Item-level calibration agreement: period, category, item, entries, agreed, agreement."""
     items, qa = dataset.tables.get("qa_items"), dataset.tables.get("qa_evaluations")
@@ -144,4 +161,5 @@ def build_sections(contract: Contract, dataset: Dataset, engine: Engine) -> dict
         "workforce": workforce_totals(contract, dataset),
         "calibration_items": calibration_items(contract, dataset, periods),
         "qa_audit": qa_audit(contract, dataset, periods),
+        "volume_profile": volume_profile(contract, engine),
     }
