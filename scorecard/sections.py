@@ -104,7 +104,7 @@ def volume_profile(contract: Contract, engine: Engine) -> pd.DataFrame:
     local = rows.created.dt.tz_convert(contract.timezone)
     handled = rows.handled if rows.handled is not None else np.zeros(rows.n, dtype=bool)
     frame = pd.DataFrame({"period": local.dt.strftime("%Y-%m"), "channel": rows.channel,
-                          "weekday": local.dt.weekday, "hour": local.dt.hour, "offered": 1,
+                          "weekday": local.dt.day_of_week, "hour": local.dt.hour, "offered": 1,
                           "handled": handled.astype("int64")})
     frame = frame[frame["period"].isin({p.label for p in engine.periods})]
     return frame.groupby(columns[:4], observed=True)[["offered", "handled"]].sum().reset_index()
