@@ -214,3 +214,14 @@ def test_empty_and_non_mapping_documents(tmp_path):
         path.write_text(text)
         (problem,) = validate_files([path])
         assert words in problem.message
+
+
+def test_a_missing_actions_file_is_reported_at_its_line(tmp_path):
+    from scorecard.contract.loader import validate_files
+    text = (Path(__file__).resolve().parents[1] / "contracts" / "acme-travel-nordlys.yaml").read_text()
+    contract = tmp_path / "c.yaml"
+    contract.write_text(text + "  actions: missing-actions.yaml\n")
+    problems = validate_files([contract])
+    assert len(problems) == 1
+    assert problems[0].field == "governance.actions" and "missing-actions.yaml" in problems[0].message
+    assert problems[0].line == len(text.splitlines()) + 1

@@ -124,7 +124,7 @@ def test_globex_shape():
     assert c.kpis["email_first_response"].filter == {"channel": ("email", "sms")}
     assert c.kpis["handle_time"].per_channel_minimums["chat"].value == 900.0
     assert c.kpis["quality"].params == {"side": "client", "fatal_error_zeroes": True}
-    assert c.governance.actions == "globex-actions.yaml" and c.governance.trend_months == 12
+    assert c.governance.actions == "../examples/actions-globex.yaml" and c.governance.trend_months == 12
 
 
 def test_inhouse_shape():

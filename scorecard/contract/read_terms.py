@@ -6,6 +6,8 @@ ids (with a "did you mean" suggestion), since a misspelt id would silently drop 
 
 from __future__ import annotations
 
+from pathlib import Path as PurePath
+
 from typing import Any, Callable
 
 from ..catalog import metric
@@ -179,4 +181,8 @@ def read_governance(f: Fields, raw: Any) -> Governance | None:
         sections=f.texts(deck["sections"], here + ("sections",)) if "sections" in deck else (),
         actions=f.text(g["actions"], path + ("actions",)) if "actions" in g else None,
     )
+    if out.actions and not (PurePath(f.file).parent / out.actions).is_file():
+        # Found now rather than when the deck is drawn, a month later, in front of the forum.
+        f.add(path + ("actions",), f"the actions file {out.actions!r} does not exist",
+              "the path is relative to this contract file; create the file or correct the path")
     return out if len(f.problems) == before else None
