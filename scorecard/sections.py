@@ -85,13 +85,26 @@ def _period_of(contract: Contract, kind: str):
     return lambda ts: month_to_period(local_months(ts, contract.timezone), kind)
 
 
+QA_ERROR_COLUMNS = ["period", "grain", "entity", "category", "item", "evaluated", "failed", "error_rate"]
+QA_GRAINS = ("vendor", "team_id", "agent_id", "evaluator_id")
+
+
 def qa_errors(contract: Contract, dataset: Dataset, periods: Sequence[Period]) -> pd.DataFrame:
+    """QA error rates by category and item at every QA grain (a trainer's team, an agent, an
+    evaluator, the vendor): period, grain, entity, category, item, evaluated, failed, error_rate."""
     items, qa = dataset.tables.get("qa_items"), dataset.tables.get("qa_evaluations")
     if items is None or qa is None:
-        return pd.DataFrame(columns=["period", "team_id", "category", "item", "evaluated", "failed", "error_rate"])
+        return pd.DataFrame(columns=QA_ERROR_COLUMNS)
     from .calibration import qa_errors_by_category
-    grain = "team_id" if "team_id" in qa else None
-    return _per_kind(periods, lambda kind: qa_errors_by_category(items, qa, _period_of(contract, kind), grain=grain))
+    parts = []
+    for grain in QA_GRAINS:
+        if grain != "vendor" and grain not in qa:
+            continue
+        by = None if grain == "vendor" else grain
+        rows = _per_kind(periods, lambda kind: qa_errors_by_category(items, qa, _period_of(contract, kind), grain=by))
+        entity = contract.vendor if by is None else rows[grain].astype(str)
+        parts.append(rows.assign(grain=grain, entity=entity))
+    return pd.concat(parts, ignore_index=True).reindex(columns=QA_ERROR_COLUMNS)
 
 
 def volume_profile(contract: Contract, engine: Engine) -> pd.DataFrame:

@@ -109,7 +109,7 @@ def _qa_errors(rng: random.Random, teams: list[str]) -> pd.DataFrame:
                 for item in items:
                     evaluated = rng.randint(30, 60)
                     failed = rng.randint(0, evaluated // 4)
-                    rows.append({"period": month, "team_id": team, "category": category, "item": item,
+                    rows.append({"period": month, "grain": "team_id", "entity": team, "category": category, "item": item,
                                  "evaluated": evaluated, "failed": failed, "error_rate": failed / evaluated})
     return pd.DataFrame(rows)
 

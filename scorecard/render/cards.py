@@ -19,6 +19,7 @@ from ..catalog import catalog
 from ..contract.model import Contract, Role
 from ..evaluate import Evaluation
 from ..periods import parse_period, shift_month
+from ..scoring import thresholds
 from ..units import UnitError, parse_target
 from . import format as f
 from .sparkline import sparkline_svg
@@ -229,17 +230,18 @@ class GlossaryEntry:
     target: str
 
 
-def glossary(ctx: Context, kpis: tuple[str, ...]) -> list[GlossaryEntry]:
-    """What each KPI shown means, from the catalog, with the contract's target."""
+def glossary(ctx: Context, role: Role) -> list[GlossaryEntry]:
+    """What each KPI of a role means, from the catalog, with the target that applies to the role
+    (a role-specific target where the contract sets one), as the KPI table shows it."""
     entries = []
-    for kpi in kpis:
+    for kpi in role.kpis:
         spec = ctx.contract.kpis.get(kpi)
         metric = catalog().get(spec.metric) if spec else None
         if metric is None:
             continue
         unit, _, label = ctx.kpi_facts(kpi)
-        target = f.fmt_target(spec.target.text if spec.target else None, unit, ctx.lang,
-                              currency=ctx.contract.currency)
+        rule, _ = thresholds(ctx.contract, kpi, role.grain, "")
+        target = f.fmt_target(rule.text if rule else None, unit, ctx.lang, currency=ctx.contract.currency)
         description, formula = metric.describe(spec.params, ctx.lang)
         entries.append(GlossaryEntry(label, metric.abbr, description, formula, target))
     return entries

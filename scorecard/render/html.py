@@ -149,7 +149,7 @@ def _write_role(env: Environment, page: Page, ctx: Context, role: Role, out_dir:
     role_title = f.role_text(role.name, "title", ctx.lang)
     grain_label = f.word("grains", role.grain, ctx.lang)
     template = env.get_template("card.html.j2")
-    terms = glossary(ctx, role.kpis)
+    terms = glossary(ctx, role)
     lines, written = [], []
     for entity in _entities(ctx, role, index):
         card = Card(role.name, entity, safe_filename(entity), f"{grain_label} {entity}",

@@ -141,12 +141,15 @@ def team_agents(ctx: Context, role: Role, links: Links) -> Lookup:
 
 
 def qa_errors(ctx: Context, role: Role, links: Links) -> Lookup:
-    """QA error rates of a team by category, then by item within it, worst first: the training need."""
+    """QA error rates of the card's entity (a team, an agent...) by category, then by item within
+    it, worst first: the training need."""
     frame = _period_rows(ctx.evaluation.sections.get("qa_errors_by_category"), ctx.period)
+    if len(frame):
+        frame = frame[frame["grain"] == role.grain]
     title = ctx.ui("qa_errors")
     headings = [ctx.ui("category"), ctx.ui("item"), ctx.ui("evaluated"), ctx.ui("failed"), ctx.ui("error_rate")]
     tables: dict[str, list[Line]] = {}
-    for team, rows in (frame.groupby("team_id", sort=False) if len(frame) else ()):
+    for team, rows in (frame.groupby("entity", sort=False) if len(frame) else ()):
         scale = max(rows["error_rate"].max(), 1e-9)
         totals = rows.groupby("category")[["evaluated", "failed"]].sum()
         totals["error_rate"] = totals["failed"] / totals["evaluated"].where(totals["evaluated"] > 0)
