@@ -61,6 +61,9 @@ def _native_and_text(s: pd.Series) -> tuple[pd.Series, pd.Series]:
 def _fit_ns(values: pd.Series) -> pd.Series:
     """Datetimes of any unit (naive or aware) at nanosecond unit; cells outside `_YEARS` -> NaT
     (converting them would raise OutOfBoundsDatetime; callers report them as unparseable)."""
+    low, high = values.min(), values.max()
+    if pd.isna(low) or (low.year >= _YEARS[0] and high.year <= _YEARS[1]):
+        return values.dt.as_unit("ns")  # the usual case: no per-cell year check on millions of rows
     year = values.dt.year
     inside = values.where((year >= _YEARS[0]) & (year <= _YEARS[1]))
     return inside.dt.as_unit("ns")
