@@ -19,7 +19,7 @@ import pandas as pd
 from .errors import DataError
 from .krippendorff import alpha_from_units, krippendorff_alpha_interval
 
-__all__ = ["ALL", "audit_pairs", "audit_variance", "evaluated_items", "calibration_deviations", "calibration_table", "item_agreement",
+__all__ = ["ALL", "audit_pairs", "audit_variance", "error_rates", "evaluated_items", "calibration_deviations", "calibration_table", "item_agreement",
            "krippendorff_alpha_interval", "qa_errors_by_category", "tendency"]
 
 PeriodOf = Callable[[pd.Series], pd.Series]
@@ -211,7 +211,12 @@ def qa_errors_by_category(qa_items: pd.DataFrame, qa: pd.DataFrame, period_of: P
         raise DataError(f"qa_evaluations has no column {grain!r} to break QA errors down by")
     by = [grain] if grain else []
     items = evaluated_items(qa_items, qa, ["evaluated_at", *by])
-    items = items.assign(period=_labels(period_of, items["evaluated_at"]))
+    return error_rates(items.assign(period=_labels(period_of, items["evaluated_at"])), by)
+
+
+def error_rates(items: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Evaluated and failed items, and their ratio, per period [and `by`], category and item, from
+    `evaluated_items` rows carrying a `period` column (so one join serves several groupings)."""
     out = items.groupby(["period", *by, "category", "item"], sort=True)["failed"].agg(evaluated="size",
                                                                                        failed="sum")
     out = out.reset_index().astype({"evaluated": "int64", "failed": "int64"})
