@@ -112,11 +112,12 @@ class InteractionRows:
     def clock(self, name: str) -> BusinessClock:
         if name not in self.clocks:
             calendar = self.contract.calendars[name]
-            lo, hi = self.created.min(), self.created.max()
-            for col in ("resolved_at", "first_response_at", "first_solution_at", "answered_at"):
-                s = self.column(col)
-                if s is not None and s.notna().any():
-                    lo, hi = min(lo, s.min()), max(hi, s.max())
+            stamps = [self.column(c) for c in ("created_at", "resolved_at", "first_response_at",
+                                               "first_solution_at", "answered_at")]
+            stamps = [s for s in stamps if s is not None and s.notna().any()]
+            # No dated row at all (a header-only file): any range will do, nothing is measured.
+            lo = min((s.min() for s in stamps), default=pd.Timestamp("2000-01-01", tz="UTC"))
+            hi = max((s.max() for s in stamps), default=lo)
             self.clocks[name] = BusinessClock.build(calendar, lo, hi)
         return self.clocks[name]
 
