@@ -91,3 +91,15 @@ def test_a_period_outside_the_data_is_noted(demo_data, tmp_path, capsys):
     assert main(["evaluate", str(CONTRACT), "--data", str(demo_data), "--period", "2030-01",
                  "--out", str(tmp_path)]) == 0
     assert "no row in 2030-01 (it spans 2026-02 to 2026-03)" in capsys.readouterr().err
+
+
+def test_run_on_a_header_only_file_produces_every_output(tmp_path, capsys):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "interactions.csv").write_text("interaction_id,channel,created_at\n")
+    out = tmp_path / "out"
+    assert main(["run", str(CONTRACT), "--data", str(data), "--period", "2026-03", "--out", str(out)]) == 0
+    rows = list(csv.DictReader((out / "results.csv").open()))
+    assert rows and all(r["value"] == "" for r in rows)
+    assert {r["status"] for r in rows} <= {"insufficient_sample", "not_measurable"}
+    assert (out / "deck.pptx").exists() and (out / "scorecards" / "index.html").exists()
