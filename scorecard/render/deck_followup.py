@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .deck_actions import FINISHED, Action
 from .deck_context import DeckContext
-from .deck_tables import Cell, Column, draw_table, pages, rows_per_page
+from .deck_tables import Cell, Column, draw_table, pages, row_lines, rows_per_page
 from .format import MISSING
 
 def actions_missing(ctx: DeckContext) -> str | None:
@@ -35,11 +35,11 @@ def build_actions(ctx: DeckContext) -> None:
     overdue = sum(a.overdue(ctx.period_end) for a in actions)
     still_open = sum(a.status not in FINISHED for a in actions)
     title = f"{ctx.w('actions')} - {ctx.w('overdue_count', n=overdue, total=still_open)}"
-    columns = [Column(ctx.w("id"), 0.8), Column(ctx.w("title"), 4.6), Column(ctx.w("owner"), 2.4),
-               Column(ctx.w("due"), 1.4), Column(ctx.w("status"), 2.6), Column(ctx.w("kpi"), 2.2)]
+    columns = [Column(ctx.w("id"), 0.8), Column(ctx.w("title"), 5.0, lines=2), Column(ctx.w("owner"), 2.2, lines=2),
+               Column(ctx.w("due"), 1.4), Column(ctx.w("status"), 2.4), Column(ctx.w("kpi"), 2.2, lines=2)]
     notes = "\n".join(f"{a.id}: {a.title} ({a.owner}, {a.due.isoformat()}, {a.status})" for a in actions)
     first = ctx.canvas.add("table", title, notes)
-    chunks = pages(actions, rows_per_page(first[0].box.height))
+    chunks = pages(actions, rows_per_page(first[0].box.height, row_lines(columns)))
     for i, chunk in enumerate(chunks):
         slots = first if i == 0 else ctx.canvas.add("table", title, notes)
         if len(chunks) > 1:

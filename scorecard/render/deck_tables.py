@@ -47,16 +47,22 @@ class Cell:
 
 @dataclass(frozen=True)
 class Column:
-    """A column header and its share of the table width."""
+    """A column header, its share of the table width, and how many lines its cells may wrap to
+    (free text such as an action's title wraps rather than losing its end to an ellipsis)."""
 
     header: str
     weight: float
     align: str = "l"
+    lines: int = 1
 
 
-def rows_per_page(slot_height: int) -> int:
-    """How many body rows fit under the header row in a slot."""
-    return max(1, slot_height // ROW_HEIGHT - 1)
+def row_lines(columns: Sequence[Column]) -> int:
+    return max((c.lines for c in columns), default=1)
+
+
+def rows_per_page(slot_height: int, lines: int = 1) -> int:
+    """How many body rows of `lines` lines fit under the header row in a slot."""
+    return max(1, slot_height // (ROW_HEIGHT * lines) - 1)
 
 
 def pages(rows, per_page: int) -> list:
@@ -74,9 +80,10 @@ def _glyph(char: str) -> float:
     return 0.62
 
 
-def fit(text: str, width: int, font: int = FONT, *, bold: bool = False) -> str:
-    """Text cut with an ellipsis to what fits on one line of a column `width` EMU wide."""
-    room = (width - 2 * CELL_MARGIN) / (font * (1.08 if bold else 1.0))
+def fit(text: str, width: int, font: int = FONT, *, bold: bool = False, lines: int = 1) -> str:
+    """Text cut with an ellipsis to what fits on `lines` lines of a column `width` EMU wide (with a
+    margin on wrapped lines, which break between words and so waste part of each line)."""
+    room = (width - 2 * CELL_MARGIN) / (font * (1.08 if bold else 1.0)) * (1 if lines == 1 else 0.85 * lines)
     used = 0.0
     for i, char in enumerate(text):
         used += _glyph(char)
@@ -85,14 +92,15 @@ def fit(text: str, width: int, font: int = FONT, *, bold: bool = False) -> str:
     return text
 
 
-def _style(cell, text: str, *, fill: RGBColor, colour: RGBColor, bold: bool, align: str) -> None:
+def _style(cell, text: str, *, fill: RGBColor, colour: RGBColor, bold: bool, align: str,
+           wrap: bool = False) -> None:
     cell.fill.solid()
     cell.fill.fore_color.rgb = fill
     cell.margin_left = cell.margin_right = CELL_MARGIN
     cell.margin_top = cell.margin_bottom = Emu(int(Pt(1)))
     cell.vertical_anchor = MSO_ANCHOR.MIDDLE
     frame = cell.text_frame
-    frame.word_wrap = False
+    frame.word_wrap = wrap
     para = frame.paragraphs[0]
     para.alignment = {"l": PP_ALIGN.LEFT, "r": PP_ALIGN.RIGHT, "c": PP_ALIGN.CENTER}[align]
     run = para.add_run()
@@ -105,7 +113,7 @@ def _style(cell, text: str, *, fill: RGBColor, colour: RGBColor, bold: bool, ali
 def draw_table(slot: Slot, columns: Sequence[Column], rows: Sequence[Sequence[Cell]],
                header_fill: RGBColor = RGBColor(0x1F, 0x3A, 0x5F)):
     """A styled table in a slot: header row, banded body rows, RAG-coloured status cells."""
-    table = slot.table(len(rows) + 1, len(columns), ROW_HEIGHT)
+    table = slot.table(len(rows) + 1, len(columns), ROW_HEIGHT * row_lines(columns))
     total = sum(c.weight for c in columns)
     widths = [int(slot.box.width * c.weight / total) for c in columns]
     for i, width in enumerate(widths):
@@ -119,8 +127,9 @@ def draw_table(slot: Slot, columns: Sequence[Column], rows: Sequence[Sequence[Ce
             if cell.status is None and r % 2 == 0:
                 fill = BAND
             bold = cell.bold or cell.status == "red"
-            _style(table.cell(r, i), fit(cell.text, widths[i], bold=bold), fill=fill, colour=colour,
-                   bold=bold, align=cell.align)
+            lines = columns[i].lines
+            _style(table.cell(r, i), fit(cell.text, widths[i], bold=bold, lines=lines), fill=fill, colour=colour,
+                   bold=bold, align=cell.align, wrap=lines > 1)
     return table
 
 
