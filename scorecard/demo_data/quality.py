@@ -95,7 +95,10 @@ def _calibrations(rng: np.random.Generator, months: Sequence[str], pool: pd.Data
         sessions = int(rng.integers(2, 4))
         chosen = candidates.iloc[rng.choice(len(candidates), sessions, replace=False)]
         a = chosen["agent"].to_numpy()
-        reference = np.round(np.clip(agents.qa_mean[a] + rng.normal(0, 4, sessions), 55, 88))
+        # Calibration picks a good, a middling and a poor contact, so the sessions span the
+        # quality range: that spread is what lets Krippendorff's alpha tell agreement from chance.
+        # Capped at 89: the most lenient evaluator adds up to 10 points and a score stays <= 100.
+        reference = np.round(np.clip(np.linspace(58, 88, sessions) + rng.normal(0, 3, sessions), 50, 89))
         dev = _calibration_deviations(rng, sessions, plan(month).calibration_drift)
         meeting = np.minimum(clock.add(chosen["created"].to_numpy(), rng.uniform(12, 36, sessions) * 3600),
                              ends[i] - 3 * 3600)
