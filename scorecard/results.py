@@ -1,5 +1,5 @@
 """Machine-readable results: results.csv / .json, credits.csv, calibration.csv, data_quality.csv
-(../shared/spec/OUTPUTS.md). Column names and order are the product's interface."""
+(docs/spec/OUTPUTS.md). Column names and order are the product's interface."""
 
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ from scorecard.periods import months_between
 from scorecard.scoring import add_changes, overall_scores, score_results
 
 REPO = Path(__file__).resolve().parents[1]
-SKETCH = Path("/work/shared/spec/contract-sketch.yaml")
+SKETCH = Path(__file__).resolve().parents[1] / "docs" / "spec" / "contract-sketch.yaml"
 CONTRACT = SKETCH if SKETCH.is_file() else REPO / "contracts" / "acme-travel-nordlys.yaml"
 MONTHS = tuple(months_between("2025-10", "2026-03"))
 HOSTILE_AGENTS = ("../../x", "<script>alert(1)</script>")

@@ -13,7 +13,7 @@ from scorecard.errors import ContractError
 from scorecard.units import Target
 
 ROOT = Path(__file__).resolve().parents[1]
-SKETCH = Path("/work/shared/spec/contract-sketch.yaml")
+SKETCH = Path(__file__).resolve().parents[1] / "docs" / "spec" / "contract-sketch.yaml"
 if not SKETCH.exists():  # outside the shared workspace the shipped copy is the sketch
     SKETCH = ROOT / "contracts" / "acme-travel-nordlys.yaml"
 EXAMPLES = sorted((ROOT / "contracts").glob("*.yaml"))

@@ -17,7 +17,7 @@ from scorecard.contract.schema import contract_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "contracts").glob("*.yaml"))
-SPEC_SKETCH = Path("/work/shared/spec/contract-sketch.yaml")
+SPEC_SKETCH = Path(__file__).resolve().parents[1] / "docs" / "spec" / "contract-sketch.yaml"
 
 
 def iso(value: Any) -> Any:

@@ -24,3 +24,12 @@ def test_every_linked_image_exists():
 @pytest.mark.parametrize("contract", sorted((ROOT / "contracts").glob("*.yaml")), ids=lambda p: p.name)
 def test_example_contracts_validate(contract, capsys):
     assert main(["validate", str(contract)]) == 0
+
+
+SHARED_SPEC = ROOT.parent / "shared" / "spec"
+
+
+@pytest.mark.skipif(not SHARED_SPEC.is_dir(), reason="the shared spec folder is not beside this checkout")
+@pytest.mark.parametrize("name", ["DATA.md", "KPIS.md", "OUTPUTS.md", "contract-sketch.yaml"])
+def test_the_spec_copy_in_docs_is_the_shared_spec(name):
+    assert (ROOT / "docs" / "spec" / name).read_bytes() == (SHARED_SPEC / name).read_bytes()

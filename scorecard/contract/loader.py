@@ -64,7 +64,7 @@ def _header(f: Fields, raw: Any) -> dict[str, Any] | None:
 def _top(f: Fields, data: Any) -> dict[str, Any] | None:
     """The document's top mapping; a header field written at the top level gets a precise hint."""
     if data is None:
-        f.add((), "the contract is empty", "start from /work/shared/spec/contract-sketch.yaml or contracts/*.yaml")
+        f.add((), "the contract is empty", "start from an example in contracts/ (the reference: contracts/acme-travel-nordlys.yaml)")
         return None
     top = f.mapping(data, (), allowed=(*SECTIONS, *HEADER_FIELDS), required=("contract", "kpis"))
     for key in (top or {}):

@@ -1,7 +1,7 @@
 """The canonical tables as data: each column's kind, which columns are required, and value ranges.
 
 Declared once so the readers, the mapping validator and the quality checks agree on what a column is
-(docs/ARCHITECTURE.md lists the dtypes; ../shared/spec/DATA.md the meaning of every column).
+(docs/ARCHITECTURE.md lists the dtypes; docs/spec/DATA.md the meaning of every column).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The fixed world of the demo: the Acme Travel / Nordlys contract, its sites, channels, reasons and storyline.
 
 Everything a vendor manager would recognise lives here as data, so the generator modules only hold
-mechanics. The calendar values copy /work/shared/spec/contract-sketch.yaml (Europe/Paris, business hours
+mechanics. The calendar values copy docs/spec/contract-sketch.yaml (Europe/Paris, business hours
 mon-fri 08:00-20:00, sat 09:00-13:00, French holidays 2026); the storyline is keyed by month so that
 other months (e.g. 2026-09..12 in a 12-month benchmark run) fall back to an ordinary, green month.
 """
