@@ -15,11 +15,12 @@ from typing import Any
 
 import pandas as pd
 
+from . import explain, numbers
 from .contract.model import Contract, ServiceCredits
 from .errors import ContractError, Problem
+from .explain import sentence
 from .periods import months_between, parse_period, shift_month
-from .scoring import (GREEN, INSUFFICIENT, NOT_MEASURABLE, RED, format_money, format_percent,
-                      format_value)
+from .scoring import GREEN, INSUFFICIENT, NOT_MEASURABLE, RED
 
 CREDIT_COLUMNS = ["period", "kpi", "value", "minimum", "missed", "allocation", "credit", "earned_back",
                   "chronic_failure", "explanation"]
@@ -32,19 +33,26 @@ _DTYPES = {"period": "str", "kpi": "str", "value": "float64", "minimum": "str", 
 
 @dataclass(frozen=True)
 class _Terms:
-    """The money side of the clause, resolved once."""
+    """The money side of the clause, resolved once, and the language its sentences are written in."""
 
     clause: ServiceCredits
     at_risk_amount: float
     currency: str
     monthly_fee: float
     min_samples: dict[str, int]
+    lang: str
+
+    def say(self, key: str, **values: Any) -> str:
+        return sentence(key, self.lang, clause=_CLAUSE, **values)
 
     def money(self, amount: float) -> str:
-        return format_money(amount, self.currency)
+        return explain.money(amount, self.currency, self.lang)
+
+    def percent(self, fraction: float) -> str:
+        return explain.percent(fraction, self.lang)
 
     def at_risk_text(self) -> str:
-        return f"{format_percent(self.clause.at_risk)} x {self.money(self.monthly_fee)}"
+        return self.say("credit.at_risk", share=self.percent(self.clause.at_risk), fee=self.money(self.monthly_fee))
 
 
 def empty_credits() -> pd.DataFrame:
@@ -67,7 +75,7 @@ def compute_credits(scored: pd.DataFrame, contract: Contract, periods: Sequence[
         raise ContractError(Problem("service credits need the contract's monthly fee", file=contract.path,
                                     field="contract.monthly_fee", hint="add monthly_fee: 480000"))
     terms = _Terms(clause, clause.at_risk * contract.monthly_fee, contract.currency, contract.monthly_fee,
-                   {k: spec.min_sample for k, spec in contract.kpis.items()})
+                   {k: spec.min_sample for k, spec in contract.kpis.items()}, contract.language)
     asked = list(dict.fromkeys(m for p in periods for m in parse_period(p).months()))
     if not asked:
         return empty_credits()
@@ -126,11 +134,11 @@ class _Ledger:
             return 0.0, ""
         raw = self.credit(source, kpi)
         amount = self.terms.money(raw) if paid == raw else \
-            f"{self.terms.money(raw)}, {self.terms.money(paid)} after the cap"
+            self.terms.say("credit.capped_amount", raw=self.terms.money(raw), paid=self.terms.money(paid))
         target = self.results[(month, kpi)]["target"]
-        return paid, (f" Earn-back: {kpi} met its target of {target} in each of {_listing(following)}, "
-                      f"so the credit of {source} ({amount}) is returned: {self.terms.money(paid)} "
-                      f"(clause {_CLAUSE}.earn_back = {n} months).")
+        return paid, self.terms.say("credit.earn_back", kpi=kpi, target=target,
+                                    months=explain.listing(following, self.terms.lang), source=source,
+                                    amount=amount, paid=self.terms.money(paid), n=n)
 
     def chronic(self, month: str, kpi: str) -> tuple[bool, str]:
         """At least `misses` misses of the KPI within the `within` months ending with this one."""
@@ -141,9 +149,8 @@ class _Ledger:
         missed = [m for m in window if self.missed(m, kpi)]
         if len(missed) < misses:
             return False, ""
-        return True, (f" Chronic failure: {len(missed)} minimum misses within the {within} months to "
-                      f"{month} ({', '.join(missed)}), at least the {misses} of clause "
-                      f"{_CLAUSE}.chronic_failure.")
+        return True, self.terms.say("credit.chronic", count=len(missed), within=within, month=month,
+                                    missed=", ".join(missed), misses=misses)
 
     def kpi_row(self, month: str, kpi: str) -> dict[str, Any]:
         row = self.results.get((month, kpi))
@@ -152,7 +159,7 @@ class _Ledger:
         back, back_text = self.earned_back(month, kpi)
         chronic, chronic_text = self.chronic(month, kpi)
         threshold = "" if row is None else str(row["minimum"] or row["target"])
-        text = self._reason(month, kpi, row, allocation, credit) + back_text + chronic_text
+        text = " ".join(t for t in (self._reason(month, kpi, row, allocation, credit), back_text, chronic_text) if t)
         return {"period": month, "kpi": kpi, "value": math.nan if row is None else row["value"],
                 "minimum": threshold, "missed": self.missed(month, kpi),
                 "allocation": allocation, "credit": credit, "earned_back": back,
@@ -161,23 +168,24 @@ class _Ledger:
     def _reason(self, month: str, kpi: str, row: dict[str, Any] | None, allocation: float,
                 credit: float) -> str:
         """Why this KPI did or did not earn a credit this month, with the arithmetic."""
+        say, lang = self.terms.say, self.terms.lang
         if row is None:
-            return f"No vendor-level result for {kpi} in {month}: no credit."
+            return say("credit.no_result", kpi=kpi, month=month)
         status = row["status"]
         if status == NOT_MEASURABLE:
-            return f"{kpi} is not measurable in {month} ({row['note'] or 'no value'}): no credit."
+            return say("credit.not_measurable", kpi=kpi, month=month,
+                       note=row["note"] or sentence("word.no_value", lang))
         if status == INSUFFICIENT:
-            return (f"{kpi} had {row['n']:,.0f} observations in {month}, fewer than its minimum sample "
-                    f"of {self.terms.min_samples[kpi]}: insufficient sample, no credit.")
-        level = "minimum" if row["minimum"] else "target"
+            return say("credit.insufficient_sample", kpi=kpi, month=month, n=numbers.number(row["n"], 0, lang),
+                       min_sample=self.terms.min_samples[kpi])
+        level = sentence("word.minimum" if row["minimum"] else "word.target", lang)
         threshold = row["minimum"] or row["target"]
-        value = format_value(row["value"], row["unit"])
+        value = explain.value(row["value"], row["unit"], lang)
         if status != RED:
-            return f"{kpi} was {value} and met its {level} of {threshold}: no credit."
-        return (f"{kpi} was {value} against a {level} of {threshold} (clause {_CLAUSE}.allocations.{kpi} = "
-                f"{format_percent(allocation)}): credit = {self.terms.at_risk_text()} at risk = "
-                f"{self.terms.money(self.terms.at_risk_amount)} x {format_percent(allocation)} = "
-                f"{self.terms.money(credit)}.")
+            return say("credit.met", kpi=kpi, value=value, level=level, threshold=threshold)
+        return say("credit.missed", kpi=kpi, value=value, level=level, threshold=threshold,
+                   allocation=self.terms.percent(allocation), at_risk=self.terms.at_risk_text(),
+                   at_risk_amount=self.terms.money(self.terms.at_risk_amount), credit=self.terms.money(credit))
 
     def total_row(self, month: str, kpi_rows: list[dict[str, Any]]) -> dict[str, Any]:
         raw = self.raw[month]
@@ -185,28 +193,23 @@ class _Ledger:
         total = min(raw, cap)
         back = sum(r["earned_back"] for r in kpi_rows)
         chronic = [r["kpi"] for r in kpi_rows if r["chronic_failure"]]
-        cap_text = f"{self.terms.money(cap)} at risk ({self.terms.at_risk_text()})"
+        say, money = self.terms.say, self.terms.money
+        cap_text = say("total.cap", amount=money(cap), at_risk=self.terms.at_risk_text())
         if raw == 0:
-            text = f"No KPI with a credit allocation missed in {month}: no credit; the cap is {cap_text}."
+            text = say("total.none", month=month, cap=cap_text)
         elif raw <= cap:
-            parts = [self.terms.money(r["credit"]) for r in kpi_rows if r["credit"] > 0]
-            sum_text = f"{' + '.join(parts)} = " if len(parts) > 1 else ""
-            text = (f"Total credit for {month}: {sum_text}{self.terms.money(total)}, within the cap of "
-                    f"{cap_text}; the cap does not apply.")
+            parts = [money(r["credit"]) for r in kpi_rows if r["credit"] > 0]
+            sum_text = say("total.sum", parts=" + ".join(parts)) if len(parts) > 1 else ""
+            text = say("total.within", month=month, sum=sum_text, total=money(total), cap=cap_text)
         else:
-            text = (f"Total credit for {month}: the KPI credits add up to {self.terms.money(raw)}, above the "
-                    f"cap of {cap_text}: the cap applies, the total is {self.terms.money(total)} and each "
-                    f"credit is paid at {format_percent(self.cap_factor(month))}.")
+            text = say("total.capped", month=month, raw=money(raw), cap=cap_text, total=money(total),
+                       factor=self.terms.percent(self.cap_factor(month)))
         if back > 0:
-            text += f" Earned back this month: {self.terms.money(back)}."
+            text += " " + say("total.earned_back", amount=money(back))
         if chronic:
-            text += f" Chronic failure: {', '.join(chronic)}."
+            text += " " + say("total.chronic", kpis=", ".join(chronic))
         return {"period": month, "kpi": TOTAL, "value": math.nan, "minimum": "",
                 "missed": any(r["missed"] for r in kpi_rows),
                 "allocation": sum(r["allocation"] for r in kpi_rows), "credit": total,
                 "earned_back": back, "chronic_failure": bool(chronic), "explanation": text}
 
-
-def _listing(items: list[str]) -> str:
-    """['a', 'b', 'c'] -> 'a, b and c'."""
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"

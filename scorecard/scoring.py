@@ -15,9 +15,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import explain, numbers
 from .catalog import catalog
 from .contract.model import Contract
 from .errors import ScorecardError
+from .explain import sentence
 from .periods import month_to_period, months_between, parse_period, shift_month
 from .units import Target
 
@@ -254,14 +256,14 @@ def overall_scores(scored: pd.DataFrame, contract: Contract) -> pd.DataFrame:
 def _overall_row(period: str, by_kpi: pd.DataFrame, contract: Contract) -> dict[str, Any]:
     weights = {k: w for k, w in contract.scoring.weights.items() if w > 0}
     used: dict[str, float] = {}
-    skipped: list[str] = []
+    skipped: list[tuple[str, str]] = []  # (kpi, why): a key of explanations.yaml's `skipped`
     for kpi, weight in weights.items():
         if kpi not in by_kpi.index:
-            skipped.append(f"{kpi} (no result)")
+            skipped.append((kpi, "no_result"))
         elif by_kpi.at[kpi, "status"] in UNSCORABLE:
-            skipped.append(f"{kpi} ({by_kpi.at[kpi, 'status']})")
+            skipped.append((kpi, str(by_kpi.at[kpi, "status"])))
         elif _isnan(by_kpi.at[kpi, "points"]):
-            skipped.append(f"{kpi} (no target)")
+            skipped.append((kpi, "no_target"))
         else:
             used[kpi] = weight
     weights_used = float(sum(used.values()))
@@ -272,9 +274,11 @@ def _overall_row(period: str, by_kpi: pd.DataFrame, contract: Contract) -> dict[
     inc = contract.incentives
     bonus = (share * inc.bonus_pool * contract.monthly_fee * months
              if inc is not None and contract.monthly_fee is not None else math.nan)
-    text = _score_sentence(period, score, used, weights, skipped)
+    lang = contract.language
+    text = _score_sentence(period, score, used, weights, _skipped_text(skipped, lang), lang)
     text += " " + _bonus_sentence(contract, score, share, band, bonus, months)
-    return {"period": period, "score": score, "weights_used": weights_used, "skipped": ", ".join(skipped),
+    return {"period": period, "score": score, "weights_used": weights_used,
+            "skipped": _skipped_text(skipped, "en"),
             "bonus_share": share, "bonus": bonus, "explanation": text}
 
 
@@ -289,68 +293,40 @@ def bonus_band(score: float, contract: Contract) -> tuple[float, float | None]:
     return 0.0, None
 
 
+def _skipped_text(skipped: list[tuple[str, str]], lang: str) -> str:
+    """'fcr (not_measurable), asa (no result)': the KPIs left out of the score and why."""
+    return ", ".join(sentence(f"skipped.{why}", lang, kpi=kpi) for kpi, why in skipped)
+
+
 def _score_sentence(period: str, score: float, used: dict[str, float], weights: dict[str, float],
-                    skipped: list[str]) -> str:
+                    skipped: str, lang: str) -> str:
     total = sum(weights.values())
-    skipped_text = f"; skipped: {', '.join(skipped)}" if skipped else ""
+    skipped_text = sentence("score.skipped", lang, kpis=skipped) if skipped else ""
     if not weights:
-        return f"{period}: no overall score, the contract gives no scoring weights."
+        return sentence("score.no_weights", lang, period=period)
     if not used:
-        return f"{period}: no overall score, none of the weighted KPIs could be scored{skipped_text}."
-    return (f"{period}: overall score {score:.1f} / 100, the weighted mean of the points of "
-            f"{len(used)} KPI{'s' if len(used) > 1 else ''} (weights {_num(sum(used.values()))} of "
-            f"{_num(total)}{skipped_text}).")
+        return sentence("score.none_scored", lang, period=period, skipped=skipped_text)
+    return sentence("score.value", lang, period=period, score=numbers.number(score, 1, lang, group=False),
+                    count=len(used), kpis=sentence("score.kpi_many" if len(used) > 1 else "score.kpi_one", lang),
+                    used=explain.plain(sum(used.values()), lang), total=explain.plain(total, lang),
+                    skipped=skipped_text)
 
 
 def _bonus_sentence(contract: Contract, score: float, share: float, band: float | None, bonus: float,
                     months: int) -> str:
-    inc = contract.incentives
+    inc, lang = contract.incentives, contract.language
     if inc is None:
-        return "The contract has no incentives clause: no bonus."
+        return sentence("bonus.no_clause", lang)
     if contract.monthly_fee is None:
-        return "The contract has no monthly fee, so the bonus cannot be computed."
+        return sentence("bonus.no_fee", lang)
     if _isnan(score):
-        return "No score, so no bonus."
+        return sentence("bonus.no_score", lang)
     if band is None:
         lowest = min(at_least for at_least, _ in inc.bands) if inc.bands else math.nan
-        return f"It is below the lowest bonus band (score >= {_num(lowest)}): no bonus."
-    fee = f"{format_money(contract.monthly_fee, contract.currency)}"
-    span = f" x {months} months" if months > 1 else ""
-    return (f"It reaches the band score >= {_num(band)}: bonus = {format_percent(share)} x "
-            f"{format_percent(inc.bonus_pool)} x {fee}{span} = {format_money(bonus, contract.currency)}.")
-
-
-# --- wording shared with credits.py -----------------------------------------------------------
-
-def _num(x: float) -> str:
-    """12.0 -> '12', 12.5 -> '12.5': weights and bands as a contract writes them."""
-    return f"{x:g}"
-
-
-def format_percent(fraction: float) -> str:
-    """0.12 -> '12 %', 0.035 -> '3.5 %'."""
-    return f"{100 * fraction:.4g} %"
-
-
-def format_money(amount: float, currency: str) -> str:
-    """480000 -> '480,000 EUR'; cents only when there are some."""
-    if _isnan(amount):
-        return f"? {currency}"
-    digits = 0 if abs(amount - round(amount)) < 0.005 else 2
-    return f"{amount:,.{digits}f} {currency}"
-
-
-def format_value(value: float, unit: str) -> str:
-    """A value in base units as a person reads it: rates in %, durations in s / min / h / d."""
-    if _isnan(value):
-        return "no value"
-    if unit == "rate":
-        return f"{100 * value:.1f} %"
-    if unit == "duration":
-        for size, name in ((86400, "d"), (3600, "h"), (60, "min")):
-            if abs(value) >= 2 * size:
-                return f"{value / size:.1f} {name}"
-        return f"{value:.0f} s"
-    if unit == "count":
-        return f"{value:,.0f}"
-    return f"{value:,.2f}" if unit in ("money", "ratio") else f"{value:.1f}"
+        return sentence("bonus.below", lang, lowest=explain.plain(lowest, lang))
+    fee = explain.money(contract.monthly_fee, contract.currency, lang)
+    if months > 1:
+        fee = sentence("bonus.fee_months", lang, fee=fee, months=months)
+    return sentence("bonus.reached", lang, band=explain.plain(band, lang), share=explain.percent(share, lang),
+                    pool=explain.percent(inc.bonus_pool, lang), fee=fee,
+                    bonus=explain.money(bonus, contract.currency, lang))

@@ -3,7 +3,9 @@
 Results arrive in base units (rates 0-1, durations in seconds, QA and NPS points, counts, money).
 This module is the one place that turns them into the text a reader of each language expects
 ("85.2%" in English, "85,2 %" in French with a non-breaking space), so a scorecard and a slide can
-never show the same number two ways. Every word shown lives in i18n.yaml, read through `t()`.
+never show the same number two ways. The marks themselves (grouping, decimal, percent, money) are
+scorecard/numbers.py's, shared with the explanations of scoring and credits. Every word shown lives
+in i18n.yaml, read through `t()`.
 
 Stable interface (the deck imports it): `fmt_value`, `fmt_change`, `change_tone`, `fmt_target`,
 `fmt_number`, `status_label`, `status_icon`, `kpi_label`, `month_name`, `fmt_period`, `t`,
@@ -14,12 +16,9 @@ from __future__ import annotations
 
 import math
 import re
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
+from .. import numbers
 from ..catalog import catalog
 from ..contract.model import Contract
 from ..errors import Problem, RenderError, ScorecardError
@@ -28,7 +27,7 @@ from ..units import UnitError, parse_target
 
 LANGUAGES = ("en", "fr")
 STATUSES = ("green", "amber", "red", "insufficient_sample", "not_measurable")
-NBSP = "\u00a0"
+NBSP = numbers.NBSP
 MINUS = "\u2212"  # a real minus sign: same width as "+", read as "minus" by screen readers
 MISSING = "\u2014"  # shown for a value that does not exist (not measurable, no observation)
 
@@ -39,11 +38,9 @@ _OPS = {">=": "\u2265", "<=": "\u2264", ">": ">", "<": "<", "==": "="}
 _PERCENTILE = re.compile(r"^p\d{1,2}$")
 
 
-@lru_cache(maxsize=1)
 def strings() -> dict[str, Any]:
-    """The parsed i18n.yaml (cached: it is read once per process)."""
-    text = resources.files("scorecard.render").joinpath("i18n.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    """The parsed i18n.yaml (cached: it is read once per process, by scorecard/numbers.py)."""
+    return numbers.i18n()
 
 
 def check_lang(lang: str) -> str:
@@ -83,15 +80,10 @@ def _is_missing(value: Any) -> bool:
 
 def fmt_number(value: float, decimals: int, lang: str) -> str:
     """A plain number with the language's decimal and grouping marks: 12,345.6 / 12 345,6."""
-    text = f"{value:,.{decimals}f}"
-    if lang == "en":
-        return text
-    marks = strings()["number"][lang]
-    return text.replace(",", "\0").replace(".", marks["decimal"]).replace("\0", marks["group"])
+    return numbers.number(value, decimals, lang)
 
 
-def _percent(value_percent: float, decimals: int, lang: str) -> str:
-    return strings()["number"][lang]["percent"].format(fmt_number(value_percent, decimals, lang))
+_percent = numbers.percent
 
 
 def fmt_duration(seconds: float, lang: str) -> str:
@@ -111,12 +103,7 @@ def fmt_duration(seconds: float, lang: str) -> str:
 
 def fmt_money(value: float, lang: str, currency: str = "", decimals: int = 2) -> str:
     """Money with its currency: "€4.20" in English, "4,20 €" in French; unknown codes as "4.20 XYZ"."""
-    number = fmt_number(value, decimals, lang)
-    symbol = {"EUR": "\u20ac", "USD": "$", "GBP": "\u00a3"}.get(currency.upper())
-    if symbol and lang == "en":
-        return f"{symbol}{number}"
-    sign = symbol or currency
-    return f"{number}{NBSP}{sign}" if sign else number
+    return numbers.money(value, lang, currency, decimals)
 
 
 def fmt_value(value: Any, unit: str, lang: str, *, currency: str = "") -> str:
