@@ -43,7 +43,7 @@ def _reason_kpis(contract: Contract) -> dict[str, KpiSpec]:
 
 def contact_reasons(contract: Contract, dataset: Dataset, engine: Engine) -> pd.DataFrame:
     """period, reason, contacts, share, dsat, dsat_n, repeat_rate: the Pareto of contact reasons."""
-    columns = ["period", "reason", "contacts", "share", "dsat", "dsat_n", "repeat_rate"]
+    columns = ["period", "reason", "contacts", "share", "dsat", "dsat_n", "dsat_status", "repeat_rate"]
     frame = dataset.tables.get("interactions")
     if frame is None or "reason" not in frame:
         return pd.DataFrame(columns=columns)
@@ -54,8 +54,20 @@ def contact_reasons(contract: Contract, dataset: Dataset, engine: Engine) -> pd.
     out = wide.reindex(columns=["contacts", "dsat", "repeat_rate"]).join(n.rename("dsat_n")).reset_index()
     out = out.rename(columns={"entity": "reason"})
     out["share"] = out["contacts"] / out.groupby("period")["contacts"].transform("sum")
+    out["dsat_status"] = _dsat_status(contract, out)
     out = out.sort_values(["period", "contacts"], ascending=[True, False], kind="stable")
     return out[columns].reset_index(drop=True)
+
+
+def _dsat_status(contract: Contract, reasons: pd.DataFrame) -> np.ndarray:
+    """Each reason's DSAT judged by the contract's own DSAT clause (target, minimum, min_sample),
+    with the same rules as every KPI row; "" when the contract has no DSAT KPI."""
+    kpi = _first_kpi(contract, "dsat")
+    if kpi is None:
+        return np.full(len(reasons), "", dtype=object)
+    from .scoring import statuses
+    return statuses(reasons["dsat"].to_numpy(dtype="float64"), reasons["dsat_n"].to_numpy(dtype="float64"),
+                    np.full(len(reasons), "", dtype=object), kpi.min_sample, kpi.target, kpi.minimum)
 
 
 def agent_teams(dataset: Dataset) -> pd.DataFrame:
@@ -189,7 +201,7 @@ def build_sections(contract: Contract, dataset: Dataset, engine: Engine) -> dict
     reasons = contact_reasons(contract, dataset, engine)
     return {
         "contact_reasons": reasons,
-        "dsat_reasons": reasons[["period", "reason", "dsat", "dsat_n", "contacts"]],
+        "dsat_reasons": reasons[["period", "reason", "dsat", "dsat_n", "dsat_status", "contacts"]],
         "agent_teams": agent_teams(dataset),
         "qa_errors_by_category": qa_errors(contract, dataset, periods),
         "workforce": workforce_totals(contract, dataset),

@@ -180,7 +180,7 @@ def _error_line(ctx: Context, category: str, item: str, row: Any, scale: float, 
 def _reason_rows(ctx: Context) -> list[dict[str, Any]]:
     """DSAT per contact reason in the period, worst first: the results rows at grain reason when
     the evaluation computed that grain (they carry target and status), else the dsat_reasons
-    section (period, reason, dsat, dsat_n), shown against the contract's DSAT target, unscored."""
+    section (period, reason, dsat, dsat_n, dsat_status), judged by the contract's DSAT clause."""
     results = ctx.evaluation.results
     rows = results[(results["period"] == ctx.period) & (results["metric"] == "dsat")
                    & (results["grain"] == "reason")]
@@ -192,7 +192,7 @@ def _reason_rows(ctx: Context) -> list[dict[str, Any]]:
         return []
     target = ctx.contract.kpis[kpi].target
     return [{"kpi": kpi, "entity": row["reason"], "value": row["dsat"], "n": row["dsat_n"],
-             "target": target.text if target else "", "status": ""}
+             "target": target.text if target else "", "status": row.get("dsat_status", "")}
             for row in section.sort_values("dsat", ascending=False).to_dict("records")]
 
 
