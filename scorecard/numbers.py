@@ -2,8 +2,8 @@
 the deck (render/format.py) and the explanations written by scoring.py and credits.py (explain.py).
 
 "12,345.6" in English, "12 345,6" in French (a no-break space groups thousands), percent signs and
-unit names per language. The marks come from the `number` and `units` tables of render/i18n.yaml,
-read here once, so a figure cannot read one way on a card and another way in an audit sentence.
+unit names per language. The marks come from numbers.yaml, read here once, so a figure cannot
+read one way on a card and another way in an audit sentence.
 """
 
 from __future__ import annotations
@@ -19,21 +19,19 @@ _SYMBOLS = {"EUR": "\u20ac", "USD": "$", "GBP": "\u00a3"}
 
 
 @lru_cache(maxsize=1)
-def i18n() -> dict[str, Any]:
-    """The parsed render/i18n.yaml (cached: it is read once per process). Read as a file of the
-    scorecard package, so the scoring never imports the render package."""
-    text = resources.files("scorecard").joinpath("render").joinpath("i18n.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+def tables() -> dict[str, Any]:
+    """The parsed numbers.yaml (cached: it is read once per process)."""
+    return yaml.safe_load(resources.files("scorecard").joinpath("numbers.yaml").read_text(encoding="utf-8"))
 
 
 def marks(lang: str) -> dict[str, str]:
     """The language's `decimal` and `group` marks and its `percent` pattern."""
-    return i18n()["number"][lang]
+    return tables()["number"][lang]
 
 
 def unit_name(unit: str, lang: str) -> str:
     """A unit's short name in the language: unit_name('day', 'fr') -> 'j'."""
-    return i18n()["units"][unit][lang]
+    return tables()["units"][unit][lang]
 
 
 def localize(text: str, lang: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+from .. import numbers
 from .format import LANGUAGES, MISSING, fmt_number, strings, t
 
 LANGS = LANGUAGES
@@ -31,7 +32,7 @@ def word(key: str, lang: str, **values: object) -> str:
 def duration_unit(seconds: float, lang: str) -> tuple[str, float]:
     """The axis unit of durations around `seconds`: ('h', 3600.0) for 7.5 h; seconds below 2 min."""
     unit, size = next((u for u in DURATION_UNITS if abs(seconds) >= 2 * u[1]), DURATION_UNITS[-1])
-    return strings()["units"][unit][lang], size
+    return numbers.unit_name(unit, lang), size
 
 
 def fmt_share(value: float | None, lang: str, decimals: int = 0) -> str:
@@ -39,6 +40,6 @@ def fmt_share(value: float | None, lang: str, decimals: int = 0) -> str:
     one-decimal KPI rates ('40.0%') would add noise."""
     if value is None or math.isnan(float(value)):
         return MISSING
-    return strings()["number"][lang]["percent"].format(fmt_number(100 * float(value), decimals, lang))
+    return numbers.marks(lang)["percent"].format(fmt_number(100 * float(value), decimals, lang))
 
 

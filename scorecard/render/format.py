@@ -16,7 +16,11 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
+from importlib import resources
 from typing import Any
+
+import yaml
 
 from .. import numbers
 from ..catalog import catalog
@@ -38,9 +42,10 @@ _OPS = {">=": "\u2265", "<=": "\u2264", ">": ">", "<": "<", "==": "="}
 _PERCENTILE = re.compile(r"^p\d{1,2}$")
 
 
+@lru_cache(maxsize=1)
 def strings() -> dict[str, Any]:
-    """The parsed i18n.yaml (cached: it is read once per process, by scorecard/numbers.py)."""
-    return numbers.i18n()
+    """The parsed i18n.yaml (cached: it is read once per process)."""
+    return yaml.safe_load(resources.files("scorecard.render").joinpath("i18n.yaml").read_text(encoding="utf-8"))
 
 
 def check_lang(lang: str) -> str:
@@ -88,7 +93,7 @@ _percent = numbers.percent
 
 def fmt_duration(seconds: float, lang: str) -> str:
     """Seconds as a reader says them: "42 s", "6 min 30 s", "8.2 h", "2.1 d" (fr "2,1 j")."""
-    units = strings()["units"]
+    units = numbers.tables()["units"]
     whole = round(seconds)
     if whole < 60:
         return f"{whole}{NBSP}{units['second'][lang]}"
@@ -140,7 +145,7 @@ def fmt_change(change: Any, unit: str, lang: str, *, currency: str = "") -> str:
         return MISSING
     change = float(change)
     if unit == "rate":
-        magnitude = f"{fmt_number(abs(change) * 100, 1, lang)}{NBSP}{strings()['units']['points_change'][lang]}"
+        magnitude = f"{fmt_number(abs(change) * 100, 1, lang)}{NBSP}{numbers.unit_name('points_change', lang)}"
     else:
         magnitude = fmt_value(abs(change), unit, lang, currency=currency)
     if not any(c in "123456789" for c in magnitude):
