@@ -33,7 +33,8 @@ def atomic_path(path: Path) -> Iterator[Path]:
         os.replace(tmp, path)
     except OSError as exc:
         raise RenderError(Problem(f"cannot write the file: {exc.strerror}", file=str(path),
-                                  hint="check the disk space and the folder's permissions")) from None
+                                  hint="check the disk space and the folder's permissions, and that the file "
+                                       "is not open in another program (PowerPoint, Excel)")) from None
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)

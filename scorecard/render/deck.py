@@ -8,11 +8,11 @@ the wrong discussion - and the executive summary says what was left out and why.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from ..atomic import atomic_path
 from ..errors import Problem, RenderError
 from ..evaluate import Evaluation
 from .deck_actions import load_actions
@@ -98,14 +98,6 @@ def write_deck(evaluation: Evaluation, out: Path, *, actions: str | Path | None 
     for name in present:
         SECTIONS[name].build(ctx)
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    try:
+    with atomic_path(out) as tmp:
         ctx.canvas.save(tmp)
-        os.replace(tmp, out)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise RenderError(Problem(f"cannot write the deck: {exc.strerror}", file=str(out),
-                                  hint="check the folder exists and is writable, and the file is not open "
-                                       "in PowerPoint")) from exc
     return out

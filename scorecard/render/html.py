@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
@@ -21,6 +20,7 @@ from ..contract.model import Role
 from ..errors import Problem, RenderError
 from ..evaluate import Evaluation
 from ..periods import parse_period
+from ..resources import shipped
 from . import format as f
 from .cards import Card, Context, GrainIndex, glossary, kpi_groups, known_entities
 from .files import inside, safe_dirname, safe_filename
@@ -28,16 +28,8 @@ from .sections import BUILDERS, sections_for
 
 
 def template_dir() -> Path:
-    """The HTML templates: shipped inside the package (a wheel installs them as scorecard/templates),
-    else the repository's top-level templates/ folder (a source checkout or an editable install)."""
-    packaged = resources.files("scorecard").joinpath("templates", "html")
-    if packaged.is_dir():
-        return Path(str(packaged))
-    checkout = Path(__file__).resolve().parents[2] / "templates" / "html"
-    if checkout.is_dir():
-        return checkout
-    raise RenderError(Problem("the HTML templates are missing from this installation",
-                              file=str(checkout), hint="reinstall scorecard (pip install --force-reinstall scorecard)"))
+    """The HTML templates, in the package (wheel) or the repository (checkout)."""
+    return shipped("templates/html")
 
 
 @lru_cache(maxsize=4)
