@@ -66,6 +66,11 @@ def months_between(first: str, last: str) -> list[str]:
     return out
 
 
+def window(last_month: str, count: int) -> list[str]:
+    """The `count` months ending with `last_month`: the trend window of cards, deck and scoring."""
+    return months_between(shift_month(last_month, 1 - count), last_month)
+
+
 def local_months(ts: pd.Series, timezone: str) -> pd.Series:
     """UTC timestamps -> 'YYYY-MM' labels of their month in the contract's time zone (NaT -> <NA>).
 

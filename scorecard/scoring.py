@@ -20,7 +20,7 @@ from .catalog import catalog
 from .contract.model import Contract
 from .errors import ScorecardError
 from .explain import sentence
-from .periods import month_to_period, months_between, parse_period, shift_month
+from .periods import month_to_period, parse_period, shift_month, window
 from .units import Target
 
 GREEN, AMBER, RED = "green", "amber", "red"
@@ -226,10 +226,10 @@ def trend(scored: pd.DataFrame, period: str, months: int) -> pd.DataFrame:
     if months < 1:
         raise ValueError(f"months must be at least 1, got {months}")
     last = parse_period(period).last_month
-    window = months_between(shift_month(last, -(months - 1)), last)
-    rows = scored[scored["period"].isin(window)]
+    months_shown = window(last, months)
+    rows = scored[scored["period"].isin(months_shown)]
     keys = ["kpi", "metric", "grain", "entity"]
-    grid = rows[keys].drop_duplicates().merge(pd.DataFrame({"period": window}, dtype=rows["period"].dtype),
+    grid = rows[keys].drop_duplicates().merge(pd.DataFrame({"period": months_shown}, dtype=rows["period"].dtype),
                                               how="cross")
     out = grid.merge(rows, on=["period", *keys], how="left")
     return out[list(scored.columns)].sort_values([*KEYS, "period"], kind="stable").reset_index(drop=True)

@@ -23,7 +23,6 @@ _PERCENT_RE = re.compile(rf"^\s*({_NUMBER})\s*%\s*$")
 _MONTHS_RE = re.compile(r"^\s*(\d+)\s*(months?|mo)\s*$", re.IGNORECASE)
 _TARGET_RE = re.compile(r"^\s*(>=|<=|>|<|==|=)\s*(.+?)\s*$")
 
-OPS = (">=", "<=", ">", "<", "==")
 
 
 class UnitError(ValueError):

@@ -20,8 +20,6 @@ INTERACTIONS = ["interaction_id", "channel", "created_at", "answered_at", "assig
                 "resolved", "customer_id", "booking_id", "reason", "agent_id", "team_id", "site", "vendor",
                 "csat", "nps", "ces"]
 _CATEGORY_CODES, _CATEGORIES = pd.factorize(ITEMS["category"])
-QA_EVALUATIONS = ["evaluation_id", "interaction_id", "agent_id", "evaluator_id", "evaluated_at", "score",
-                  "team_id", "evaluator_side", "calibration_session", "is_reference", "fatal_error"]
 
 
 def timestamps(seconds: np.ndarray) -> pd.DatetimeIndex:

@@ -18,8 +18,8 @@ from markupsafe import Markup
 from ..catalog import catalog
 from ..contract.model import Contract, Role
 from ..evaluate import Evaluation
-from ..periods import parse_period, shift_month
-from ..scoring import thresholds
+from ..periods import parse_period, window
+from ..scoring import thresholds, trend
 from ..units import UnitError, parse_target
 from . import format as f
 from .sparkline import sparkline_svg
@@ -57,7 +57,7 @@ class Context:
         self.period = evaluation.periods[-1]
         last_month = parse_period(self.period).last_month
         span = max(self.contract.governance.trend_months, 2)
-        self.months = tuple(shift_month(last_month, k) for k in range(1 - span, 1))
+        self.months = tuple(window(last_month, span))
         self.period_label = f.fmt_period(self.period, lang)
         self.trend_heading = f.t("trend_label", lang, first=f.fmt_period(self.months[0], lang, short=True),
                                  last=f.fmt_period(self.months[-1], lang, short=True))
@@ -94,7 +94,7 @@ class GrainIndex:
             self.rows.setdefault(str(record["entity"]), {})[record["kpi"]] = record
         history = ctx.evaluation.history
         months = list(ctx.months)
-        recent = history[(history["grain"] == grain) & history["period"].isin(months)]
+        recent = trend(history[history["grain"] == grain], ctx.period, len(months))
         self.trends: dict[tuple[str, str], tuple[float, ...]] = {}
         if len(recent):
             wide = recent.pivot_table(index=["entity", "kpi"], columns="period", values="value",

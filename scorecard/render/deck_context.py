@@ -15,7 +15,7 @@ import pandas as pd
 from ..catalog import catalog
 from ..contract.model import Contract
 from ..evaluate import Evaluation
-from ..periods import months_between, parse_period, shift_month
+from ..periods import parse_period, shift_month, window
 from .deck_actions import Action
 from .deck_layout import DeckCanvas
 from .deck_text import word
@@ -59,9 +59,9 @@ class DeckContext:
         """The trend window: contract.governance.trend_months months ending with the period, less
         the months before the data starts (a contract's first forums have a shorter history)."""
         count = max(1, self.contract.governance.trend_months)
-        window = months_between(shift_month(self.last_month, 1 - count), self.last_month)
+        shown = window(self.last_month, count)
         known = set(self.evaluation.history["period"])
-        return [m for m in window if m in known] or window
+        return [m for m in shown if m in known] or shown
 
     def w(self, key: str, **values: object) -> str:
         return word(key, self.lang, **values)
