@@ -44,7 +44,6 @@ class Engine:
         self._entity_cache: dict[tuple[str, str], Codes | None] = {}
         self._fine_cache: dict[str, FineIndex] = {}
         self._index_cache: dict[tuple[str, str, str], GroupIndex] = {}
-        self._rows: list[pd.DataFrame] = []
         self.interactions = (InteractionRows(tables["interactions"], contract)
                              if "interactions" in tables else None)
 
@@ -71,26 +70,21 @@ class Engine:
     def run(self, kpis: Sequence[KpiSpec] | None = None, grains: Sequence[str] | None = None) -> pd.DataFrame:
         """Raw results of `kpis` (default: the contract's) at `grains` (default: the engine's).
         Derived rows, repeat contacts and group indexes are kept between runs."""
-        saved, self._rows = self.grains, []
-        if grains is not None:
-            self.grains = list(dict.fromkeys(grains))
-        try:
-            for kpi in (self.contract.kpis.values() if kpis is None else kpis):
-                self._kpi(kpi)
-        finally:
-            self.grains = saved
-        if not self._rows:
+        grains = self.grains if grains is None else list(dict.fromkeys(grains))
+        frames = [self._kpi(kpi, grains) for kpi in (self.contract.kpis.values() if kpis is None else kpis)]
+        if not frames:
             return pd.DataFrame(columns=RAW_COLUMNS)
-        out = pd.concat(self._rows, ignore_index=True)
+        out = pd.concat(frames, ignore_index=True)
         out["n"] = out["n"].fillna(0).round().astype("int64")
         return out[RAW_COLUMNS]
 
-    def _kpi(self, kpi: KpiSpec) -> None:
+    def _kpi(self, kpi: KpiSpec, grains: list[str]) -> pd.DataFrame:
+        """One KPI's raw rows at the given grains (plus channel where it is split)."""
         table = catalog_metric(kpi.metric).table
         if kpi.metric == "backlog":
-            return self._backlog(kpi)
+            return self._backlog(kpi, grains)
         if kpi.metric == "agents_meeting_quality":
-            return self._emit(kpi, qsrc.agents_meeting_quality(self, kpi))
+            return self._emit(kpi, qsrc.agents_meeting_quality(self, kpi, self.kpi_grains(kpi, grains)))
         if table == "interactions" or kpi.metric in ("contacts_per_booking", "contacts_per_customer") or (
                 kpi.metric == "cost_per_unit" and kpi.params.get("unit") != "paid_hours"):
             measure = self._interaction_measure(kpi)
@@ -98,7 +92,7 @@ class Engine:
             measure = qsrc.measure_for(self, kpi)
         if isinstance(measure, NotMeasurable):
             return self._not_measurable(kpi, measure.note)
-        self._emit(kpi, self._aggregate(kpi, measure))
+        return self._emit(kpi, self._aggregate(kpi, measure, grains))
 
     def _interaction_measure(self, kpi: KpiSpec) -> Measure | NotMeasurable:
         src = self.interaction_source()
@@ -184,18 +178,18 @@ class Engine:
             self._index_cache[key] = GroupIndex(self._period_codes(src, kind), entity)
         return self._index_cache[key]
 
-    def kpi_grains(self, kpi: KpiSpec) -> list[str]:
+    def kpi_grains(self, kpi: KpiSpec, grains: list[str]) -> list[str]:
         """The engine's grains, plus channel for a KPI with per-channel targets (split by channel)."""
         split = ["channel"] if kpi.per_channel_targets or kpi.per_channel_minimums else []
-        return list(dict.fromkeys([*self.grains, *split]))
+        return list(dict.fromkeys([*grains, *split]))
 
-    def _aggregate(self, kpi: KpiSpec, m: Measure) -> pd.DataFrame:
+    def _aggregate(self, kpi: KpiSpec, m: Measure, grains: list[str]) -> pd.DataFrame:
         fine = self.fine_index(m.source)
         partial = {name: fine.sum(col) for name, col in (
             ("base", m.base), ("num", m.num), ("den", m.den), ("n", m.n), ("prov", m.provisional))
             if col is not None}
         parts = []
-        grains = ["vendor"] if kpi.metric in VENDOR_ONLY else self.kpi_grains(kpi)
+        grains = ["vendor"] if kpi.metric in VENDOR_ONLY else self.kpi_grains(kpi, grains)
         for kind in self.labels:
             for grain in grains:
                 idx = self.group_index(m.source, kind, grain)
@@ -222,7 +216,7 @@ class Engine:
                 parts.append(frame[present])
         return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
-    def _backlog(self, kpi: KpiSpec) -> None:
+    def _backlog(self, kpi: KpiSpec, grains: list[str]) -> pd.DataFrame:
         """Backlog at each period end: async contacts in the filter created by then and not resolved
         by then (convention 8). Not a sum over the period's rows, so it has its own loop."""
         src = self.interaction_source()
@@ -242,7 +236,7 @@ class Engine:
             end = period_end_utc(period, self.contract.timezone).tz_localize(None).to_datetime64()
             open_at_end = fine.sum((created < end) & ~(resolved < end), rows=rows)
             in_period = fine.sum(np.isin(months, period.months()), rows=rows)
-            for grain in self.kpi_grains(kpi):
+            for grain in self.kpi_grains(kpi, grains):
                 idx = self.group_index(src, "*", grain)
                 if idx is None:
                     continue
@@ -251,10 +245,10 @@ class Engine:
                 frame = idx.keys.assign(period=period.label, grain=grain, value=count, n=count,
                                         provisional=False)
                 parts.append(frame[present])
-        self._emit(kpi, pd.concat(parts, ignore_index=True) if parts else pd.DataFrame())
+        return self._emit(kpi, pd.concat(parts, ignore_index=True) if parts else pd.DataFrame())
 
     # -- output ----------------------------------------------------------------------------------
-    def _emit(self, kpi: KpiSpec, frame: pd.DataFrame | NotMeasurable) -> None:
+    def _emit(self, kpi: KpiSpec, frame: pd.DataFrame | NotMeasurable) -> pd.DataFrame:
         if isinstance(frame, NotMeasurable):
             return self._not_measurable(kpi, frame.note)
         vendor = self.contract.vendor
@@ -264,14 +258,13 @@ class Engine:
             frame = pd.concat([frame, pd.DataFrame({
                 "period": missing, "entity": vendor, "grain": "vendor", "value": np.nan, "n": 0,
                 "provisional": False})], ignore_index=True)
-        frame = frame.assign(kpi=kpi.id, metric=kpi.metric, note="")
-        self._rows.append(frame)
+        return frame.assign(kpi=kpi.id, metric=kpi.metric, note="")
 
-    def _not_measurable(self, kpi: KpiSpec, note: str) -> None:
-        self._rows.append(pd.DataFrame({
+    def _not_measurable(self, kpi: KpiSpec, note: str) -> pd.DataFrame:
+        return pd.DataFrame({
             "period": [p.label for p in self.periods], "kpi": kpi.id, "metric": kpi.metric,
             "grain": "vendor", "entity": self.contract.vendor, "value": np.nan, "n": 0,
-            "provisional": False, "note": note}))
+            "provisional": False, "note": note})
 
 
 def compute_kpis(contract: Contract, tables: dict[str, pd.DataFrame], periods: Sequence[Period],

@@ -155,7 +155,7 @@ def _cost_over(engine: "Engine", kpi: KpiSpec, src: RowSource, base: np.ndarray,
                    combine=ops.divided_by_period_total(totals, total_is_numerator=True))
 
 
-def agents_meeting_quality(engine: "Engine", kpi: KpiSpec) -> pd.DataFrame | NotMeasurable:
+def agents_meeting_quality(engine: "Engine", kpi: KpiSpec, grains: list[str]) -> pd.DataFrame | NotMeasurable:
     """Share of evaluated agents whose mean QA score >= threshold, per period and entity: a mean per
     agent first, so it is computed from the (small) QA table rather than from row sums."""
     got = _qa_source(engine, kpi)
@@ -169,7 +169,7 @@ def agents_meeting_quality(engine: "Engine", kpi: KpiSpec) -> pd.DataFrame | Not
     parts = []
     for kind in engine.labels:
         period = engine.period_series(src, kind)
-        for grain in engine.kpi_grains(kpi):
+        for grain in grains:
             entity = engine.entity_series(src, grain)
             if entity is None:
                 continue
