@@ -125,32 +125,34 @@ def pareto_chart(slot: Slot, categories: Sequence[str], volumes: Values, cumulat
     return chart
 
 
-def _hidden_category_axis(ax_id: str, cross: str):
-    ax = _el("c:catAx")
+def _axis(tag: str, ax_id: str, limits: dict[str, str], children: tuple[tuple[str, str], ...]):
+    """A chart axis element: its id, a min-max scaling (with optional max/min), then its children
+    in schema order."""
+    ax = _el(tag)
     ax.append(_el("c:axId", ax_id))
     scaling = _sub(ax, "c:scaling")
     _sub(scaling, "c:orientation", "minMax")
-    for tag, val in (("c:delete", "1"), ("c:axPos", "b"), ("c:majorTickMark", "none"),
-                     ("c:minorTickMark", "none"), ("c:tickLblPos", "nextTo"), ("c:crossAx", cross),
-                     ("c:crosses", "autoZero"), ("c:auto", "1"), ("c:lblAlgn", "ctr"),
-                     ("c:lblOffset", "100"), ("c:noMultiLvlLbl", "0")):
-        _sub(ax, tag, val)
+    for limit, val in limits.items():
+        _sub(scaling, limit, val)
+    for child, val in children:
+        _sub(ax, child, val)
     return ax
 
 
+def _hidden_category_axis(ax_id: str, cross: str):
+    return _axis("c:catAx", ax_id, {}, (
+        ("c:delete", "1"), ("c:axPos", "b"), ("c:majorTickMark", "none"), ("c:minorTickMark", "none"),
+        ("c:tickLblPos", "nextTo"), ("c:crossAx", cross), ("c:crosses", "autoZero"), ("c:auto", "1"),
+        ("c:lblAlgn", "ctr"), ("c:lblOffset", "100"), ("c:noMultiLvlLbl", "0")))
+
+
 def _secondary_value_axis(ax_id: str, cross: str):
-    ax = _el("c:valAx")
-    ax.append(_el("c:axId", ax_id))
-    scaling = _sub(ax, "c:scaling")
-    _sub(scaling, "c:orientation", "minMax")
-    _sub(scaling, "c:max", "1")
-    _sub(scaling, "c:min", "0")
-    _sub(ax, "c:delete", "0")
-    _sub(ax, "c:axPos", "r")
+    """A 0-100 % value axis on the right, crossing at the maximum of the category axis."""
+    ax = _axis("c:valAx", ax_id, {"c:max": "1", "c:min": "0"}, (("c:delete", "0"), ("c:axPos", "r")))
     fmt = _sub(ax, "c:numFmt")
     fmt.set("formatCode", "0%")
     fmt.set("sourceLinked", "0")
-    for tag, val in (("c:majorTickMark", "out"), ("c:minorTickMark", "none"), ("c:tickLblPos", "nextTo"),
-                     ("c:crossAx", cross), ("c:crosses", "max"), ("c:crossBetween", "between")):
-        _sub(ax, tag, val)
+    for child, val in (("c:majorTickMark", "out"), ("c:minorTickMark", "none"), ("c:tickLblPos", "nextTo"),
+                       ("c:crossAx", cross), ("c:crosses", "max"), ("c:crossBetween", "between")):
+        _sub(ax, child, val)
     return ax
