@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -24,6 +24,18 @@ from .readers import EXTENSIONS, read_table
 from .schema import TABLES, allowed_channels
 
 
+@dataclass(frozen=True)
+class ConstantInput:
+    """Columns of a table whose values are fixed by construction, not measured: a KPI whose measured
+    inputs include all of `columns` is not measurable. One column: the mapping sets it to a constant
+    (`abandoned: {value: false}`); two columns: both are read from the same export column, so their
+    difference is 0 in every row (tickets: created_at = first_response_at)."""
+
+    table: str
+    columns: frozenset[str]
+    reason: str  # plain words naming the mapping file and line, shown as the KPI's note
+
+
 @dataclass
 class Dataset:
     """Clean canonical tables and what was wrong with the input (docs/ARCHITECTURE.md, stage 2 -> 3)."""
@@ -33,6 +45,13 @@ class Dataset:
     files: dict[str, str]
     hashes: dict[str, str]
     ignored: list[str]
+    # data rows read per table (blank lines not counted): the denominator of the quarantine shares
+    rows_read: dict[str, int] = field(default_factory=dict)
+    # table -> boolean frame aligned with tables[table] (same index), one column per canonical column
+    # that had cells cleared by the data checks: True where the cell was emptied because its value was
+    # bad. A KPI measuring that column leaves such rows out (the value is unknown, not absent).
+    cleared: dict[str, pd.DataFrame] = field(default_factory=dict)
+    constants: tuple[ConstantInput, ...] = ()
 
 
 def load_dataset(path: Path, *, contract: Contract, mapping: str | Path | None = None) -> Dataset:
