@@ -25,8 +25,9 @@ from .units import Target
 
 GREEN, AMBER, RED = "green", "amber", "red"
 INSUFFICIENT, NOT_MEASURABLE = "insufficient_sample", "not_measurable"
-# A KPI with neither target nor minimum is informational (e.g. volume): it is shown, never judged.
-UNJUDGED = ""
+# A KPI with neither target nor minimum (e.g. volume) is shown, never judged: not in the overall
+# score, the status counts or the credits.
+INFORMATIONAL = "informational"
 UNSCORABLE = (INSUFFICIENT, NOT_MEASURABLE)
 KEYS = ["kpi", "grain", "entity"]
 
@@ -59,7 +60,7 @@ def thresholds(contract: Contract, kpi: str, grain: str, entity: str) -> tuple[T
 
 def status_of(value: float, n: float, note: str, min_sample: int,
               target: Target | None, minimum: Target | None) -> str:
-    """green / amber / red / insufficient_sample / not_measurable (or "" with no threshold at all).
+    """green / amber / red / insufficient_sample / not_measurable, or informational with no threshold.
 
     A value with no note but no observations is an insufficient sample, not a failure; a NaN value
     with enough observations (e.g. a ratio over a zero denominator) is not measurable, never red,
@@ -76,10 +77,10 @@ def statuses(value: np.ndarray, n: np.ndarray, note: np.ndarray, min_sample: int
     nan = np.isnan(value)
     judge_target = target.met_all(value) if target is not None else np.zeros(len(value), bool)
     judge_minimum = minimum.met_all(value) if minimum is not None else np.zeros(len(value), bool)
+    if target is None and minimum is None:  # shown as a value: only "cannot be measured" is said
+        return np.where(nan & (note != ""), NOT_MEASURABLE, INFORMATIONAL).astype(object)
     conditions = [nan & (note != ""), (n == 0) | (n < min_sample), nan]
     choices = [NOT_MEASURABLE, INSUFFICIENT, NOT_MEASURABLE]
-    if target is None and minimum is None:
-        return np.select(conditions, choices, default=UNJUDGED).astype(object)
     conditions += [judge_target]
     choices += [GREEN]
     if minimum is None:

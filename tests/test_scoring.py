@@ -82,7 +82,7 @@ def test_statuses_attainment_and_points_by_hand():
         ("red", 80.0, 0.8), ("not_measurable", math.nan, math.nan),
         ("green", 100.0, 1.0909), ("red", 63.6364, 0.6364),
         ("amber", 85.0, 0.9667), ("green", 100.0, 1.0235),
-        ("", math.nan, math.nan), ("insufficient_sample", math.nan, math.nan),
+        ("informational", math.nan, math.nan), ("insufficient_sample", math.nan, math.nan),
     ]
     assert [(a, _n(b), _n(c)) for a, b, c in got] == [(a, _n(b), _n(c)) for a, b, c in expected]
     assert list(s["target"][9:13]) == ["<= 12m", "<= 7m", ">= 90", ">= 85"]

@@ -30,6 +30,7 @@ from ..periods import MONTH, QUARTER, parse_period
 from ..units import UnitError, parse_target
 
 LANGUAGES = ("en", "fr")
+# The statuses counted on indexes and summaries; "informational" (no threshold) is shown, never counted.
 STATUSES = ("green", "amber", "red", "insufficient_sample", "not_measurable")
 NBSP = numbers.NBSP
 MINUS = "\u2212"  # a real minus sign: same width as "+", read as "minus" by screen readers
@@ -37,7 +38,7 @@ MISSING = "\u2014"  # shown for a value that does not exist (not measurable, no 
 
 # Icons differ in shape, so a status reads without colour (WCAG 1.4.1) and in black-and-white print.
 _ICONS = {"green": "\u2713", "amber": "!", "red": "\u2717", "insufficient_sample": "?",
-          "not_measurable": "\u2013"}
+          "not_measurable": "\u2013", "informational": "i"}
 _OPS = {">=": "\u2265", "<=": "\u2264", ">": ">", "<": "<", "==": "="}
 _PERCENTILE = re.compile(r"^p\d{1,2}$")
 
