@@ -22,6 +22,7 @@ _DURATION_RE = re.compile(rf"^\s*({_NUMBER})\s*(s|sec|min|m|h|d|w)\s*$", re.IGNO
 _PERCENT_RE = re.compile(rf"^\s*({_NUMBER})\s*%\s*$")
 _MONTHS_RE = re.compile(r"^\s*(\d+)\s*(months?|mo)\s*$", re.IGNORECASE)
 _TARGET_RE = re.compile(r"^\s*(>=|<=|>|<|==|=)\s*(.+?)\s*$")
+_SCALE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)\s*$")
 
 
 
@@ -51,6 +52,14 @@ def parse_percent(text: str | int | float) -> float:
     if not m:
         raise UnitError(f"expected a percentage like 12%, got {text!r}")
     return float(m.group(1)) / 100.0
+
+
+def parse_scale(text: str) -> tuple[float, float]:
+    """'1-10' -> (1.0, 10.0): the lowest and highest answer of a survey question."""
+    m = _SCALE_RE.match(text) if isinstance(text, str) else None
+    if not m or float(m.group(1)) >= float(m.group(2)):
+        raise UnitError(f"expected a survey scale like 1-5 or 0-10 (lowest-highest), got {text!r}")
+    return float(m.group(1)), float(m.group(2))
 
 
 def parse_months(text: str | int) -> int:

@@ -56,7 +56,7 @@ def test_other_clauses(sketch):
     assert k["aht"].per_channel_targets == {"voice": Target("<=", 420.0, "duration", "<= 7m"),
                                             "chat": Target("<=", 720.0, "duration", "<= 12m"),
                                             "email": Target("<=", 540.0, "duration", "<= 9m")}
-    assert k["csat"].params == {"satisfied": (4.0, 5.0), "method": "share"} and k["csat"].min_sample == 100
+    assert k["csat"].params == {"satisfied": (4.0, 5.0), "method": "share", "scale": (1.0, 5.0)} and k["csat"].min_sample == 100
     assert k["dsat"].params == {"dissatisfied": (1.0, 2.0)}
     assert k["trt"].target.value == 172800.0
     assert k["nps"].target == Target(">=", 30.0, "number", ">= 30")

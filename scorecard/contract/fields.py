@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterable, TypeVar
 from zoneinfo import available_timezones
 
 from ..errors import Problem
-from ..units import Target, UnitError, parse_duration, parse_months, parse_percent, parse_target
+from ..units import Target, UnitError, parse_duration, parse_months, parse_percent, parse_scale, parse_target
 from ..yamlread import Document, Path, field_name
 from . import patterns
 
@@ -166,6 +166,10 @@ class Fields:
             self.add(path, "the number of months must be at least 1")
             return None
         return out
+
+    def scale(self, value: Any, path: Path) -> tuple[float, float] | None:
+        return self.parsed(value, path, parse_scale, patterns.SCALE,
+                           "a survey scale like 1-5 or 1-10 (lowest-highest answer)")
 
     def target(self, value: Any, path: Path) -> Target | None:
         return self.parsed(value, path, parse_target, patterns.TARGET,

@@ -20,6 +20,8 @@ DURATION = rf"^\s*{_NUM}\s*{_UNIT}\s*$"
 PERCENT = rf"^\s*{_NUM}\s*%\s*$"
 #: a number of months: "3 months", "1 month", "6 mo" (a bare integer is months too)
 MONTHS = r"^\s*\d+\s*([mM][oO][nN][tT][hH][sS]?|[mM][oO])\s*$"
+#: a survey scale, lowest-highest answer: "1-5", "0-10", "1-7"
+SCALE = r"^\s*\d+(\.\d+)?\s*-\s*\d+(\.\d+)?\s*$"
 #: mean, median, or a percentile p1 .. p99
 STATISTIC = r"^(mean|median|p[1-9][0-9]?)$"
 #: one opening range of a business day, local time: "08:00-20:00" (24:00 allowed as a close)

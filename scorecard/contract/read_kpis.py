@@ -41,6 +41,8 @@ def read_param(f: Fields, ptype: str, value: Any, path: Path) -> Any:
         return f.duration(value, path)
     if ptype == "percent":
         return f.percent(value, path)
+    if ptype == "scale":
+        return f.scale(value, path)
     if ptype in ("number", "integer"):
         return f.number(value, path, integer=ptype == "integer")
     if ptype == "boolean":

@@ -91,6 +91,9 @@ def _param(ptype: str, name: str) -> Schema:
         return _duration(description)
     if ptype == "percent":
         return _percent(description)
+    if ptype == "scale":
+        return _str(f"{description} The survey's lowest-highest answer, such as 1-5 or 1-10.",
+                    pattern=patterns.SCALE)
     item = {"numbers": {"type": "number"}, "strings": {"type": "string"}}[ptype]
     return _list(description, item)
 
