@@ -57,7 +57,7 @@ def test_other_clauses(sketch):
                                             "chat": Target("<=", 720.0, "duration", "<= 12m"),
                                             "email": Target("<=", 540.0, "duration", "<= 9m")}
     assert k["csat"].params == {"satisfied": (4.0, 5.0), "method": "share", "scale": (1.0, 5.0)} and k["csat"].min_sample == 100
-    assert k["dsat"].params == {"dissatisfied": (1.0, 2.0)}
+    assert k["dsat"].params == {"dissatisfied": (1.0, 2.0), "scale": (1.0, 5.0)}
     assert k["trt"].target.value == 172800.0
     assert k["nps"].target == Target(">=", 30.0, "number", ">= 30")
     assert k["agent_quality"].params == {"threshold": 85.0}
@@ -65,7 +65,7 @@ def test_other_clauses(sketch):
     assert k["cost_per_contact"].params == {"unit": "handled_contacts"}
     assert k["cost_per_contact"].target.value == pytest.approx(4.2)
     assert k["digital_rate"].params == {"digital_channels": ("self_service",)}
-    assert k["nps"].min_sample == 1 and k["nps"].params == {}
+    assert k["nps"].min_sample == 1 and k["nps"].params == {"scale": (0.0, 10.0)}
 
 
 def test_calendar(sketch):
