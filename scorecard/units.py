@@ -30,25 +30,17 @@ class UnitError(ValueError):
     """A string that does not parse; the message says what was expected."""
 
 
-def parse_duration(text: str | int | float) -> float:
-    """'20s', '7m', '8h', '2d' -> seconds. A bare number is read as seconds."""
-    if isinstance(text, bool):
-        raise UnitError(f"expected a duration like 20s, 7m, 8h or 2d, got {text!r}")
-    if isinstance(text, (int, float)):
-        return float(text)
-    m = _DURATION_RE.match(str(text))
+def parse_duration(text: str) -> float:
+    """'20s', '7m', '8h', '2d' -> seconds. A bare number is refused: 20 could be seconds or minutes."""
+    m = _DURATION_RE.match(text) if isinstance(text, str) else None
     if not m:
         raise UnitError(f"expected a duration like 20s, 7m, 8h or 2d, got {text!r}")
     return float(m.group(1)) * DURATION_SECONDS[m.group(2).lower()]
 
 
-def parse_percent(text: str | int | float) -> float:
-    """'12%' -> 0.12. A bare number is read as a fraction when <= 1, else as a percentage."""
-    if isinstance(text, bool):
-        raise UnitError(f"expected a percentage like 12%, got {text!r}")
-    if isinstance(text, (int, float)):
-        return float(text) if abs(text) <= 1 else float(text) / 100.0
-    m = _PERCENT_RE.match(str(text))
+def parse_percent(text: str) -> float:
+    """'12%' -> 0.12. A bare number is refused: 1 could be 1 % or 100 %."""
+    m = _PERCENT_RE.match(text) if isinstance(text, str) else None
     if not m:
         raise UnitError(f"expected a percentage like 12%, got {text!r}")
     return float(m.group(1)) / 100.0

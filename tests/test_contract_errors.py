@@ -123,9 +123,9 @@ def test_effective_after_expires(tmp_path):
 
 
 def test_missing_required_fields(tmp_path):
-    text, problems = check(tmp_path, '    metric: nps\n    target: ">= 30"\n', "    metric: nps\n")
+    text, problems = check(tmp_path, '    metric: nps\n    target: ">= 30"\n', '    target: ">= 30"\n')
     p = one(problems, "kpis.nps")
-    assert p.line == line_of(text, "  nps:\n") and "missing required field 'target'" in p.message
+    assert p.line == line_of(text, "  nps:\n") and "missing required field 'metric'" in p.message
     _, problems = check(tmp_path, "  vendor: Nordlys Contact Services\n", "")
     assert "'vendor'" in one(problems, "contract").message
 

@@ -145,7 +145,22 @@ class Fields:
             self.add(path, f"cannot read {kind_of(value)}: expected {expected}", f"write {expected}")
             return None
 
+    def unitless(self, value: Any, path: Path, unit: str) -> bool:
+        """Whether `value` is a bare number where a unit is required (recorded with the fix)."""
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return False
+        if unit == "%":
+            fraction = f" (or {value * 100:g}% if {value:g} is a fraction)" if 0 < value < 1 else ""
+            self.add(path, f"{value:g} has no unit: a percentage needs its % sign",
+                     f"write {value:g}%{fraction}")
+        else:
+            self.add(path, f"{value:g} has no unit: a duration needs one (s, m, h, d or w)",
+                     f"write {value:g}s if you mean seconds, {value:g}m for minutes")
+        return True
+
     def percent(self, value: Any, path: Path, *, maximum: float | None = None) -> float | None:
+        if self.unitless(value, path, "%"):
+            return None
         out = self.parsed(value, path, parse_percent, patterns.PERCENT, "a percentage like 12%")
         if out is not None and not (math.isfinite(out) and 0 <= out and (maximum is None or out <= maximum)):
             top = f" and at most {maximum:.0%}" if maximum is not None else ""
@@ -154,6 +169,8 @@ class Fields:
         return out
 
     def duration(self, value: Any, path: Path) -> float | None:
+        if self.unitless(value, path, "s"):
+            return None
         out = self.parsed(value, path, parse_duration, patterns.DURATION, "a duration like 20s, 7m, 8h or 2d")
         if out is not None and not (math.isfinite(out) and out >= 0):
             self.add(path, f"{kind_of(value)} is not a duration >= 0")

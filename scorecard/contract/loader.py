@@ -16,7 +16,7 @@ from . import patterns
 from .fields import Fields
 from .model import DEFAULT_LIVE_CHANNELS, STANDARD_CHANNELS, Contract, Governance, Scoring
 from .read_calendars import read_calendars
-from .read_kpis import read_kpis
+from .read_kpis import informational_ids, read_kpis
 from .read_terms import DEFAULT_RAG, read_credits, read_governance, read_incentives, read_roles, read_scoring
 
 SECTIONS = ("contract", "calendars", "kpis", "service_credits", "incentives", "scoring", "roles", "governance")
@@ -84,9 +84,11 @@ def check_document(f: Fields) -> Contract | None:
     names, calendars = read_calendars(f, top["calendars"], timezone) if "calendars" in top else ((), {})
     kpis = read_kpis(f, top.get("kpis"), names, channels) if "kpis" in top else {}
     kpi_ids = tuple(top["kpis"]) if isinstance(top.get("kpis"), dict) else ()
-    credits = read_credits(f, top["service_credits"], kpi_ids) if "service_credits" in top else None
+    info = informational_ids(top.get("kpis"))
+    credits = read_credits(f, top["service_credits"], kpi_ids, info) if "service_credits" in top else None
     incentives = read_incentives(f, top["incentives"]) if "incentives" in top else None
-    scoring = read_scoring(f, top["scoring"], kpi_ids) if "scoring" in top else Scoring(rag=dict(DEFAULT_RAG))
+    scoring = (read_scoring(f, top["scoring"], kpi_ids, info) if "scoring" in top
+               else Scoring(rag=dict(DEFAULT_RAG)))
     roles = read_roles(f, top["roles"], kpis, kpi_ids) if "roles" in top else {}
     governance = read_governance(f, top["governance"]) if "governance" in top else Governance()
     if f.problems or header is None:

@@ -46,6 +46,11 @@ class KpiSpec:
     per_channel_minimums: dict[str, Target] = field(default_factory=dict)
     label: str | None = None
 
+    @property
+    def informational(self) -> bool:
+        """No target and no minimum: the value is shown, never scored, weighted or credited."""
+        return self.target is None and self.minimum is None
+
 
 @dataclass(frozen=True)
 class ServiceCredits:

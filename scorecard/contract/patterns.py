@@ -14,9 +14,9 @@ _UNIT = r"([sS]|[sS][eE][cC]|[mM]|[mM][iI][nN]|[hH]|[dD]|[wW])"
 
 #: a comparison string: ">= 80%", "<= 30s", "<= 7m", ">= 30", "<= 4.20"
 TARGET = rf"^\s*(>=|<=|>|<|==|=)\s*{_NUM}\s*(%|{_UNIT})?\s*$"
-#: a duration: 20s, 7m, 8h, 2d, 1w (a bare YAML number is read as seconds)
+#: a duration: 20s, 7m, 8h, 2d, 1w (a bare number is refused: its unit is unknown)
 DURATION = rf"^\s*{_NUM}\s*{_UNIT}\s*$"
-#: a percentage: 12%, 200% (a bare YAML number <= 1 is a fraction, above 1 a percentage)
+#: a percentage: 12%, 200% (a bare number is refused: 1 could mean 1% or 100%)
 PERCENT = rf"^\s*{_NUM}\s*%\s*$"
 #: a number of months: "3 months", "1 month", "6 mo" (a bare integer is months too)
 MONTHS = r"^\s*\d+\s*([mM][oO][nN][tT][hH][sS]?|[mM][oO])\s*$"

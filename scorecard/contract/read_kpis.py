@@ -6,6 +6,7 @@ unit and its direction; a clause that disagrees is reported here, located, with 
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 from typing import Any
 
@@ -25,6 +26,8 @@ ELAPSED = "elapsed"
 _KIND_WORDS = {RATE: "a percentage", DURATION: "a duration", NUMBER: "a plain number"}
 _KIND_EXAMPLE = {RATE: "80%", DURATION: "30s", NUMBER: "85"}
 _SIGN = {">=": 1, ">": 1, "<=": -1, "<": -1, "==": 0}
+#: the values a rate can take: a share of contacts lies in 0-100 %; these ratios of hours or volumes do not
+RATE_RANGE = {"staffing_to_forecast": (0.0, math.inf), "forecast_accuracy": (-math.inf, 1.0)}
 
 
 def enum_choices(ptype: str) -> list[str] | None:
@@ -122,10 +125,36 @@ def check_comparison(f: Fields, m: Metric, params: dict[str, Any], target: Targe
     if target.kind != kind:
         f.add(path, f'"{target.text}" is {_KIND_WORDS[target.kind]} but {m.name} is measured as '
                     f"{_KIND_WORDS[kind]}", f"write e.g. '{target.op} {_KIND_EXAMPLE[kind]}'")
+    else:
+        check_possible(f, m, target, path)
     good = {"higher": 1, "lower": -1}.get(m.direction)
     if direction and good is not None and _SIGN[target.op] == -good:
         f.add(path, f'"{target.text}" aims {"low" if good == 1 else "high"} but {m.name} is '
                     f"{m.direction}-is-better", f"use {'>=' if good == 1 else '<='}")
+
+
+def _range_words(low: float, high: float, fmt: str) -> str:
+    """'between 0% and 100%', 'at least 0s', 'at most 100%' for the finite bounds."""
+    if math.isfinite(low) and math.isfinite(high):
+        return f"between {low:{fmt}} and {high:{fmt}}"
+    return f"at least {low:{fmt}}" if math.isfinite(low) else f"at most {high:{fmt}}"
+
+
+def check_possible(f: Fields, m: Metric, target: Target, path: Path) -> None:
+    """A rate or duration bound outside the values the metric can take is a typing mistake
+    (`<= 120%`, `>= -5%`), and `< 0%` or `> 100%` could never be met."""
+    if target.kind == RATE:
+        (low, high), fmt, unit = RATE_RANGE.get(m.name, (0.0, 1.0)), ".0%", ""
+    elif target.kind == DURATION:
+        low, high, fmt, unit = 0.0, math.inf, "g", "s"
+    else:
+        return
+    words = _range_words(low, high, fmt) + unit
+    if (target.op == "<" and target.value <= low) or (target.op == ">" and target.value >= high):
+        f.add(path, f'"{target.text}" can never be met: {m.name} is always {words}',
+              "check the number and the operator")
+    elif not low <= target.value <= high:
+        f.add(path, f'"{target.text}" is out of range: {m.name} is always {words}', "check the number")
 
 
 def check_minimum(f: Fields, target: Target, minimum: Target, path: Path) -> None:
@@ -184,7 +213,7 @@ def read_kpi(f: Fields, kpi_id: str, raw: Any, calendars: tuple[str, ...],
     if not patterns.matches(patterns.KPI_ID, kpi_id):
         f.add(path, f'"{kpi_id}" is not a valid KPI id', "use letters, digits, _ and -, starting with a letter",
               key=True)
-    clause = f.mapping(raw, path, allowed=KPI_FIELDS, required=("metric", "target"))
+    clause = f.mapping(raw, path, allowed=KPI_FIELDS, required=("metric",))
     if clause is None:
         return None
     metrics = catalog()
@@ -227,6 +256,13 @@ def read_kpi(f: Fields, kpi_id: str, raw: Any, calendars: tuple[str, ...],
                    clock=clock, target=target, minimum=minimum, min_sample=int(min_sample or 1),
                    per_channel_targets=per_target or {}, per_channel_minimums=per_minimum or {},
                    label=label)
+
+
+def informational_ids(raw: Any) -> frozenset[str]:
+    """KPI ids whose clause has neither target nor minimum: reported as values, never scored."""
+    clauses = raw if isinstance(raw, dict) else {}
+    return frozenset(k for k, c in clauses.items()
+                     if isinstance(c, dict) and "target" not in c and "minimum" not in c)
 
 
 def read_kpis(f: Fields, raw: Any, calendars: tuple[str, ...], channels: tuple[str, ...]) -> dict[str, KpiSpec]:

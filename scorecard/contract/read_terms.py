@@ -28,6 +28,7 @@ RAG_RULES = {"green": ("meets target",),
              "red": ("misses minimum", "misses target")}
 DEFAULT_RAG = {"green": "meets target", "amber": "meets minimum", "red": "misses minimum"}
 ALL = "all"
+_CARRIED = {"allocations": "a service credit", "weights": "a weight in the overall score"}
 
 
 def kpi_ref(f: Fields, kpi_id: Any, path: Path, kpi_ids: tuple[str, ...], *, key: bool = False) -> bool:
@@ -40,19 +41,25 @@ def kpi_ref(f: Fields, kpi_id: Any, path: Path, kpi_ids: tuple[str, ...], *, key
 
 
 def _kpi_amounts(f: Fields, raw: Any, path: Path, kpi_ids: tuple[str, ...],
-                 read: Callable[[Any, Path], float | None]) -> dict[str, float]:
+                 read: Callable[[Any, Path], float | None], informational: frozenset[str]) -> dict[str, float]:
     """KPI id -> value read by `read(value, path)` (allocations, weights): the entries that read
-    well, so totals can still be checked while the others' problems are recorded."""
+    well, so totals can still be checked while the others' problems are recorded. An informational
+    KPI has no status, so nothing can be paid or weighted on it."""
     out = {}
     for kpi_id, value in (f.mapping(raw, path) or {}).items():
         known = kpi_ref(f, kpi_id, path + (kpi_id,), kpi_ids, key=True)
+        if kpi_id in informational:
+            f.add(path + (kpi_id,), f"{kpi_id!r} is informational (no target, no minimum), so it has no "
+                                    f"status to carry {_CARRIED[path[-1]]}",
+                  f"give kpis.{kpi_id} a target, or remove this line", key=True)
         amount = read(value, path + (kpi_id,))
         if known and amount is not None:
             out[kpi_id] = amount
     return out
 
 
-def read_credits(f: Fields, raw: Any, kpi_ids: tuple[str, ...]) -> ServiceCredits | None:
+def read_credits(f: Fields, raw: Any, kpi_ids: tuple[str, ...],
+                 informational: frozenset[str] = frozenset()) -> ServiceCredits | None:
     path: Path = ("service_credits",)
     before = len(f.problems)
     sc = f.mapping(raw, path, allowed=CREDIT_FIELDS, required=("at_risk", "allocations"))
@@ -60,7 +67,7 @@ def read_credits(f: Fields, raw: Any, kpi_ids: tuple[str, ...]) -> ServiceCredit
         return None
     at_risk = f.percent(sc["at_risk"], path + ("at_risk",), maximum=1.0) if "at_risk" in sc else None
     pool = f.percent(sc["pool"], path + ("pool",)) if "pool" in sc else 1.0
-    allocations = (_kpi_amounts(f, sc["allocations"], path + ("allocations",), kpi_ids, f.percent)
+    allocations = (_kpi_amounts(f, sc["allocations"], path + ("allocations",), kpi_ids, f.percent, informational)
                    if "allocations" in sc else {})
     if allocations and pool is not None and sum(allocations.values()) > pool + 1e-9:
         f.add(path + ("allocations",), f"allocations add up to {sum(allocations.values()):.0%}, above the "
@@ -100,6 +107,10 @@ def read_incentives(f: Fields, raw: Any) -> Incentives | None:
         b = f.mapping(band, here, allowed=("at_least", "bonus"), required=("at_least", "bonus"))
         if b and "at_least" in b and "bonus" in b:
             score = f.number(b["at_least"], here + ("at_least",), minimum=0, maximum=100)
+            if score is not None and 0 < score <= 1:
+                f.add(here + ("at_least",), f"at_least {score:g} is on a 0-1 scale but scores are 0-100",
+                      f"did you mean {score * 100:g}?")
+                score = None
             share = f.percent(b["bonus"], here + ("bonus",), maximum=1.0)
             if score is not None and share is not None:
                 if score in (s for s, _ in bands):
@@ -110,13 +121,14 @@ def read_incentives(f: Fields, raw: Any) -> Incentives | None:
     return Incentives(bonus_pool=pool, bands=tuple(sorted(bands, reverse=True)))
 
 
-def read_scoring(f: Fields, raw: Any, kpi_ids: tuple[str, ...]) -> Scoring | None:
+def read_scoring(f: Fields, raw: Any, kpi_ids: tuple[str, ...],
+                 informational: frozenset[str] = frozenset()) -> Scoring | None:
     path: Path = ("scoring",)
     sc = f.mapping(raw, path, allowed=SCORING_FIELDS)
     if sc is None:
         return None
     weights = (_kpi_amounts(f, sc["weights"], path + ("weights",), kpi_ids,
-                            lambda v, p: f.number(v, p, minimum=0)) if "weights" in sc else {})
+                            lambda v, p: f.number(v, p, minimum=0), informational) if "weights" in sc else {})
     rag = dict(DEFAULT_RAG)
     if "rag" in sc:
         given = f.mapping(sc["rag"], path + ("rag",), allowed=RAG_RULES)

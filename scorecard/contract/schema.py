@@ -53,13 +53,11 @@ def _map(description: str, values: Schema, **extra: Any) -> Schema:
 
 
 def _percent(description: str) -> Schema:
-    return {"description": f"{description} A percentage such as 12% (a bare number <= 1 is a fraction).",
-            "oneOf": [{"type": "string", "pattern": patterns.PERCENT}, {"type": "number", "minimum": 0}]}
+    return _str(f"{description} A percentage with its % sign, such as 12%.", pattern=patterns.PERCENT)
 
 
 def _duration(description: str) -> Schema:
-    return {"description": f"{description} A duration such as 20s, 7m, 8h or 2d (a bare number is seconds).",
-            "oneOf": [{"type": "string", "pattern": patterns.DURATION}, {"type": "number", "minimum": 0}]}
+    return _str(f"{description} A duration with its unit, such as 20s, 7m, 8h or 2d.", pattern=patterns.DURATION)
 
 
 def _months(description: str) -> Schema:
@@ -128,7 +126,7 @@ def _kpi() -> Schema:
             "statistic": _str(f"For duration metrics: {STATISTICS_HELP}. Default mean.", pattern=patterns.STATISTIC),
             "clock": _str(f"A calendar name (business hours only) or {ELAPSED} (absolute time, the default).",
                           examples=["business", ELAPSED]),
-            "target": _target("Expected level (green)."),
+            "target": _target("Expected level (green). With neither target nor minimum the KPI is informational: shown, never scored."),
             "minimum": _target("Minimum level: below it the KPI is red and earns a service credit if allocated."),
             "min_sample": _int("Fewer observations than this: insufficient sample (never red). Default 1.",
                                minimum=1),
@@ -136,7 +134,7 @@ def _kpi() -> Schema:
             "per_channel_minimums": {**channel_targets,
                                      "description": "Channel -> minimum, overriding the KPI's at grain channel."},
         },
-        ("metric", "target"),
+        ("metric",),
         allOf=[_metric_rule(m) for m in metrics.values()],
     )
 
