@@ -16,6 +16,9 @@ import yaml
 from .units import DURATION, NUMBER, RATE
 
 # How a metric's unit is written in a target string.
+# Columns that name who or what a row is about (grains, filters): grouping keys, never measured values.
+LABELS = frozenset({"channel", "agent_id", "team_id", "site", "vendor", "reason", "evaluator_id",
+                    "evaluator_side", "calibration_session", "category"})
 TARGET_KIND = {"rate": RATE, "duration": DURATION, "points": NUMBER, "count": NUMBER,
                "money": NUMBER, "ratio": NUMBER}
 
@@ -37,6 +40,7 @@ class Metric:
     defaults: dict[str, Any] = field(default_factory=dict)
     statistic: bool = False
     variants: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
+    measures: tuple[str, ...] = ()  # the columns whose values it measures (catalog.yaml, `measures`)
 
     def _variant(self, params: dict[str, Any]) -> dict[str, dict[str, str]]:
         """The declared variant whose `param=value` the KPI's params match, else {}."""
@@ -81,6 +85,8 @@ def catalog() -> dict[str, Metric]:
             defaults=dict(d.get("defaults", {})),
             statistic=bool(d.get("statistic", False)),
             variants=dict(d.get("variants", {})),
+            measures=tuple(d["measures"] if "measures" in d
+                           else [c for c in d.get("inputs", []) if c not in LABELS]),
         )
         for name, d in raw.items()
     }

@@ -16,6 +16,7 @@ from .credits import compute_credits
 from .data import Dataset
 from .errors import Problem, ScorecardError
 from .kpis.engine import Engine
+from .kpis.inputs import InputFacts
 from .periods import MONTH, Period, local_months, months_between, parse_period, shift_month
 from .scoring import add_changes, overall_scores, score_results
 from .sections import build_sections, calibration_results
@@ -97,7 +98,8 @@ def evaluate(contract: Contract, dataset: Dataset, periods: Sequence[Period],
     computed = list(dict.fromkeys(history_months + asked))
     grains = list(dict.fromkeys([*contract.grains(), *extra_grains]))
 
-    engine = Engine(contract, dataset.tables, computed, grains)
+    engine = Engine(contract, dataset.tables, computed, grains,
+                    InputFacts(cleared=dataset.cleared, constants=dataset.constants))
     raw = engine.run()
     scored = add_changes(score_results(raw, contract))
     asked_labels = [p.label for p in asked]

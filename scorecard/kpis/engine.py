@@ -17,6 +17,7 @@ from ..contract.model import GRAINS, Contract, KpiSpec
 from ..periods import Period, local_months, month_to_period, period_end_utc
 from .aggregate import Codes, FineIndex, GroupIndex
 from .derive import InteractionRows, filter_mask
+from .inputs import InputFacts
 from .interactions import BUILDERS
 from .measure import Measure, NotMeasurable, RowSource
 from . import operations as ops
@@ -31,9 +32,10 @@ class Engine:
     """Computes raw results for one contract, dataset and set of asked periods."""
 
     def __init__(self, contract: Contract, tables: dict[str, pd.DataFrame], periods: Sequence[Period],
-                 grains: Sequence[str]):
+                 grains: Sequence[str], facts: InputFacts | None = None):
         self.contract = contract
         self.tables = tables
+        self.facts = facts or InputFacts()
         self.periods = list(periods)
         self.grains = list(dict.fromkeys(["vendor", *grains]))
         self.labels: dict[str, dict[str, list[str]]] = {}
@@ -81,6 +83,9 @@ class Engine:
     def _kpi(self, kpi: KpiSpec, grains: list[str]) -> pd.DataFrame:
         """One KPI's raw rows at the given grains (plus channel where it is split)."""
         table = catalog_metric(kpi.metric).table
+        constant = self.facts.constant_note(kpi)
+        if constant:
+            return self._not_measurable(kpi, constant)
         if kpi.metric == "backlog":
             return self._backlog(kpi, grains)
         if kpi.metric == "agents_meeting_quality":
@@ -98,7 +103,7 @@ class Engine:
         src = self.interaction_source()
         if isinstance(src, NotMeasurable):
             return src
-        base, note = filter_mask(src.frame, kpi.filter)
+        base, note = self.rows_for(src, kpi)
         if note:
             return NotMeasurable(note)
         if kpi.metric in ("contacts_per_booking", "contacts_per_customer"):
@@ -118,6 +123,15 @@ class Engine:
         contacts = base.astype("float64")
         return Measure(src, base, num=contacts, den=contacts,
                        combine=ops.divided_by_period_total(totals, total_is_numerator=False))
+
+    def rows_for(self, src: RowSource, kpi: KpiSpec) -> tuple[np.ndarray, str]:
+        """The rows a KPI is computed over: inside its filter, and without a cleared cell in a column
+        it measures (when the source is the canonical table itself; see inputs.py). A note when the
+        filter names a column the data lacks."""
+        base, note = filter_mask(src.frame, kpi.filter)
+        if src.name == catalog_metric(kpi.metric).table:
+            base &= self.facts.usable(src.name, src.frame, kpi)
+        return base, note
 
     def all_labels(self) -> dict[str, list[str]]:
         return {label: months for labels in self.labels.values() for label, months in labels.items()}
@@ -223,7 +237,7 @@ class Engine:
         if isinstance(src, NotMeasurable) or "resolved_at" not in src.frame:
             note = src.note if isinstance(src, NotMeasurable) else "interactions has no column resolved_at"
             return self._not_measurable(kpi, note)
-        base, note = filter_mask(src.frame, kpi.filter)
+        base, note = self.rows_for(src, kpi)
         if note:
             return self._not_measurable(kpi, note)
         rows = np.flatnonzero(base & ~self.interactions.live)  # async contacts in the filter
@@ -268,6 +282,6 @@ class Engine:
 
 
 def compute_kpis(contract: Contract, tables: dict[str, pd.DataFrame], periods: Sequence[Period],
-                 grains: Sequence[str]) -> pd.DataFrame:
+                 grains: Sequence[str], facts: InputFacts | None = None) -> pd.DataFrame:
     """Raw results for every KPI of the contract (see docs/ARCHITECTURE.md, stage 3)."""
-    return Engine(contract, tables, periods, grains).run()
+    return Engine(contract, tables, periods, grains, facts).run()

@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 
 from ..contract.model import KpiSpec
-from .derive import filter_mask
 from .measure import Measure, NotMeasurable, RowSource, indicator
 from . import operations as ops
 
@@ -57,28 +56,28 @@ def measure_for(engine: "Engine", kpi: KpiSpec) -> Measure | NotMeasurable:
         if isinstance(got, NotMeasurable):
             return got
         src, score = got
-        return _filtered(src, kpi, lambda base: ops.quality_score(kpi, src, base, score))
+        return _filtered(engine, src, kpi, lambda base: ops.quality_score(kpi, src, base, score))
     if name in ("calibration_within_tolerance", "calibration_variance"):
         src = _calibration_source(engine, kpi)
         return src if isinstance(src, NotMeasurable) else _filtered(
-            src, kpi, lambda base: ops.calibration_measure(kpi, src, base))
+            engine, src, kpi, lambda base: ops.calibration_measure(kpi, src, base))
     if name == "qa_audit_variance":
         src = engine._source("audit", lambda: _audit_frame(engine))
         return src if isinstance(src, NotMeasurable) else _filtered(
-            src, kpi, lambda base: ops.audit_measure(kpi, src, base))
+            engine, src, kpi, lambda base: ops.audit_measure(kpi, src, base))
     if name == "qa_error_rate":
         src = engine._source("qa_items", lambda: _items_frame(engine))
         return src if isinstance(src, NotMeasurable) else _filtered(
-            src, kpi, lambda base: ops.qa_error_rate(kpi, src, base))
+            engine, src, kpi, lambda base: ops.qa_error_rate(kpi, src, base))
     if name in ops.WORKFORCE_RATIOS:
         src = engine._source("workforce", lambda: _workforce(engine))
         return src if isinstance(src, NotMeasurable) else _filtered(
-            src, kpi, lambda base: ops.workforce_measure(kpi, src, base))
+            engine, src, kpi, lambda base: ops.workforce_measure(kpi, src, base))
     if name == "cost_per_unit":  # unit: paid_hours
         src = engine._source("workforce", lambda: _workforce(engine))
         if isinstance(src, NotMeasurable):
             return src
-        return _filtered(src, kpi, lambda base: _cost_over(engine, kpi, src, base, _paid_hours(src, base)))
+        return _filtered(engine, src, kpi, lambda base: _cost_over(engine, kpi, src, base, _paid_hours(src, base)))
     return NotMeasurable(f"metric {name} has no computation")
 
 
@@ -89,8 +88,8 @@ def _workforce(engine: "Engine"):
     return ops.with_actual_contacts(workforce, engine.tables.get("interactions"), engine.contract.timezone)
 
 
-def _filtered(src: RowSource, kpi: KpiSpec, build) -> Measure | NotMeasurable:
-    base, note = filter_mask(src.frame, kpi.filter)
+def _filtered(engine: "Engine", src: RowSource, kpi: KpiSpec, build) -> Measure | NotMeasurable:
+    base, note = engine.rows_for(src, kpi)
     return NotMeasurable(note) if note else build(base)
 
 
@@ -162,7 +161,7 @@ def agents_meeting_quality(engine: "Engine", kpi: KpiSpec, grains: list[str]) ->
     if isinstance(got, NotMeasurable):
         return got
     src, score = got
-    base, note = filter_mask(src.frame, kpi.filter)
+    base, note = engine.rows_for(src, kpi)
     if note:
         return NotMeasurable(note)
     threshold = float(kpi.params["threshold"])

@@ -1,0 +1,71 @@
+"""Inputs the engine cannot stand behind: constant by construction, and cleared cells (kpis/inputs.py)."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from kpi_helpers import contract, interactions, kpi, value
+from scorecard.data.dataset import ConstantInput
+from scorecard.kpis.engine import compute_kpis
+from scorecard.kpis.inputs import InputFacts
+from scorecard.periods import parse_period
+
+
+def _tickets() -> pd.DataFrame:
+    """Three e-mails whose first response is also their creation (the ticket export's case)."""
+    return interactions(
+        interaction_id=["t1", "t2", "t3"], channel=["email"] * 3,
+        created_at=["2026-03-02T09:00:00", "2026-03-03T10:00:00", "2026-03-04T11:00:00"],
+        first_response_at=["2026-03-02T09:00:00", "2026-03-03T10:00:00", "2026-03-04T11:00:00"],
+        resolved_at=["2026-03-02T13:00:00", "2026-03-03T12:00:00", "2026-03-05T11:00:00"],
+        abandoned=[False, False, False], handle_time_s=[300.0, 600.0, 900.0])
+
+
+def _run(c, tables, facts):
+    return compute_kpis(c, tables, [parse_period("2026-03")], ["vendor"], facts)
+
+
+PAIR = ConstantInput("interactions", frozenset({"created_at", "first_response_at"}),
+                     "created_at and first_response_at are both read from 'First Response Time' (m.yaml, lines 4-5)")
+FLAG = ConstantInput("interactions", frozenset({"abandoned"}),
+                     "abandoned is set to the constant false by the mapping (m.yaml, line 7), not measured")
+
+
+def test_a_difference_of_two_columns_read_from_one_export_column_is_not_measurable():
+    c = contract(kpi("first_response_time", "frt"), kpi("same_day_response", "sdr"),
+                 kpi("total_resolution_time", "trt"), kpi("turnaround_time", "tat"))
+    r = _run(c, {"interactions": _tickets()}, InputFacts(constants=(PAIR,)))
+    for k in ("frt", "sdr"):
+        row = value(r, k)
+        assert math.isnan(row.value) and row.n == 0 and row.note == PAIR.reason
+    trt = value(r, "trt")  # resolved_at - created_at is measured: (4 h + 2 h + 24 h) / 3 = 10 h
+    assert trt.value == pytest.approx(10 * 3600) and trt.note == ""
+
+
+def test_a_flag_set_to_a_constant_makes_the_rates_it_counts_not_measurable():
+    c = contract(kpi("abandonment_rate", "aba"), kpi("answer_rate", "ans"), kpi("average_handle_time", "aht"))
+    r = _run(c, {"interactions": _tickets()}, InputFacts(constants=(FLAG,)))
+    assert value(r, "aba").note == FLAG.reason and value(r, "ans").note == FLAG.reason
+    assert value(r, "aht").value == pytest.approx(600.0)  # (300 + 600 + 900) / 3: AHT does not read the flag
+
+
+def test_a_constant_in_another_table_changes_nothing():
+    other = ConstantInput("qa_evaluations", frozenset({"abandoned"}), "not this table")
+    r = _run(contract(kpi("abandonment_rate", "aba")), {"interactions": _tickets()}, InputFacts(constants=(other,)))
+    assert value(r, "aba").note == ""
+
+
+def test_a_cleared_cell_leaves_its_row_out_of_the_kpis_measuring_it_only():
+    df = _tickets()
+    df.loc[1, "resolved_at"] = pd.NaT  # its value was bad: unknown, not "still open"
+    cleared = pd.DataFrame({"resolved_at": [False, True, False]})
+    c = contract(kpi("backlog", "backlog"), kpi("total_resolution_time", "trt"), kpi("volume", "vol"),
+                 kpi("average_handle_time", "aht"))
+    with_facts = _run(c, {"interactions": df}, InputFacts(cleared={"interactions": cleared}))
+    without = _run(c, {"interactions": df}, InputFacts())
+    assert value(without, "backlog").value == 1  # the naive reading: t2 looks open at the end of March
+    assert value(with_facts, "backlog").value == 0
+    assert value(with_facts, "trt").value == pytest.approx((4 + 24) / 2 * 3600)
+    assert value(with_facts, "vol").value == 3  # still a contact
+    assert value(with_facts, "aht").value == pytest.approx(600.0) and value(with_facts, "aht").n == 3
