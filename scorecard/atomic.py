@@ -30,6 +30,11 @@ def atomic_path(path: Path) -> Iterator[Path]:
     os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; results are ordinary files others read
     try:
         yield Path(tmp)
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)  # the bytes reach the disk before the name does: no empty file after a crash
+        finally:
+            os.close(fd)
         os.replace(tmp, path)
     except OSError as exc:
         raise RenderError(Problem(f"cannot write the file: {exc.strerror}", file=str(path),

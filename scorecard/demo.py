@@ -13,6 +13,7 @@ from .contract.loader import load_contract
 from .data import load_dataset
 from .demo_data import DEMO_MONTHS, generate
 from .evaluate import evaluate
+from .outputs import output_set, write_run
 from .periods import parse_period
 from .resources import shipped
 
@@ -21,23 +22,20 @@ DEMO_ACTIONS = "examples/actions.yaml"
 
 
 def run_demo(out: Path) -> Iterator[str]:
-    """Generate the data, evaluate every demo month, write results, scorecards and the deck."""
-    from .render.deck import write_deck
-    from .render.html import write_scorecards
-    from .results import write_results
-
+    """Generate the data, evaluate every demo month, and write results, scorecards and the deck as
+    one set (outputs.py); `data/` is beside the set, not part of it."""
     out = Path(out)
-    data_dir = out / "data"
-    files = generate(data_dir)
-    yield f"demo data: {len(files)} tables written under {data_dir}"
-    contract = load_contract(shipped(DEMO_CONTRACT))
-    dataset = load_dataset(data_dir, contract=contract)
-    evaluation = evaluate(contract, dataset, [parse_period(m) for m in DEMO_MONTHS])
-    for path in write_results(evaluation, out):
+    with output_set(out, "demo") as stage:
+        data_dir = out / "data"
+        files = generate(data_dir)
+        yield f"demo data: {len(files)} tables written under {data_dir}"
+        contract = load_contract(shipped(DEMO_CONTRACT))
+        dataset = load_dataset(data_dir, contract=contract)
+        evaluation = evaluate(contract, dataset, [parse_period(m) for m in DEMO_MONTHS])
+        written = write_run(stage, evaluation, actions=shipped(DEMO_ACTIONS))
+    for path in written.results + [written.manifest]:
         yield f"wrote {path}"
     quarantined = int((dataset.quality["action"] == "quarantined").sum()) if len(dataset.quality) else 0
     yield f"data quality: {len(dataset.quality)} problem(s), {quarantined} row(s) quarantined (data_quality.csv)"
-    cards = write_scorecards(evaluation, out / "scorecards")
-    yield f"{len(cards)} scorecard file(s) under {out / 'scorecards'} (open index.html)"
-    deck = write_deck(evaluation, out / "deck.pptx", actions=shipped(DEMO_ACTIONS))
-    yield f"deck: {deck} (period {evaluation.periods[-1]})"
+    yield f"{len(written.cards)} scorecard file(s) under {out / 'scorecards'} (open index.html)"
+    yield f"deck: {written.deck} (period {evaluation.periods[-1]})"

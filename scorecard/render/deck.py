@@ -25,6 +25,7 @@ from .deck_operations import build_contact_reasons, build_workforce, reasons_mis
 from .deck_quality import build_calibration, build_quality, calibration_missing, quality_missing
 from .deck_summary import build_agenda, build_cover, build_summary
 from .deck_text import LANGS
+from .xmltext import clean_evaluation
 
 
 @dataclass(frozen=True)
@@ -71,8 +72,10 @@ def _actions_path(evaluation: Evaluation, actions: str | Path | None) -> Path | 
 
 
 def write_deck(evaluation: Evaluation, out: Path, *, actions: str | Path | None = None,
-               template: str | Path | None = None, lang: str | None = None) -> Path:
+               template: str | Path | None = None, lang: str | None = None,
+               notes: list[str] | None = None) -> Path:
     """Write the forum deck for the last asked period to `out` (atomically) and return its path.
+    Text a slide cannot hold (control characters) is removed, with a sentence appended to `notes`.
 
     Raises RenderError for an unusable template, language or section list, and ContractError
     (every problem, located file:line) for a bad actions file."""
@@ -83,6 +86,9 @@ def write_deck(evaluation: Evaluation, out: Path, *, actions: str | Path | None 
         raise RenderError(Problem("the evaluation has no period to present",
                                   hint="evaluate at least one period (--period YYYY-MM)"))
     names = _sections(evaluation)
+    evaluation, cleaned = clean_evaluation(evaluation)
+    if notes is not None:
+        notes += cleaned
     path = _actions_path(evaluation, actions)
     ctx = DeckContext(evaluation=evaluation, canvas=DeckCanvas(template), lang=lang,
                       actions=load_actions(path, evaluation.contract) if path else None)

@@ -2,7 +2,10 @@
 
 Entity ids come from the measured data (agent ids typed by people, team names from a WFM export),
 so they are never used as paths as-is: `../../x` or `<script>` becomes a harmless slug, and a short
-hash of the exact id keeps two ids that slug alike ("A 1", "a-1") in two files.
+hash of the exact id keeps two ids that slug alike ("A 1", "a-1") in two files. Eight hex digits can
+still be made to collide by crafted ids, so `card_names` checks the names of one folder and lengthens
+the hash of the ids that share one until every name is unique (ignoring case, for Windows and macOS
+disks).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import hashlib
 import re
 import unicodedata
 from pathlib import Path
+from typing import Iterable
 
 from ..errors import Problem, RenderError
 
@@ -24,10 +28,28 @@ def slugify(text: str) -> str:
     return _UNSAFE.sub("-", ascii_text.lower()).strip("-")[:MAX_SLUG].strip("-")
 
 
-def safe_filename(entity: str, suffix: str = ".html") -> str:
-    """A file name for an entity id that cannot leave its folder, unique per exact id."""
-    digest = hashlib.sha256(str(entity).encode("utf-8")).hexdigest()[:8]
+def safe_filename(entity: str, suffix: str = ".html", digits: int = 8) -> str:
+    """A file name for an entity id that cannot leave its folder, with `digits` of the id's hash."""
+    digest = hashlib.sha256(str(entity).encode("utf-8", "surrogatepass")).hexdigest()[:digits]
     return f"{slugify(entity) or 'entity'}-{digest}{suffix}"
+
+
+def card_names(entities: Iterable[str]) -> dict[str, str]:
+    """A distinct file name per entity of one folder: `safe_filename`, with 16, 32, then all 64 hash
+    digits for the ids whose names clash. The loop ends: names with different digit counts never
+    match (the dash before the shorter hash falls inside the longer one), and two 64-digit names
+    match only if the ids' sha256 do."""
+    digits = dict.fromkeys(entities, 8)
+    while True:
+        names = {e: safe_filename(e, digits=d) for e, d in digits.items()}
+        owners: dict[str, list[str]] = {}
+        for entity, name in names.items():
+            owners.setdefault(name.lower(), []).append(entity)
+        clashes = [e for group in owners.values() if len(group) > 1 for e in group]
+        if not clashes:
+            return names
+        for entity in clashes:
+            digits[entity] = min(2 * digits[entity], 64)
 
 
 def safe_dirname(name: str) -> str:

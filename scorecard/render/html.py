@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from markupsafe import Markup
@@ -23,7 +24,8 @@ from ..periods import parse_period
 from ..resources import shipped
 from . import format as f
 from .cards import Card, Context, GrainIndex, glossary, kpi_groups, known_entities
-from .files import inside, safe_dirname, safe_filename
+from .files import card_names, inside, safe_dirname
+from .xmltext import clean_markup
 from .sections import BUILDERS, sections_for
 
 
@@ -36,7 +38,7 @@ def template_dir() -> Path:
 def environment(folder: str) -> Environment:
     """One Jinja environment per template folder: templates compile once per process."""
     return Environment(loader=FileSystemLoader(folder), autoescape=True, undefined=StrictUndefined,
-                       trim_blocks=True, lstrip_blocks=True, auto_reload=False)
+                       trim_blocks=True, lstrip_blocks=True, auto_reload=False, finalize=clean_markup)
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,13 @@ def _page(ctx: Context, folder: Path) -> Page:
                 ctx.period_label, f"{contract.client} / {contract.vendor} ({contract.id})", ctx.trend_heading)
 
 
+def other_roles(role: str | None) -> Callable[[str], bool]:
+    """The files of the previous set a `--role` run keeps (every other role's folder), so that drawing
+    roles one at a time still ends with every role in one folder; a full run keeps none."""
+    mine = f"{safe_dirname(role)}/" if role else ""
+    return lambda rel: bool(role) and "/" in rel and not rel.startswith(mine)
+
+
 def write_scorecards(evaluation: Evaluation, out_dir: Path, *, role: str | None = None,
                      lang: str | None = None) -> list[Path]:
     """Write the scorecards of the last asked period under `out_dir` and return every file written:
@@ -109,15 +118,18 @@ def write_scorecards(evaluation: Evaluation, out_dir: Path, *, role: str | None 
     folder = template_dir()
     env, page = environment(str(folder)), _page(ctx, folder)
     rendered = {r.grain: r.name for r in reversed(roles)}  # the first role drawing a grain gets links
+    indexes = {r.grain: GrainIndex(ctx, r.grain) for r in roles}
+    names = {grain: card_names(_entities(ctx, grain, index)) for grain, index in indexes.items()}
 
     def links(grain: str, entity: str) -> str | None:
-        owner = rendered.get(grain)
-        return None if owner is None else f"../{safe_dirname(owner)}/{safe_filename(entity)}"
+        """The card of an entity drawn by this run, from a card of another role's folder."""
+        owner, name = rendered.get(grain), names.get(grain, {}).get(entity)
+        return None if owner is None or name is None else f"../{safe_dirname(owner)}/{name}"
 
     written: list[Path] = []
     try:
         for r in roles:
-            written += _write_role(env, page, ctx, r, out_dir, links)
+            written += _write_role(env, page, ctx, r, out_dir, links, indexes[r.grain], names[r.grain])
         written.append(_write_top_index(env, page, ctx, out_dir))
     except TemplateError as exc:
         raise RenderError(Problem(f"a scorecard template failed: {exc}", file=str(folder),
@@ -125,26 +137,27 @@ def write_scorecards(evaluation: Evaluation, out_dir: Path, *, role: str | None 
     return written
 
 
-def _entities(ctx: Context, role: Role, index: GrainIndex) -> list[str]:
+def _entities(ctx: Context, grain: str, index: GrainIndex) -> list[str]:
     """The entities of a role's grain in the period: every one with results, and for evaluators
     also those with calibration rows only (an evaluator may score no production evaluation)."""
     entities = set(index.entities())
-    if role.grain == "evaluator_id":
+    if grain == "evaluator_id":
         entities |= known_entities(ctx.evaluation.calibration, "evaluator_id", ctx.period)
     return sorted(entities)
 
 
-def _write_role(env: Environment, page: Page, ctx: Context, role: Role, out_dir: Path, links) -> list[Path]:
+def _write_role(env: Environment, page: Page, ctx: Context, role: Role, out_dir: Path, links,
+                index: GrainIndex, names: dict[str, str]) -> list[Path]:
+    """A role's cards, one per entity under the file name `names` gives it, and the role's index."""
     folder = inside(out_dir, out_dir / safe_dirname(role.name))
-    index = GrainIndex(ctx, role.grain)
     lookups = {name: BUILDERS[name](ctx, role, links) for name in sections_for(role)}
     role_title = f.role_text(role.name, "title", ctx.lang)
     grain_label = f.word("grains", role.grain, ctx.lang)
     template = env.get_template("card.html.j2")
     terms = glossary(ctx, role)
     lines, written = [], []
-    for entity in _entities(ctx, role, index):
-        card = Card(role.name, entity, safe_filename(entity), f"{grain_label} {entity}",
+    for entity, filename in names.items():
+        card = Card(role.name, entity, filename, f"{grain_label} {entity}",
                     kpi_groups(ctx, role, index, entity),
                     {name: lookup(entity) for name, lookup in lookups.items()})
         html = template.render(page=page, card=card, role_title=role_title, glossary=terms)
