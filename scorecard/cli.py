@@ -136,47 +136,68 @@ def _cmd_presets(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# Commands that write a folder write it as one set (outputs.py): the folder is locked from the
+# start, so a second run into it exits 2 at once, and nothing in it changes until the commit.
+
 def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from .outputs import output_set
     from .results import write_results
 
-    evaluation = _evaluation(args)
-    written = write_results(evaluation, Path(args.out))
-    _report(evaluation, written)
+    with output_set(Path(args.out), "evaluate") as stage:
+        evaluation = _evaluation(args)
+        written = write_results(evaluation, stage.path)
+        manifest = stage.commit(evaluation)
+    _report(evaluation, [stage.final(p) for p in written] + [manifest])
     return EXIT_OK
 
 
 def _cmd_scorecards(args: argparse.Namespace) -> int:
-    from .render.html import write_scorecards
+    from .outputs import output_set
+    from .render.html import other_roles, write_scorecards
 
-    evaluation = _evaluation(args)
-    written = write_scorecards(evaluation, Path(args.out), role=args.role, lang=args.lang)
+    with output_set(Path(args.out), "scorecards") as stage:
+        evaluation = _evaluation(args)
+        stage.carry(other_roles(args.role))
+        written = write_scorecards(evaluation, stage.path, role=args.role, lang=args.lang)
+        stage.commit(evaluation)
     print(f"{len(written)} scorecard file(s) written under {args.out}")
     return EXIT_OK
 
 
+def _notes(notes: Sequence[str]) -> None:
+    for line in notes:
+        print(f"note: {line}", file=sys.stderr)
+
+
 def _cmd_deck(args: argparse.Namespace) -> int:
+    from .outputs import output_set
     from .render.deck import write_deck
 
-    evaluation = _evaluation(args)
-    path = write_deck(evaluation, Path(args.out), actions=args.actions, template=args.template,
-                      lang=args.lang)
+    out, notes = Path(args.out), []
+    options = dict(actions=args.actions, template=args.template, lang=args.lang, notes=notes)
+    if out.suffix.lower() == ".pptx":  # one file, replaced atomically
+        path = write_deck(_evaluation(args), out, **options)
+    else:  # a folder: deck.pptx and manifest.json as one set
+        with output_set(out, "deck") as stage:
+            evaluation = _evaluation(args)
+            path = stage.final(write_deck(evaluation, stage.path / "deck.pptx", **options))
+            stage.commit(evaluation)
+    _notes(notes)
     print(f"deck written: {path}")
     return EXIT_OK
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from .render.deck import write_deck
-    from .render.html import write_scorecards
-    from .results import write_results
+    from .outputs import output_set, write_run
 
-    evaluation = _evaluation(args)
-    out = Path(args.out)
-    written = write_results(evaluation, out)
-    cards = write_scorecards(evaluation, out / "scorecards", lang=args.lang)
-    deck = write_deck(evaluation, out / "deck.pptx", actions=args.actions, template=args.template,
-                      lang=args.lang)
-    _report(evaluation, written)
-    print(f"{len(cards)} scorecard file(s) under {out / 'scorecards'}; deck: {deck}")
+    out, notes = Path(args.out), []
+    with output_set(out, "run") as stage:
+        evaluation = _evaluation(args)
+        files = write_run(stage, evaluation, actions=args.actions, template=args.template, lang=args.lang,
+                          notes=notes)
+    _notes(notes)
+    _report(evaluation, files.results + [files.manifest])
+    print(f"{len(files.cards)} scorecard file(s) under {out / 'scorecards'}; deck: {files.deck}")
     return EXIT_OK
 
 

@@ -22,13 +22,27 @@ CALIBRATION_COLUMNS = ["period", "evaluator_id", "sessions", "scores", "within_t
 QUALITY_COLUMNS = ["table", "row", "column", "problem", "action"]
 
 
-def _csv(frame: pd.DataFrame, columns: list[str], extra: list[str] = ()) -> str:
-    """CSV text with the interface columns first; booleans as true/false, missing as empty."""
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    """A text cell that a spreadsheet would run as a formula, prefixed with `'` so it reads as text
+    (`=HYPERLINK(...)` -> `'=HYPERLINK(...)`). Numbers are left alone (-3.5 stays a number), but text
+    is text: an id "-3" becomes "'-3", as Excel would otherwise compute it."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
+def csv_text(frame: pd.DataFrame, columns: list[str], extra: list[str] = ()) -> str:
+    """CSV text with the interface columns first; booleans as true/false, missing as empty, and
+    text cells neutralised. Every CSV the product writes goes through here."""
     cols = columns + [c for c in extra if c in frame.columns and c not in columns]
     out = frame.reindex(columns=cols).copy()
     for col in out.columns:
         if out[col].dtype == bool or str(out[col].dtype) == "boolean":
             out[col] = out[col].map({True: "true", False: "false"}).astype(object)
+        elif not pd.api.types.is_numeric_dtype(out[col]):
+            out[col] = out[col].astype(object).map(neutralise)
     return out.to_csv(index=False, lineterminator="\n")
 
 
@@ -80,10 +94,10 @@ def write_results(ev: Evaluation, out_dir: Path) -> list[Path]:
     """Write every result file into out_dir (each one atomically); return the paths written."""
     out_dir = Path(out_dir)
     files = {
-        "results.csv": _csv(ev.results, RESULT_COLUMNS),
-        "credits.csv": _csv(ev.credits, CREDIT_COLUMNS),
-        "calibration.csv": _csv(ev.calibration, CALIBRATION_COLUMNS, ["spread", "tendency"]),
-        "data_quality.csv": _csv(ev.quality, QUALITY_COLUMNS),
+        "results.csv": csv_text(ev.results, RESULT_COLUMNS),
+        "credits.csv": csv_text(ev.credits, CREDIT_COLUMNS),
+        "calibration.csv": csv_text(ev.calibration, CALIBRATION_COLUMNS, ["spread", "tendency"]),
+        "data_quality.csv": csv_text(ev.quality, QUALITY_COLUMNS),
         "results.json": results_json(ev),
     }
     return [write_text(out_dir / name, text) for name, text in files.items()]
