@@ -82,7 +82,8 @@ def _evaluation(args: argparse.Namespace):
     """Load contract and data, and evaluate the asked periods (shared by evaluate/scorecards/deck/run)."""
     from .contract.loader import load_contract
     from .data import load_dataset
-    from .evaluate import data_months, evaluate, resolve_periods
+    from .evaluate import evaluate, resolve_periods
+    from .term import notes
 
     contract = load_contract(Path(args.contract))
     dataset = load_dataset(Path(args.data), contract=contract, mapping=args.mapping)
@@ -90,13 +91,10 @@ def _evaluation(args: argparse.Namespace):
         print(f"note: {name} is not one of the canonical tables: ignored", file=sys.stderr)
     periods = resolve_periods(dataset, contract, period=args.period,
                               start=getattr(args, "start", None), end=getattr(args, "end", None))
-    first, last = data_months(dataset, contract)
-    for p in periods:
-        if first is None or p.last_month < first or p.first_month > last:
-            span = f"it spans {first} to {last}" if first else "it holds no dated row"
-            print(f"note: the data has no row in {p.label} ({span}): its KPIs will have no observation",
-                  file=sys.stderr)
-    return evaluate(contract, dataset, periods, extra_grains=tuple(args.grain))
+    evaluation = evaluate(contract, dataset, periods, extra_grains=tuple(args.grain))
+    for line in notes(periods, evaluation.left_out):
+        print(f"note: {line}", file=sys.stderr)
+    return evaluation
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:

@@ -6,7 +6,7 @@ generator reads the same numbers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Sequence
 
 import pandas as pd
@@ -20,6 +20,7 @@ from .kpis.inputs import InputFacts
 from .periods import MONTH, Period, local_months, months_between, parse_period, shift_month
 from .scoring import add_changes, overall_scores, score_results
 from .sections import build_sections, calibration_results
+from .term import LeftOut, left_out_months, left_out_periods, unscore
 
 HISTORY_MONTHS = 36
 
@@ -41,6 +42,8 @@ class Evaluation:
     sections: dict[str, pd.DataFrame]
     quality: pd.DataFrame
     inputs: dict[str, str]
+    # months of the asked periods that are not charged (outside the term or the data), and why
+    left_out: dict[str, LeftOut] = field(default_factory=dict)
 
 
 def resolve_periods(dataset: Dataset, contract: Contract, *, period: str | None = None,
@@ -81,15 +84,21 @@ def data_months(dataset: Dataset, contract: Contract) -> tuple[str | None, str |
 
 
 def evaluate(contract: Contract, dataset: Dataset, periods: Sequence[Period],
-             extra_grains: Sequence[str] = ()) -> Evaluation:
-    """Compute, score and price the asked periods, with the monthly history behind trends and credits."""
+             extra_grains: Sequence[str] = (), *, within_term: bool = True) -> Evaluation:
+    """Compute, score and price the asked periods, with the monthly history behind trends and credits.
+
+    Months outside the contract term or the data's span are not charged (term.py): a period wholly
+    outside is unscored, and no such month earns a credit or a bonus. `within_term=False` ignores
+    the contract's dates (a backtest prices a draft over any months); the data's span still applies.
+    """
     for grain in extra_grains:
         if grain not in GRAINS:
             raise ScorecardError(Problem(f"unknown grain {grain!r}", field="--grain",
                                          hint="use one of: " + ", ".join(GRAINS)))
     asked = list(dict.fromkeys(periods))
     last_month = max(p.last_month for p in asked)
-    first_data, _ = data_months(dataset, contract)
+    span = data_months(dataset, contract)
+    first_data = span[0]
     first_asked = min(p.first_month for p in asked)
     # History feeds trends, earn-back and chronic failure: from the data's first month, but never
     # more than HISTORY_MONTHS before the first asked month.
@@ -101,13 +110,14 @@ def evaluate(contract: Contract, dataset: Dataset, periods: Sequence[Period],
     engine = Engine(contract, dataset.tables, computed, grains,
                     InputFacts(cleared=dataset.cleared, constants=dataset.constants))
     raw = engine.run()
-    scored = add_changes(score_results(raw, contract))
+    left = left_out_months(months_between(first_month, last_month), contract, span, within_term=within_term)
+    scored = add_changes(unscore(score_results(raw, contract), left_out_periods(computed, left)))
     asked_labels = [p.label for p in asked]
     monthly = scored[scored["period"].isin([p.label for p in history_months])]
     results = scored[scored["period"].isin(asked_labels)].reset_index(drop=True)
-    overall = overall_scores(scored, contract)
+    overall = overall_scores(scored, contract, left_out=left)
     credit_months = list(dict.fromkeys(m for p in asked for m in p.months()))
-    credits = compute_credits(monthly[monthly["grain"] == "vendor"], contract, credit_months)
+    credits = compute_credits(monthly[monthly["grain"] == "vendor"], contract, credit_months, left)
     return Evaluation(
         contract=contract,
         periods=tuple(asked_labels),
@@ -119,4 +129,5 @@ def evaluate(contract: Contract, dataset: Dataset, periods: Sequence[Period],
         sections=build_sections(contract, dataset, engine),
         quality=dataset.quality,
         inputs=dict(dataset.hashes),
+        left_out={m: left[m] for m in credit_months if m in left},
     )

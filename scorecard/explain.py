@@ -8,6 +8,7 @@ scorecards and the deck use: "12 % x 480,000 EUR" in English, "12 % x 480 000 EU
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from . import money as money_
 from . import numbers
 from .errors import ScorecardError
 
@@ -54,12 +56,21 @@ def percent(fraction: float, lang: str) -> str:
     return sentence("format.percent", lang, value=numbers.short(100 * fraction, lang, 4))
 
 
-def money(amount: float, currency: str, lang: str) -> str:
-    """480000 -> '480,000 EUR' ('480 000 EUR'); cents only when there are some; NaN -> '? EUR'."""
+def money(amount: float | Decimal, currency: str, lang: str) -> str:
+    """480000 -> '480,000 EUR' ('480 000 EUR'); the currency's decimals only when the amount has a
+    fraction (10,017.39 EUR, 1.500 KWD); NaN -> '? EUR'."""
     if _missing(amount):
         return sentence("format.money", lang, amount="?", currency=currency)
-    return sentence("format.money", lang, amount=numbers.number(amount, numbers.cents(amount), lang),
-                    currency=currency)
+    exact = money_.exact(amount)
+    decimals = 0 if exact == exact.to_integral_value() else money_.minor_unit(currency)
+    return sentence("format.money", lang, amount=numbers.number(exact, decimals, lang), currency=currency)
+
+
+def minor_unit(currency: str, lang: str) -> str:
+    """What an amount of the currency is rounded to: 'cent' for EUR, 'whole unit' for JPY."""
+    digits = money_.minor_unit(currency)
+    key = {0: "zero", 2: "two"}.get(digits, "other")
+    return sentence(f"minor_unit.{key}", lang, digits=digits)
 
 
 def value(x: float, unit: str, lang: str) -> str:

@@ -16,7 +16,7 @@ from .periods import parse_period
 RESULT_COLUMNS = ["period", "kpi", "metric", "grain", "entity", "value", "n", "target", "minimum",
                   "status", "provisional"]
 CREDIT_COLUMNS = ["period", "kpi", "value", "minimum", "missed", "allocation", "credit", "earned_back",
-                  "chronic_failure"]
+                  "chronic_failure", "paid"]
 CALIBRATION_COLUMNS = ["period", "evaluator_id", "sessions", "scores", "within_tolerance",
                        "mean_abs_deviation", "bias", "krippendorff_alpha"]
 QUALITY_COLUMNS = ["table", "row", "column", "problem", "action"]

@@ -10,12 +10,13 @@ result files can only show the same numbers.
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from . import explain, numbers
+from . import explain, money, numbers
 from .catalog import catalog
 from .contract.model import Contract
 from .errors import ScorecardError
@@ -241,20 +242,23 @@ def trend(scored: pd.DataFrame, period: str, months: int) -> pd.DataFrame:
 OVERALL_COLUMNS = ["period", "score", "weights_used", "skipped", "bonus_share", "bonus", "explanation"]
 
 
-def overall_scores(scored: pd.DataFrame, contract: Contract) -> pd.DataFrame:
+def overall_scores(scored: pd.DataFrame, contract: Contract, left_out: Collection[str] = ()) -> pd.DataFrame:
     """One row per period at grain vendor: the weighted mean of points over scoring.weights.
 
     KPIs that are not measurable, have too small a sample, have no target or no vendor result are
     skipped and the remaining weights renormalised, so missing data neither helps nor hurts the
-    vendor; `skipped` names them with the reason.
+    vendor; `skipped` names them with the reason. The bonus is paid for the period's months that
+    are not `left_out` (outside the contract term or the data: term.py), rounded to the currency's
+    minor unit (a Decimal; NaN without incentives or fee).
     """
     vendor = scored[scored["grain"] == "vendor"]
-    rows = [_overall_row(str(period), group.drop_duplicates("kpi").set_index("kpi"), contract)
+    rows = [_overall_row(str(period), group.drop_duplicates("kpi").set_index("kpi"), contract, left_out)
             for period, group in vendor.groupby("period", sort=True)]
     return pd.DataFrame(rows, columns=OVERALL_COLUMNS)
 
 
-def _overall_row(period: str, by_kpi: pd.DataFrame, contract: Contract) -> dict[str, Any]:
+def _overall_row(period: str, by_kpi: pd.DataFrame, contract: Contract,
+                 left_out: Collection[str]) -> dict[str, Any]:
     weights = {k: w for k, w in contract.scoring.weights.items() if w > 0}
     used: dict[str, float] = {}
     skipped: list[tuple[str, str]] = []  # (kpi, why): a key of explanations.yaml's `skipped`
@@ -271,9 +275,9 @@ def _overall_row(period: str, by_kpi: pd.DataFrame, contract: Contract) -> dict[
     score = (sum(w * float(by_kpi.at[k, "points"]) for k, w in used.items()) / weights_used
              if weights_used > 0 else math.nan)
     share, band = bonus_band(score, contract)
-    months = len(parse_period(period).months())
+    months = len([m for m in parse_period(period).months() if m not in left_out])
     inc = contract.incentives
-    bonus = (share * inc.bonus_pool * contract.monthly_fee * months
+    bonus = (money.amount(contract.currency, share, inc.bonus_pool, contract.monthly_fee, months)
              if inc is not None and contract.monthly_fee is not None else math.nan)
     lang = contract.language
     text = _score_sentence(period, score, used, weights, _skipped_text(skipped, lang), lang)

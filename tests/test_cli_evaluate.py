@@ -32,7 +32,7 @@ def test_evaluate_writes_the_result_files_with_the_spec_columns(demo_data, tmp_p
     assert header(tmp_path / "results.csv") == ["period", "kpi", "metric", "grain", "entity", "value", "n",
                                                 "target", "minimum", "status", "provisional"]
     assert header(tmp_path / "credits.csv") == ["period", "kpi", "value", "minimum", "missed", "allocation",
-                                                "credit", "earned_back", "chronic_failure"]
+                                                "credit", "earned_back", "chronic_failure", "paid"]
     assert header(tmp_path / "calibration.csv")[:8] == ["period", "evaluator_id", "sessions", "scores",
                                                         "within_tolerance", "mean_abs_deviation", "bias",
                                                         "krippendorff_alpha"]
@@ -88,9 +88,9 @@ def test_missing_required_column_names_file_and_column(tmp_path, capsys):
 
 
 def test_a_period_outside_the_data_is_noted(demo_data, tmp_path, capsys):
-    assert main(["evaluate", str(CONTRACT), "--data", str(demo_data), "--period", "2030-01",
+    assert main(["evaluate", str(CONTRACT), "--data", str(demo_data), "--period", "2026-06",
                  "--out", str(tmp_path)]) == 0
-    assert "no row in 2030-01 (it spans 2026-02 to 2026-03)" in capsys.readouterr().err
+    assert "2026-06 left out: after the last month of the data (2026-03)" in capsys.readouterr().err
 
 
 def test_run_on_a_header_only_file_produces_every_output(tmp_path, capsys):

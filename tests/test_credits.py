@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from decimal import Decimal as D
 
 import pandas as pd
 import pytest
@@ -14,6 +15,7 @@ from scorecard.contract.model import ServiceCredits
 from scorecard.credits import CREDIT_COLUMNS, compute_credits
 from scorecard.periods import months_between
 from scorecard.scoring import score_results
+from scorecard.term import LeftOut
 
 CLAUSE = ServiceCredits(at_risk=0.12, pool=2.0, allocations={"sl": 0.4, "asa": 0.2, "fcr": 0.4, "qa": 0.15},
                         earn_back_months=3, chronic_misses=3, chronic_within_months=6)
@@ -51,11 +53,11 @@ def test_credit_rows_and_explanations():
     assert list(out.columns) == CREDIT_COLUMNS
     assert list(out["period"].unique()) == ["2025-10", "2026-01", "2026-02", "2026-03"]
     assert list(out[out["period"] == "2025-10"]["kpi"]) == ["sl", "asa", "fcr", "qa", "TOTAL"]
-    assert cell(out, "2025-10", "sl", "credit") == pytest.approx(23040)
+    assert cell(out, "2025-10", "sl", "credit") == D("23040.00") == cell(out, "2025-10", "sl", "paid")
     assert cell(out, "2025-10", "sl", "explanation") == (
         "sl was 64.2 % against a minimum of >= 70% (clause service_credits.allocations.sl = 40 %): "
         "credit = 12 % x 480,000 EUR at risk = 57,600 EUR x 40 % = 23,040 EUR.")
-    assert cell(out, "2025-10", "TOTAL", "credit") == pytest.approx(23040)
+    assert str(cell(out, "2025-10", "TOTAL", "credit")) == "23040.00"
     assert cell(out, "2025-10", "TOTAL", "explanation") == (
         "Total credit for 2025-10: 23,040 EUR, within the cap of 57,600 EUR at risk (12 % x 480,000 EUR); "
         "the cap does not apply.")
@@ -73,26 +75,34 @@ def test_credit_rows_and_explanations():
 def test_cap_applies_and_total_row():
     out = compute_credits(history(), CONTRACT, ["2026-02"])
     # 23,040 + 11,520 + 23,040 + 8,640 = 66,240 > 57,600
-    assert out[out["kpi"] != "TOTAL"]["credit"].sum() == pytest.approx(66240)
-    assert cell(out, "2026-02", "TOTAL", "credit") == pytest.approx(57600)
+    assert out[out["kpi"] != "TOTAL"]["credit"].sum() == D("66240.00")
+    assert cell(out, "2026-02", "TOTAL", "credit") == D("57600.00") == cell(out, "2026-02", "TOTAL", "paid")
+    # each credit x 57,600 / 66,240, rounded to the cent: 20,034.78 + 10,017.39 + 20,034.78 + 7,513.04
+    # = 57,599.99; the remaining cent goes to the largest credit, sl (first of sl and fcr in the contract)
+    paid = out[out["kpi"] != "TOTAL"].set_index("kpi")["paid"].to_dict()
+    assert paid == {"sl": D("20034.79"), "asa": D("10017.39"), "fcr": D("20034.78"), "qa": D("7513.04")}
+    assert sum(paid.values()) == cell(out, "2026-02", "TOTAL", "paid")
+    assert cell(out, "2026-02", "asa", "explanation").endswith("After the cap, 10,017.39 EUR of it is paid.")
     assert cell(out, "2026-02", "TOTAL", "allocation") == pytest.approx(1.15)
     assert cell(out, "2026-02", "TOTAL", "missed")
     assert "add up to 66,240 EUR, above the cap of 57,600 EUR at risk (12 % x 480,000 EUR): the cap applies" \
         in cell(out, "2026-02", "TOTAL", "explanation")
+    assert ("Paid per KPI: sl 20,034.79 EUR + asa 10,017.39 EUR + fcr 20,034.78 EUR + qa 7,513.04 EUR = "
+            "57,600 EUR (each credit x 57,600 EUR / 66,240 EUR, rounded to the cent; the rounding remainder "
+            "goes to the largest credit).") in cell(out, "2026-02", "TOTAL", "explanation")
 
 
 def test_earn_back_after_three_green_months():
     out = compute_credits(history(), CONTRACT, ["2026-01", "2026-05"])
-    assert cell(out, "2026-01", "sl", "earned_back") == pytest.approx(23040)
+    assert cell(out, "2026-01", "sl", "earned_back") == D("23040.00")
     assert "credit of 2025-10 (23,040 EUR) is returned" in cell(out, "2026-01", "sl", "explanation")
-    assert cell(out, "2026-01", "TOTAL", "earned_back") == pytest.approx(23040)
-    # 2026-02 was capped at 57,600 / 66,240 = 86.96 %: earn-back returns what was paid.
-    factor = 57600 / 66240
-    assert cell(out, "2026-05", "asa", "earned_back") == pytest.approx(11520 * factor)   # 10,017.39
-    assert cell(out, "2026-05", "fcr", "earned_back") == pytest.approx(23040 * factor)   # 20,034.78
-    assert cell(out, "2026-05", "qa", "earned_back") == pytest.approx(8640 * factor)     # 7,513.04
-    assert cell(out, "2026-05", "sl", "earned_back") == 0  # 2026-03 was amber, not green
-    assert cell(out, "2026-05", "TOTAL", "earned_back") == pytest.approx(37565.217, abs=0.01)
+    assert cell(out, "2026-01", "TOTAL", "earned_back") == D("23040.00")
+    # 2026-02 was capped at 57,600 / 66,240 = 86.96 %: earn-back returns what was paid, to the cent.
+    assert cell(out, "2026-05", "asa", "earned_back") == D("10017.39")
+    assert cell(out, "2026-05", "fcr", "earned_back") == D("20034.78")
+    assert cell(out, "2026-05", "qa", "earned_back") == D("7513.04")
+    assert str(cell(out, "2026-05", "sl", "earned_back")) == "0.00"  # 2026-03 was amber, not green
+    assert cell(out, "2026-05", "TOTAL", "earned_back") == D("37565.21")
     assert "(11,520 EUR, 10,017.39 EUR after the cap)" in cell(out, "2026-05", "asa", "explanation")
     # fcr missed in 2025-11 but not green in the 3 following months: nothing returned in 2026-02
     assert cell(compute_credits(history(), CONTRACT, ["2026-02"]), "2026-02", "fcr", "earned_back") == 0
@@ -144,11 +154,43 @@ def test_cap_earn_back_and_minimum_edge_properties(allocations, grid, earn_back)
             for m, levels in zip(MONTHS, grid, strict=True) for k, level in zip(kpis, levels, strict=True)]
     out = compute_credits(score_results(raw_frame(rows).assign(metric="service_level"), contract), contract, MONTHS)
     totals = out[out["kpi"] == "TOTAL"]
-    assert (totals["credit"] <= 57600 + 1e-6).all()
-    assert totals["earned_back"].sum() <= totals["credit"].sum() + 1e-6
+    assert (totals["credit"] <= D("57600.00")).all()
+    assert sum(totals["earned_back"]) <= sum(totals["credit"])
     lines = out[out["kpi"] != "TOTAL"]
     for k in kpis:
         mine = lines[lines["kpi"] == k]
-        assert mine["earned_back"].sum() <= mine["credit"].sum() + 1e-6
+        assert sum(mine["earned_back"]) <= sum(mine["paid"])
     at_minimum = lines["value"] == LEVELS["at_minimum"]
     assert not lines[at_minimum]["missed"].any() and (lines[at_minimum]["credit"] == 0).all()
+
+
+# --- months left out (outside the term or the data) --------------------------------------------
+
+def test_a_left_out_month_has_one_zero_total_row_and_counts_for_nothing():
+    """2025-10 (sl red) is before the term: no credit, so nothing to earn back in 2026-01; and the
+    chronic window of fcr loses its 2025-11 miss."""
+    left = {"2025-10": LeftOut("before_term", "2025-11-01")}
+    out = compute_credits(history(), CONTRACT, ["2025-10", "2026-01", "2026-02"], left)
+    october = out[out["period"] == "2025-10"]
+    assert list(october["kpi"]) == ["TOTAL"] and str(october["paid"].item()) == "0.00"
+    assert october["explanation"].item() == "No credit for 2025-10: before the contract term (effective 2025-11-01)."
+    assert cell(out, "2026-01", "sl", "earned_back") == 0
+    assert cell(out, "2026-02", "fcr", "chronic_failure")  # 2025-11, 2026-01, 2026-02 still 3
+    left["2025-11"] = LeftOut("before_term", "2025-12-01")
+    out = compute_credits(history(), CONTRACT, ["2026-02"], left)
+    assert not cell(out, "2026-02", "fcr", "chronic_failure")
+
+
+def test_yen_and_dinar_amounts_have_their_minor_unit():
+    """JPY has no decimals, KWD three: 12 % x 1,000,003 JPY = 120,000.36 -> 120,000 JPY at risk."""
+    from dataclasses import replace
+    yen = replace(CONTRACT, currency="JPY", monthly_fee=1000003)
+    out = compute_credits(history(), yen, ["2025-10", "2026-02"])
+    assert str(cell(out, "2025-10", "sl", "credit")) == "48000"  # 120,000 x 40 %
+    assert str(cell(out, "2026-02", "TOTAL", "paid")) == "120000"
+    assert sum(out[(out["period"] == "2026-02") & (out["kpi"] != "TOTAL")]["paid"]) == D("120000")
+    dinar = replace(CONTRACT, currency="KWD", monthly_fee=12345.678)
+    out = compute_credits(history(), dinar, ["2025-10"])
+    # 12 % x 12,345.678 = 1,481.48136 -> 1,481.481 at risk; x 40 % = 592.5924 -> 592.592
+    assert str(cell(out, "2025-10", "sl", "credit")) == "592.592"
+    assert "= 1,481.481 KWD x 40 % = 592.592 KWD." in cell(out, "2025-10", "sl", "explanation")
