@@ -173,7 +173,7 @@ def test_folder_ignores_unknown_files_and_blank_lines_keep_row_numbers(tmp_path)
     ds = _load(tmp_path, **{"interactions.csv": "interaction_id,channel,created_at\n\n2,voice,x\n",
                             "notes.txt": "hello"})
     assert ds.ignored == ["notes.txt"]
-    assert ds.quality["row"].tolist() == [3]  # the blank line is spreadsheet row 2
+    assert ds.quality["row"].tolist() == [2, 3]
 
 
 def test_contract_channels_are_allowed(tmp_path):

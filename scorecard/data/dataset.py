@@ -68,11 +68,14 @@ def load_dataset(path: Path, *, contract: Contract, mapping: str | Path | None =
     problems: list[Problem] = []
     tables: dict[str, pd.DataFrame] = {}
     reports: list[pd.DataFrame] = []
+    rows_read: dict[str, int] = {}
     for name, file in files.items():
         table_rules = rules.tables.get(name) if rules else None
         try:
             raw = read_table(file, sheet=table_rules.sheet if table_rules else None)
-            frame, issues, unparsed = convert_table(raw, TABLES[name], table_rules,
+            rows_read[name] = raw.rows_read
+            reports.append(raw.quality(name))  # blank lines (skipped) and malformed lines (quarantined)
+            frame, issues, unparsed = convert_table(raw.frame, TABLES[name], table_rules,
                                                     timezone=contract.timezone, file=str(file))
         except DataError as exc:
             problems.extend(exc.problems)
@@ -87,7 +90,8 @@ def load_dataset(path: Path, *, contract: Contract, mapping: str | Path | None =
     reports = [r for r in reports if len(r)]
     quality = pd.concat(reports, ignore_index=True) if reports else empty_report()
     return Dataset(tables=tables, quality=quality, files={t: str(f) for t, f in files.items()},
-                   hashes={str(f): _sha256(f) for f in files.values()}, ignored=ignored)
+                   hashes={str(f): _sha256(f) for f in files.values()}, ignored=ignored,
+                   rows_read=rows_read)
 
 
 def _discover(folder: Path, rules: Mapping | None) -> tuple[dict[str, Path], list[str]]:

@@ -1,16 +1,21 @@
-"""Readers: one file (CSV, Parquet or Excel) -> a raw DataFrame plus its `source_row` column.
+"""Readers: one file (CSV, Parquet or Excel) -> a raw DataFrame plus its `source_row` column, and the
+lines that never became records.
 
 Values are kept as the file gives them (CSV: text); typing happens later in one place (parse.py), so
 the three formats go through the same conversions and give the same frame. `source_row` is the row a
 spreadsheet shows: header = row 1, first record = row 2 (CSV records spanning lines count once;
-Excel: the sheet's own row number; Parquet: record number + 1, as if exported to a sheet).
+Excel: the sheet's own row number; Parquet: record number + 1, as if exported to a sheet). A blank
+line inside the data and a malformed CSV line (cells that do not fit the header, an unclosed quote)
+keep their row number and are reported, never dropped silently.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,18 +26,40 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from ..errors import DataError, Problem
+from .csvlines import Malformed, lenient_records
 
 SOURCE_ROW = "source_row"
 EXTENSIONS = (".csv", ".parquet", ".xlsx")
+REPORT_COLUMNS = ["row", "column", "problem", "action"]
+SKIPPED, QUARANTINED = "skipped", "quarantined"
 _DELIMITERS = (",", ";", "\t", "|")
 # Cells that mean "no value" in exports (pyarrow's default null markers, empty text aside). They read as
 # missing, yet a record made only of them is still a record (reported), unlike a blank line.
 _NULL_MARKERS = ("#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "N/A",
                  "NA", "NULL", "NaN", "n/a", "nan", "null")
-_HINT = "check that the file is a CSV (UTF-8 or Latin-1), a Parquet file or an .xlsx workbook"
+_HINT = "check that the file is a CSV (UTF-8, UTF-16 or Latin-1), a Parquet file or an .xlsx workbook"
+_UTF16_BOMS = ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 
 
-def read_table(path: Path, *, sheet: str | None = None) -> pd.DataFrame:
+@dataclass(frozen=True)
+class RawTable:
+    """A file's records (`frame`, with `source_row`) and the lines that never became records (`report`:
+    row, column, problem, action `skipped` for a blank line or `quarantined` for a malformed one)."""
+
+    frame: pd.DataFrame
+    report: pd.DataFrame
+
+    @property
+    def rows_read(self) -> int:
+        """Data rows of the file: the records plus the malformed lines (blank lines are not rows)."""
+        return len(self.frame) + int((self.report["action"] == QUARANTINED).sum())
+
+    def quality(self, table: str) -> pd.DataFrame:
+        """The report as data_quality rows of `table` (table, row, column, problem, action)."""
+        return self.report.assign(table=table)[["table", *REPORT_COLUMNS]]
+
+
+def read_table(path: Path, *, sheet: str | None = None) -> RawTable:
     """Read one file into a raw frame with a `source_row` column; DataError when it cannot be read."""
     suffix = path.suffix.lower()
     if suffix not in EXTENSIONS:
@@ -40,17 +67,25 @@ def read_table(path: Path, *, sheet: str | None = None) -> pd.DataFrame:
                                 ".csv, .parquet or .xlsx", file=str(path), hint=_HINT))
     try:
         if suffix == ".csv":
-            frame = _read_csv(path)
+            frame, report = _read_csv(path)
         elif suffix == ".parquet":
-            frame = _read_parquet(path)
+            frame, report = _read_parquet(path), _report([])
         else:
-            frame = _read_excel(path, sheet)
+            frame, report = _read_excel(path, sheet)
     except DataError:
         raise
     except Exception as exc:  # every reader library has its own error types; all mean "unreadable"
         raise DataError(Problem(f"cannot read the file: {exc}".strip(), file=str(path), hint=_HINT)) from None
     _check_header([c for c in frame.columns if c != SOURCE_ROW], path)
-    return frame
+    return RawTable(frame, report)
+
+
+def _report(entries: list[tuple[int, str, str]]) -> pd.DataFrame:
+    """Report rows (row, problem, action) of lines that are not records; column "" (a whole line)."""
+    rows, problems, actions = (list(t) for t in zip(*entries)) if entries else ([], [], [])
+    return pd.DataFrame({"row": np.asarray(rows, dtype="int64"), "column": "",
+                         "problem": pd.Series(problems, dtype=object), "action": pd.Series(actions, dtype=object)},
+                        columns=REPORT_COLUMNS)
 
 
 def _check_header(names: list[str], path: Path) -> None:
@@ -64,41 +99,85 @@ def _check_header(names: list[str], path: Path) -> None:
                                 file=str(path), hint="rename the duplicate columns in the header row"))
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
+def _read_csv(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every column as text (ids keep leading zeros, nothing becomes 1.0); blank lines keep their row.
     Null markers (NULL, N/A, NaN, ...) become missing only after blank lines are dropped, so a record
     of markers alone stays a record and is reported, never dropped silently."""
-    raw = path.read_bytes()
+    raw, encoding = _normalised_bytes(path.read_bytes())
     if not raw.strip():
-        return pd.DataFrame()
+        return pd.DataFrame(), _report([])
     if not raw.endswith((b"\n", b"\r")):
         raw += b"\n"  # a header-only export without a final newline is an empty table, not unreadable
-    encoding = "utf-8"
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError:
-        encoding = "cp1252"  # the usual encoding of a spreadsheet's "CSV" on Windows
-    text_head = raw[:65536].decode(encoding, errors="replace").lstrip("\ufeff")
-    first_line = text_head.splitlines()[0]
+    first_line = raw[:65536].decode(encoding, errors="replace").splitlines()[0]
     delimiter = max(_DELIMITERS, key=first_line.count)
-    header = next(csv.reader(io.StringIO(first_line), delimiter=delimiter))
-    names = [h.strip() for h in header]
+    header = [h.strip() for h in next(csv.reader(io.StringIO(first_line), delimiter=delimiter))]
+    names = list(header)
+    while names and not names[-1]:
+        names.pop()  # spreadsheets pad the header with empty cells (a,b,c,,,): no column there
     _check_header(names, path)
-    table = pacsv.read_csv(
-        io.BytesIO(raw),
-        read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, encoding=encoding),
-        parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
-                                         ignore_empty_lines=False),
-        convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                             strings_can_be_null=True, null_values=[""]),
-    )
-    frame = table.to_pandas(types_mapper=_string_mapper)
-    frame[SOURCE_ROW] = np.arange(2, len(frame) + 2, dtype="int64")
-    frame = _drop_blank(frame)
+    frame = _arrow_records(raw, encoding, delimiter, len(header), len(names))
+    malformed: list[Malformed] = []
+    if frame is None:
+        frame, malformed = lenient_records(raw.decode(encoding), delimiter, len(names))
+    frame.columns = [*names, SOURCE_ROW]
+    frame, blank = _drop_blank(frame)
+    last = max(int(frame[SOURCE_ROW].max()) if len(frame) else 0, *(m.row for m in malformed), 0)
+    blank = [row for row in blank if row < last]  # blank lines after the last record end the file
     for name in names:
         marker = frame[name].isin(_NULL_MARKERS).to_numpy(dtype=bool, na_value=False)
         if marker.any():
             frame[name] = frame[name].mask(marker)
+    entries = [(row, "blank line", SKIPPED) for row in blank] + [(m.row, m.problem, QUARANTINED) for m in malformed]
+    return frame, _report(sorted(entries))
+
+
+def _normalised_bytes(raw: bytes) -> tuple[bytes, str]:
+    """The file's bytes without a byte-order mark, UTF-16 exports re-encoded as UTF-8, and their
+    encoding: UTF-8, else cp1252 (the usual encoding of a spreadsheet's "CSV" on Windows)."""
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8):]
+    for bom, codec in _UTF16_BOMS:
+        if raw.startswith(bom):
+            return raw[len(bom):].decode(codec).encode("utf-8"), "utf-8"
+    if len(raw) >= 2 and (raw[0] == 0) != (raw[1] == 0):  # UTF-16 without a mark: ASCII with NUL halves
+        return raw.decode("utf-16-be" if raw[0] == 0 else "utf-16-le").encode("utf-8"), "utf-8"
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw, "cp1252"
+    return raw, "utf-8"
+
+
+def _arrow_records(raw: bytes, encoding: str, delimiter: str, width: int, named: int) -> pd.DataFrame | None:
+    """Every record (with `source_row`) read by pyarrow, the fast path; None when a line does not fit
+    the header (wrong number of cells, a value under an unnamed column, an odd number of quotes that
+    may swallow the lines after it), so the line-by-line reader can locate it and read the rest."""
+    if raw.count(b'"') % 2:
+        return None
+    misfit: list[pacsv.InvalidRow] = []
+
+    def invalid(row: pacsv.InvalidRow) -> str:
+        misfit.append(row)
+        return "error"
+
+    positions = [f"c{i}" for i in range(width)]  # the header is named (and checked) apart
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(raw),
+            read_options=pacsv.ReadOptions(column_names=positions, skip_rows=1, encoding=encoding),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+                                             ignore_empty_lines=False, invalid_row_handler=invalid),
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in positions},
+                                                 strings_can_be_null=True, null_values=[""]),
+        )
+    except pa.ArrowInvalid:
+        if misfit:
+            return None
+        raise
+    if any(table.column(i).null_count < len(table) for i in range(named, width)):
+        return None
+    frame = table.select(range(named)).to_pandas(types_mapper=_string_mapper)
+    frame[SOURCE_ROW] = np.arange(2, len(frame) + 2, dtype="int64")
     return frame
 
 
@@ -111,6 +190,12 @@ def _string_mapper(arrow_type: pa.DataType) -> Any:
 
 def _read_parquet(path: Path) -> pd.DataFrame:
     table = pq.read_table(path)
+    nested = [f for f in table.schema if pa.types.is_nested(f.type)]
+    if nested:
+        raise DataError([Problem(f"column {f.name!r} holds nested values ({_nesting(f.type)}): export it flat",
+                                 file=str(path), field=f.name,
+                                 hint="write one plain column per value (text, number, date or yes/no)")
+                         for f in nested])
     # Parquet does not check that text columns hold UTF-8: a damaged file would read, then fail deep in
     # the string operations of the conversion. Validated here, it is "unreadable" like any damaged file.
     table.validate(full=True)
@@ -120,8 +205,20 @@ def _read_parquet(path: Path) -> pd.DataFrame:
     return frame
 
 
-def _read_excel(path: Path, sheet: str | None) -> pd.DataFrame:
-    """The named sheet (default: the first); header = first non-empty row; rows keep the sheet's number."""
+def _nesting(arrow_type: pa.DataType) -> str:
+    """A nested Arrow type in one word, as a user's tool names it."""
+    if pa.types.is_struct(arrow_type):
+        return "struct"
+    if pa.types.is_map(arrow_type):
+        return "map"
+    if pa.types.is_union(arrow_type):
+        return "union"
+    return "list"
+
+
+def _read_excel(path: Path, sheet: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The named sheet (default: the first); header = first non-empty row, its trailing empty cells
+    ignored; rows keep the sheet's number; blank rows between records are reported as skipped."""
     import openpyxl
 
     workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -133,11 +230,15 @@ def _read_excel(path: Path, sheet: str | None) -> pd.DataFrame:
         header: list[str] | None = None
         records: list[list[Any]] = []
         rows: list[int] = []
+        blank: list[int] = []
         for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                if header is not None:
+                    blank.append(number)
                 continue
             if header is None:
-                header = [str(v).strip() if v is not None else f"column_{i + 1}" for i, v in enumerate(values)]
+                width = max(i for i, v in enumerate(values) if v is not None and str(v).strip()) + 1
+                header = [str(v).strip() if v is not None else f"column_{i + 1}" for i, v in enumerate(values[:width])]
                 continue
             cells = [_excel_value(v) for v in values[:len(header)]]
             records.append(cells + [None] * (len(header) - len(cells)))
@@ -145,10 +246,11 @@ def _read_excel(path: Path, sheet: str | None) -> pd.DataFrame:
     finally:
         workbook.close()
     if header is None:
-        return pd.DataFrame()
+        return pd.DataFrame(), _report([])
     frame = pd.DataFrame(records, columns=header, dtype=object)
     frame[SOURCE_ROW] = np.asarray(rows, dtype="int64")
-    return frame
+    last = rows[-1] if rows else 0
+    return frame, _report([(row, "blank line", SKIPPED) for row in blank if row < last])
 
 
 def _excel_value(value: Any) -> Any:
@@ -167,8 +269,9 @@ def _excel_value(value: Any) -> Any:
     return value
 
 
-def _drop_blank(frame: pd.DataFrame) -> pd.DataFrame:
-    """Blank lines are not records: drop them (their row numbers stay skipped, like in a spreadsheet)."""
-    data = frame.drop(columns=SOURCE_ROW)
-    blank = data.isna().all(axis=1)
-    return frame[~blank].reset_index(drop=True) if blank.any() else frame
+def _drop_blank(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[int]]:
+    """Blank lines are not records: the frame without them, and their row numbers."""
+    blank = frame.drop(columns=SOURCE_ROW).isna().all(axis=1).to_numpy()
+    if not blank.any():
+        return frame, []
+    return frame[~blank].reset_index(drop=True), frame[SOURCE_ROW].to_numpy()[blank].tolist()
