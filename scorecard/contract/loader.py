@@ -73,6 +73,16 @@ def _top(f: Fields, data: Any) -> dict[str, Any] | None:
     return top
 
 
+def _fee_needed(f: Fields, top: dict[str, Any], header: dict[str, Any] | None) -> None:
+    """Credits and bonuses are shares of the monthly fee: without it they would be dropped at run time."""
+    if header is None or header.get("monthly_fee") is not None:
+        return
+    for section in ("service_credits", "incentives"):
+        if section in top:
+            f.add((section,), f"{section} are a share of the monthly fee, but contract.monthly_fee is not given",
+                  "add `monthly_fee: 480000` (the fee in the contract's currency) under contract:", key=True)
+
+
 def check_document(f: Fields) -> Contract | None:
     """Every check on a parsed document; the contract when there was no problem."""
     top = _top(f, f.doc.data)
@@ -90,7 +100,9 @@ def check_document(f: Fields) -> Contract | None:
     scoring = (read_scoring(f, top["scoring"], kpi_ids, info) if "scoring" in top
                else Scoring(rag=dict(DEFAULT_RAG)))
     roles = read_roles(f, top["roles"], kpis, kpi_ids) if "roles" in top else {}
-    governance = read_governance(f, top["governance"]) if "governance" in top else Governance()
+    _fee_needed(f, top, header)
+    governance = (read_governance(f, top["governance"], (header or {}).get("id") or "", kpi_ids)
+                  if "governance" in top else Governance())
     if f.problems or header is None:
         return None
     return Contract(kpis=kpis, calendars=calendars, service_credits=credits, incentives=incentives,

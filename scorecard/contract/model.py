@@ -16,6 +16,11 @@ GRAINS = ("vendor", "site", "team_id", "agent_id", "evaluator_id", "channel", "r
 DEFAULT_LIVE_CHANNELS = ("voice", "chat", "messaging")
 STANDARD_CHANNELS = ("voice", "chat", "email", "social", "messaging", "self_service")
 STATISTICS_HELP = "mean, median or pNN (p50, p90, p95 ...)"
+#: the sections a deck can show (governance.deck.sections), in their default order; render/deck.py draws them
+DECK_SECTIONS = ("summary", "service_levels", "trends", "quality", "calibration", "service_credits",
+                 "contact_reasons", "workforce", "actions")
+#: the extra tables a role's scorecards can show (roles.NAME.sections); render/sections.py draws them
+CARD_SECTIONS = ("team_agents", "qa_errors_by_category", "dsat_reasons", "calibration", "credits", "overall")
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,10 @@ KPI_FIELDS = ("metric", "label", "params", "filter", "statistic", "clock", "targ
 FILTER_COLUMNS = ("channel", "reason", "site", "team_id", "agent_id", "vendor", "evaluator_id",
                   "evaluator_side", "category")
 ELAPSED = "elapsed"
+#: the metrics the engine measures between two timestamps, hence on a clock (kpis/interactions.py);
+#: same_day_response reads its calendar's business days
+CLOCK_METRICS = ("service_level", "average_speed_of_answer", "first_response_time", "turnaround_time",
+                 "time_to_first_solution", "total_resolution_time", "same_day_response")
 _KIND_WORDS = {RATE: "a percentage", DURATION: "a duration", NUMBER: "a plain number"}
 _KIND_EXAMPLE = {RATE: "80%", DURATION: "30s", NUMBER: "85"}
 _SIGN = {">=": 1, ">": 1, "<=": -1, "<": -1, "==": 0}
@@ -193,9 +197,14 @@ def _statistic(f: Fields, m: Metric, raw: Any, path: Path) -> str | None:
     return f.text(raw, path, pattern=patterns.STATISTIC, expected="a statistic", hint=STATISTICS_HELP)
 
 
-def _clock(f: Fields, raw: Any, path: Path, calendars: tuple[str, ...]) -> str | None:
-    """The calendar name, or None for elapsed (absolute) time; a wrong name is recorded."""
+def _clock(f: Fields, m: Metric, raw: Any, path: Path, calendars: tuple[str, ...]) -> str | None:
+    """The calendar name, or None for elapsed (absolute) time; a wrong name is recorded, and so is a
+    clock on a metric that measures no time between timestamps (it would be silently ignored)."""
     if raw is None or raw == ELAPSED:
+        return None
+    if m.name not in CLOCK_METRICS:
+        f.add(path, f"{m.name} does not measure time between two timestamps, so it has no clock",
+              f"remove `clock:`; a clock applies to {one_of(CLOCK_METRICS)}")
         return None
     name = f.text(raw, path)
     if name is not None and name not in calendars:
@@ -228,7 +237,7 @@ def read_kpi(f: Fields, kpi_id: str, raw: Any, calendars: tuple[str, ...],
     params = _params(f, m, clause.get("params"), path + ("params",))
     flt = _filter(f, clause["filter"], path + ("filter",), channels) if "filter" in clause else {}
     statistic = _statistic(f, m, clause.get("statistic"), path + ("statistic",))
-    clock = _clock(f, clause.get("clock"), path + ("clock",), calendars)
+    clock = _clock(f, m, clause.get("clock"), path + ("clock",), calendars)
     min_sample = (f.number(clause["min_sample"], path + ("min_sample",), minimum=1, integer=True)
                   if "min_sample" in clause else 1)
     label = f.text(clause["label"], path + ("label",)) if "label" in clause else None

@@ -13,8 +13,9 @@ from typing import Any, Callable
 from ..catalog import metric
 from ..units import Target
 from ..yamlread import Path
+from .actions import read_actions
 from .fields import Fields, one_of, suggest
-from .model import GRAINS, Governance, Incentives, KpiSpec, Role, Scoring, ServiceCredits
+from .model import CARD_SECTIONS, DECK_SECTIONS, GRAINS, Governance, Incentives, KpiSpec, Role, Scoring, ServiceCredits
 from .read_kpis import check_comparison
 
 CREDIT_FIELDS = ("at_risk", "pool", "allocations", "earn_back", "chronic_failure")
@@ -165,7 +166,8 @@ def _role(f: Fields, name: str, raw: Any, kpis: dict[str, KpiSpec], kpi_ids: tup
         if target is not None and spec is not None:
             check_comparison(f, metric(spec.metric), spec.params, target, here)
             targets[kpi_id] = target
-    sections = f.texts(r["sections"], path + ("sections",)) if "sections" in r else ()
+    sections = (f.texts(r["sections"], path + ("sections",), choices=CARD_SECTIONS,
+                        hint=f"a scorecard shows these tables: {one_of(CARD_SECTIONS)}") if "sections" in r else ())
     if len(f.problems) > before or grain is None:
         return None
     return Role(name=name, grain=grain, kpis=tuple(listed), targets=targets, sections=sections or ())
@@ -177,7 +179,7 @@ def read_roles(f: Fields, raw: Any, kpis: dict[str, KpiSpec], kpi_ids: tuple[str
     return {k: v for k, v in roles.items() if v is not None}
 
 
-def read_governance(f: Fields, raw: Any) -> Governance | None:
+def read_governance(f: Fields, raw: Any, contract_id: str, kpi_ids: tuple[str, ...]) -> Governance | None:
     path: Path = ("governance",)
     before = len(f.problems)
     g = f.mapping(raw, path, allowed=GOVERNANCE_FIELDS)
@@ -190,11 +192,17 @@ def read_governance(f: Fields, raw: Any) -> Governance | None:
         attendees=f.texts(g["attendees"], path + ("attendees",)) if "attendees" in g else (),
         trend_months=(f.number(deck["trend_months"], here + ("trend_months",), minimum=1, maximum=60,
                                integer=True) if "trend_months" in deck else 6),
-        sections=f.texts(deck["sections"], here + ("sections",)) if "sections" in deck else (),
+        sections=(f.texts(deck["sections"], here + ("sections",), choices=DECK_SECTIONS,
+                          hint=f"a deck shows these sections: {one_of(DECK_SECTIONS)}")
+                  if "sections" in deck else ()),
         actions=f.text(g["actions"], path + ("actions",)) if "actions" in g else None,
     )
-    if out.actions and not (PurePath(f.file).parent / out.actions).is_file():
+    if out.actions:
         # Found now rather than when the deck is drawn, a month later, in front of the forum.
-        f.add(path + ("actions",), f"the actions file {out.actions!r} does not exist",
-              "the path is relative to this contract file; create the file or correct the path")
+        actions = PurePath(f.file).parent / out.actions
+        if not actions.is_file():
+            f.add(path + ("actions",), f"the actions file {out.actions!r} does not exist",
+                  "the path is relative to this contract file; create the file or correct the path")
+        else:
+            f.problems.extend(read_actions(actions, contract_id, kpi_ids)[1])
     return out if len(f.problems) == before else None
