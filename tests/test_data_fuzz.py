@@ -1,9 +1,11 @@
 """load_dataset never crashes on bad input (property tests, scorecard.data).
 
-The product promise: a bad row is quarantined and named in Dataset.quality, an unreadable file or a
-missing required column raises DataError; any other exception is a bug. When a Dataset comes back,
-nothing was dropped silently: every written data row is either a clean row or a quarantined row of the
-report, and the clean frames have the dtypes of docs/ARCHITECTURE.md.
+The product promise: a bad required value quarantines its row, a bad optional value clears its cell,
+both named in Dataset.quality; an unreadable file, a missing required column or an interactions table
+with no row left raises DataError; any other exception is a bug. When a Dataset comes back, nothing was
+dropped silently: rows read = clean rows + quarantined rows of the report, every cleared cell is
+missing in the clean frame and marked in Dataset.cleared, and the clean frames have the dtypes of
+docs/ARCHITECTURE.md.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from hypothesis import strategies as st
 
 from scorecard.contract.loader import load_contract
 from scorecard.data import Dataset, load_dataset
+from scorecard.data.quality import WHOLE_COLUMN, checks_for, ranges
 from scorecard.data.schema import BOOL, LABEL, NUMBER, PERIOD, SECONDS, TABLES, TIMESTAMP, allowed_channels
 from scorecard.errors import DataError
 
@@ -142,18 +145,24 @@ def check_invariants(ds: Dataset, table: str, records: int | None) -> None:
     frame = ds.tables[table]
     quality = ds.quality
     assert list(quality.columns) == ["table", "row", "column", "problem", "action"]
-    assert set(quality["action"]) <= {"quarantined", "kept"}
+    assert set(quality["action"]) <= {"quarantined", "cleared", "warning", "kept", "skipped"}
     mine = quality[quality["table"] == table]
     quarantined = set(mine.loc[mine["action"] == "quarantined", "row"])
     kept_rows = set(frame["source_row"])
+    assert set(mine.loc[mine["row"] == WHOLE_COLUMN, "action"]) <= {"warning"}  # row 0: a whole column
     # source_row: int, unique, >= 2 (header is row 1); clean and quarantined rows are disjoint
     assert frame["source_row"].dtype == "int64"
     assert frame["source_row"].is_unique
     assert (frame["source_row"] >= 2).all()
     assert not (kept_rows & quarantined), kept_rows & quarantined
-    # nothing silently dropped
+    # nothing silently dropped: rows read = rows kept + rows quarantined
+    read = ds.rows_read.get(table, records)
     if records is not None:
-        assert len(kept_rows) + len(quarantined) == records, (len(kept_rows), sorted(quarantined), records)
+        assert read == records, (read, records)
+    if read is not None:
+        assert len(kept_rows) + len(quarantined) == read, (len(kept_rows), sorted(quarantined), read)
+        assert table != "interactions" or read == 0 or kept_rows  # no row left is a DataError
+    check_cleared(ds, table)
     # required columns present and filled on clean rows
     for col in spec.required:
         assert col in frame, col
@@ -181,16 +190,35 @@ def check_invariants(ds: Dataset, table: str, records: int | None) -> None:
         channels = frame["channel"].dropna()
         assert (channels == channels.str.lower()).all()
         assert set(channels) <= allowed_channels(CONTRACT.channels)
-    for col, (low, high) in spec.ranges.items():
-        if col in frame:
-            values = frame[col].dropna()
-            assert ((values >= low) & (values <= high)).all(), (col, values.tolist())
+    for col, (low, high) in ranges(frame, spec, checks_for(CONTRACT).scales).items():
+        values = frame[col].dropna()
+        assert ((values >= low) & (values <= high)).all(), (col, values.tolist())
     for col in spec.non_negative:
         if col in frame:
             assert not (frame[col] < 0).any(), col
+    for col, (bound, _) in spec.ceilings.items():
+        if col in frame:
+            assert not (frame[col] > bound).any(), col
     for row in quarantined:
         assert isinstance(row, (int, np.integer)) and row >= 2
     assert all(isinstance(p, str) and p for p in mine["problem"])
+
+
+def check_cleared(ds: Dataset, table: str) -> None:
+    """Each cleared cell is a kept row's cell, missing in the clean frame and True in Dataset.cleared;
+    nothing else is marked."""
+    frame = ds.tables[table]
+    mine = ds.quality[(ds.quality["table"] == table) & (ds.quality["action"] == "cleared")]
+    marks = ds.cleared.get(table)
+    if marks is None:
+        assert mine.empty
+        return
+    assert marks.index.equals(frame.index) and set(marks.dtypes) == {np.dtype(bool)}
+    position = dict(zip(frame["source_row"], frame.index))
+    expected = {(position[row], column) for row, column in zip(mine["row"], mine["column"])}
+    assert {(i, c) for c in marks.columns for i in marks.index[marks[c].to_numpy()]} == expected
+    for at, column in expected:
+        assert pd.isna(frame.loc[at, column]), (at, column)
 
 
 def run_csv(table: str, data: bytes, rows: list[list[str]]) -> None:
@@ -232,7 +260,7 @@ def test_hostile_values_of_the_brief_land_in_the_report(tmp_path):
         ["A1", "Voice", "2026-03-29T02:30:00", "yes", "4"],       # 2 DST gap: kept, shifted to 03:00 CEST
         ["A2", "CHAT", "2026-03-02T09:00:00+14:00", "N", ""],     # 3 far offset: kept
         ["A3", "voice", "9999-12-31", "no", "5"],                 # 4 out of the ns range: quarantined
-        ["A4", "voice", "2026-03-02 09:00", "2", "1e309"],        # 5 bad bool, infinite csat
+        ["A4", "voice", "2026-03-02 09:00", "2", "1e309"],        # 5 bad bool, infinite csat: both cleared
         ["A1", "voice", "2026-03-02 09:00", "y", "-0"],           # 6 duplicate id; csat -0 out of 1-5
         ["null", "NULL", "NaN", "null", "null"],                  # 7 every cell a null marker
     ]
@@ -240,9 +268,11 @@ def test_hostile_values_of_the_brief_land_in_the_report(tmp_path):
     (tmp_path / "interactions.csv").write_text(text, encoding="utf-8")
     ds = load_dataset(tmp_path, contract=CONTRACT)
     clean = ds.tables["interactions"]
-    assert clean["source_row"].tolist() == [2, 3]
+    assert clean["source_row"].tolist() == [2, 3, 5]
     assert clean["created_at"].tolist() == [pd.Timestamp("2026-03-29 01:00", tz="UTC"),
-                                            pd.Timestamp("2026-03-01 19:00", tz="UTC")]
+                                            pd.Timestamp("2026-03-01 19:00", tz="UTC"),
+                                            pd.Timestamp("2026-03-02 08:00", tz="UTC")]
+    assert clean[["abandoned", "csat"]].iloc[2].isna().all()
     reported = set(zip(ds.quality["row"], ds.quality["column"]))
     assert {(4, "created_at"), (5, "abandoned"), (5, "csat"), (6, "interaction_id"), (6, "csat"),
             (7, "interaction_id")} <= reported
@@ -393,21 +423,23 @@ def test_native_dates_outside_the_nanosecond_range_are_reported(tmp_path):
     workbook.save(excel / "interactions.xlsx")
     for folder in (parquet, excel):
         ds = load_dataset(folder, contract=CONTRACT)
-        assert len(ds.tables["interactions"]) == 0
-        assert set(zip(ds.quality["row"], ds.quality["column"])) == {
-            (2, "answered_at"), (3, "created_at"), (4, "created_at")}, folder
+        assert ds.tables["interactions"]["source_row"].tolist() == [2]  # its answered_at cleared
+        assert set(zip(ds.quality["row"], ds.quality["column"], ds.quality["action"])) == {
+            (2, "answered_at", "cleared"), (3, "created_at", "quarantined"), (4, "created_at", "quarantined")}, folder
         assert all("is not a readable timestamp" in p for p in ds.quality["problem"])
         check_invariants(ds, "interactions", 3)
 
 
 def test_derived_answer_time_with_an_absurd_wait_is_reported(tmp_path):
-    """pwc-call-center derives answered_at = created_at + wait_s: a wait of 1e20 s must not overflow."""
+    """pwc-call-center derives answered_at = created_at + wait_s: a wait of 1e20 s must not overflow; the
+    call stays (it was offered), its wait and answer time are cleared."""
     text = ("Call Id,Agent,Date,Time,Topic,Answered (Y/N),Resolved,Speed of answer in seconds,"
             "AvgTalkDuration,Satisfaction rating\n"
             "ID1,Diane,2021-01-01,9:12:58,Contract related,Y,Y,1e20,0:02:23,3\n"
             "ID2,Diane,2021-01-01,9:13:58,Contract related,Y,Y,30,0:02:23,4\n")
     (tmp_path / "interactions.csv").write_text(text, encoding="utf-8")
     ds = load_dataset(tmp_path, contract=CONTRACT, mapping="pwc-call-center")
-    assert ds.tables["interactions"]["source_row"].tolist() == [3]
-    assert list(zip(ds.quality["row"], ds.quality["column"])) == [(2, "answered_at")]
+    assert ds.tables["interactions"]["source_row"].tolist() == [2, 3]
+    assert set(zip(ds.quality["row"], ds.quality["column"], ds.quality["action"])) == {
+        (2, "answered_at", "cleared"), (2, "wait_s", "cleared")}
     check_invariants(ds, "interactions", 2)

@@ -52,7 +52,8 @@ def test_clean_interactions_have_the_canonical_dtypes(tmp_path):
     assert ds.files == {"interactions": str(tmp_path / "interactions.csv")} and len(ds.hashes) == 1
 
 
-def test_every_quarantine_rule_reports_row_and_column(tmp_path):
+def test_every_row_rule_reports_row_column_and_action(tmp_path):
+    """A bad required value quarantines the row; a bad optional value clears only that cell."""
     rows = [
         "A1,voice,2026-03-02 09:00,2026-03-02 09:00:20,,,300,20,no,5,9,2,8",       # 2 clean
         "A1,voice,2026-03-02 09:00,,,,,,,,,,",                                      # 3 duplicate id
@@ -73,8 +74,19 @@ def test_every_quarantine_rule_reports_row_and_column(tmp_path):
         (8, "resolved_at"), (9, "answered_at"), (10, "handle_time_s"), (10, "wait_s"), (11, "handle_time_s"),
         (12, "abandoned"), (12, "csat"), (12, "nps"), (12, "ces"), (12, "servqual_empathy"), (13, "handle_time_s"),
     }
-    assert set(ds.quality["action"]) == {"quarantined"}
-    assert ds.tables["interactions"]["source_row"].tolist() == [2]
+    actions = ds.quality.groupby("row")["action"].agg(set).to_dict()
+    assert actions == {**{r: {"quarantined"} for r in (3, 4, 5, 6)}, **{r: {"cleared"} for r in range(7, 14)}}
+    df = ds.tables["interactions"]
+    assert df["source_row"].tolist() == [2, 7, 8, 9, 10, 11, 12, 13]  # every contact with a good id, channel, time
+    cleared = ds.cleared["interactions"]
+    assert cleared.index.equals(df.index)
+    for (row, column) in _problems(ds):
+        if row >= 7:  # the cleared cell is missing in the clean table and marked in Dataset.cleared
+            at = df.index[df["source_row"] == row][0]
+            assert pd.isna(df.loc[at, column]) and cleared.loc[at, column], (row, column)
+    assert int(cleared.to_numpy().sum()) == 12
+    assert df.loc[0, "csat"] == 5 and df.loc[0, "handle_time_s"] == 300  # row 2 untouched
+    assert df["abandoned"].dtype == "boolean" and str(df["answered_at"].dtype) == "datetime64[ns, UTC]"
     text = dict(zip(zip(ds.quality["row"], ds.quality["column"]), ds.quality["problem"]))
     assert text[(3, "interaction_id")] == "duplicate interaction_id 'A1' (first seen on row 2)"
     assert text[(5, "created_at")].startswith("created_at 'not a date' is not a readable timestamp")
@@ -115,8 +127,13 @@ def test_other_tables_checks_and_kept_warning(tmp_path):
     assert _problems(ds, "workforce") == {(3, "paid_hours"), (3, "actual_contacts")}
     costs = ds.quality[ds.quality["table"] == "costs"].set_index("row")
     assert costs.loc[3, "action"] == "kept" and "EUR" in costs.loc[3, "problem"]
-    assert costs.loc[4, "action"] == "quarantined" and costs.loc[4, "column"] == "amount"
-    assert ds.tables["costs"]["amount"].tolist() == [1000.0, 50.0]
+    assert costs.loc[4, "action"] == "warning" and costs.loc[4, "column"] == "amount"  # a credit note
+    assert ds.tables["costs"]["amount"].tolist() == [1000.0, 50.0, -5.0]
+    actions = {t: set(ds.quality.loc[ds.quality["table"] == t, "action"]) for t in ("qa_evaluations", "qa_items", "workforce")}
+    assert actions == {"qa_evaluations": {"quarantined"}, "qa_items": {"cleared"}, "workforce": {"cleared"}}
+    assert ds.tables["qa_evaluations"]["evaluation_id"].tolist() == ["E1"]  # score is required: 101 quarantines
+    assert ds.tables["qa_items"]["points"].isna().tolist() == [False, True]
+    assert ds.tables["workforce"][["paid_hours", "actual_contacts"]].isna().to_numpy().tolist() == [[False, False], [True, True]]
 
 
 def test_csv_parquet_and_excel_give_the_same_frame(tmp_path):
@@ -170,10 +187,11 @@ def test_unreadable_file_is_a_data_error(tmp_path, name, content):
 
 
 def test_folder_ignores_unknown_files_and_blank_lines_keep_row_numbers(tmp_path):
-    ds = _load(tmp_path, **{"interactions.csv": "interaction_id,channel,created_at\n\n2,voice,x\n",
+    ds = _load(tmp_path, **{"interactions.csv": "interaction_id,channel,created_at\n\n2,voice,x\n3,voice,2026-03-02\n",
                             "notes.txt": "hello"})
     assert ds.ignored == ["notes.txt"]
-    assert ds.quality["row"].tolist() == [2, 3]
+    assert ds.quality["row"].tolist() == [2, 3]  # the blank line is spreadsheet row 2, reported as skipped
+    assert ds.quality["action"].tolist()[0] == "skipped"
 
 
 def test_contract_channels_are_allowed(tmp_path):

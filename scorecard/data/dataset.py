@@ -18,10 +18,11 @@ import pandas as pd
 from ..contract.model import Contract
 from ..errors import DataError, Problem
 from .convert import convert_table
-from .mapping import Mapping, resolve_mapping
-from .quality import check_table, empty_report, quarantine
+from .mapping import Mapping, constant_inputs, resolve_mapping
+from .plausibility import nothing_left, plausibility
+from .quality import check_table, checks_for, empty_report, quarantine
 from .readers import EXTENSIONS, read_table
-from .schema import TABLES, allowed_channels
+from .schema import TABLES
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,8 @@ def load_dataset(path: Path, *, contract: Contract, mapping: str | Path | None =
     tables: dict[str, pd.DataFrame] = {}
     reports: list[pd.DataFrame] = []
     rows_read: dict[str, int] = {}
+    cleared: dict[str, pd.DataFrame] = {}
+    checks = checks_for(contract)
     for name, file in files.items():
         table_rules = rules.tables.get(name) if rules else None
         try:
@@ -81,17 +84,20 @@ def load_dataset(path: Path, *, contract: Contract, mapping: str | Path | None =
             problems.extend(exc.problems)
             continue
         del raw  # the raw copy of a large table is not needed past conversion (peak memory)
-        issues += check_table(frame, TABLES[name], channels=allowed_channels(contract.channels),
-                              currency=contract.currency, timezone=contract.timezone, unparsed=unparsed)
-        tables[name], report = quarantine(frame, name, issues)
+        issues += check_table(frame, TABLES[name], checks, unparsed) + plausibility(frame, TABLES[name], checks)
+        tables[name], report, cells = quarantine(frame, TABLES[name], issues)
+        if cells is not None:
+            cleared[name] = cells
         reports.append(report)
     if problems:
         raise DataError(problems)
     reports = [r for r in reports if len(r)]
     quality = pd.concat(reports, ignore_index=True) if reports else empty_report()
+    if rows_read.get("interactions") and tables["interactions"].empty:
+        raise DataError(nothing_left(quality, "interactions", str(files["interactions"]), rows_read["interactions"]))
     return Dataset(tables=tables, quality=quality, files={t: str(f) for t, f in files.items()},
-                   hashes={str(f): _sha256(f) for f in files.values()}, ignored=ignored,
-                   rows_read=rows_read)
+                   hashes={str(f): _sha256(f) for f in files.values()}, ignored=ignored, cleared=cleared,
+                   rows_read=rows_read, constants=constant_inputs(rules) if rules else ())
 
 
 def _discover(folder: Path, rules: Mapping | None) -> tuple[dict[str, Path], list[str]]:

@@ -1,24 +1,62 @@
 """Data-quality checks: every rule is one vectorised mask; each offending cell is one report row.
 
-A row with any quarantining problem leaves the clean table (nothing is dropped silently: the report
-names the row, the column, the offending value and the action). Warnings that do not make a row
-wrong (a cost in another currency) keep the row.
+Nothing is dropped silently, and nothing more is dropped than the bad value: a bad required value
+(id, creation time, channel...) quarantines the row, a bad optional value clears only that cell, so
+the contact still counts for every KPI that does not need it. Warnings (a negative cost line, a cost
+in another currency, durations that look like minutes) keep the row as it is.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
 import pandas as pd
 
+from ..catalog import catalog
+from ..contract.model import Contract
+from ..contract.scales import survey_scales
 from .readers import SOURCE_ROW
-from .schema import ABSURD_HANDLE_TIME_S, ORDERED_PAIRS, SERVQUAL_PREFIX, TableSpec
+from .schema import (ORDERED_PAIRS, SERVQUAL_PREFIX, SURVEY_COLUMNS, TABLES, TIMESTAMP, TableSpec,
+                     allowed_channels)
 
 COLUMNS = ["table", "row", "column", "problem", "action"]
-QUARANTINED, KEPT = "quarantined", "kept"
+QUARANTINED, CLEARED, WARNING, KEPT = "quarantined", "cleared", "warning", "kept"
+BY_COLUMN = ""  # the action follows the column: quarantined if it is required, else cleared
 SERVQUAL_RANGE = (1, 10)
+WHOLE_COLUMN = 0  # the report row of a warning about a whole column (spreadsheet rows start at 1)
+
+
+@dataclass(frozen=True)
+class Checks:
+    """What the checks take from the contract: allowed channels, currency, time zone, survey scales, and
+    the timestamp columns whose time of day a KPI uses ((table, column) -> the KPI ids)."""
+
+    channels: frozenset[str]
+    currency: str
+    timezone: str
+    scales: dict[str, tuple[float, float]]
+    timed: dict[tuple[str, str], tuple[str, ...]]
+
+
+def checks_for(contract: Contract) -> Checks:
+    """The contract's side of the checks. A KPI needs the time of day when it runs on a business clock
+    or measures the gap between two timestamps (a count such as the backlog only needs the dates)."""
+    timed: dict[tuple[str, str], list[str]] = {}
+    for kpi in contract.kpis.values():
+        m = catalog()[kpi.metric]
+        stamps = [c for c in m.inputs if TABLES[m.table].kind(c) == TIMESTAMP]
+        if kpi.clock is not None or (len(stamps) >= 2 and m.unit != "count"):
+            for column in stamps:
+                timed.setdefault((m.table, column), []).append(kpi.id)
+    return Checks(channels=allowed_channels(contract.channels), currency=contract.currency,
+                  timezone=contract.timezone, scales=survey_scales(contract),
+                  timed={k: tuple(v) for k, v in timed.items()})
 
 
 def issue(frame: pd.DataFrame, mask: pd.Series, column: str, problem: str | pd.Series,
-          *, quarantine: bool = True) -> pd.DataFrame:
+          *, action: str = BY_COLUMN) -> pd.DataFrame:
     """Report rows for the cells of `column` selected by `mask`. `problem` is one text, or texts indexed
     like the frame (computed on the offending rows only, so a clean 5M-row table costs no strings)."""
     mask = mask.astype(bool)
@@ -27,30 +65,34 @@ def issue(frame: pd.DataFrame, mask: pd.Series, column: str, problem: str | pd.S
     index = frame.index[mask.to_numpy()]
     rows = frame.loc[index, SOURCE_ROW].to_numpy()
     text = problem.loc[index].astype(str).to_numpy() if isinstance(problem, pd.Series) else problem
-    return pd.DataFrame({"row": rows, "column": column, "problem": text, "quarantine": quarantine})
+    return pd.DataFrame({"row": rows, "column": column, "problem": text, "action": action})
 
 
 def empty_report() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="int64" if c == "row" else object) for c in COLUMNS})
 
 
-def check_table(frame: pd.DataFrame, spec: TableSpec, *, channels: frozenset[str], currency: str,
-                timezone: str, unparsed: dict[str, pd.Series]) -> list[pd.DataFrame]:
-    """Every rule of the brief for one canonical table (columns absent from the frame are skipped)."""
-    found = [_missing(frame, spec, unparsed), _duplicates(frame, spec.id_column)]
+def check_table(frame: pd.DataFrame, spec: TableSpec, checks: Checks,
+                unparsed: dict[str, pd.Series]) -> list[pd.DataFrame]:
+    """Every row rule for one canonical table (columns absent from the frame are skipped)."""
+    found = [_missing(frame, spec, unparsed)]
+    if spec.id_column in frame:
+        found.append(_repeats(frame, [spec.id_column], spec.id_column,
+                              lambda d, first: f"duplicate {spec.id_column} '" + d[spec.id_column].astype(str)
+                              + "' (first seen on row " + first + ")"))
     if "channel" in frame:
-        unknown = frame["channel"].notna() & ~frame["channel"].isin(list(channels)).fillna(False).astype(bool)
+        unknown = frame["channel"].notna() & ~frame["channel"].isin(list(checks.channels)).fillna(False).astype(bool)
         found.append(issue(frame, unknown, "channel", "unknown channel '" + frame["channel"][unknown] + "' (allowed: "
-                           + ", ".join(sorted(channels)) + "; declare others in the contract's channels)"))
+                           + ", ".join(sorted(checks.channels)) + "; declare others in the contract's channels)"))
     if spec.name == "interactions":
-        found += _orders(frame, timezone)
-    found += _bounds(frame, spec)
-    if "currency" in frame:
-        other = frame["currency"].notna() & (frame["currency"].str.upper() != currency.upper()).fillna(False)
-        other = other.astype(bool)
-        found.append(issue(frame, other, "currency", "currency " + frame["currency"][other]
-                           + f" differs from the contract currency {currency}; amount kept unconverted",
-                           quarantine=False))
+        found += _orders(frame, checks.timezone)
+    found += _bounds(frame, spec, checks.scales)
+    if spec.name == "costs":
+        found += _costs(frame, checks.currency)
+    if spec.name == "volumes":
+        found.append(_repeats(frame, ["period"], "period", lambda d, first: "second volumes row for period "
+                              + d["period"].astype(str) + " (the first is row " + first
+                              + "): not summed; keep one row per month"))
     return [f for f in found if len(f)]
 
 
@@ -64,19 +106,36 @@ def _missing(frame: pd.DataFrame, spec: TableSpec, unparsed: dict[str, pd.Series
     return pd.concat(parts, ignore_index=True)
 
 
-def _duplicates(frame: pd.DataFrame, id_column: str | None) -> pd.DataFrame:
-    """Later occurrences of an id are quarantined; the report names the row of the first one."""
-    if id_column is None or id_column not in frame:
-        return pd.DataFrame()
-    ids = frame[id_column]
-    dup = (ids.duplicated(keep="first") & ids.notna()).astype(bool)
+def _repeats(frame: pd.DataFrame, keys: list[str], column: str,
+             what: Callable[[pd.DataFrame, pd.Series], pd.Series]) -> pd.DataFrame:
+    """Later rows equal to an earlier one on `keys` (empty ids aside) are quarantined; the report says
+    what(those rows, the row number of each one's first occurrence as text)."""
+    values = frame[keys]
+    dup = values.duplicated(keep="first") & values.notna().any(axis=1)
     if not bool(dup.any()):
         return pd.DataFrame()
-    firsts = ~dup & ids.isin(ids[dup].unique()).fillna(False).astype(bool)
-    first_row = pd.Series(frame.loc[firsts, SOURCE_ROW].to_numpy(), index=ids[firsts].to_numpy())
-    seen = ids[dup].map(first_row).astype("int64").astype(str)
-    text = f"duplicate {id_column} '" + ids[dup] + "' (first seen on row " + seen + ")"
-    return issue(frame, dup, id_column, text)
+    involved = values.duplicated(keep=False)  # only the rows that repeat are grouped (5M-row tables)
+    group = values[involved].groupby(keys, dropna=False, sort=False).ngroup()
+    first = frame.loc[involved, SOURCE_ROW].groupby(group).transform("first")[dup[involved]]
+    return issue(frame, dup, column, what(frame[dup], first.astype(str)), action=QUARANTINED)
+
+
+def _costs(frame: pd.DataFrame, currency: str) -> list[pd.DataFrame]:
+    """Credit notes are part of the cost (a warning); a line repeated in every column is a duplicate."""
+    out = []
+    negative = (frame["amount"] < 0).fillna(False).astype(bool)
+    if bool(negative.any()):
+        out.append(issue(frame, negative, "amount", "negative cost line " + _number(frame["amount"][negative])
+                         + " (a credit note or discount?): counted in the period's cost", action=WARNING))
+    if "currency" in frame:
+        other = frame["currency"].notna() & (frame["currency"].str.upper() != currency.upper()).fillna(False)
+        other = other.astype(bool)
+        out.append(issue(frame, other, "currency", "currency " + frame["currency"][other]
+                         + f" differs from the contract currency {currency}; amount kept unconverted", action=KEPT))
+    columns = [c for c in frame.columns if c != SOURCE_ROW]
+    out.append(_repeats(frame, columns, "amount", lambda d, first: "cost line identical in every column to row "
+                        + first + ": counted once (a genuine second line carries its own category or description)"))
+    return out
 
 
 def _when(ts: pd.Series, timezone: str) -> pd.Series:
@@ -85,6 +144,7 @@ def _when(ts: pd.Series, timezone: str) -> pd.Series:
 
 
 def _orders(frame: pd.DataFrame, timezone: str) -> list[pd.DataFrame]:
+    """Impossible orders: the later timestamp of the pair is reported (and cleared: optional)."""
     out = []
     flagged: dict[str, pd.Series] = {}  # one order problem per cell: the nearest predecessor is named
     for earlier, later in ORDERED_PAIRS:
@@ -118,38 +178,66 @@ def _outside(frame: pd.DataFrame, col: str, low: float, high: float | pd.Series,
     return issue(frame, bad, col, text)
 
 
-def _bounds(frame: pd.DataFrame, spec: TableSpec) -> list[pd.DataFrame]:
-    """Negative amounts and durations, absurd handle times, scores outside their scale."""
-    out = [_outside(frame, c, 0, float("inf"), "negative") for c in spec.non_negative if c in frame]
-    if "handle_time_s" in frame:
-        out.append(_outside(frame, "handle_time_s", float("-inf"), ABSURD_HANDLE_TIME_S, "more than 24 h"))
-    ranges = dict(spec.ranges)
+def scale_text(low: float, high: float) -> str:
+    return f"{low:g}-{high:g}"
+
+
+def ranges(frame: pd.DataFrame, spec: TableSpec, scales: dict[str, tuple[float, float]]
+           ) -> dict[str, tuple[float, float]]:
+    """Column -> inclusive (low, high) of the scored columns present: QA score, surveys, SERVQUAL."""
+    out = dict(spec.ranges)
     if spec.name == "interactions":
-        ranges.update({c: SERVQUAL_RANGE for c in frame.columns if str(c).startswith(SERVQUAL_PREFIX)})
-    for col, (low, high) in ranges.items():
-        if col in frame:
-            out.append(_outside(frame, col, low, high, f"outside {low}-{high}"))
+        out.update({c: scales[c] for c in SURVEY_COLUMNS if scales.get(c)})
+        out.update({c: SERVQUAL_RANGE for c in frame.columns if str(c).startswith(SERVQUAL_PREFIX)})
+    return {c: r for c, r in out.items() if c in frame}
+
+
+def _bounds(frame: pd.DataFrame, spec: TableSpec, scales: dict[str, tuple[float, float]]) -> list[pd.DataFrame]:
+    """Negative figures, implausibly long durations, scores off their scale, QA points over the maximum."""
+    out = [_outside(frame, c, 0, np.inf, "negative") for c in spec.non_negative if c in frame]
+    out += [_outside(frame, c, -np.inf, bound, words) for c, (bound, words) in spec.ceilings.items() if c in frame]
+    out += [_outside(frame, c, low, high, f"outside {scale_text(low, high)}")
+            for c, (low, high) in ranges(frame, spec, scales).items()]
     if spec.name == "qa_items" and "points" in frame:
-        top = frame["max_points"] if "max_points" in frame else float("inf")
+        top = frame["max_points"] if "max_points" in frame else np.inf
         bad = ((frame["points"] < 0) | (frame["points"] > top)).fillna(False).astype(bool)
         if bool(bad.any()):
-            limit = frame["max_points"][bad].map(lambda v: f"{v:g}") if "max_points" in frame else "any"
+            limit = _number(frame["max_points"][bad]) if "max_points" in frame else "any"
             text = ("points " + _number(frame["points"][bad]) + " is outside 0.." + limit + " (max_points)")
             out.append(issue(frame, bad, "points", text))
     return out
 
 
-def quarantine(frame: pd.DataFrame, table: str, issues: list[pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(clean rows, report rows). A row with any quarantining problem is removed and all its report
-    rows say `quarantined`; warnings alone say `kept`."""
+def quarantine(frame: pd.DataFrame, spec: TableSpec, issues: list[pd.DataFrame]
+               ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
+    """(clean rows, report rows, cleared cells). A row with a quarantining problem is removed and all
+    its report rows say `quarantined`; on the other rows each `cleared` cell is set to missing and
+    marked True in the cleared frame (aligned with the clean rows; None when no cell was cleared)."""
     issues = [i for i in issues if len(i)]
     if not issues:
-        return frame, empty_report()
+        return frame.reset_index(drop=True), empty_report(), None
     found = pd.concat(issues, ignore_index=True)
-    removed = pd.Index(found.loc[found["quarantine"], "row"].unique())
-    found["action"] = found["row"].isin(removed).map({True: QUARANTINED, False: KEPT})
-    found["table"] = table
+    by_column = found["action"] == BY_COLUMN
+    found.loc[by_column, "action"] = np.where(found.loc[by_column, "column"].isin(spec.required),
+                                              QUARANTINED, CLEARED)
+    removed = pd.Index(found.loc[found["action"] == QUARANTINED, "row"].unique())
+    found.loc[found["row"].isin(removed), "action"] = QUARANTINED
+    found["table"] = spec.name
     report = found.sort_values("row", kind="stable")[COLUMNS].reset_index(drop=True)
     report["row"] = report["row"].astype("int64")
-    clean = frame[~frame[SOURCE_ROW].isin(removed)] if len(removed) else frame
-    return clean.reset_index(drop=True), report
+    clean = (frame[~frame[SOURCE_ROW].isin(removed)] if len(removed) else frame).reset_index(drop=True)
+    return clean, report, _clear(clean, found[found["action"] == CLEARED])
+
+
+def _clear(clean: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFrame | None:
+    """Empty the reported cells of the clean frame in place (NaN / NaT / <NA>, dtypes kept)."""
+    if not len(cells):
+        return None
+    positions = pd.Index(clean[SOURCE_ROW]).get_indexer(cells["row"])
+    marks: dict[str, np.ndarray] = {}
+    for column, where in pd.Series(positions).groupby(cells["column"].to_numpy()):
+        mark = np.zeros(len(clean), dtype=bool)
+        mark[where.to_numpy()] = True
+        clean[column] = clean[column].mask(mark)
+        marks[str(column)] = mark
+    return pd.DataFrame(marks, index=clean.index)

@@ -14,12 +14,15 @@ from ..contract.model import STANDARD_CHANNELS
 LABEL, TIMESTAMP, NUMBER, SECONDS, BOOL, PERIOD = "label", "timestamp", "number", "seconds", "bool", "period"
 
 SERVQUAL_PREFIX = "servqual_"
-ABSURD_HANDLE_TIME_S = 24 * 3600.0
+SURVEY_COLUMNS = ("csat", "nps", "ces")  # their scales come from the contract (contract/scales.py)
 
 
 @dataclass(frozen=True)
 class TableSpec:
-    """One canonical table: column -> kind, the required columns and the unique id column (if any)."""
+    """One canonical table: column -> kind, the required columns and the unique id column (if any).
+
+    A bad value in a required column quarantines the row; in any other column it clears the cell.
+    `ceilings` are plausible upper bounds (a 1e12 s wait is a broken timer, not a long wait)."""
 
     name: str
     columns: dict[str, str]
@@ -27,6 +30,7 @@ class TableSpec:
     id_column: str | None = None
     ranges: dict[str, tuple[float, float]] = field(default_factory=dict)  # inclusive bounds
     non_negative: tuple[str, ...] = ()
+    ceilings: dict[str, tuple[float, str]] = field(default_factory=dict)  # column -> (bound, in words)
 
     def kind(self, column: str) -> str | None:
         """The kind of a canonical column; servqual_* dimensions are open-ended numbers."""
@@ -50,8 +54,8 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
          "reason": LABEL, **{c: LABEL for c in _LABELS}, "csat": NUMBER, "nps": NUMBER, "ces": NUMBER},
         required=("interaction_id", "channel", "created_at"),
         id_column="interaction_id",
-        ranges={"csat": (1, 5), "nps": (0, 10), "ces": (1, 7)},
         non_negative=("handle_time_s", "wait_s"),
+        ceilings={"handle_time_s": (24 * 3600.0, "more than 24 h"), "wait_s": (7 * 24 * 3600.0, "more than 7 days")},
     ),
     TableSpec(
         "qa_evaluations",
@@ -81,8 +85,7 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
     TableSpec(
         "costs",
         {"period": PERIOD, "amount": NUMBER, "currency": LABEL, "category": LABEL},
-        required=("period", "amount", "currency"),
-        non_negative=("amount",),
+        required=("period", "amount", "currency"),  # a negative amount (credit note) is allowed
     ),
     TableSpec(
         "volumes",

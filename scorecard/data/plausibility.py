@@ -1,0 +1,132 @@
+"""Plausibility: values each acceptable on its own, wrong together (minutes read as seconds, dates
+without times, a survey on another scale), and how much of a table the checks took away.
+
+A formula is exact only when the input says what the tool assumes; these warnings (data_quality
+action `warning`, report row 0 = the whole column) are how a wrong assumption shows before its
+number reaches a credit note.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from ..errors import Problem
+from .quality import CLEARED, QUARANTINED, WARNING, WHOLE_COLUMN, Checks, ranges, scale_text
+from .schema import SECONDS, TableSpec
+
+if TYPE_CHECKING:
+    from .dataset import Dataset
+
+MINUTES_MEDIAN_S = 30.0  # a voice call's median handle time under 30 s: the export likely gives minutes
+CAUTION_SHARE = 0.10  # more than this share of a table quarantined or cleared: say so beside the KPIs
+MIDNIGHT_SAMPLE = 1000  # rows looked at first: a table with a time of day is told apart without a full pass
+COMMON_TOPS = (5, 7, 10, 100)  # highest answers of the usual survey scales, for the suggested fix
+UNIT_HINT = "if the export gives another unit, declare it on the column in the mapping (README: Column mappings)"
+
+
+def plausibility(frame: pd.DataFrame, spec: TableSpec, checks: Checks) -> list[pd.DataFrame]:
+    """Whole-column warnings for one table (on the typed frame, before any cell is cleared)."""
+    found = [_durations(frame, spec, column) for column in spec.columns
+             if spec.kind(column) == SECONDS and column in frame]
+    found += [_midnight(frame, column, kpis, checks.timezone)
+              for (table, column), kpis in checks.timed.items() if table == spec.name and column in frame]
+    found += [_off_scale(frame, column, low, high) for column, (low, high) in ranges(frame, spec, checks.scales).items()]
+    return [f for f in found if f is not None]
+
+
+def _warning(column: str, text: str) -> pd.DataFrame:
+    return pd.DataFrame({"row": [WHOLE_COLUMN], "column": [column], "problem": [text], "action": [WARNING]})
+
+
+def _durations(frame: pd.DataFrame, spec: TableSpec, column: str) -> pd.DataFrame | None:
+    """Durations that look like day fractions (every value below 1 s) or minutes (median voice handle
+    time under 30 s, over answered calls)."""
+    values = frame[column]
+    given = values[values > 0]
+    if given.empty:
+        return None
+    if bool((values.dropna() < 1).all()):
+        return _warning(column, f"every {column} is below 1 second (largest {given.max():g}): durations that "
+                                f"look like fractions of a day (Excel time cells); {UNIT_HINT}")
+    if column != "handle_time_s" or "channel" not in frame:
+        return None
+    calls = (frame["channel"] == "voice").fillna(False).astype(bool) & (values > 0)
+    if "abandoned" in frame:
+        calls &= ~frame["abandoned"].fillna(False).astype(bool)
+    if not bool(calls.any()):
+        return None
+    median = float(values[calls].median())
+    if median >= MINUTES_MEDIAN_S:
+        return None
+    return _warning(column, f"the median voice handle time is {median:g} s over {int(calls.sum()):,} calls: "
+                            f"durations that look like minutes, not seconds; {UNIT_HINT}")
+
+
+def _midnight(frame: pd.DataFrame, column: str, kpis: tuple[str, ...], timezone: str) -> pd.DataFrame | None:
+    """Every timestamp at local midnight while a KPI measures time of day: the export holds dates."""
+    values = frame[column].dropna()
+    if values.empty:
+        return None
+    for part in (values.iloc[:MIDNIGHT_SAMPLE], values):
+        local = part.dt.tz_convert(timezone)
+        if not bool((local == local.dt.normalize()).all()):
+            return None
+    return _warning(column, f"every {column} is at midnight (00:00): the export seems to hold dates without "
+                            f"a time of day, yet {', '.join(kpis)} measure time between timestamps; map a "
+                            "column with the time, or combine a date and a time column in the mapping")
+
+
+def _off_scale(frame: pd.DataFrame, column: str, low: float, high: float) -> pd.DataFrame | None:
+    """A survey column off its scale in most rows: the survey was asked on another scale."""
+    values = frame[column].dropna()
+    off = int(((values < low) | (values > high)).sum())
+    if off * 2 <= len(values):
+        return None
+    lowest, highest = float(values.min()), float(values.max())
+    guess = f"{0 if lowest < 1 else 1}-{next((s for s in COMMON_TOPS if s >= highest), highest):g}"
+    return _warning(column, f"{off:,} of {len(values):,} {column} values ({off / len(values):.0%}) are outside "
+                            f"the scale {scale_text(low, high)} (they range from {lowest:g} to {highest:g}) and "
+                            f"were cleared: if the survey uses another scale, write it on the KPI (scale: {guess})")
+
+
+@dataclass(frozen=True)
+class Caution:
+    """A table the checks took much of: the deck summary and the operations card show `text`."""
+
+    table: str
+    share: float  # rows quarantined or with a cleared cell / rows read
+    text: str
+
+
+def cautions(dataset: Dataset) -> list[Caution]:
+    """Tables with more than 10 % of their rows quarantined or cleared, in table order."""
+    out = []
+    for table, frame in dataset.tables.items():
+        mine = dataset.quality[(dataset.quality["table"] == table) & (dataset.quality["row"] != WHOLE_COLUMN)]
+        quarantined = mine.loc[mine["action"] == QUARANTINED, "row"].nunique()
+        cleared = mine.loc[mine["action"] == CLEARED, "row"].nunique()
+        read = dataset.rows_read.get(table, len(frame) + quarantined)
+        if not read or (quarantined + cleared) / read <= CAUTION_SHARE:
+            continue
+        share = (quarantined + cleared) / read
+        out.append(Caution(table, share, f"{share:.0%} of the {table} rows ({quarantined + cleared:,} of {read:,}) "
+                                         f"were quarantined ({quarantined:,}) or had a value cleared ({cleared:,}): "
+                                         "the KPIs rest on less data than the export holds; see data_quality.csv"))
+    return out
+
+
+def nothing_left(report: pd.DataFrame, table: str, file: str, rows: int) -> Problem:
+    """Why every row of a table was quarantined: the three commonest causes, each with an example."""
+    mine = report[(report["table"] == table) & (report["action"] == QUARANTINED)]
+    causes = mine.groupby("column", sort=False)["row"].nunique().sort_values(ascending=False, kind="stable")
+    lines = []
+    for column, count in causes.head(3).items():
+        example = mine[mine["column"] == column].iloc[0]
+        lines.append(f"{column or 'whole line'}: {count:,} row(s), e.g. row {example['row']}: {example['problem']}")
+    return Problem(f"no {table} row is left: all {rows:,} were quarantined. Top reasons: " + "; ".join(lines),
+                   file=file, hint="check that the mapping reads the right columns and formats "
+                                   "(`scorecard presets`, README: Column mappings), then run again")
+
