@@ -16,6 +16,7 @@ from ..yamlread import Document, Path
 from . import patterns
 from .fields import Fields, kind_of, one_of, suggest
 from .model import STATISTICS_HELP, KpiSpec
+from .scales import check_shared_columns, check_survey
 
 KPI_FIELDS = ("metric", "label", "params", "filter", "statistic", "clock", "target", "minimum",
               "min_sample", "per_channel_targets", "per_channel_minimums")
@@ -259,6 +260,9 @@ def read_kpi(f: Fields, kpi_id: str, raw: Any, calendars: tuple[str, ...],
         high = (per_target or {}).get(channel, target)
         if high is not None:
             check_minimum(f, high, low, path + ("per_channel_minimums", channel))
+    if params is not None:
+        check_survey(f, m, params, clause.get("params"), path,
+                     [(path + (key,), t) for key, t in (("target", target), ("minimum", minimum)) if t])
     if len(f.problems) > before or params is None:
         return None  # the clause's problems are recorded; no half-valid spec goes further
     return KpiSpec(id=kpi_id, metric=name, params=params, filter=flt or {}, statistic=statistic or "mean",
@@ -282,5 +286,7 @@ def read_kpis(f: Fields, raw: Any, calendars: tuple[str, ...], channels: tuple[s
     if not clauses:
         f.add(("kpis",), "a contract needs at least one KPI", "add a KPI id with its metric and target")
     specs = {kpi_id: read_kpi(f, kpi_id, raw_kpi, calendars, channels) for kpi_id, raw_kpi in clauses.items()}
-    return {k: v for k, v in specs.items() if v is not None}
+    valid = {k: v for k, v in specs.items() if v is not None}
+    check_shared_columns(f, valid)
+    return valid
 
