@@ -33,16 +33,23 @@ def neutralise(value: object) -> object:
     return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
 
 
+def _cell(value: object) -> object:
+    """A text cell neutralised, its carriage returns as line feeds: the CSV writer quotes a cell
+    holding a line feed, but not one holding a lone CR, which would split the row in a spreadsheet."""
+    value = neutralise(value)
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
 def csv_text(frame: pd.DataFrame, columns: list[str], extra: list[str] = ()) -> str:
     """CSV text with the interface columns first; booleans as true/false, missing as empty, and
-    text cells neutralised. Every CSV the product writes goes through here."""
+    text cells neutralised (`neutralise`). Every CSV the product writes goes through here."""
     cols = columns + [c for c in extra if c in frame.columns and c not in columns]
     out = frame.reindex(columns=cols).copy()
     for col in out.columns:
         if out[col].dtype == bool or str(out[col].dtype) == "boolean":
             out[col] = out[col].map({True: "true", False: "false"}).astype(object)
         elif not pd.api.types.is_numeric_dtype(out[col]):
-            out[col] = out[col].astype(object).map(neutralise)
+            out[col] = out[col].astype(object).map(_cell)
     return out.to_csv(index=False, lineterminator="\n")
 
 
