@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..errors import DataError, Problem
 from . import parse
-from .mapping import DERIVABLE, ColumnRule, TableMapping
+from .mapping import GATED, ColumnRule, TableMapping
 from .quality import issue
 from .readers import SOURCE_ROW
 from .schema import BOOL, LABEL, NUMBER, PERIOD, SECONDS, TIMESTAMP, TableSpec
@@ -24,7 +24,6 @@ _WHAT = {
     NUMBER: "a number", SECONDS: "a duration in seconds", PERIOD: "a month written YYYY-MM",
     BOOL: "a yes/no value (true/false, yes/no, y/n, 1/0, t/f)",
 }
-_DERIVE_NEEDS = ("created_at", "wait_s", "abandoned")
 _EPOCH = pd.Timestamp("1970-01-01", tz="UTC")
 _FIRST_S, _LAST_S = (pd.Timestamp(f"{y}-01-01", tz="UTC").timestamp() for y in (1678, 2262))
 
@@ -42,23 +41,19 @@ def convert_table(raw: pd.DataFrame, spec: TableSpec, mapping: TableMapping | No
     out: dict[str, pd.Series] = {}
     issues: list[pd.DataFrame] = []
     bad_cells: dict[str, pd.Series] = {}
-    for target in sorted(rules, key=_order(spec)):
+    ordered = sorted(rules, key=_order(spec))
+    for target in [t for t in ordered if not rules[t].derive] + [t for t in ordered if rules[t].derive]:
         rule = rules[target]
-        if rule.derive:
-            continue
-        kind = spec.kind(target) or LABEL
-        values, bad, shown = _convert(raw, rule, kind, timezone)
+        if rule.derive:  # after every column it may add up (the mapping forbids deriving from a derive)
+            values, bad, problem = _derive(raw, out, rule, file)
+        else:
+            kind = spec.kind(target) or LABEL
+            values, bad, shown = _convert(raw, rule, kind, timezone)
+            problem = f"{_label(rule)} '" + shown[bad] + f"' is not {_what(kind, rule)}" if bool(bad.any()) else ""
         out[target] = values.str.lower() if target == "channel" else values
         if bool(bad.any()):
             bad_cells[target] = bad
-            issues.append(issue(raw, bad, target, f"{_label(rule)} '" + shown[bad] + f"' is not {_WHAT[kind]}"))
-    for target in DERIVABLE:
-        if target in rules and rules[target].derive:
-            out[target], bad = _derive(out, target, file)
-            if bool(bad.any()):
-                bad_cells[target] = bad
-                issues.append(issue(raw, bad, target, f"{target} = created_at + wait_s is not a readable "
-                                    "timestamp (wait_s " + out["wait_s"][bad].map(lambda v: f"{v:g}") + ")"))
+            issues.append(issue(raw, bad, target, problem))
     missing = [c for c in spec.required if c not in out]
     if missing:
         raise DataError([Problem(f"required column {c} is missing from {spec.name}", file=file, field=c,
@@ -96,17 +91,27 @@ def _label(rule: ColumnRule) -> str:
     return f"{rule.target} (from {' + '.join(sources)})"
 
 
+def _what(kind: str, rule: ColumnRule) -> str:
+    """What a cell of this column should hold, for the report."""
+    return f"a number of {rule.unit}" if kind == SECONDS and rule.unit else _WHAT[kind]
+
+
 def _convert(raw: pd.DataFrame, rule: ColumnRule, kind: str, timezone: str
              ) -> tuple[pd.Series, pd.Series, pd.Series]:
     """(typed values, unparseable mask, the raw text to show for unparseable cells)."""
     if rule.date is not None and rule.time is not None:
-        values, bad = parse.combine_date_time(raw[rule.date], raw[rule.time], timezone, rule.fmt)
-        shown = parse.to_label(raw[rule.date]).fillna("") + " " + parse.to_label(raw[rule.time]).fillna("")
+        date, time = _cells(raw[rule.date], rule), _cells(raw[rule.time], rule)
+        values, bad = parse.combine_date_time(date, time, timezone, rule.fmt)
+        shown = parse.to_label(date).fillna("") + " " + parse.to_label(time).fillna("")
         return values, bad, shown
     if rule.constant is not None:
         source = pd.Series(rule.constant, index=raw.index, dtype=parse.STRING)
+    elif rule.row_number:
+        source = raw[SOURCE_ROW].astype(parse.STRING)
+    elif rule.join:
+        source = _joined(raw, rule)
     else:
-        source = raw[rule.source]
+        source = _cells(raw[rule.source], rule)
     if rule.values:
         source = _map_values(source, rule.values)
     no_bad = pd.Series(False, index=raw.index)
@@ -118,6 +123,7 @@ def _convert(raw: pd.DataFrame, rule: ColumnRule, kind: str, timezone: str
         values, bad = parse.clock_seconds(source, two_parts="ms")
     elif kind in (NUMBER, SECONDS):
         values, bad = parse.to_number(source)
+        values = values * rule.factor if kind == SECONDS else values
     elif kind == PERIOD:
         values, bad = parse.to_period(source)
     else:
@@ -135,17 +141,53 @@ def _map_values(source: pd.Series, table: dict[str, str | None]) -> pd.Series:
     return mapped.where(hit, text)
 
 
-def _derive(out: dict[str, pd.Series], target: str, file: str) -> tuple[pd.Series, pd.Series]:
-    """answered_at (rows not abandoned) or abandoned_at (abandoned rows) = created_at + wait_s, and the
-    mask of rows where that sum leaves the timestamp range (a wait of 1e20 s would overflow)."""
-    missing = [c for c in _DERIVE_NEEDS if c not in out]
+def _cells(column: pd.Series, rule: ColumnRule) -> pd.Series:
+    """The column with the mapping's missing markers ("0:00:00", "-") emptied, before any reading."""
+    if not rule.missing:
+        return column
+    marker = parse.to_label(column).str.lower().isin(list(rule.missing)).fillna(False).astype(bool)
+    return column.mask(marker) if bool(marker.any()) else column
+
+
+def _joined(raw: pd.DataFrame, rule: ColumnRule) -> pd.Series:
+    """Ids built from several columns: their texts joined by `sep` (a missing part is empty; all missing: <NA>)."""
+    parts = [parse.to_label(_cells(raw[c], rule)) for c in rule.join]
+    text = parts[0].fillna("")
+    for part in parts[1:]:
+        text = text + rule.sep + part.fillna("")
+    present = pd.concat([part.notna() for part in parts], axis=1).any(axis=1)
+    return text.where(present).astype(parse.STRING)
+
+
+def _derive(raw: pd.DataFrame, out: dict[str, pd.Series], rule: ColumnRule, file: str
+            ) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """target = timestamp + duration (answered_at only on rows not abandoned, abandoned_at only on
+    abandoned rows), the mask of rows where the duration is unreadable or the sum leaves the timestamp
+    range (a wait of 1e20 s would overflow), and the report text of those rows."""
+    assert rule.derive is not None
+    base, duration = rule.derive
+    needs = [base, *([] if rule.plus else [duration]), *(["abandoned"] if rule.target in GATED else [])]
+    missing = [c for c in needs if c not in out]
     if missing:
-        raise DataError(Problem(f"deriving {target} needs column(s) {', '.join(missing)}", file=file,
-                                field=target, hint="map created_at, wait_s and abandoned too"))
-    when = out["abandoned"].eq(target == "abandoned_at").fillna(False).astype(bool)
-    created, wait = out["created_at"], out["wait_s"]
-    end = (created - _EPOCH).dt.total_seconds() + wait
+        raise DataError(Problem(f"deriving {rule.target} needs column(s) {', '.join(missing)}", file=file,
+                                field=rule.target, hint=f"map {', '.join(missing)} too"))
+    if rule.plus is not None:
+        seconds, unreadable = parse.to_number(_cells(raw[rule.plus], rule))
+        seconds = seconds * rule.factor
+    else:
+        seconds, unreadable = out[duration], pd.Series(False, index=raw.index)
+    when = (out["abandoned"].eq(rule.target == "abandoned_at").fillna(False).astype(bool)
+            if rule.target in GATED else pd.Series(True, index=raw.index))
+    start = out[base]
+    end = (start - _EPOCH).dt.total_seconds() + seconds
     fits = ((end > _FIRST_S) & (end < _LAST_S)).fillna(False).astype(bool)
-    bad = when & created.notna() & wait.notna() & ~fits
-    moment = created + pd.to_timedelta(wait.where(fits), unit="s")
-    return moment.where(when & fits).astype(parse.UTC_NS), bad
+    overflow = when & start.notna() & seconds.notna() & ~fits
+    moment = start + pd.to_timedelta(seconds.where(fits), unit="s")
+    problem = pd.Series("", index=raw.index, dtype=object)
+    if bool(overflow.any()):
+        problem[overflow] = (f"{rule.target} = {base} + {duration} is not a readable timestamp ({duration} "
+                             + seconds[overflow].map(lambda v: f"{v:g}") + ")")
+    if bool(unreadable.any()):
+        shown = parse.to_label(raw[rule.plus])[unreadable].fillna("")
+        problem[unreadable] = f"{_label(rule)} '" + shown + f"' is not a number of {rule.unit or 'seconds'}"
+    return moment.where(when & fits).astype(parse.UTC_NS), overflow | unreadable, problem

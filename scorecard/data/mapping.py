@@ -8,43 +8,61 @@ before any data is read, so a typo never turns into a silently missing KPI.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ContractError, Problem
 from ..yamlread import Document, FileKind, field_name, read_yaml_file
 from ..yamlread import Path as YamlPath
-from .schema import BOOL, SECONDS, TABLES, TIMESTAMP
+from .schema import BOOL, LABEL, NUMBER, SECONDS, TABLES, TIMESTAMP, TableSpec
 
 PRESETS_DIR = Path(__file__).with_name("presets")
-DERIVE_WAIT = "created_at + wait_s"
-DERIVABLE = ("answered_at", "abandoned_at")
+# answered_at / abandoned_at derived from a wait exist only on answered / abandoned rows (see convert.py).
+GATED = ("answered_at", "abandoned_at")
 CLOCK_FORMATS = ("h:mm:ss", "h.mm.ss")
-_RULE_KEYS = ("from", "date", "time", "value", "format", "map", "invert", "derive")
-_SOURCES = ("from", "date", "value", "derive")
+UNITS = {"milliseconds": 0.001, "seconds": 1.0, "minutes": 60.0, "hours": 3600.0, "days": 86400.0}
+_RULE_KEYS = ("from", "date", "time", "value", "derive", "row_number", "join", "sep", "format", "unit",
+              "missing", "map", "invert")
+_SOURCES = ("from", "date", "value", "derive", "row_number", "join")
+_MEASURED = (TIMESTAMP, NUMBER, SECONDS, BOOL)  # kinds a KPI measures; labels, ids and periods are not
 # Only true/false are booleans: a value map of an export's Y/N column writes `Y:` and `N:` as text.
 _MAPPING_FILE = FileKind(syntax="not valid YAML", scalars="strict_bools")
+
+if TYPE_CHECKING:
+    from .dataset import ConstantInput
 
 
 @dataclass(frozen=True)
 class ColumnRule:
-    """How one canonical column is obtained: exactly one of source / date+time / constant / derive."""
+    """How one canonical column is obtained: exactly one of source / date+time / constant / derive /
+    row number / join of several columns, then read with its format or unit, missing markers and map."""
 
     target: str
     source: str | None = None
     date: str | None = None
     time: str | None = None
     constant: str | None = None  # text, converted like a cell value
-    derive: bool = False  # created_at + wait_s (answered_at on answered rows, abandoned_at on abandoned)
+    derive: tuple[str, str] | None = None  # (timestamp column, duration column): target = the sum
+    plus: str | None = None  # the export column of a derive's duration (None: a canonical duration)
+    row_number: bool = False  # the id is the record's row number (source_row)
+    join: tuple[str, ...] = ()  # the id is these export columns' values joined by `sep`
+    sep: str = "-"
     fmt: str | None = None
+    unit: str | None = None  # of a duration written as a number (default seconds)
+    missing: tuple[str, ...] = ()  # lower-cased cell texts that mean "no value" in this column
     values: dict[str, str | None] = field(default_factory=dict)  # lower-cased source value -> value
     invert: bool = False
     line: int | None = None
 
     def sources(self) -> tuple[str, ...]:
         """The export's columns this rule reads."""
-        return tuple(c for c in (self.source, self.date, self.time) if c is not None)
+        return tuple(c for c in (self.source, self.date, self.time, self.plus, *self.join) if c is not None)
+
+    @property
+    def factor(self) -> float:
+        """Seconds per unit of a duration written as a number."""
+        return UNITS[self.unit or "seconds"]
 
 
 @dataclass(frozen=True)
@@ -158,6 +176,10 @@ class _Checker:
                              f"did you mean {close[0]!r}?" if close else f"columns: {', '.join(spec.columns)}")
                     continue
                 columns[target] = self.rule(name, target, rule)
+        for rule in columns.values():
+            if rule.derive and rule.derive[0] in columns and columns[rule.derive[0]].derive:
+                self.add(where + ("columns", rule.target, "derive"), f"{rule.derive[0]} is derived itself",
+                         "add the duration to a timestamp read from the export")
         return TableMapping(name, _text(body.get("file")), _text(body.get("sheet")), columns)
 
     def rule(self, table: str, target: str, raw: Any) -> ColumnRule:
@@ -167,13 +189,14 @@ class _Checker:
             return ColumnRule(target, source=raw, line=line)
         if not isinstance(raw, dict):
             self.add(where, "must be the export's column name, or a mapping with "
-                     "from / date+time / value / derive", "quote names with special characters")
+                     "from / date+time / value / derive / row_number / join", "quote names with special characters")
             return ColumnRule(target)
         self.known_keys(raw, _RULE_KEYS, where)
-        kind = TABLES[table].kind(target)
+        spec = TABLES[table]
+        kind = spec.kind(target)
         given = [k for k in _SOURCES if k in raw]
         if len(given) != 1:
-            self.add(where, f"give exactly one of from, date (with time), value or derive, "
+            self.add(where, f"give exactly one of from, date (with time), value, derive, row_number or join, "
                      f"got {', '.join(given) or 'none'}")
         for key in ("from", "date", "time", "derive"):
             if key in raw and not isinstance(raw[key], str):
@@ -182,21 +205,94 @@ class _Checker:
             self.add(where, "date and time go together", at=where + ("date" if "date" in raw else "time",))
         if "date" in raw and kind != TIMESTAMP:
             self.add(where + ("date",), f"date + time only builds timestamps; {target} is not one")
-        if "derive" in raw and (raw["derive"] != DERIVE_WAIT or target not in DERIVABLE):
-            self.add(where + ("derive",), f"only answered_at and abandoned_at can be derived, as {DERIVE_WAIT!r}")
         if "value" in raw and isinstance(raw["value"], (dict, list)):
             self.add(where + ("value",), "must be a single value")
+        derive = self.derive(spec, target, raw["derive"], where) if isinstance(raw.get("derive"), str) else None
         fmt = raw.get("format")
         if fmt is not None:
             self.check_format(where, kind, fmt)
         if "invert" in raw and (kind != BOOL or not isinstance(raw["invert"], bool)):
             self.add(where + ("invert",), "only a yes/no column can be inverted: invert: true")
-        values = self.values(raw, where)
         return ColumnRule(
             target, source=_text(raw.get("from")), date=_text(raw.get("date")), time=_text(raw.get("time")),
-            constant=_value_text(raw["value"]) if "value" in raw else None, derive="derive" in raw,
-            fmt=fmt if isinstance(fmt, str) else None, values=values, invert=raw.get("invert") is True,
-            line=line)
+            constant=_value_text(raw["value"]) if "value" in raw else None,
+            derive=derive[:2] if derive else None, plus=derive[2] if derive else None,
+            row_number=raw.get("row_number") is True, join=self.ids(target, kind, raw, where),
+            sep=raw["sep"] if isinstance(raw.get("sep"), str) else "-", fmt=fmt if isinstance(fmt, str) else None,
+            unit=self.unit(target, kind, raw, where, derive), missing=self.missing(raw, where),
+            values=self.values(raw, where), invert=raw.get("invert") is True, line=line)
+
+    def derive(self, spec: TableSpec, target: str, text: str, where: YamlPath
+               ) -> tuple[str, str, str | None] | None:
+        """`derive: created_at + Days open` -> (timestamp column, duration, the duration's export column,
+        None when the duration is a canonical one such as wait_s)."""
+        base, plus, duration = (part.strip() for part in text.partition("+"))
+        at = where + ("derive",)
+        example = "e.g. derive: created_at + wait_s, or derive: created_at + Days open with unit: days"
+        if not (base and plus and duration):
+            self.add(at, "write the sum as '<timestamp column> + <duration column>'", example)
+        elif spec.kind(target) != TIMESTAMP:
+            self.add(at, f"only timestamps can be derived; {target} is not one")
+        elif spec.kind(base) != TIMESTAMP or base == target:
+            self.add(at, f"{base!r} is not another timestamp column of {spec.name}", example)
+        elif spec.kind(duration) not in (None, SECONDS):
+            self.add(at, f"{duration} is not a duration", "add wait_s, handle_time_s or an export column of "
+                     "durations (with its unit)")
+        else:
+            return base, duration, duration if spec.kind(duration) is None else None
+        return None
+
+    def ids(self, target: str, kind: str | None, raw: dict[str, Any], where: YamlPath) -> tuple[str, ...]:
+        """Checks of `row_number: true` and `join: [...]` (with `sep`); the joined columns."""
+        for key in ("row_number", "join"):
+            if key in raw and kind != LABEL:
+                self.add(where + (key,), f"{key} builds ids and labels; {target} is not one")
+        if "row_number" in raw and raw["row_number"] is not True:
+            self.add(where + ("row_number",), "write row_number: true (the id is the row number in the file)")
+        if "sep" in raw and ("join" not in raw or not isinstance(raw["sep"], str)):
+            self.add(where + ("sep",), "sep is the text between joined values and goes with join", 'e.g. sep: "-"')
+        columns = raw.get("join")
+        if columns is None:
+            return ()
+        if not isinstance(columns, list) or not columns or not all(isinstance(c, str) for c in columns):
+            self.add(where + ("join",), "must list the export's columns to join", 'e.g. join: [Date, Agent, "Call Id"]')
+            return ()
+        return tuple(columns)
+
+    def unit(self, target: str, kind: str | None, raw: dict[str, Any], where: YamlPath,
+             derive: tuple[str, str, str | None] | None) -> str | None:
+        """The unit of a duration written as a number: on a seconds column, or on a derive's export column."""
+        unit = raw.get("unit")
+        if unit is None:
+            return None
+        at = where + ("unit",)
+        if unit not in UNITS:
+            self.add(at, f"unknown unit {unit!r}", f"units: {', '.join(UNITS)}")
+            return None
+        if derive is not None and derive[2] is None and unit != "seconds":
+            self.add(at, f"{derive[1]} is already in seconds: give the export's unit where {derive[1]} is mapped")
+        elif derive is None and "derive" not in raw and kind != SECONDS:
+            self.add(at, f"a unit applies to a duration (handle_time_s, wait_s, a derive's duration); "
+                     f"{target} is not one")
+        elif "format" in raw:
+            self.add(at, "a clock format (h:mm:ss) already gives hours, minutes and seconds: keep one of the two")
+        return unit
+
+    def missing(self, raw: dict[str, Any], where: YamlPath) -> tuple[str, ...]:
+        """`missing: ["0:00:00", "-"]`: cell texts that mean no value, compared trimmed, any case."""
+        markers = raw.get("missing")
+        if markers is None:
+            return ()
+        markers = markers if isinstance(markers, list) else [markers]
+        if not any(k in raw for k in ("from", "date", "join", "derive")):
+            self.add(where + ("missing",), "missing goes with a column read from the export (from, date, join, derive)")
+        out = []
+        for i, marker in enumerate(markers):
+            if marker is None or isinstance(marker, (dict, list)):
+                self.add(where + ("missing", i), 'must be a cell value, e.g. missing: ["0:00:00", "-"]')
+            else:
+                out.append(str(_value_text(marker)).strip().lower())
+        return tuple(out)
 
     def check_format(self, where: YamlPath, kind: str | None, fmt: Any) -> None:
         if kind == TIMESTAMP and isinstance(fmt, str) and "%" in fmt:
@@ -221,6 +317,32 @@ class _Checker:
                 self.add(where + ("map", key), "must map to a single value (or null for empty)")
             out[key.strip().lower()] = _value_text(value)
         return out
+
+
+def constant_inputs(mapping: Mapping) -> tuple[ConstantInput, ...]:
+    """The measured columns the mapping fixes by construction: each one set with `value:`, and each pair
+    read the same way from the same export column (their difference is 0 in every row). Labels and ids
+    set to a constant (`channel: {value: voice}`) are not measured and are left out."""
+    from .dataset import ConstantInput  # dataset.py imports this module; the class lives there
+
+    file = Path(mapping.path).name or mapping.name
+    found: list[ConstantInput] = []
+    for table, body in mapping.tables.items():
+        measured = [r for r in body.columns.values() if TABLES[table].kind(r.target) in _MEASURED]
+        for rule in measured:
+            if rule.constant is not None:
+                found.append(ConstantInput(table, frozenset({rule.target}), (
+                    f"{rule.target} is set to the constant {rule.constant} by the mapping ({file}, line "
+                    f"{rule.line}), not measured")))
+        read = [(r, replace(r, target="", line=None)) for r in measured if r.sources() and not r.derive]
+        for i, (first, how) in enumerate(read):
+            for second, other in read[i + 1:]:
+                if how == other:
+                    found.append(ConstantInput(table, frozenset({first.target, second.target}), (
+                        f"{first.target} and {second.target} are both read from "
+                        f"{' + '.join(map(repr, first.sources()))} ({file}, lines {first.line}-{second.line}): "
+                        "their difference is 0 by construction")))
+    return tuple(found)
 
 
 def _text(value: Any) -> str | None:

@@ -149,7 +149,7 @@ def combine_date_time(date: pd.Series, time: pd.Series, timezone: str, fmt: str 
     seconds, bad_time = clock_seconds(time, two_parts="hm")
     bad_time = bad_time | (seconds >= 86400)
     wall = day + pd.to_timedelta(seconds.where(~bad_time).fillna(0.0), unit="s")
-    values = localize(wall, timezone).where(day.notna() & ~bad_time)
+    values = localize(wall, timezone).where(day.notna() & seconds.notna() & ~bad_time)  # no time: unknown, not midnight
     return values.astype(UTC_NS), bad_day | bad_time
 
 

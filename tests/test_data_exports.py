@@ -1,0 +1,445 @@
+"""Real exports' quirks, each reproduced by a small file built here: duration units and day fractions,
+missing markers, ids from the row number or several columns, timestamps derived from a duration,
+constants by construction, and the readers' blank lines, malformed lines, encodings and offsets."""
+
+from __future__ import annotations
+
+import csv
+import io
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scorecard.cli import main
+from scorecard.contract.model import Contract
+from scorecard.data import ConstantInput, load_dataset
+from scorecard.data.mapping import constant_inputs, load_mapping, resolve_mapping
+from scorecard.data.readers import read_table
+from scorecard.errors import ContractError, DataError
+
+CONTRACT = Contract(id="t", client="c", vendor="v", currency="CHF", timezone="Europe/Zurich", effective=None,
+                    expires=None, monthly_fee=None, kpis={})
+CONTRACT_YAML = """\
+contract:
+  id: export-test
+  client: Client
+  vendor: Vendor
+  currency: CHF
+  timezone: Europe/Zurich
+kpis:
+  average_handle_time:
+    metric: average_handle_time
+    target: "<= 4m"
+  total_resolution_time:
+    metric: total_resolution_time
+    statistic: mean
+    target: "<= 3d"
+"""
+CALLS = """\
+tables:
+  interactions:
+    columns:
+      interaction_id: Call
+      channel: {{value: voice}}
+      created_at: Opened
+      abandoned: {{from: Answered, invert: true}}
+      wait_s: Wait
+      answered_at: {{derive: created_at + wait_s}}
+      handle_time_s: {{from: Talk, unit: {unit}}}
+"""
+
+
+def _yaml(tmp_path: Path, text: str, name: str = "map.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    return path
+
+
+def _csv(tmp_path: Path, text: str, name: str = "export.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    return path
+
+
+def _evaluate(tmp_path: Path, data: Path, mapping: Path | None = None) -> int:
+    contract = tmp_path / "contract.yaml"
+    contract.write_text(CONTRACT_YAML, encoding="utf-8")
+    args = ["evaluate", str(contract), "--data", str(data), "--out", str(tmp_path / "out"), "--period", "2026-03"]
+    return main(args + (["--mapping", str(mapping)] if mapping else []))
+
+
+def _results(tmp_path: Path) -> dict[str, dict[str, str]]:
+    rows = csv.DictReader((tmp_path / "out" / "results.csv").open(encoding="utf-8"))
+    return {r["kpi"]: r for r in rows if r["grain"] == "vendor"}
+
+
+def _quality(tmp_path: Path) -> pd.DataFrame:
+    return pd.read_csv(tmp_path / "out" / "data_quality.csv", keep_default_na=False)
+
+
+# ---------------------------------------------------------------- durations: units, day fractions, clocks
+
+
+@pytest.mark.parametrize("unit, cell, seconds", [
+    ("seconds", "143", 143.0), ("milliseconds", "143000", 143.0), ("minutes", "2.5", 150.0),
+    ("hours", "0.5", 1800.0), ("days", "0.001655", 142.992),  # an Excel day fraction: 0.001655 d = 143 s
+])
+def test_a_duration_unit_gives_seconds(tmp_path, unit, cell, seconds):
+    export = _csv(tmp_path, f"Call,Opened,Answered,Wait,Talk\nC1,2026-03-02 09:00,Y,20,{cell}\n")
+    ds = load_dataset(export, contract=CONTRACT, mapping=_yaml(tmp_path, CALLS.format(unit=unit)))
+    assert ds.tables["interactions"]["handle_time_s"].tolist() == [pytest.approx(seconds)]
+
+
+@pytest.mark.parametrize("unit, scale", [("minutes", 60.0), ("days", 86400.0)])
+def test_aht_of_minutes_and_day_fractions_equals_plain_pandas(tmp_path, unit, scale):
+    rng = np.random.default_rng(7)
+    n = 60
+    talk = rng.uniform(1, 9, n) * 60 / scale  # 1-9 minutes, written in the export's unit
+    frame = pd.DataFrame({
+        "Call": [f"C{i}" for i in range(n)],
+        "Opened": [f"2026-03-{1 + i % 28:02d} {8 + i % 9:02d}:15" for i in range(n)],
+        "Answered": rng.choice(["Y", "N"], n, p=[0.8, 0.2]), "Wait": rng.integers(0, 90, n), "Talk": talk})
+    frame.to_csv(tmp_path / "calls.csv", index=False)
+    assert _evaluate(tmp_path, tmp_path / "calls.csv", _yaml(tmp_path, CALLS.format(unit=unit))) == 0
+    raw = pd.read_csv(tmp_path / "calls.csv")
+    answered = raw[raw["Answered"] == "Y"]
+    aht = _results(tmp_path)["average_handle_time"]
+    assert float(aht["value"]) == pytest.approx((answered["Talk"] * scale).mean(), rel=1e-12)
+    assert int(aht["n"]) == len(answered) and 60 < float(aht["value"]) < 540
+
+
+def test_clock_text_and_unit_on_the_same_column_is_refused(tmp_path):
+    path = _yaml(tmp_path, """
+        tables:
+          interactions:
+            columns:
+              handle_time_s: {from: Talk, format: "h:mm:ss", unit: minutes}
+        """)
+    with pytest.raises(ContractError) as err:
+        load_mapping(path)
+    assert [(p.line, p.field) for p in err.value.problems] == [(4, "tables.interactions.columns.handle_time_s.unit")]
+
+
+# ---------------------------------------------------------------- missing markers
+
+
+def test_missing_markers_are_empty_cells_not_values(tmp_path):
+    export = _csv(tmp_path, """
+        Call,Opened,Answered,Wait,Talk,Closed day,Closed time
+        C1,2026-03-02 09:00,Y,0:00:20,0:02:23,2026-03-02,10:30:00
+        C2,2026-03-02 09:05,Y,-,0:00:00,2026-03-02,0:00:00
+        """)
+    mapping = _yaml(tmp_path, """
+        tables:
+          interactions:
+            columns:
+              interaction_id: Call
+              channel: {value: voice}
+              created_at: Opened
+              wait_s: {from: Wait, format: "h:mm:ss", missing: "-"}
+              handle_time_s: {from: Talk, format: "h:mm:ss", missing: ["0:00:00", "N.A."]}
+              resolved_at: {date: Closed day, time: Closed time, missing: ["0:00:00"]}
+        """)
+    ds = load_dataset(export, contract=CONTRACT, mapping=mapping)
+    df = ds.tables["interactions"]
+    assert ds.quality.empty
+    assert df["handle_time_s"].iloc[0] == 143.0 and pd.isna(df["handle_time_s"].iloc[1])  # not 0 s
+    assert df["wait_s"].iloc[0] == 20.0 and pd.isna(df["wait_s"].iloc[1])
+    assert df["resolved_at"].iloc[0] == pd.Timestamp("2026-03-02 09:30", tz="UTC")
+    assert pd.isna(df["resolved_at"].iloc[1])  # the placeholder is not midnight
+
+
+# ---------------------------------------------------------------- ids from the row number or several columns
+
+
+def test_ids_from_the_row_number_and_from_joined_columns(tmp_path):
+    export = _csv(tmp_path, """
+        Date,Agent,Call Id,Opened
+        2026-03-02,Diane,17,2026-03-02 09:00
+        2026-03-02,Diane,17,2026-03-02 09:10
+
+        2026-03-03,Joe,17,2026-03-03 09:00
+        """)
+    by_row = _yaml(tmp_path, """
+        tables:
+          interactions:
+            columns:
+              interaction_id: {row_number: true}
+              channel: {value: voice}
+              created_at: Opened
+        """, "by-row.yaml")
+    df = load_dataset(export, contract=CONTRACT, mapping=by_row).tables["interactions"]
+    assert df["interaction_id"].tolist() == ["2", "3", "5"]  # the rows a spreadsheet shows; no duplicate
+    joined = _yaml(tmp_path, """
+        tables:
+          interactions:
+            columns:
+              interaction_id: {join: [Date, Agent, Call Id], sep: "/"}
+              channel: {value: voice}
+              created_at: Opened
+        """, "joined.yaml")
+    ds = load_dataset(export, contract=CONTRACT, mapping=joined)
+    assert ds.tables["interactions"]["interaction_id"].tolist() == ["2026-03-02/Diane/17", "2026-03-03/Joe/17"]
+    duplicate = ds.quality[ds.quality["column"] == "interaction_id"]
+    assert duplicate["row"].tolist() == [3] and "first seen on row 2" in duplicate["problem"].iloc[0]
+
+
+# ---------------------------------------------------------------- derived timestamps
+
+
+def test_resolved_at_is_created_at_plus_days_open(tmp_path):
+    export = _csv(tmp_path, """
+        Ticket,Created,Days open
+        T1,2026-03-02 09:00,1.5
+        T2,2026-03-03 10:00,
+        T3,2026-03-04 11:00,soon
+        T4,2026-03-05 12:00,1e20
+        """)
+    mapping = _yaml(tmp_path, """
+        tables:
+          interactions:
+            columns:
+              interaction_id: Ticket
+              channel: {value: email}
+              created_at: Created
+              resolved_at: {derive: created_at + Days open, unit: days}
+        """)
+    ds = load_dataset(export, contract=CONTRACT, mapping=mapping)
+    df = ds.tables["interactions"].set_index("interaction_id")
+    assert df.loc["T1", "resolved_at"] == pd.Timestamp("2026-03-03 20:00", tz="UTC")  # 08:00 UTC + 36 h
+    assert pd.isna(df.loc["T2", "resolved_at"])  # still open: in the backlog
+    problems = dict(zip(ds.quality["row"], ds.quality["problem"]))
+    assert problems[4] == "resolved_at (from Days open) 'soon' is not a number of days"
+    assert problems[5] == "resolved_at = created_at + Days open is not a readable timestamp (Days open 8.64e+24)"
+    assert set(ds.quality["column"]) == {"resolved_at"}
+
+
+def test_days_open_through_the_cli_gives_the_resolution_time_of_plain_pandas(tmp_path):
+    export = _csv(tmp_path, """
+        Ticket,Created,Days open
+        T1,2026-03-02 09:00,1.5
+        T2,2026-03-03 10:00,0.25
+        T3,2026-03-04 11:00,
+        """)
+    mapping = _yaml(tmp_path, """
+        tables:
+          interactions:
+            columns:
+              interaction_id: Ticket
+              channel: {value: email}
+              created_at: Created
+              resolved_at: {derive: created_at + Days open, unit: days}
+        """)
+    assert _evaluate(tmp_path, export, mapping) == 0
+    resolution = _results(tmp_path)["total_resolution_time"]
+    assert float(resolution["value"]) == pytest.approx((1.5 + 0.25) / 2 * 86400) and resolution["n"] == "2"
+
+
+def test_bad_new_mapping_options_are_located(tmp_path):
+    path = _yaml(tmp_path, """
+        tables:
+          interactions:
+            columns:
+              interaction_id: {row_number: yes please}
+              customer_id: {join: Agent}
+              agent_id: {from: Agent, sep: "-"}
+              wait_s: {from: Wait, unit: fortnights}
+              csat: {from: Score, unit: minutes}
+              handle_time_s: {value: 3, missing: ["-"]}
+              resolved_at: {derive: created_at plus Days}
+              answered_at: {derive: answered_at + wait_s}
+              first_response_at: {derive: created_at + csat}
+              abandoned_at: {derive: created_at + wait_s, unit: minutes}
+              assigned_at: {derive: resolved_at + wait_s}
+        """)
+    with pytest.raises(ContractError) as err:
+        load_mapping(path)
+    got = {(p.line, p.field.rsplit(".", 2)[-2:][0] + "." + p.field.rsplit(".", 1)[-1]) for p in err.value.problems}
+    assert got == {(4, "interaction_id.row_number"), (5, "customer_id.join"), (6, "agent_id.sep"),
+                   (7, "wait_s.unit"), (8, "csat.unit"), (9, "handle_time_s.missing"),
+                   (10, "resolved_at.derive"), (11, "answered_at.derive"), (12, "first_response_at.derive"),
+                   (13, "abandoned_at.unit")}
+    assert all(str(p).startswith(f"{path}:") for p in err.value.problems)
+
+
+def test_a_derive_from_a_derived_column_is_refused(tmp_path):
+    path = _yaml(tmp_path, """
+        tables:
+          interactions:
+            columns:
+              answered_at: {derive: created_at + wait_s}
+              resolved_at: {derive: answered_at + handle_time_s}
+        """)
+    with pytest.raises(ContractError) as err:
+        load_mapping(path)
+    (problem,) = err.value.problems
+    assert (problem.line, problem.message) == (5, "answered_at is derived itself")
+
+
+# ---------------------------------------------------------------- constant by construction
+
+
+def test_constant_inputs_of_the_support_tickets_preset():
+    found = constant_inputs(resolve_mapping("support-tickets"))
+    assert found == (
+        ConstantInput("interactions", frozenset({"abandoned"}),
+                      "abandoned is set to the constant false by the mapping (support-tickets.yaml, line 23), "
+                      "not measured"),
+        ConstantInput("interactions", frozenset({"created_at", "first_response_at"}),
+                      "created_at and first_response_at are both read from 'First Response Time' "
+                      "(support-tickets.yaml, lines 20-21): their difference is 0 by construction"))
+    lines = (Path(resolve_mapping("support-tickets").path).read_text().splitlines())
+    assert lines[22].strip().startswith("abandoned: {value: false}")
+    assert lines[19].strip().startswith("created_at:") and lines[20].strip().startswith("first_response_at:")
+
+
+def test_labels_and_differently_read_columns_are_not_constants(tmp_path):
+    mapping = load_mapping(_yaml(tmp_path, """
+        tables:
+          interactions:
+            columns:
+              channel: {value: voice}
+              vendor: {value: Nordlys}
+              resolved: {from: Status, map: {Closed: true}}
+              abandoned: {from: Status, map: {Abandoned: true}}
+              created_at: Opened
+              resolved_at: {from: Opened, format: "%Y-%m-%d %H:%M"}
+        """))
+    assert constant_inputs(mapping) == ()
+    assert constant_inputs(resolve_mapping("pwc-call-center")) == ()
+
+
+def test_load_dataset_carries_the_constants(tmp_path):
+    export = _csv(tmp_path, "Call,Opened\nC1,2026-03-02 09:00\n")
+    mapping = _yaml(tmp_path, """
+        tables:
+          interactions:
+            columns:
+              interaction_id: Call
+              channel: {value: voice}
+              created_at: Opened
+              answered_at: Opened
+              transferred: {value: false}
+        """)
+    ds = load_dataset(export, contract=CONTRACT, mapping=mapping)
+    assert {c.columns for c in ds.constants} == {frozenset({"transferred"}), frozenset({"created_at", "answered_at"})}
+
+
+# ---------------------------------------------------------------- readers
+
+
+def test_trailing_empty_header_cells_are_ignored(tmp_path):
+    path = tmp_path / "interactions.csv"
+    path.write_text("interaction_id,channel,created_at,,,\nA1,voice,2026-03-02 09:00,,,\nA2,voice,2026-03-02 09:05\n")
+    ds = load_dataset(tmp_path, contract=CONTRACT)
+    assert ds.tables["interactions"].columns.tolist() == ["interaction_id", "channel", "created_at", "source_row"]
+    assert ds.tables["interactions"]["interaction_id"].tolist() == ["A1", "A2"] and ds.quality.empty
+
+
+def test_blank_lines_are_reported_as_skipped_through_the_cli(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "interactions.csv").write_text("interaction_id,channel,created_at\n\nA1,voice,2026-03-02 09:00\n"
+                                           ",,\n\nA2,voice,2026-03-02 09:05\n\n\n")
+    ds = load_dataset(data, contract=CONTRACT)
+    assert ds.rows_read == {"interactions": 2} and ds.tables["interactions"]["source_row"].tolist() == [3, 6]
+    assert _evaluate(tmp_path, data) == 0
+    quality = _quality(tmp_path)
+    assert quality[["row", "column", "problem", "action"]].values.tolist() == [
+        [2, "", "blank line", "skipped"], [4, "", "blank line", "skipped"], [5, "", "blank line", "skipped"]]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-8-sig"])
+def test_utf16_and_bom_exports_are_read(tmp_path, encoding):
+    text = "interaction_id\tchannel\tcreated_at\treason\nA1\tvoice\t2026-03-02 09:00\tRéclamation\n"
+    data = text.encode(encoding)
+    if encoding in ("utf-16-le", "utf-16-be"):  # Excel's "Unicode text": UTF-16 with its byte-order mark
+        data = "\ufeff".encode(encoding) + data
+    (tmp_path / "interactions.csv").write_bytes(data)
+    df = load_dataset(tmp_path, contract=CONTRACT).tables["interactions"]
+    assert df[["interaction_id", "reason"]].values.tolist() == [["A1", "Réclamation"]]
+
+
+def test_malformed_lines_are_quarantined_and_the_rest_is_read(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "interactions.csv").write_text(
+        "interaction_id,channel,created_at\n"
+        "A1,voice,2026-03-02 09:00\n"
+        "A2,voice,2026-03-02 09:05,surprise\n"       # row 3: a value beyond the header
+        'A3,"voice,2026-03-02 09:10\n'               # row 4: a quote never closed
+        "A4,voice,2026-03-02 09:15\n"
+        "A5,voice\n"                                 # row 6: too few cells
+        '"A6","multi\nline",2026-03-02 09:20\n'      # row 7: a quoted line break is a value, not a fault
+        "A7,voice,2026-03-02 09:25\n")
+    ds = load_dataset(data, contract=CONTRACT)
+    assert ds.tables["interactions"]["interaction_id"].tolist() == ["A1", "A4", "A7"]
+    assert ds.tables["interactions"]["source_row"].tolist() == [2, 5, 8]
+    assert ds.rows_read == {"interactions": 7}
+    assert _evaluate(tmp_path, data) == 0
+    quality = _quality(tmp_path)
+    lines = quality[quality["column"] == ""]
+    assert lines["row"].tolist() == [3, 4, 6] and set(lines["action"]) == {"quarantined"}
+    assert lines["problem"].tolist() == [
+        "this line has values in 4 cells, the header names 3 columns: 'A2,voice,2026-03-02 09:05,surprise'; "
+        "the line is left out (fix it in the export)",
+        "this line opens a quote (\") that is not closed where the line ends: 'A3,\"voice,2026-03-02 09:10'; "
+        "the line is left out (fix it in the export)",
+        "this line has 2 cells, the header has 3: 'A5,voice'; the line is left out (fix it in the export)"]
+    assert quality[quality["row"] == 7]["problem"].str.contains("unknown channel 'multi").all()
+
+
+def test_nested_parquet_columns_are_a_located_error(tmp_path, capsys):
+    data = tmp_path / "data"
+    data.mkdir()
+    table = pa.table({"interaction_id": ["A1"], "channel": ["voice"], "created_at": ["2026-03-02 09:00"],
+                      "agent": pa.array([{"id": "ag1", "team": "T1"}]), "tags": pa.array([["x", "y"]])})
+    pq.write_table(table, data / "interactions.parquet")
+    with pytest.raises(DataError) as err:
+        load_dataset(data, contract=CONTRACT)
+    assert [(p.field, p.message) for p in err.value.problems] == [
+        ("agent", "column 'agent' holds nested values (struct): export it flat"),
+        ("tags", "column 'tags' holds nested values (list): export it flat")]
+    assert _evaluate(tmp_path, data) == 2
+    assert "interactions.parquet" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("written, utc", [
+    ("2026-03-10T09:00:00-05", "2026-03-10 14:00"), ("2026-03-10T09:00:00+0530", "2026-03-10 03:30"),
+    ("2026-03-10 09:00-05:00", "2026-03-10 14:00"), ("2026-03-10T09:00:00.5Z", "2026-03-10 09:00:00.5"),
+    ("2026-03-10 09:00", "2026-03-10 08:00"),  # no offset: the contract's time zone (CET)
+])
+def test_iso_offsets_are_read(tmp_path, written, utc):
+    (tmp_path / "interactions.csv").write_text(f"interaction_id,channel,created_at\nA1,voice,{written}\n")
+    ds = load_dataset(tmp_path, contract=CONTRACT)
+    assert ds.quality.empty and ds.tables["interactions"]["created_at"].tolist() == [pd.Timestamp(utc, tz="UTC")]
+
+
+# ---------------------------------------------------------------- the line-by-line reader agrees with pyarrow
+
+_cell = st.text(alphabet=st.sampled_from(list('ab ,;"\n1é')), max_size=6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.lists(st.lists(_cell, min_size=3, max_size=3), max_size=8), bad=st.sampled_from(
+    ["x,y,z,w", 'x,"y,z', "x"]))
+def test_a_malformed_last_line_leaves_every_other_record_as_pyarrow_reads_it(tmp_path_factory, rows, bad):
+    folder = tmp_path_factory.mktemp("lines")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerows([["a", "b", "c"], *rows])
+    good, worse = folder / "good.csv", folder / "worse.csv"
+    good.write_text(buffer.getvalue(), encoding="utf-8")
+    worse.write_text(buffer.getvalue() + bad + "\n", encoding="utf-8")
+    fast, slow = read_table(good), read_table(worse)
+    pd.testing.assert_frame_equal(fast.frame, slow.frame)
+    malformed = slow.report[slow.report["action"] == "quarantined"]
+    assert malformed["row"].tolist() == [len(rows) + 2]
+    assert slow.rows_read == fast.rows_read + 1
