@@ -18,6 +18,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import Problem
+from .yamlerrors import explain
 
 #: a location inside the document: mapping keys (str) and sequence indexes (int)
 Path = tuple[str | int, ...]
@@ -28,6 +29,11 @@ Scalars = Literal["typed", "strict_bools", "text"]
 
 # Aliases can make a small text expand into a huge tree ("billion laughs"); hand-written files are small.
 MAX_NODES = 200_000
+#: nesting beyond this is no hand-written file's shape; it is refused before PyYAML recurses into it
+MAX_DEPTH = 50
+#: no count, amount or score in a hand-written file needs 16 digits; larger ones are typos or attacks
+MAX_NUMBER = 1e15
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _BOOL_TAG = "tag:yaml.org,2002:bool"
 
@@ -119,7 +125,9 @@ class _Walker:
         self.doc.values.setdefault(path, _mark(node))
         self.count += 1
         if self.count > MAX_NODES:
-            raise _TooLarge(node)
+            raise _TooLarge(node, "the document expands to too many values (aliases nested too deeply)")
+        if len(path) > MAX_DEPTH:  # reached through aliases: the text itself was checked before composing
+            raise _TooLarge(node, f"values are nested more than {MAX_DEPTH} levels deep")
         if id(node) in self.active:
             self.problem(node, path, "an alias refers to the value that contains it",
                          f"{self.kind.what} cannot be recursive; copy the values instead")
@@ -135,15 +143,32 @@ class _Walker:
             self.active.discard(id(node))
 
     def scalar(self, node: ScalarNode, path: Path) -> Any:
-        """The typed scalar; text YAML cannot type (2026-02-30) stays text for the field's own check."""
+        """The typed scalar; text YAML cannot type (2026-02-30) stays text for the field's own check.
+        Implausibly large numbers and invisible characters are problems here, once for every field."""
         try:
-            return self.loader.construct_object(node, deep=True)
+            value = self.loader.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as exc:
             self.problem(node, path, f"unsupported YAML value: {exc.problem}",
                          "write plain values: text, numbers, dates, lists and mappings")
             return None
         except (ValueError, TypeError, OverflowError):
             return node.value
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) > MAX_NUMBER:
+            digits = node.value if len(node.value) <= 20 else f"{node.value[:12]}... ({len(node.value)} characters)"
+            self.problem(node, path, f"the number {digits} is too large to be meant",
+                         f"numbers here have at most 15 digits: check for extra digits")
+            return None
+        if isinstance(value, str) and not self.clean(node, path, value):
+            return None
+        return value
+
+    def clean(self, node: Node, path: Path, text: str) -> bool:
+        """Whether `text` has no control character or lone surrogate (a problem is recorded if not)."""
+        bad = _CONTROL.search(text)
+        if bad:
+            self.problem(node, path, f"invisible character U+{ord(bad.group()):04X} in this text",
+                         "delete it and retype the text (it can come from a copy-paste or an escape like \\x00)")
+        return bad is None
 
     def mapping(self, node: MappingNode, path: Path) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -157,6 +182,8 @@ class _Walker:
                 self.problem(key_node, path, "a key must be a plain name, not a list or a mapping")
                 continue
             key = str(key_node.value)  # the key as written: `on`, `no`, `1` stay text, not YAML 1.1 bools
+            if not self.clean(key_node, path, key):
+                continue
             if key in seen:
                 self.problem(key_node, path + (key,), f"duplicate key {key!r} (first given at line {seen[key][0]})",
                              "give each key once; YAML would otherwise silently keep only the last value")
@@ -180,9 +207,24 @@ class _Walker:
 
 
 class _TooLarge(Exception):
-    def __init__(self, node: Node):
-        super().__init__()
-        self.node = node
+    def __init__(self, node: Node | None, message: str, mark: Any = None):
+        super().__init__(message)
+        self.message = message
+        self.mark = mark if node is None else node.start_mark
+
+
+def _check_depth(loader: _Loader) -> None:
+    """Raise _TooLarge at the first collection nested beyond MAX_DEPTH, reading events only
+    (composing nodes recurses once per level: 500 levels would overflow Python's stack)."""
+    depth = 0
+    while loader.check_event():
+        event = loader.get_event()
+        if isinstance(event, (yaml.CollectionStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _TooLarge(None, f"values are nested more than {MAX_DEPTH} levels deep", event.start_mark)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 def _reader_problem(exc: yaml.reader.ReaderError, text: str, file: str, kind: FileKind) -> Problem:
@@ -200,33 +242,29 @@ def read_yaml(text: str, file: str, kind: FileKind = FileKind()) -> tuple[Docume
     A syntax error leaves `data` None (nothing to check further); other problems come with the data,
     so a caller can report them together with its own checks of the rest.
     """
+    loader_class = _LOADERS[kind.scalars]
+    loaders: list[_Loader] = []
     try:
-        loader = _LOADERS[kind.scalars](text)  # the reader refuses control characters here already
-    except yaml.reader.ReaderError as exc:
-        return Document(None), [_reader_problem(exc, text, file, kind)]
-    try:
-        try:
-            root = loader.get_single_node()
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
-            message = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
-            return Document(None), [Problem(f"{kind.syntax}: {message}", file, line, col,
-                                            hint="check indentation, colons and quotes around this place")]
-        except yaml.reader.ReaderError as exc:
-            return Document(None), [_reader_problem(exc, text, file, kind)]
+        loaders.append(loader_class(text))  # the reader refuses control characters here already
+        _check_depth(loaders[-1])
+        loaders.append(loader_class(text))
+        root = loaders[-1].get_single_node()
         if root is None:
             return Document(None), []
-        walker = _Walker(file, loader, kind)
-        try:
-            walker.doc.data = walker.walk(root, ())
-        except _TooLarge as exc:
-            line, col = _mark(exc.node)
-            return Document(None), [Problem("the document expands to too many values (aliases nested too deeply)",
-                                            file, line, col, hint=f"{kind.what} should not need nested aliases")]
+        walker = _Walker(file, loaders[-1], kind)
+        walker.doc.data = walker.walk(root, ())
         return walker.doc, walker.problems
+    except yaml.reader.ReaderError as exc:
+        return Document(None), [_reader_problem(exc, text, file, kind)]
+    except yaml.MarkedYAMLError as exc:
+        said = explain(exc, text)
+        return Document(None), [Problem(f"{kind.syntax}: {said.message}", file, said.line, said.col, hint=said.hint)]
+    except _TooLarge as exc:
+        return Document(None), [Problem(exc.message, file, exc.mark.line + 1, exc.mark.column + 1,
+                                        hint=f"{kind.what} should not need values nested that deep")]
     finally:
-        loader.dispose()
+        for loader in loaders:
+            loader.dispose()
 
 
 def read_yaml_file(path: pathlib.Path, kind: FileKind = FileKind()) -> tuple[Document, list[Problem]]:
@@ -239,8 +277,9 @@ def read_yaml_file(path: pathlib.Path, kind: FileKind = FileKind()) -> tuple[Doc
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return Document(None), [Problem(f"the file is not UTF-8 text (byte {exc.start})", file,
-                                        hint=f"save {kind.what} as UTF-8")]
+        line, col = raw.count(b"\n", 0, exc.start) + 1, exc.start - raw.rfind(b"\n", 0, exc.start)
+        return Document(None), [Problem(f"the file is not UTF-8 text: byte {raw[exc.start]:#04x} cannot be read",
+                                        file, line, col, hint=f"save {kind.what} as UTF-8")]
     doc, problems = read_yaml(text, file, kind)
     doc.digest = hashlib.sha256(raw).hexdigest()
     return doc, problems

@@ -24,6 +24,7 @@ HEADER_FIELDS = ("id", "client", "vendor", "currency", "timezone", "effective", 
                  "language", "live_channels", "channels")
 HEADER_REQUIRED = ("id", "client", "vendor", "currency", "timezone")
 LANGUAGES = ("en", "fr")
+MAX_FEE = 1e12  # no outsourcing contract bills a trillion a month; more is a typo in the digits
 _CONTRACT_FILE = FileKind("the contract")
 
 
@@ -46,7 +47,8 @@ def _header(f: Fields, raw: Any) -> dict[str, Any] | None:
     if out["effective"] and out["expires"] and out["effective"] > out["expires"]:
         f.add(path + ("expires",), f"the contract expires ({out['expires']}) before it is effective "
                                    f"({out['effective']})", "swap the dates or correct one of them")
-    out["monthly_fee"] = (f.number(h["monthly_fee"], path + ("monthly_fee",), minimum=0)
+    out["monthly_fee"] = (f.number(h["monthly_fee"], path + ("monthly_fee",), minimum=0, maximum=MAX_FEE,
+                                   hint="a monthly fee above a trillion is not plausible: check the digits")
                           if "monthly_fee" in h else None)
     out["language"] = (f.text(h["language"], path + ("language",), choices=LANGUAGES)
                        if "language" in h else "en")
@@ -118,7 +120,10 @@ def _read(path: Path) -> tuple[Contract | None, list[Problem]]:
     f = Fields(file, doc, list(problems))  # duplicate keys: report them and still check the rest
     contract = check_document(f)
     if contract is None:
-        return None, sorted(f.problems, key=lambda p: (p.line or 0, p.col or 0))
+        # a value the reader refused (a 400-digit fee) arrives as nothing: say it once, as the reader did
+        read = {(p.line, p.col) for p in problems}
+        found = [*problems, *(p for p in f.problems[len(problems):] if (p.line, p.col) not in read)]
+        return None, sorted(found, key=lambda p: (p.line or 0, p.col or 0))
     return dataclasses.replace(contract, path=file, version_hash=doc.digest), []
 
 
