@@ -51,6 +51,8 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="check contracts against the schema and the KPI catalog")
     p.add_argument("contracts", nargs="+", help="contract YAML files")
+    p.add_argument("--mapping", help="also check this column mapping (a YAML file or a preset name) "
+                                     "and warn about KPI inputs it leaves out")
 
     sub.add_parser("schema", help="print the contract JSON Schema (for editor completion)")
     sub.add_parser("catalog", help="list the KPI catalog: metric, unit, direction, description")
@@ -82,6 +84,7 @@ def _evaluation(args: argparse.Namespace):
     """Load contract and data, and evaluate the asked periods (shared by evaluate/scorecards/deck/run)."""
     from .contract.loader import load_contract
     from .data import load_dataset
+    from .data.plausibility import warning_lines
     from .evaluate import evaluate, resolve_periods
     from .term import notes
 
@@ -89,6 +92,8 @@ def _evaluation(args: argparse.Namespace):
     dataset = load_dataset(Path(args.data), contract=contract, mapping=args.mapping)
     for name in dataset.ignored:
         print(f"note: {name} is not one of the canonical tables: ignored", file=sys.stderr)
+    for line in warning_lines(dataset):
+        print(f"warning: {line}", file=sys.stderr)
     periods = resolve_periods(dataset, contract, period=args.period,
                               start=getattr(args, "start", None), end=getattr(args, "end", None))
     evaluation = evaluate(contract, dataset, periods, extra_grains=tuple(args.grain))
@@ -98,14 +103,16 @@ def _evaluation(args: argparse.Namespace):
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from .contract.loader import validate_files
+    from .contract.mapping_check import check_files
 
-    problems = validate_files([Path(p) for p in args.contracts])
+    problems, warnings = check_files([Path(p) for p in args.contracts], args.mapping)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
         print(f"{len(problems)} problem(s) found.", file=sys.stderr)
         return EXIT_BAD_INPUT
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     for p in args.contracts:
         print(f"{p}: valid")
     return EXIT_OK
@@ -212,8 +219,11 @@ def _report(evaluation, written: Sequence[Path]) -> None:
     for path in written:
         print(f"wrote {path}")
     if len(quality):
-        print(f"data quality: {len(quality)} problem(s) reported in data_quality.csv "
-              f"({int((quality['action'] == 'quarantined').sum())} row(s) quarantined)")
+        action = quality["action"]
+        quarantined = len(quality.loc[action == "quarantined", ["table", "row"]].drop_duplicates())
+        print(f"data quality: {len(quality)} problem(s) reported in data_quality.csv ({quarantined} row(s) "
+              f"quarantined, {int((action == 'cleared').sum())} cell(s) cleared, "
+              f"{int((action == 'warning').sum())} warning(s))")
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
