@@ -24,7 +24,7 @@ MINUTES_MEDIAN_S = 30.0  # a voice call's median handle time under 30 s: the exp
 CAUTION_SHARE = 0.10  # more than this share of a table quarantined or cleared: say so beside the KPIs
 MIDNIGHT_SAMPLE = 1000  # rows looked at first: a table with a time of day is told apart without a full pass
 COMMON_TOPS = (5, 7, 10, 100)  # highest answers of the usual survey scales, for the suggested fix
-UNIT_HINT = "if the export gives another unit, declare it on the column in the mapping (README: Column mappings)"
+UNIT_HINT = "if so, give the column its unit in the mapping ({column}: {{from: ..., unit: {unit}}})"
 
 
 def plausibility(frame: pd.DataFrame, spec: TableSpec, checks: Checks) -> list[pd.DataFrame]:
@@ -50,7 +50,8 @@ def _durations(frame: pd.DataFrame, spec: TableSpec, column: str) -> pd.DataFram
         return None
     if bool((values.dropna() < 1).all()):
         return _warning(column, f"every {column} is below 1 second (largest {given.max():g}): durations that "
-                                f"look like fractions of a day (Excel time cells); {UNIT_HINT}")
+                                "look like fractions of a day (Excel time cells); "
+                                + UNIT_HINT.format(column=column, unit="days"))
     if column != "handle_time_s" or "channel" not in frame:
         return None
     calls = (frame["channel"] == "voice").fillna(False).astype(bool) & (values > 0)
@@ -62,7 +63,8 @@ def _durations(frame: pd.DataFrame, spec: TableSpec, column: str) -> pd.DataFram
     if median >= MINUTES_MEDIAN_S:
         return None
     return _warning(column, f"the median voice handle time is {median:g} s over {int(calls.sum()):,} calls: "
-                            f"durations that look like minutes, not seconds; {UNIT_HINT}")
+                            "durations that look like minutes, not seconds; "
+                            + UNIT_HINT.format(column=column, unit="minutes"))
 
 
 def _midnight(frame: pd.DataFrame, column: str, kpis: tuple[str, ...], timezone: str) -> pd.DataFrame | None:
@@ -116,6 +118,20 @@ def cautions(dataset: Dataset) -> list[Caution]:
                                          f"were quarantined ({quarantined:,}) or had a value cleared ({cleared:,}): "
                                          "the KPIs rest on less data than the export holds; see data_quality.csv"))
     return out
+
+
+def warning_lines(dataset: Dataset) -> list[str]:
+    """What the CLI prints on stderr: each whole-column warning, the row warnings counted per column
+    (with the first one), then the cautions."""
+    quality = dataset.quality
+    lines = []
+    for (table, column), rows in quality[quality["action"] == WARNING].groupby(["table", "column"], sort=False):
+        first = rows.iloc[0]
+        if first["row"] == WHOLE_COLUMN:
+            lines += [f"{table}.{column}: {text}" for text in rows["problem"]]
+        else:
+            lines.append(f"{table}.{column}: {len(rows):,} row(s), first row {first['row']}: {first['problem']}")
+    return lines + [c.text for c in cautions(dataset)]
 
 
 def nothing_left(report: pd.DataFrame, table: str, file: str, rows: int) -> Problem:
