@@ -175,12 +175,13 @@ def _notes(notes: Sequence[str]) -> None:
 
 
 def _cmd_deck(args: argparse.Namespace) -> int:
-    from .outputs import output_set
+    from .outputs import check_outside_sets, output_set
     from .render.deck import write_deck
 
     out, notes = Path(args.out), []
     options = dict(actions=args.actions, template=args.template, lang=args.lang, notes=notes)
     if out.suffix.lower() == ".pptx":  # one file, replaced atomically
+        check_outside_sets(out)
         path = write_deck(_evaluation(args), out, **options)
     else:  # a folder: deck.pptx and manifest.json as one set
         with output_set(out, "deck") as stage:

@@ -96,15 +96,15 @@ def read_manifest(folder: Path) -> dict | None:
         return None
 
 
-def _check_target(target: Path) -> None:
-    if target.exists() and not target.is_dir():
-        raise _fail(target, "the output folder is a file", "pass --out a folder (or a new name)")
+def check_outside_sets(target: Path) -> None:
+    """Refuse a folder or file that is part of another folder's set (`out/scorecards` after `run
+    --out out`): writing it alone would change that set behind its manifest."""
     parts = target.resolve().parts
     inside = [i for i in range(len(parts) - 1) if parts[i] == CONTROL and parts[i + 1] == "sets"]
     if inside:
         owner = Path(*parts[:inside[0]])
-        raise _fail(target, f"this folder belongs to the set of files written into {owner}; writing it "
-                            "alone would mix two runs",
+        raise _fail(target, f"part of the set of files written into {owner}: writing it alone would mix "
+                            "two runs",
                     f"write to another folder with --out, or run the command that wrote {owner} again")
 
 
@@ -174,7 +174,9 @@ class OutputSet:
 
     # -- opening: lock, clean, stage ---------------------------------------------------------------
     def open(self) -> "OutputSet":
-        _check_target(self.target)
+        if self.target.exists() and not self.target.is_dir():
+            raise _fail(self.target, "the output folder is a file", "pass --out a folder (or a new name)")
+        check_outside_sets(self.target)
         try:
             self.control.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
