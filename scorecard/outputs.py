@@ -103,6 +103,8 @@ def check_outside_sets(target: Path) -> None:
     inside = [i for i in range(len(parts) - 1) if parts[i] == CONTROL and parts[i + 1] == "sets"]
     if inside:
         owner = Path(*parts[:inside[0]])
+        if owner.is_relative_to(Path.cwd()):
+            owner = owner.relative_to(Path.cwd())
         raise _fail(target, f"part of the set of files written into {owner}: writing it alone would mix "
                             "two runs",
                     f"write to another folder with --out, or run the command that wrote {owner} again")
