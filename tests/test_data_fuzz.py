@@ -443,3 +443,45 @@ def test_derived_answer_time_with_an_absurd_wait_is_reported(tmp_path):
     assert set(zip(ds.quality["row"], ds.quality["column"], ds.quality["action"])) == {
         (2, "answered_at", "cleared"), (2, "wait_s", "cleared")}
     check_invariants(ds, "interactions", 2)
+
+
+# ---------------------------------------------------------------- 4. costs, volumes, qa_items; the CLI
+
+
+@FEW
+@given(table=st.sampled_from(["costs", "volumes", "qa_items"]), data=st.data())
+def test_costs_volumes_and_qa_items_never_crash_and_drop_nothing(table, data):
+    run_csv(table, *data.draw(csv_files(table)))
+
+
+CLI = settings(max_examples=int(25 * SCALE), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@CLI
+@given(interactions=csv_files("interactions"), costs=st.one_of(st.none(), csv_files("costs")),
+       volumes=st.one_of(st.none(), csv_files("volumes")))
+def test_evaluate_on_random_tables_exits_0_or_2_and_reports_what_load_reports(interactions, costs, volumes):
+    """Through the CLI: bad data is exit 2 (a located message) or exit 0 with data_quality.csv holding
+    exactly the rows the data stage reported; never an internal error."""
+    import contextlib
+
+    from scorecard.cli import main
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "data"
+        folder.mkdir()
+        for name, file in (("interactions", interactions), ("costs", costs), ("volumes", volumes)):
+            if file is not None:
+                (folder / f"{name}.csv").write_bytes(file[0])
+        ds = load(folder)
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()) as err:
+            code = main(["evaluate", str(ROOT / "contracts" / "acme-travel-nordlys.yaml"), "--data", str(folder),
+                         "--period", "2026-03", "--out", str(Path(tmp) / "out")])
+        assert code in (0, 2), err.getvalue()
+        event(f"exit {code}")
+        if ds is None:
+            assert code == 2
+        elif code == 0:
+            written = pd.read_csv(Path(tmp) / "out" / "data_quality.csv", dtype=str, keep_default_na=False)
+            assert len(written) == len(ds.quality)
+            assert written["action"].tolist() == ds.quality["action"].tolist()
