@@ -166,8 +166,7 @@ def _role(f: Fields, name: str, raw: Any, kpis: dict[str, KpiSpec], kpi_ids: tup
         if target is not None and spec is not None:
             check_comparison(f, metric(spec.metric), spec.params, target, here)
             targets[kpi_id] = target
-    sections = (f.texts(r["sections"], path + ("sections",), choices=CARD_SECTIONS,
-                        hint=f"a scorecard shows these tables: {one_of(CARD_SECTIONS)}") if "sections" in r else ())
+    sections = f.texts(r["sections"], path + ("sections",), choices=CARD_SECTIONS) if "sections" in r else ()
     if len(f.problems) > before or grain is None:
         return None
     return Role(name=name, grain=grain, kpis=tuple(listed), targets=targets, sections=sections or ())
@@ -192,9 +191,7 @@ def read_governance(f: Fields, raw: Any, contract_id: str, kpi_ids: tuple[str, .
         attendees=f.texts(g["attendees"], path + ("attendees",)) if "attendees" in g else (),
         trend_months=(f.number(deck["trend_months"], here + ("trend_months",), minimum=1, maximum=60,
                                integer=True) if "trend_months" in deck else 6),
-        sections=(f.texts(deck["sections"], here + ("sections",), choices=DECK_SECTIONS,
-                          hint=f"a deck shows these sections: {one_of(DECK_SECTIONS)}")
-                  if "sections" in deck else ()),
+        sections=f.texts(deck["sections"], here + ("sections",), choices=DECK_SECTIONS) if "sections" in deck else (),
         actions=f.text(g["actions"], path + ("actions",)) if "actions" in g else None,
     )
     if out.actions:

@@ -126,7 +126,8 @@ def _kpi() -> Schema:
             "statistic": _str(f"For duration metrics: {STATISTICS_HELP}. Default mean.", pattern=patterns.STATISTIC),
             "clock": _str(f"A calendar name (business hours only) or {ELAPSED} (absolute time, the default).",
                           examples=["business", ELAPSED]),
-            "target": _target("Expected level (green). With neither target nor minimum the KPI is informational: shown, never scored."),
+            "target": _target("Expected level (green). With neither target nor minimum the KPI is "
+                              "informational: shown, never scored."),
             "minimum": _target("Minimum level: below it the KPI is red and earns a service credit if allocated."),
             "min_sample": _int("Fewer observations than this: insufficient sample (never red). Default 1.",
                                minimum=1),
