@@ -88,7 +88,7 @@ def _is_our_link(path: Path) -> bool:
     return path.is_symlink() and os.readlink(path).startswith(LINK_PREFIX)
 
 
-def read_manifest(folder: Path) -> dict | None:
+def _read_manifest(folder: Path) -> dict | None:
     """The manifest of a set folder, or None when it has none (or an unreadable one)."""
     try:
         return json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
@@ -149,7 +149,6 @@ class OutputSet:
         self.control = self.target / CONTROL
         self.id = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{os.urandom(3).hex()}"
         self.path = self.control / f"staging-{self.id}"
-        self.manifest: dict | None = None
 
     # -- the previous set ------------------------------------------------------------------------
     def _current(self) -> Path | None:
@@ -159,7 +158,7 @@ class OutputSet:
     def _previous_files(self) -> tuple[Path | None, set[str]]:
         """The previous set's folder and the files its manifest lists."""
         current = self._current()
-        manifest = read_manifest(current) if current else None
+        manifest = _read_manifest(current) if current else None
         return current, {f["path"] for f in (manifest or {}).get("files", [])}
 
     def carry(self, keep: Callable[[str], bool]) -> None:
@@ -179,24 +178,25 @@ class OutputSet:
         if self.target.exists() and not self.target.is_dir():
             raise _fail(self.target, "the output folder is a file", "pass --out a folder (or a new name)")
         check_outside_sets(self.target)
-        try:
-            self.control.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise _fail(self.target, f"cannot write in the output folder: {exc.strerror}",
-                        "choose another --out folder, or make this one writable (chmod u+w)") from None
         self._lock = _Lock(self.target)
         try:
+            self.control.mkdir(parents=True, exist_ok=True)
             self._lock.acquire(self.control)
-        except PermissionError as exc:
-            raise _fail(self.target, f"cannot write in the output folder: {exc.strerror}",
-                        "choose another --out folder, or make this one writable (chmod u+w)") from None
+        except OSError as exc:
+            raise self._unwritable(exc) from None
         try:
             self._clean()
             self.path.mkdir()
-        except BaseException:
+        except BaseException as exc:
             self._lock.release()
+            if isinstance(exc, OSError):
+                raise self._unwritable(exc) from None
             raise
         return self
+
+    def _unwritable(self, exc: OSError) -> RenderError:
+        return _fail(self.target, f"cannot write in the output folder: {exc.strerror}",
+                     "choose another --out folder, or make this one writable (chmod u+w)")
 
     def _clean(self) -> None:
         """Remove what killed runs left: staging folders, sets that are not current, temporary and
@@ -235,7 +235,7 @@ class OutputSet:
         files = [{"path": rel, "sha256": _sha256(self.path / rel), "bytes": (self.path / rel).stat().st_size}
                  for rel in _files(self.path)]
         c = evaluation.contract
-        self.manifest = {
+        manifest = {
             "generator": f"scorecard {__version__}", "command": self.command,
             "written_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "contract": {"id": c.id, "path": c.path, "version_hash": c.version_hash},
@@ -243,9 +243,8 @@ class OutputSet:
             "inputs": [{"file": f, "sha256": h} for f, h in sorted(evaluation.inputs.items())],
             "files": files,
         }
-        manifest = self.path / MANIFEST
-        with manifest.open("w", encoding="utf-8") as fh:
-            json.dump(self.manifest, fh, indent=1, ensure_ascii=False)
+        with (self.path / MANIFEST).open("w", encoding="utf-8") as fh:
+            json.dump(manifest, fh, indent=1, ensure_ascii=False)
             fh.write("\n")
             fh.flush()
             os.fsync(fh.fileno())
