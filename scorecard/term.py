@@ -108,5 +108,5 @@ def notes(periods: Sequence[Period], months: Mapping[str, LeftOut]) -> list[str]
             lines.append(f"{span} (in {within}) carries no credit or bonus: {why.text()}.")
         else:
             lines.append(f"{span} left out: {why.text()}. No KPI is scored and no credit or bonus "
-                         "is computed for it.")
+                         f"is computed for {'it' if first == last else 'them'}.")
     return list(dict.fromkeys(lines))

@@ -65,7 +65,7 @@ def test_notes_group_consecutive_months_with_one_reason():
     lines = notes([parse_period(m) for m in months[:3]] + [parse_period("2026-Q2"), parse_period("2026-Q3")], left)
     assert lines == [
         "2026-01 to 2026-02 left out: before the contract term (effective 2026-03-01). No KPI is scored and "
-        "no credit or bonus is computed for it.",
+        "no credit or bonus is computed for them.",
         "2026-06 (in 2026-Q2) carries no credit or bonus: after the last month of the data (2026-05).",
         "2026-Q3 left out: after the contract term (expires 2026-06-30). No KPI is scored and no credit or "
         "bonus is computed for it."]
