@@ -186,7 +186,7 @@ def test_cautions_name_the_table_and_the_share(tmp_path):
     ds = load_dataset(tmp_path, contract=load_contract(contract(tmp_path)))
     (caution,) = cautions(ds)
     assert (caution.table, caution.share) == ("interactions", 0.2)
-    assert caution.text.startswith("20% of the interactions rows (2 of 10) were quarantined (0) or had a value cleared (2)")
+    assert caution.text.startswith("20% of the interactions rows (2 of 10) had a value cleared (2): the KPIs rest on less data")
     (tmp_path / "interactions.csv").write_text(calls([answered_call(i, csat="9" if i < 1 else "4")
                                                       for i in range(10)]), encoding="utf-8")
     assert cautions(load_dataset(tmp_path, contract=load_contract(contract(tmp_path)))) == []  # 10 %: not more

@@ -114,9 +114,11 @@ def cautions(dataset: Dataset) -> list[Caution]:
         if not read or (quarantined + cleared) / read <= CAUTION_SHARE:
             continue
         share = (quarantined + cleared) / read
+        what = " or ".join(w for n, w in ((quarantined, f"were quarantined ({quarantined:,})"),
+                                          (cleared, f"had a value cleared ({cleared:,})")) if n)
         out.append(Caution(table, share, f"{share:.0%} of the {table} rows ({quarantined + cleared:,} of {read:,}) "
-                                         f"were quarantined ({quarantined:,}) or had a value cleared ({cleared:,}): "
-                                         "the KPIs rest on less data than the export holds; see data_quality.csv"))
+                                         f"{what}: the KPIs rest on less data than the export holds; "
+                                         "see data_quality.csv"))
     return out
 
 
