@@ -26,7 +26,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from ..errors import DataError, Problem
-from .csvlines import Malformed, lenient_records
+from .csvlines import Malformed, fitting_lines
 
 SOURCE_ROW = "source_row"
 EXTENSIONS = (".csv", ".parquet", ".xlsx")
@@ -117,8 +117,12 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     _check_header(names, path)
     frame = _arrow_records(raw, encoding, delimiter, len(header), len(names))
     malformed: list[Malformed] = []
-    if frame is None:
-        frame, malformed = lenient_records(raw.decode(encoding), delimiter, len(names))
+    if frame is None:  # some line does not fit: keep the records that do, report the others
+        text, rows, malformed = fitting_lines(raw.decode(encoding), delimiter, len(header), len(names))
+        frame = _arrow_records(text.encode("utf-8"), "utf-8", delimiter, len(header), len(names), checked=True)
+        if frame is None or len(frame) != len(rows):  # a bug, reported as "cannot read the file"
+            raise ValueError("the lines that fit the header could not be read back")
+        frame[SOURCE_ROW] = rows
     frame.columns = [*names, SOURCE_ROW]
     frame, blank = _drop_blank(frame)
     last = max(int(frame[SOURCE_ROW].max()) if len(frame) else 0, *(m.row for m in malformed), 0)
@@ -148,11 +152,13 @@ def _normalised_bytes(raw: bytes) -> tuple[bytes, str]:
     return raw, "utf-8"
 
 
-def _arrow_records(raw: bytes, encoding: str, delimiter: str, width: int, named: int) -> pd.DataFrame | None:
+def _arrow_records(raw: bytes, encoding: str, delimiter: str, width: int, named: int, *,
+                   checked: bool = False) -> pd.DataFrame | None:
     """Every record (with `source_row`) read by pyarrow, the fast path; None when a line does not fit
     the header (wrong number of cells, a value under an unnamed column, an odd number of quotes that
-    may swallow the lines after it), so the line-by-line reader can locate it and read the rest."""
-    if raw.count(b'"') % 2:
+    may swallow the lines after it), so the line-by-line reader can locate it and read the rest.
+    `checked`: every line is known to fit (csvlines.fitting_lines); a quote there may be literal."""
+    if raw.count(b'"') % 2 and not checked:
         return None
     misfit: list[pacsv.InvalidRow] = []
 
