@@ -443,3 +443,34 @@ def test_a_malformed_last_line_leaves_every_other_record_as_pyarrow_reads_it(tmp
     malformed = slow.report[slow.report["action"] == "quarantined"]
     assert malformed["row"].tolist() == [len(rows) + 2]
     assert slow.rows_read == fast.rows_read + 1
+
+
+# ---------------------------------------------------------------- the README's examples
+
+
+def _readme_section() -> str:
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    start = text.index("### Column mappings and presets")
+    return text[start:text.index("\n## ", start)]
+
+
+def test_the_readme_mappings_are_valid(tmp_path):
+    blocks = [b.split("\n", 1)[1] for b in _readme_section().split("```")[1::2] if b.startswith("yaml")]
+    assert len(blocks) == 2
+    for i, block in enumerate(blocks):
+        load_mapping(_yaml(tmp_path, block, f"readme-{i}.yaml"))
+
+
+def test_the_readme_worked_example_gives_its_numbers(tmp_path):
+    blocks = _readme_section().split("```")[1::2]
+    export = next(b for b in blocks if b.startswith("\nDate,Agent"))
+    mapping = next(b for b in blocks if "file: calls.csv" in b).split("\n", 1)[1]
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "calls.csv").write_text(export.lstrip("\n"), encoding="utf-8")
+    assert _evaluate(tmp_path, data, _yaml(tmp_path, mapping, "calls.yaml")) == 0
+    results = _results(tmp_path)
+    assert float(results["average_handle_time"]["value"]) == pytest.approx((150 + 240 + 375 + 210) / 4, abs=0.1)
+    assert float(results["total_resolution_time"]["value"]) == pytest.approx(1.25 * 86400)
+    written = next(b for b in blocks if b.startswith("\ntable,row"))
+    assert (tmp_path / "out" / "data_quality.csv").read_text(encoding="utf-8") == written.lstrip("\n")
