@@ -291,3 +291,11 @@ def test_leftovers_of_killed_runs_are_cleaned_by_the_next_run(tmp_path):
     assert sorted(p.name for p in (tmp_path / CONTROL).iterdir()) == ["current", "lock", "sets"]
     assert len(list((tmp_path / CONTROL / "sets").iterdir())) == 1
     assert not os.path.lexists(tmp_path / "dangling.csv")
+
+
+def test_deck_into_a_folder_is_a_set_and_into_a_file_a_single_file(demo_data, tmp_path, capsys):
+    base = ["deck", str(CONTRACT), "--data", str(demo_data), "--period", "2026-03", "--out"]
+    assert main(base + [str(tmp_path / "forum")]) == 0
+    assert {f["path"] for f in the_set(tmp_path / "forum")["files"]} == {"deck.pptx"}
+    assert main(base + [str(tmp_path / "single.pptx")]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["forum", "single.pptx"]
