@@ -62,6 +62,12 @@ def _yaml(tmp_path: Path, text: str, name: str = "map.yaml") -> Path:
     return path
 
 
+def _calls(tmp_path: Path, columns: str) -> Path:
+    """A mapping of the calls export: Call is the id, Opened the creation time, plus `columns`."""
+    head = "tables:\n  interactions:\n    columns:\n      interaction_id: Call\n      channel: {value: voice}\n"
+    return _yaml(tmp_path, head + "      created_at: Opened\n" + textwrap.indent(textwrap.dedent(columns), " " * 6))
+
+
 def _csv(tmp_path: Path, text: str, name: str = "export.csv") -> Path:
     path = tmp_path / name
     path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
@@ -136,13 +142,7 @@ def test_missing_markers_are_empty_cells_not_values(tmp_path):
         C1,2026-03-02 09:00,Y,0:00:20,0:02:23,2026-03-02,10:30:00
         C2,2026-03-02 09:05,Y,-,0:00:00,2026-03-02,0:00:00
         """)
-    mapping = _yaml(tmp_path, """
-        tables:
-          interactions:
-            columns:
-              interaction_id: Call
-              channel: {value: voice}
-              created_at: Opened
+    mapping = _calls(tmp_path, """
               wait_s: {from: Wait, format: "h:mm:ss", missing: "-"}
               handle_time_s: {from: Talk, format: "h:mm:ss", missing: ["0:00:00", "N.A."]}
               resolved_at: {date: Closed day, time: Closed time, missing: ["0:00:00"]}
@@ -194,6 +194,17 @@ def test_ids_from_the_row_number_and_from_joined_columns(tmp_path):
 # ---------------------------------------------------------------- derived timestamps
 
 
+DAYS_OPEN = """
+    tables:
+      interactions:
+        columns:
+          interaction_id: Ticket
+          channel: {value: email}
+          created_at: Created
+          resolved_at: {derive: created_at + Days open, unit: days}
+    """
+
+
 def test_resolved_at_is_created_at_plus_days_open(tmp_path):
     export = _csv(tmp_path, """
         Ticket,Created,Days open
@@ -202,22 +213,14 @@ def test_resolved_at_is_created_at_plus_days_open(tmp_path):
         T3,2026-03-04 11:00,soon
         T4,2026-03-05 12:00,1e20
         """)
-    mapping = _yaml(tmp_path, """
-        tables:
-          interactions:
-            columns:
-              interaction_id: Ticket
-              channel: {value: email}
-              created_at: Created
-              resolved_at: {derive: created_at + Days open, unit: days}
-        """)
+    mapping = _yaml(tmp_path, DAYS_OPEN)
     ds = load_dataset(export, contract=CONTRACT, mapping=mapping)
     df = ds.tables["interactions"].set_index("interaction_id")
     assert df.loc["T1", "resolved_at"] == pd.Timestamp("2026-03-03 20:00", tz="UTC")  # 08:00 UTC + 36 h
     assert pd.isna(df.loc["T2", "resolved_at"])  # still open: in the backlog
     problems = dict(zip(ds.quality["row"], ds.quality["problem"]))
     assert problems[4] == "resolved_at (from Days open) 'soon' is not a number of days"
-    assert problems[5] == "resolved_at = created_at + Days open is not a readable timestamp (Days open 8.64e+24)"
+    assert problems[5] == "resolved_at = created_at + Days open is not a readable timestamp (Days open 1e+20)"
     assert set(ds.quality["column"]) == {"resolved_at"}
 
 
@@ -228,15 +231,7 @@ def test_days_open_through_the_cli_gives_the_resolution_time_of_plain_pandas(tmp
         T2,2026-03-03 10:00,0.25
         T3,2026-03-04 11:00,
         """)
-    mapping = _yaml(tmp_path, """
-        tables:
-          interactions:
-            columns:
-              interaction_id: Ticket
-              channel: {value: email}
-              created_at: Created
-              resolved_at: {derive: created_at + Days open, unit: days}
-        """)
+    mapping = _yaml(tmp_path, DAYS_OPEN)
     assert _evaluate(tmp_path, export, mapping) == 0
     resolution = _results(tmp_path)["total_resolution_time"]
     assert float(resolution["value"]) == pytest.approx((1.5 + 0.25) / 2 * 86400) and resolution["n"] == "2"
@@ -318,13 +313,7 @@ def test_labels_and_differently_read_columns_are_not_constants(tmp_path):
 
 def test_load_dataset_carries_the_constants(tmp_path):
     export = _csv(tmp_path, "Call,Opened\nC1,2026-03-02 09:00\n")
-    mapping = _yaml(tmp_path, """
-        tables:
-          interactions:
-            columns:
-              interaction_id: Call
-              channel: {value: voice}
-              created_at: Opened
+    mapping = _calls(tmp_path, """
               answered_at: Opened
               transferred: {value: false}
         """)
@@ -354,6 +343,23 @@ def test_blank_lines_are_reported_as_skipped_through_the_cli(tmp_path):
     quality = _quality(tmp_path)
     assert quality[["row", "column", "problem", "action"]].values.tolist() == [
         [2, "", "blank line", "skipped"], [4, "", "blank line", "skipped"], [5, "", "blank line", "skipped"]]
+
+
+def test_excel_padded_header_and_blank_rows(tmp_path):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["interaction_id", "channel", "created_at", None, " "])
+    sheet.append(["A1", "voice", "2026-03-02 09:00"])
+    sheet.append([None, None, None])
+    sheet.append(["A2", "voice", "2026-03-02 09:05"])
+    sheet.append([None])
+    workbook.save(tmp_path / "interactions.xlsx")
+    ds = load_dataset(tmp_path, contract=CONTRACT)
+    assert ds.tables["interactions"].columns.tolist() == ["interaction_id", "channel", "created_at", "source_row"]
+    assert ds.quality[["row", "problem", "action"]].values.tolist() == [[3, "blank line", "skipped"]]
+    assert ds.rows_read == {"interactions": 2}
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-8-sig"])

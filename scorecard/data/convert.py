@@ -185,8 +185,9 @@ def _derive(raw: pd.DataFrame, out: dict[str, pd.Series], rule: ColumnRule, file
     moment = start + pd.to_timedelta(seconds.where(fits), unit="s")
     problem = pd.Series("", index=raw.index, dtype=object)
     if bool(overflow.any()):
+        written = seconds[overflow] / (rule.factor if rule.plus else 1.0)  # as the export writes it
         problem[overflow] = (f"{rule.target} = {base} + {duration} is not a readable timestamp ({duration} "
-                             + seconds[overflow].map(lambda v: f"{v:g}") + ")")
+                             + written.map(lambda v: f"{v:g}") + ")")
     if bool(unreadable.any()):
         shown = parse.to_label(raw[rule.plus])[unreadable].fillna("")
         problem[unreadable] = f"{_label(rule)} '" + shown + f"' is not a number of {rule.unit or 'seconds'}"
