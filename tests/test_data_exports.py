@@ -21,6 +21,7 @@ from scorecard.cli import main
 from scorecard.contract.model import Contract
 from scorecard.data import ConstantInput, load_dataset
 from scorecard.data.mapping import constant_inputs, load_mapping, resolve_mapping
+from scorecard.data.parse import to_timestamp
 from scorecard.data.readers import read_table
 from scorecard.errors import ContractError, DataError
 
@@ -420,12 +421,25 @@ def test_nested_parquet_columns_are_a_located_error(tmp_path, capsys):
 @pytest.mark.parametrize("written, utc", [
     ("2026-03-10T09:00:00-05", "2026-03-10 14:00"), ("2026-03-10T09:00:00+0530", "2026-03-10 03:30"),
     ("2026-03-10 09:00-05:00", "2026-03-10 14:00"), ("2026-03-10T09:00:00.5Z", "2026-03-10 09:00:00.5"),
+    ("2026-03-10T0900-0500", "2026-03-10 14:00"), ("2026-03-10T09-05", "2026-03-10 14:00"),  # basic format
     ("2026-03-10 09:00", "2026-03-10 08:00"),  # no offset: the contract's time zone (CET)
 ])
 def test_iso_offsets_are_read(tmp_path, written, utc):
     (tmp_path / "interactions.csv").write_text(f"interaction_id,channel,created_at\nA1,voice,{written}\n")
     ds = load_dataset(tmp_path, contract=CONTRACT)
     assert ds.quality.empty and ds.tables["interactions"]["created_at"].tolist() == [pd.Timestamp(utc, tz="UTC")]
+
+
+_ISO_PIECES = st.sampled_from(["2026-03-10", "20260310", "T", " ", "09", ":00", "00", ".5", ",5", "Z", "z",
+                                "+", "-", "05", "5", "30", ":", "UTC"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(cells=st.lists(st.lists(_ISO_PIECES, max_size=7).map("".join), min_size=1, max_size=4))
+def test_timestamp_text_is_read_or_reported_never_a_crash(cells):
+    values, bad = to_timestamp(pd.Series([*cells, "2026-03-10 09:00"], dtype="string"), "Europe/Zurich")
+    assert str(values.dtype) == "datetime64[ns, UTC]"
+    assert (values.notna() | bad | pd.Series([*cells, "x"]).str.strip().eq("")).all()
 
 
 # ---------------------------------------------------------------- the line-by-line reader agrees with pyarrow

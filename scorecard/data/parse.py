@@ -23,9 +23,11 @@ UTC_NS = "datetime64[ns, UTC]"
 _TRUE = ("true", "t", "yes", "y", "1", "1.0")
 _FALSE = ("false", "f", "no", "n", "0", "0.0")
 _BOOL_WORDS = {**{w: True for w in _TRUE}, **{w: False for w in _FALSE}}
-# A UTC offset after a time of day: Z, +01:00, +0530 or the hour alone (-05), all ISO 8601. The time must
-# come first, so the day of a bare date (2026-03-10) is never read as an offset of -10 h.
-_OFFSET = r"(?::\d{2}(?:[.,]\d+)?\s*(?:[zZ]|[+-]\d{2}(?::?\d{2})?)|[zZ])\s*$"
+# A UTC offset after a time of day (T09, 09:00, 0900, 09:00:00.5): Z, +01:00, +0530 or the hour alone
+# (-05), all ISO 8601. The time must come first, so the day of a bare date (2026-03-10) is never read as
+# an offset of -10 h.
+# pandas also reads one-digit hours (+1, -5:00): those are offsets too, never a naive time.
+_OFFSET = r"[T ]\d{2}(?::?\d{2}){0,2}(?:[.,]\d+)?\s*(?:[zZ]|[+-]\d{1,2}(?::?\d{2})?)\s*$"
 _CLOCK = r"^\s*(\d+)[:.](\d{1,2})(?:[:.](\d{1,2}))?\s*$"
 _PERIOD = r"^\d{4}-(?:0[1-9]|1[0-2])(?:$|[-T ])"
 _YEARS = (1678, 2261)  # inside datetime64[ns] (1677-09-21 .. 2262-04-11) with room for any UTC offset
