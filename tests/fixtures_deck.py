@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from scorecard.credits import compute_credits
+
 from scorecard.catalog import catalog
 from scorecard.contract.loader import load_contract
 from scorecard.contract.model import Contract, KpiSpec
@@ -93,33 +95,8 @@ def _overall(contract: Contract, history: pd.DataFrame) -> pd.DataFrame:
 
 
 def _credits(contract: Contract, history: pd.DataFrame) -> pd.DataFrame:
-    sc, at_risk = contract.service_credits, contract.at_risk_amount
-    rows = []
-    misses: dict[str, list[str]] = {}
-    for month in MONTHS:
-        vend = history[(history.period == month) & (history.grain == "vendor")].set_index("kpi")
-        total = 0.0
-        for kid, alloc in sc.allocations.items():
-            row = vend.loc[kid]
-            minimum = contract.kpis[kid].minimum or contract.kpis[kid].target
-            missed = not minimum.met(row["value"])
-            if missed:
-                misses.setdefault(kid, []).append(month)
-            credit = alloc * at_risk if missed else 0.0
-            total += credit
-            window = [m for m in misses.get(kid, []) if m >= MONTHS[max(0, MONTHS.index(month) - 5)]]
-            rows.append(dict(period=month, kpi=kid, value=row["value"], minimum=minimum.text, missed=missed,
-                             allocation=alloc, credit=credit, earned_back=0.0,
-                             chronic_failure=len(window) >= sc.chronic_misses,
-                             explanation=(f"{kid} missed its minimum {minimum.text}: {alloc:.0%} of the at-risk "
-                                          f"amount {at_risk:,.0f} = {credit:,.0f}") if missed else
-                                         f"{kid} met its minimum {minimum.text}: no credit"))
-        capped = min(total, at_risk)
-        rows.append(dict(period=month, kpi="TOTAL", value=float("nan"), minimum="", missed=total > 0,
-                         allocation=float("nan"), credit=capped, earned_back=0.0, chronic_failure=False,
-                         explanation=f"sum of credits {total:,.0f} capped at the at-risk amount {at_risk:,.0f} "
-                                     f"= {capped:,.0f}"))
-    return pd.DataFrame(rows)
+    """The real credit arithmetic over the fixture's scored history (the deck shows what credits.py says)."""
+    return compute_credits(history[history.grain == "vendor"], contract, MONTHS)
 
 
 def _calibration(rng: random.Random) -> pd.DataFrame:

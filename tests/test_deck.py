@@ -131,7 +131,7 @@ def test_notes_carry_definitions_and_credit_explanations(deck):
     levels = next(v for k, v in notes.items() if k.startswith("Service levels"))
     assert "Formula: answered within threshold" in levels
     credits = next(v for k, v in notes.items() if k.startswith("Service credits"))
-    assert "capped at the at-risk amount" in credits
+    assert "57,600 EUR at risk (12 % x 480,000 EUR)" in credits  # the TOTAL's explanation, from credits.py
 
 
 def test_24_kpi_table_paginates_without_overflow(tmp_path):

@@ -48,6 +48,7 @@ def _rows(ctx: DeckContext, rows: pd.DataFrame) -> list[list[Cell]]:
                     Cell(ctx.target(r.minimum, r.kpi), align="r"),
                     Cell(fmt_share(r.allocation, ctx.lang), align="r"),
                     Cell(_arithmetic(ctx, r), align="r"),
+                    Cell(ctx.money(r.paid) if r.missed else MISSING, align="r"),
                     Cell(ctx.money(r.earned_back) if r.earned_back else MISSING, align="r"),
                     Cell(f"{misses}/{sc.chronic_misses}" if sc.chronic_misses else MISSING, align="r",
                          status="red" if r.chronic_failure else None)])
@@ -58,8 +59,8 @@ def _rows(ctx: DeckContext, rows: pd.DataFrame) -> list[list[Cell]]:
         capped = f"min({ctx.money(gross)}, {ctx.money(ctx.contract.at_risk_amount)}) = {ctx.money(t['credit'])}"
         earned = rows[rows["kpi"] != "TOTAL"]["earned_back"].sum()
         out.append([Cell(ctx.w("total_capped"), bold=True), Cell(""), Cell(""), Cell(""),
-                    Cell(capped, bold=True, align="r"), Cell(ctx.money(earned) if earned else MISSING, bold=True,
-                                                             align="r"), Cell("")])
+                    Cell(capped, bold=True, align="r"), Cell(ctx.money(t["paid"]), bold=True, align="r"),
+                    Cell(ctx.money(earned) if earned else MISSING, bold=True, align="r"), Cell("")])
     return out
 
 
@@ -89,9 +90,10 @@ def build_credits(ctx: DeckContext) -> None:
     slot = ctx.canvas.add("table", f"{ctx.w('service_credits')} - {ctx.month(ctx.period)}", notes)[0]
     table_rows = _rows(ctx, rows)
     top, rest = slot.caption((len(table_rows) + 1) * ROW_HEIGHT + ctx.canvas.gap)
-    columns = [Column(ctx.w("kpi"), 2.6), Column(ctx.w("value"), 1.1, "r"), Column(ctx.w("minimum"), 1.1, "r"),
-               Column(ctx.w("allocation"), 1.1, "r"), Column(ctx.w("credit"), 3.2, "r"),
-               Column(ctx.w("earned_back"), 1.2, "r"), Column(ctx.w("chronic_col"), 1.0, "r")]
+    columns = [Column(ctx.w("kpi"), 2.3), Column(ctx.w("value"), 1.0, "r"), Column(ctx.w("minimum"), 1.0, "r"),
+               Column(ctx.w("allocation"), 1.0, "r"), Column(ctx.w("credit"), 2.9, "r"),
+               Column(ctx.w("paid"), 1.2, "r"), Column(ctx.w("earned_back"), 1.1, "r"),
+               Column(ctx.w("chronic_col"), 0.9, "r")]
     draw_table(top, columns, table_rows)
     text, chart_slot = rest.split(2, ctx.canvas.gap)
     write_lines(text, _rules(ctx))
