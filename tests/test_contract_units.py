@@ -39,7 +39,7 @@ def test_bare_number_through_the_cli(tmp_path, capsys):
     assert main(["validate", str(tmp_path / "contract.yaml")]) == 2
     err = capsys.readouterr().err
     assert f"contract.yaml:{line_of(text, 'at_risk: 1')}:12: service_credits.at_risk: 1 has no unit" in err
-    assert "hint: write 1%" in err
+    assert "hint: write 1% (or 100% if 1 is a fraction)" in err
 
 
 @pytest.mark.parametrize("old, new", [

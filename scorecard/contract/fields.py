@@ -150,7 +150,7 @@ class Fields:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return False
         if unit == "%":
-            fraction = f" (or {value * 100:g}% if {value:g} is a fraction)" if 0 < value < 1 else ""
+            fraction = f" (or {value * 100:g}% if {value:g} is a fraction)" if 0 < value <= 1 else ""
             self.add(path, f"{value:g} has no unit: a percentage needs its % sign",
                      f"write {value:g}%{fraction}")
         else:
