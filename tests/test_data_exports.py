@@ -66,7 +66,7 @@ def _yaml(tmp_path: Path, text: str, name: str = "map.yaml") -> Path:
 def _calls(tmp_path: Path, columns: str) -> Path:
     """A mapping of the calls export: Call is the id, Opened the creation time, plus `columns`."""
     head = "tables:\n  interactions:\n    columns:\n      interaction_id: Call\n      channel: {value: voice}\n"
-    return _yaml(tmp_path, head + "      created_at: Opened\n" + textwrap.indent(textwrap.dedent(columns), " " * 6))
+    return _yaml(tmp_path, head + "      created_at: Opened\n" + textwrap.indent(textwrap.dedent(columns).lstrip("\n"), " " * 6))
 
 
 def _csv(tmp_path: Path, text: str, name: str = "export.csv") -> Path:
@@ -315,11 +315,23 @@ def test_labels_and_differently_read_columns_are_not_constants(tmp_path):
 def test_load_dataset_carries_the_constants(tmp_path):
     export = _csv(tmp_path, "Call,Opened\nC1,2026-03-02 09:00\n")
     mapping = _calls(tmp_path, """
-              answered_at: Opened
+              first_response_at: Opened
               transferred: {value: false}
+              wait_s: {value: 0}
+              answered_at: {derive: created_at + wait_s}
+              abandoned: {value: false}
         """)
     ds = load_dataset(export, contract=CONTRACT, mapping=mapping)
-    assert {c.columns for c in ds.constants} == {frozenset({"transferred"}), frozenset({"created_at", "answered_at"})}
+    assert {c.columns: c.reason for c in ds.constants} == {
+        frozenset({"transferred"}): "transferred is set to the constant false by the mapping (map.yaml, line 8), "
+                                    "not measured",
+        frozenset({"wait_s"}): "wait_s is set to the constant 0 by the mapping (map.yaml, line 9), not measured",
+        frozenset({"abandoned"}): "abandoned is set to the constant false by the mapping (map.yaml, line 11), "
+                                  "not measured",
+        frozenset({"created_at", "first_response_at"}): "created_at and first_response_at are both read from "
+            "'Opened' (map.yaml, lines 6-7): their difference is 0 by construction",
+        frozenset({"created_at", "answered_at"}): "answered_at is created_at plus wait_s, set to the constant 0 "
+                                                  "(map.yaml, lines 9-10): their difference is fixed by construction"}
 
 
 # ---------------------------------------------------------------- readers

@@ -320,9 +320,10 @@ class _Checker:
 
 
 def constant_inputs(mapping: Mapping) -> tuple[ConstantInput, ...]:
-    """The measured columns the mapping fixes by construction: each one set with `value:`, and each pair
-    read the same way from the same export column (their difference is 0 in every row). Labels and ids
-    set to a constant (`channel: {value: voice}`) are not measured and are left out."""
+    """The measured columns the mapping fixes by construction: each one set with `value:`, each pair
+    read the same way from the same export column (their difference is 0 in every row), and each
+    timestamp derived by adding a constant duration to another. Labels and ids set to a constant
+    (`channel: {value: voice}`) are not measured and are left out."""
     from .dataset import ConstantInput  # dataset.py imports this module; the class lives there
 
     file = Path(mapping.path).name or mapping.name
@@ -340,9 +341,21 @@ def constant_inputs(mapping: Mapping) -> tuple[ConstantInput, ...]:
                 if how == other:
                     found.append(ConstantInput(table, frozenset({first.target, second.target}), (
                         f"{first.target} and {second.target} are both read from "
-                        f"{' + '.join(map(repr, first.sources()))} ({file}, lines {first.line}-{second.line}): "
+                        f"{' + '.join(map(repr, first.sources()))} ({file}, {_lines(first, second)}): "
                         "their difference is 0 by construction")))
+        for rule in body.columns.values():
+            added = body.columns.get(rule.derive[1]) if rule.derive and rule.plus is None else None
+            if added is not None and added.constant is not None:
+                found.append(ConstantInput(table, frozenset({rule.derive[0], rule.target}), (
+                    f"{rule.target} is {rule.derive[0]} plus {added.target}, set to the constant {added.constant} "
+                    f"({file}, {_lines(added, rule)}): their difference is fixed by construction")))
     return tuple(found)
+
+
+def _lines(a: ColumnRule, b: ColumnRule) -> str:
+    """'lines 21-22' for neighbours, else 'lines 5 and 30' (in file order)."""
+    first, second = sorted((a.line or 0, b.line or 0))
+    return f"lines {first}-{second}" if second == first + 1 else f"lines {first} and {second}"
 
 
 def _text(value: Any) -> str | None:
