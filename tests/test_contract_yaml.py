@@ -11,6 +11,8 @@ from scorecard.cli import main
 from scorecard.yamlread import FileKind, read_yaml, read_yaml_file
 from tests.test_contract_errors import SKETCH, check, line_of, one
 
+ROOT = Path(__file__).resolve().parents[1]
+
 CSAT = '    target: ">= 85%"\n    minimum: ">= 78%"\n'
 
 
@@ -103,3 +105,15 @@ def test_bytes_that_are_not_utf8_are_located(tmp_path):
     path.write_bytes(b"contract:\n  client: Acme \xed\xa0\x80\n")
     _, problems = read_yaml_file(path, FileKind("the contract"))
     assert (problems[0].line, problems[0].col) == (2, 16) and "not UTF-8" in problems[0].message
+
+
+def test_deep_mapping_and_actions_files_through_validate(tmp_path, capsys):
+    deep = "[" * 500 + "]" * 500
+    mapping = tmp_path / "calls.yaml"
+    mapping.write_text(f"tables:\n  interactions:\n    columns:\n      csat: {deep}\n")
+    assert main(["validate", str(ROOT / "contracts" / "acme-travel-nordlys.yaml"), "--mapping", str(mapping)]) == 2
+    assert f"{mapping}:4:" in capsys.readouterr().err
+    (tmp_path / "actions.yaml").write_text(f"- id: {deep}\n")
+    check(tmp_path, "governance:\n  forum: monthly\n", "governance:\n  forum: monthly\n  actions: actions.yaml\n")
+    assert main(["validate", str(tmp_path / "contract.yaml")]) == 2
+    assert f"{tmp_path / 'actions.yaml'}:1:" in capsys.readouterr().err
