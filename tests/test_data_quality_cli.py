@@ -190,3 +190,14 @@ def test_cautions_name_the_table_and_the_share(tmp_path):
     (tmp_path / "interactions.csv").write_text(calls([answered_call(i, csat="9" if i < 1 else "4")
                                                       for i in range(10)]), encoding="utf-8")
     assert cautions(load_dataset(tmp_path, contract=load_contract(contract(tmp_path)))) == []  # 10 %: not more
+
+
+def test_qa_scores_written_as_shares_are_a_warning(tmp_path):
+    qa = ("evaluation_id,interaction_id,agent_id,evaluator_id,evaluated_at,score\n"
+          "E1,C1,ag,ev,2026-03-03,0.92\nE2,C2,ag,ev,2026-03-04,0.85\n")
+    kpis = KPIS + '  qa: {metric: quality_score, target: ">= 85"}\n'
+    code, results, quality = evaluate(tmp_path, {"interactions.csv": calls([answered_call(1)]),
+                                                 "qa_evaluations.csv": qa}, kpis)
+    assert code == 0 and float(results["qa"]["value"]) == pytest.approx(0.885)  # kept as written
+    assert quality[["table", "row", "column", "action"]].values.tolist() == [["qa_evaluations", 0, "score", "warning"]]
+    assert quality["problem"].iloc[0].startswith("every QA score is between 0 and 1 (largest 0.92)")

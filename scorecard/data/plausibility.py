@@ -34,6 +34,8 @@ def plausibility(frame: pd.DataFrame, spec: TableSpec, checks: Checks) -> list[p
     found += [_midnight(frame, column, kpis, checks.timezone)
               for (table, column), kpis in checks.timed.items() if table == spec.name and column in frame]
     found += [_off_scale(frame, column, low, high) for column, (low, high) in ranges(frame, spec, checks.scales).items()]
+    if spec.name == "qa_evaluations":
+        found.append(_fractions(frame["score"]))
     return [f for f in found if f is not None]
 
 
@@ -65,6 +67,15 @@ def _durations(frame: pd.DataFrame, spec: TableSpec, column: str) -> pd.DataFram
     return _warning(column, f"the median voice handle time is {median:g} s over {int(calls.sum()):,} calls: "
                             "durations that look like minutes, not seconds; "
                             + UNIT_HINT.format(column=column, unit="minutes"))
+
+
+def _fractions(score: pd.Series) -> pd.DataFrame | None:
+    """QA scores all between 0 and 1: a share (0.92) where the contract reads points (92)."""
+    values = score.dropna()
+    if not bool((values > 0).any()) or not bool((values <= 1).all()):
+        return None
+    return _warning("score", f"every QA score is between 0 and 1 (largest {values.max():g}): scores look like "
+                             "shares, but targets read points out of 100; export the score as points (92, not 0.92)")
 
 
 def _midnight(frame: pd.DataFrame, column: str, kpis: tuple[str, ...], timezone: str) -> pd.DataFrame | None:
