@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -53,10 +54,17 @@ def csv_text(frame: pd.DataFrame, columns: list[str], extra: list[str] = ()) -> 
     return out.to_csv(index=False, lineterminator="\n")
 
 
+MONEY_COLUMNS = ("credit", "earned_back", "paid", "bonus")
+
+
 def _rows(frame: pd.DataFrame) -> str:
     """JSON array of a frame's rows (NaN -> null) from pandas' C encoder: results can be 10^5+ rows,
-    so they are embedded as text rather than decoded and encoded again."""
-    return frame.to_json(orient="records", double_precision=15, date_format="iso", force_ascii=False)
+    so they are embedded as text rather than decoded and encoded again. Money (Decimal, already
+    rounded to the minor unit) is written as a JSON number: 15 significant digits print every amount
+    below 10^13 with its exact cents, and readers of results.json get numbers, as for every value."""
+    money = {c: frame[c].map(lambda v: float(v) if isinstance(v, Decimal) else v)
+             for c in MONEY_COLUMNS if c in frame.columns}
+    return frame.assign(**money).to_json(orient="records", double_precision=15, date_format="iso", force_ascii=False)
 
 
 # Tables beyond the KPI rows that results.json carries per period (see sections.py).
