@@ -108,7 +108,8 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
         return pd.DataFrame(), _report([])
     if not raw.endswith((b"\n", b"\r")):
         raw += b"\n"  # a header-only export without a final newline is an empty table, not unreadable
-    first_line = raw[:65536].decode(encoding, errors="replace").splitlines()[0]
+    head = raw[:65536].decode(encoding, errors="replace")
+    first_line = next(iter(io.StringIO(head, newline=""))).rstrip("\r\n")  # lines end as csvlines ends them
     delimiter = max(_DELIMITERS, key=first_line.count)
     header = [h.strip() for h in next(csv.reader(io.StringIO(first_line), delimiter=delimiter))]
     names = list(header)
