@@ -127,11 +127,9 @@ def _costs(frame: pd.DataFrame, currency: str) -> list[pd.DataFrame]:
     if bool(negative.any()):
         out.append(issue(frame, negative, "amount", "negative cost line " + _number(frame["amount"][negative])
                          + " (a credit note or discount?): counted in the period's cost", action=WARNING))
-    if "currency" in frame:
-        other = frame["currency"].notna() & (frame["currency"].str.upper() != currency.upper()).fillna(False)
-        other = other.astype(bool)
-        out.append(issue(frame, other, "currency", "currency " + frame["currency"][other]
-                         + f" differs from the contract currency {currency}; amount kept unconverted", action=KEPT))
+    other = (frame["currency"].notna() & (frame["currency"].str.upper() != currency.upper()).fillna(False)).astype(bool)
+    out.append(issue(frame, other, "currency", "currency " + frame["currency"][other]
+                     + f" differs from the contract currency {currency}; amount kept unconverted", action=KEPT))
     columns = [c for c in frame.columns if c != SOURCE_ROW]
     out.append(_repeats(frame, columns, "amount", lambda d, first: "cost line identical in every column to row "
                         + first + ": counted once (a genuine second line carries its own category or description)"))
