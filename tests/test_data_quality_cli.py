@@ -201,3 +201,23 @@ def test_qa_scores_written_as_shares_are_a_warning(tmp_path):
     assert code == 0 and float(results["qa"]["value"]) == pytest.approx(0.885)  # kept as written
     assert quality[["table", "row", "column", "action"]].values.tolist() == [["qa_evaluations", 0, "score", "warning"]]
     assert quality["problem"].iloc[0].startswith("every QA score is between 0 and 1 (largest 0.92)")
+
+
+def test_an_answer_time_derived_from_an_absurd_wait_is_cleared_with_it(tmp_path):
+    """pwc-call-center derives answered_at = created_at + wait_s: a 10,000,000 s wait (116 days) fits the
+    timestamp range, so the answer time is bounded like the wait, and the ASA is not 116 days."""
+    text = ("Call Id,Agent,Date,Time,Topic,Answered (Y/N),Resolved,Speed of answer in seconds,"
+            "AvgTalkDuration,Satisfaction rating\n"
+            "ID1,Diane,2026-03-02,9:12:58,Contract related,Y,Y,10000000,0:02:23,3\n"
+            "ID2,Diane,2026-03-02,9:13:58,Contract related,Y,Y,30,0:02:23,4\n")
+    (tmp_path / "calls.csv").write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    kpis = KPIS + '  asa: {metric: average_speed_of_answer, target: "<= 60s"}\n'
+    assert main(["evaluate", str(contract(tmp_path, kpis)), "--data", str(tmp_path / "calls.csv"), "--mapping",
+                 "pwc-call-center", "--out", str(out), "--period", "2026-03"]) == 0
+    quality = pd.read_csv(out / "data_quality.csv")
+    assert quality[["row", "column", "action"]].values.tolist() == [[2, "answered_at", "cleared"], [2, "wait_s", "cleared"]]
+    assert quality["problem"].tolist() == ["answered_at 2026-06-26 03:59:38 is more than 7 days after created_at "
+                                           "2026-03-02 09:12:58", "wait_s 1e+07 is more than 7 days"]
+    results = {r["kpi"]: r for r in csv.DictReader((out / "results.csv").open()) if r["grain"] == "vendor"}
+    assert (float(results["asa"]["value"]), results["asa"]["n"]) == (30, "1")

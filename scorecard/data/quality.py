@@ -18,7 +18,7 @@ from ..catalog import catalog
 from ..contract.model import Contract
 from ..contract.scales import survey_scales
 from .readers import SOURCE_ROW
-from .schema import (ORDERED_PAIRS, SERVQUAL_PREFIX, SURVEY_COLUMNS, TABLES, TIMESTAMP, TableSpec,
+from .schema import (ORDERED_PAIRS, SERVQUAL_PREFIX, SURVEY_COLUMNS, TABLES, TIMESTAMP, WAIT_ENDS, TableSpec,
                      allowed_channels)
 
 COLUMNS = ["table", "row", "column", "problem", "action"]
@@ -159,6 +159,13 @@ def _orders(frame: pd.DataFrame, timezone: str) -> list[pd.DataFrame]:
     if "answered_at" in frame and "abandoned" in frame:
         bad = (frame["answered_at"].notna() & frame["abandoned"].fillna(False)).astype(bool)
         out.append(issue(frame, bad, "answered_at", "answered_at is set on a row with abandoned=true"))
+    bound, words = TABLES["interactions"].ceilings["wait_s"]
+    for end in (c for c in WAIT_ENDS if c in frame):
+        late = ((frame[end] - frame["created_at"]).dt.total_seconds() > bound).fillna(False).astype(bool)
+        if bool(late.any()):
+            sub = frame[late]
+            out.append(issue(frame, late, end, f"{end} " + _when(sub[end], timezone) + f" is {words} after "
+                             "created_at " + _when(sub["created_at"], timezone)))
     return out
 
 

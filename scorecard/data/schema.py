@@ -100,6 +100,8 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
 AFTER_CREATED = ("answered_at", "abandoned_at", "assigned_at", "first_response_at", "first_solution_at",
                  "resolved_at")
 ORDERED_PAIRS = (("first_response_at", "resolved_at"),) + tuple(("created_at", c) for c in AFTER_CREATED)
+# The end of a queue wait, as a timestamp: bounded like wait_s (an answer time derived from an absurd wait)
+WAIT_ENDS = ("answered_at", "abandoned_at")
 
 
 def allowed_channels(contract_channels: tuple[str, ...]) -> frozenset[str]:
