@@ -15,6 +15,7 @@ from ..units import Target
 GRAINS = ("vendor", "site", "team_id", "agent_id", "evaluator_id", "channel", "reason")
 DEFAULT_LIVE_CHANNELS = ("voice", "chat", "messaging")
 STANDARD_CHANNELS = ("voice", "chat", "email", "social", "messaging", "self_service")
+VENDOR_ROLE = "operations_manager"  # the card a contract without roles gets
 STATISTICS_HELP = "mean, median or pNN (p50, p90, p95 ...)"
 #: the sections a deck can show (governance.deck.sections), in their default order; render/deck.py draws them
 DECK_SECTIONS = ("summary", "service_levels", "trends", "quality", "calibration", "service_credits",
@@ -125,6 +126,13 @@ class Contract:
         if self.service_credits is None or self.monthly_fee is None:
             return None
         return self.service_credits.at_risk * self.monthly_fee
+
+    def card_roles(self) -> dict[str, Role]:
+        """The roles that get scorecards: the contract's, or, when it names none, one vendor-level
+        operations-manager card with every KPI (a contract without roles still gets its outputs)."""
+        if self.roles:
+            return self.roles
+        return {VENDOR_ROLE: Role(name=VENDOR_ROLE, grain="vendor", kpis=tuple(self.kpis))}
 
     def grains(self) -> tuple[str, ...]:
         """vendor, then every grain a role names, in role order."""

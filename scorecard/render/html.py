@@ -65,11 +65,7 @@ class IndexLine:
 
 def pick_roles(evaluation: Evaluation, role: str | None) -> list[Role]:
     """Every role of the contract, or the one asked; an unknown name lists the roles that exist."""
-    roles = evaluation.contract.roles
-    if not roles:
-        raise RenderError(Problem("the contract defines no roles, so there is no scorecard to draw",
-                                  file=evaluation.contract.path, field="roles",
-                                  hint="add a roles: section (agent, team_lead, ...) to the contract"))
+    roles = evaluation.contract.card_roles()
     if role is None:
         return list(roles.values())
     if role not in roles:
@@ -185,7 +181,7 @@ def _write_top_index(env: Environment, page: Page, ctx: Context, out_dir: Path) 
     """The top index lists every role of the contract and links those drawn in this folder (by this
     run or an earlier `--role` run), so drawing roles one at a time still ends with one index."""
     roles = []
-    for role in ctx.contract.roles.values():
+    for role in ctx.contract.card_roles().values():
         folder = safe_dirname(role.name)
         drawn = (out_dir / folder / "index.html").is_file()
         count = sum(1 for p in (out_dir / folder).glob("*.html") if p.name != "index.html") if drawn else 0
