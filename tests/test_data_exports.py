@@ -367,12 +367,16 @@ def test_excel_padded_header_and_blank_rows(tmp_path):
     sheet.append(["A1", "voice", "2026-03-02 09:00"])
     sheet.append([None, None, None])
     sheet.append(["A2", "voice", "2026-03-02 09:05"])
+    sheet.append(["A3", "voice", "2026-03-02 09:10", None, "stray"])
     sheet.append([None])
     workbook.save(tmp_path / "interactions.xlsx")
     ds = load_dataset(tmp_path, contract=CONTRACT)
     assert ds.tables["interactions"].columns.tolist() == ["interaction_id", "channel", "created_at", "source_row"]
-    assert ds.quality[["row", "problem", "action"]].values.tolist() == [[3, "blank line", "skipped"]]
-    assert ds.rows_read == {"interactions": 2}
+    assert ds.quality[["row", "problem", "action"]].values.tolist() == [
+        [3, "blank line", "skipped"],
+        [5, "this row has a value in column 5, the header names 3 columns; the row is left out (fix it in the "
+            "export)", "quarantined"]]
+    assert ds.rows_read == {"interactions": 3}
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-8-sig"])

@@ -225,7 +225,8 @@ def _nesting(arrow_type: pa.DataType) -> str:
 
 def _read_excel(path: Path, sheet: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The named sheet (default: the first); header = first non-empty row, its trailing empty cells
-    ignored; rows keep the sheet's number; blank rows between records are reported as skipped."""
+    ignored; rows keep the sheet's number; blank rows between records are reported as skipped, rows
+    with a value beyond the header are quarantined (as a CSV line would be)."""
     import openpyxl
 
     workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -238,14 +239,20 @@ def _read_excel(path: Path, sheet: str | None) -> tuple[pd.DataFrame, pd.DataFra
         records: list[list[Any]] = []
         rows: list[int] = []
         blank: list[int] = []
+        beyond: list[tuple[int, str, str]] = []
         for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            filled = [i for i, v in enumerate(values) if v is not None and str(v).strip()]
+            if not filled:
                 if header is not None:
                     blank.append(number)
                 continue
             if header is None:
-                width = max(i for i, v in enumerate(values) if v is not None and str(v).strip()) + 1
-                header = [str(v).strip() if v is not None else f"column_{i + 1}" for i, v in enumerate(values[:width])]
+                header = [str(v).strip() if v is not None else f"column_{i + 1}"
+                          for i, v in enumerate(values[:filled[-1] + 1])]
+                continue
+            if filled[-1] >= len(header):
+                beyond.append((number, f"this row has a value in column {filled[-1] + 1}, the header names "
+                               f"{len(header)} columns; the row is left out (fix it in the export)", QUARANTINED))
                 continue
             cells = [_excel_value(v) for v in values[:len(header)]]
             records.append(cells + [None] * (len(header) - len(cells)))
@@ -256,8 +263,8 @@ def _read_excel(path: Path, sheet: str | None) -> tuple[pd.DataFrame, pd.DataFra
         return pd.DataFrame(), _report([])
     frame = pd.DataFrame(records, columns=header, dtype=object)
     frame[SOURCE_ROW] = np.asarray(rows, dtype="int64")
-    last = rows[-1] if rows else 0
-    return frame, _report([(row, "blank line", SKIPPED) for row in blank if row < last])
+    last = max(rows[-1] if rows else 0, beyond[-1][0] if beyond else 0)
+    return frame, _report(sorted([(row, "blank line", SKIPPED) for row in blank if row < last] + beyond))
 
 
 def _excel_value(value: Any) -> Any:
