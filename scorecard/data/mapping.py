@@ -249,8 +249,10 @@ class _Checker:
                 self.add(where + (key,), f"{key} builds ids and labels; {target} is not one")
         if "row_number" in raw and raw["row_number"] is not True:
             self.add(where + ("row_number",), "write row_number: true (the id is the row number in the file)")
-        if "sep" in raw and ("join" not in raw or not isinstance(raw["sep"], str)):
-            self.add(where + ("sep",), "sep is the text between joined values and goes with join", 'e.g. sep: "-"')
+        if "sep" in raw and "join" not in raw:
+            self.add(where + ("sep",), "sep is the text between joined values: it goes with join")
+        elif "sep" in raw and not isinstance(raw["sep"], str):
+            self.add(where + ("sep",), "must be text, the characters between joined values", 'e.g. sep: "-"')
         columns = raw.get("join")
         if columns is None:
             return ()
@@ -267,7 +269,9 @@ class _Checker:
             return None
         at = where + ("unit",)
         if unit not in UNITS:
-            self.add(at, f"unknown unit {unit!r}", f"units: {', '.join(UNITS)}")
+            close = difflib.get_close_matches(str(unit), list(UNITS), n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"units: {', '.join(UNITS)}"
+            self.add(at, f"unknown unit {unit!r}", hint)
             return None
         if derive is not None and derive[2] is None and unit != "seconds":
             self.add(at, f"{derive[1]} is already in seconds: give the export's unit where {derive[1]} is mapped")
