@@ -510,3 +510,41 @@ def test_the_readme_worked_example_gives_its_numbers(tmp_path):
     assert float(results["total_resolution_time"]["value"]) == pytest.approx(1.25 * 86400)
     written = next(b for b in blocks if b.startswith("\ntable,row"))
     assert (tmp_path / "out" / "data_quality.csv").read_text(encoding="utf-8") == written.lstrip("\n")
+
+
+# ---------------------------------------------------------------- random mappings: an answer, never a crash
+
+_SOURCE = st.sampled_from([
+    {"from": "Talk"}, {"from": "Opened"}, {"from": "Days"}, {"from": "Nope"}, {"value": 0}, {"value": "x"},
+    {"derive": "created_at + Days"}, {"derive": "created_at + wait_s"}, {"derive": "Opened + Talk"},
+    {"derive": "created_at +"}, {"row_number": True}, {"row_number": 1}, {"join": ["Talk", "Days"]}, {"join": []}])
+_OPTIONS = st.fixed_dictionaries({}, optional={
+    "sep": st.sampled_from(["-", 3]), "unit": st.sampled_from(["days", "minutes", "weeks"]),
+    "missing": st.sampled_from([["0:00:00", "-"], "-", [None], [["x"]]]), "format": st.sampled_from(["h:mm:ss", "%d"])})
+_RULE = st.one_of(st.none(), st.tuples(_SOURCE, _OPTIONS).map(lambda t: {**t[0], **t[1]}))
+
+
+@settings(max_examples=200, deadline=None)
+@given(rules=st.fixed_dictionaries({c: _RULE for c in ("interaction_id", "handle_time_s", "resolved_at", "wait_s")}))
+def test_random_mapping_options_give_a_dataset_or_a_located_error(tmp_path_factory, rules):
+    import yaml
+
+    folder = tmp_path_factory.mktemp("random")
+    export = _csv(folder, """
+        Call,Opened,Talk,Days
+        C1,2026-03-02 09:00,0:00:00,1.5
+        C2,2026-03-02 09:05,2.5,-
+        C3,,x,1e30
+        """)
+    columns = {"interaction_id": "Call", "channel": {"value": "voice"}, "created_at": "Opened",
+               **{k: v for k, v in rules.items() if v}}
+    mapping = folder / "map.yaml"
+    mapping.write_text(yaml.safe_dump({"tables": {"interactions": {"columns": columns}}}), encoding="utf-8")
+    try:
+        ds = load_dataset(export, contract=CONTRACT, mapping=mapping)
+    except (ContractError, DataError) as exc:
+        assert exc.problems and all(p.file for p in exc.problems)
+    else:
+        assert ds.rows_read == {"interactions": 3}
+        assert len(ds.tables["interactions"]) + (ds.quality["action"] == "quarantined").groupby(
+            ds.quality["row"]).any().sum() == 3
