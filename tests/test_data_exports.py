@@ -66,7 +66,8 @@ def _yaml(tmp_path: Path, text: str, name: str = "map.yaml") -> Path:
 def _calls(tmp_path: Path, columns: str) -> Path:
     """A mapping of the calls export: Call is the id, Opened the creation time, plus `columns`."""
     head = "tables:\n  interactions:\n    columns:\n      interaction_id: Call\n      channel: {value: voice}\n"
-    return _yaml(tmp_path, head + "      created_at: Opened\n" + textwrap.indent(textwrap.dedent(columns).lstrip("\n"), " " * 6))
+    rest = textwrap.indent(textwrap.dedent(columns).lstrip("\n"), " " * 6)
+    return _yaml(tmp_path, head + "      created_at: Opened\n" + rest)
 
 
 def _csv(tmp_path: Path, text: str, name: str = "export.csv") -> Path:
