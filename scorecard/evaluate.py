@@ -14,6 +14,7 @@ import pandas as pd
 from .contract.model import GRAINS, Contract
 from .credits import compute_credits
 from .data import Dataset
+from .data.plausibility import Caution, cautions
 from .errors import Problem, ScorecardError
 from .kpis.engine import Engine
 from .kpis.inputs import InputFacts
@@ -44,6 +45,8 @@ class Evaluation:
     inputs: dict[str, str]
     # months of the asked periods that are not charged (outside the term or the data), and why
     left_out: dict[str, LeftOut] = field(default_factory=dict)
+    # tables of which the data checks took more than 10 % of the rows: the deck and cards say so
+    cautions: tuple[Caution, ...] = ()
 
 
 def resolve_periods(dataset: Dataset, contract: Contract, *, period: str | None = None,
@@ -130,4 +133,5 @@ def evaluate(contract: Contract, dataset: Dataset, periods: Sequence[Period],
         quality=dataset.quality,
         inputs=dict(dataset.hashes),
         left_out={m: left[m] for m in credit_months if m in left},
+        cautions=tuple(cautions(dataset)),
     )

@@ -112,6 +112,8 @@ class Caution:
     table: str
     share: float  # rows quarantined or with a cleared cell / rows read
     text: str
+    affected: int = 0  # rows quarantined or with a cleared cell
+    read: int = 0  # data rows read
 
 
 def cautions(dataset: Dataset) -> list[Caution]:
@@ -129,7 +131,7 @@ def cautions(dataset: Dataset) -> list[Caution]:
                                           (cleared, f"had a value cleared ({cleared:,})")) if n)
         out.append(Caution(table, share, f"{share:.0%} of the {table} rows ({quarantined + cleared:,} of {read:,}) "
                                          f"{what}: the KPIs rest on less data than the export holds; "
-                                         "see data_quality.csv"))
+                                         "see data_quality.csv", quarantined + cleared, read))
     return out
 
 

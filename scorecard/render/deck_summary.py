@@ -17,6 +17,7 @@ from .deck_charts import line_chart
 from .deck_context import DeckContext
 from .deck_tables import Line, write_lines
 from .deck_text import fmt_share
+from .format import caution_texts
 
 MOVERS = 3
 
@@ -120,6 +121,7 @@ def build_summary(ctx: DeckContext) -> None:
         lines += [Line(ctx.pair(ctx.label(r.kpi), f"{ctx.value(r.value, r.unit)} ({ctx.change(r.change, r.unit)})"),
                        level=1, status=r.status) for r in top.itertuples()]
     lines += [Line(ctx.w("skipped", section=ctx.w(name), why=why)) for name, why in ctx.skipped.items()]
+    lines += [Line(text, status="amber") for text in caution_texts(ctx.evaluation.cautions, ctx.lang)]
     overall = ctx.evaluation.overall
     notes = "\n".join(str(e) for e in overall[overall["period"] == ctx.period]["explanation"])
     notes += "\n" + "\n".join(ctx.definition(k) for k in top["kpi"])

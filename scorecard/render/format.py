@@ -18,7 +18,7 @@ import math
 import re
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any, Iterable
 
 import yaml
 
@@ -28,6 +28,9 @@ from ..contract.model import Contract
 from ..errors import Problem, RenderError, ScorecardError
 from ..periods import MONTH, QUARTER, parse_period
 from ..units import UnitError, parse_target
+
+if TYPE_CHECKING:
+    from ..data.plausibility import Caution
 
 LANGUAGES = ("en", "fr")
 # The statuses counted on indexes and summaries; "informational" (no threshold) is shown, never counted.
@@ -65,6 +68,14 @@ def t(key: str, lang: str, **values: Any) -> str:
         raise RenderError(Problem(f"no UI text {key!r} in language {lang!r}",
                                   file="scorecard/render/i18n.yaml", field=f"ui.{key}")) from None
     return text.format(**values) if values else text
+
+
+def caution_texts(cautions: Iterable[Caution], lang: str) -> list[str]:
+    """The data-quality cautions of an evaluation (a table the checks took more than 10 % of), as
+    the operations card and the deck summary both say them."""
+    return [t("data_caution", lang, share=numbers.percent(100 * c.share, 0, lang), table=c.table,
+              count=numbers.number(c.affected, 0, lang), read=numbers.number(c.read, 0, lang))
+            for c in cautions]
 
 
 def word(table: str, key: str, lang: str, default: str | None = None) -> str:

@@ -151,12 +151,14 @@ def _write_role(env: Environment, page: Page, ctx: Context, role: Role, out_dir:
     grain_label = f.word("grains", role.grain, ctx.lang)
     template = env.get_template("card.html.j2")
     terms = glossary(ctx, role)
+    # the vendor-level card is where the operations manager reads whether the data can be trusted
+    cautions = f.caution_texts(ctx.evaluation.cautions, ctx.lang) if role.grain == "vendor" else []
     lines, written = [], []
     for entity, filename in names.items():
         card = Card(role.name, entity, filename, f"{grain_label} {entity}",
                     kpi_groups(ctx, role, index, entity),
                     {name: lookup(entity) for name, lookup in lookups.items()})
-        html = template.render(page=page, card=card, role_title=role_title, glossary=terms)
+        html = template.render(page=page, card=card, role_title=role_title, glossary=terms, cautions=cautions)
         written.append(write_text(inside(out_dir, folder / card.filename), html))
         lines.append(IndexLine(entity, card.filename, card.status_counts()))
     html = env.get_template("role_index.html.j2").render(
