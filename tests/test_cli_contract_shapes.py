@@ -51,3 +51,27 @@ def test_an_informational_kpi_is_shown_never_judged(small_demo, tmp_path):
     assert "Contacts handled" in html and "For information" in html
     counts = (out / "scorecards" / "operations_manager" / "index.html").read_text(encoding="utf-8")
     assert not re.search("For information", counts)  # never counted with the statuses
+
+
+def test_a_table_mostly_cleared_is_cautioned_on_the_deck_summary_and_the_vendor_card(small_demo, tmp_path):
+    import shutil
+
+    import pandas as pd
+    from pptx import Presentation
+
+    data = tmp_path / "data"
+    shutil.copytree(small_demo, data)
+    frame = pd.read_csv(data / "interactions.csv", dtype=str, keep_default_na=False)
+    frame.loc[frame.index % 5 == 0, "csat"] = "n/a yet"  # 20 % of the rows: an unreadable survey cell, cleared
+    frame.to_csv(data / "interactions.csv", index=False)
+    out = tmp_path / "out"
+    assert main(["run", str(CONTRACT), "--data", str(data), "--period", "2026-03", "--out", str(out)]) == 0
+    card = next(p for p in (out / "scorecards" / "operations_manager").glob("*.html") if p.name != "index.html")
+    assert re.search(r"2\d% of the interactions rows \([\d,]+ of [\d,]+\) were left out or had a value cleared",
+                     card.read_text(encoding="utf-8"))
+    agent = next(p for p in (out / "scorecards" / "agent").glob("*.html") if p.name != "index.html")
+    assert "class=\"data-caution\"" not in agent.read_text(encoding="utf-8")  # the vendor-level card says it
+    summary = next(s for s in Presentation(str(out / "deck.pptx")).slides
+                   if s.shapes.title is not None and s.shapes.title.text.startswith("Executive summary"))
+    text = "\n".join(sh.text_frame.text for sh in summary.shapes if sh.has_text_frame)
+    assert "of the interactions rows" in text and "data_quality.csv" in text
