@@ -192,7 +192,29 @@ def score_results(raw: pd.DataFrame, contract: Contract) -> pd.DataFrame:
     for name, values in cols.items():
         out[name] = pd.Series(values, index=raw.index, dtype="str")
     out["attainment"], out["points"] = att, pts
-    return out
+    return apply_guardrails(out, contract)
+
+
+def apply_guardrails(scored: pd.DataFrame, contract: Contract) -> pd.DataFrame:
+    """A KPI met (green) while one of its guardrails (`kpis.ID.guardrails`) is red for the same
+    period and entity is amber, not green: speed bought at the expense of quality is not a success.
+    `guardrail` names the guardrails that missed (the card's "why"); points are left as measured."""
+    scored["guardrail"] = ""
+    guarded = {k: s.guardrails for k, s in contract.kpis.items() if s.guardrails}
+    if not guarded or scored.empty:
+        return scored
+    keys = ["period", "grain", "entity"]
+    red = scored.loc[scored["status"] == RED, keys + ["kpi"]]
+    for kpi, guards in guarded.items():
+        missed = red[red["kpi"].isin(guards)].groupby(keys)["kpi"].agg(lambda ids: ", ".join(sorted(ids)))
+        if missed.empty:
+            continue
+        rows = scored.index[(scored["kpi"] == kpi) & (scored["status"] == GREEN)]
+        why = pd.MultiIndex.from_frame(scored.loc[rows, keys]).map(missed.to_dict().get)
+        hit = rows[pd.notna(why)]
+        scored.loc[hit, "status"] = AMBER
+        scored.loc[hit, "guardrail"] = [w for w in why if pd.notna(w)]
+    return scored
 
 
 def _direction(rule: Target | None, catalog_direction: str) -> str:

@@ -17,10 +17,10 @@ DEFAULT_LIVE_CHANNELS = ("voice", "chat", "messaging")
 STANDARD_CHANNELS = ("voice", "chat", "email", "social", "messaging", "self_service")
 VENDOR_ROLE = "operations_manager"  # the card a contract without roles gets
 STATISTICS_HELP = "mean, median or pNN (p50, p90, p95 ...)"
-#: the sections a deck can show (governance.deck.sections), in their default order; render/deck.py draws them
+#: the sections a deck can show (governance.deck.sections), in their default order; render/deck/ draws them
 DECK_SECTIONS = ("summary", "service_levels", "trends", "quality", "calibration", "service_credits",
                  "contact_reasons", "workforce", "actions")
-#: the extra tables a role's scorecards can show (roles.NAME.sections); render/sections.py draws them
+#: the extra tables a role's scorecards can show (roles.NAME.sections); render/html/card_sections.py draws them
 CARD_SECTIONS = ("team_agents", "qa_errors_by_category", "dsat_reasons", "calibration", "credits", "overall")
 
 
@@ -51,6 +51,8 @@ class KpiSpec:
     per_channel_targets: dict[str, Target] = field(default_factory=dict)
     per_channel_minimums: dict[str, Target] = field(default_factory=dict)
     label: str | None = None
+    # quality KPIs that must hold when this one is met: met while one of them is red -> amber
+    guardrails: tuple[str, ...] = ()
 
     @property
     def informational(self) -> bool:

@@ -19,7 +19,7 @@ from .model import STATISTICS_HELP, KpiSpec
 from .scales import check_shared_columns, check_survey
 
 KPI_FIELDS = ("metric", "label", "params", "filter", "statistic", "clock", "target", "minimum",
-              "min_sample", "per_channel_targets", "per_channel_minimums")
+              "min_sample", "per_channel_targets", "per_channel_minimums", "guardrails")
 #: canonical string columns (DATA.md) a KPI may be restricted to
 FILTER_COLUMNS = ("channel", "reason", "site", "team_id", "agent_id", "vendor", "evaluator_id",
                   "evaluator_side", "category")
@@ -242,6 +242,7 @@ def read_kpi(f: Fields, kpi_id: str, raw: Any, calendars: tuple[str, ...],
     min_sample = (f.number(clause["min_sample"], path + ("min_sample",), minimum=1, integer=True)
                   if "min_sample" in clause else 1)
     label = f.text(clause["label"], path + ("label",)) if "label" in clause else None
+    guardrails = f.texts(clause["guardrails"], path + ("guardrails",)) if "guardrails" in clause else ()
     target = f.target(clause["target"], path + ("target",)) if "target" in clause else None
     minimum = f.target(clause["minimum"], path + ("minimum",)) if "minimum" in clause else None
     # with broken params, units and directions are still checked against the catalog defaults
@@ -268,7 +269,7 @@ def read_kpi(f: Fields, kpi_id: str, raw: Any, calendars: tuple[str, ...],
     return KpiSpec(id=kpi_id, metric=name, params=params, filter=flt or {}, statistic=statistic or "mean",
                    clock=clock, target=target, minimum=minimum, min_sample=int(min_sample or 1),
                    per_channel_targets=per_target or {}, per_channel_minimums=per_minimum or {},
-                   label=label)
+                   label=label, guardrails=guardrails or ())
 
 
 def informational_ids(raw: Any) -> frozenset[str]:
@@ -288,5 +289,21 @@ def read_kpis(f: Fields, raw: Any, calendars: tuple[str, ...], channels: tuple[s
     specs = {kpi_id: read_kpi(f, kpi_id, raw_kpi, calendars, channels) for kpi_id, raw_kpi in clauses.items()}
     valid = {k: v for k, v in specs.items() if v is not None}
     check_shared_columns(f, valid)
+    check_guardrails(f, valid, tuple(clauses))
     return valid
+
+
+def check_guardrails(f: Fields, specs: dict[str, KpiSpec], kpi_ids: tuple[str, ...]) -> None:
+    """A guardrail names another KPI of this contract that can be red (it has a target or minimum)."""
+    for spec in specs.values():
+        for i, ref in enumerate(spec.guardrails):
+            where = ("kpis", spec.id, "guardrails", i)
+            if ref == spec.id:
+                f.add(where, f"KPI {spec.id} cannot be its own guardrail", "name a quality KPI such as fcr or csat")
+            elif ref not in kpi_ids:
+                f.add(where, f'guardrail "{ref}" is not a KPI of this contract{suggest(ref, kpi_ids)}',
+                      f"use one of: {one_of(kpi_ids)}")
+            elif ref in specs and specs[ref].informational:
+                f.add(where, f"guardrail {ref} has neither target nor minimum, so it can never miss",
+                      f"give {ref} a minimum, or remove it from the guardrails")
 

@@ -134,6 +134,9 @@ def _kpi() -> Schema:
             "per_channel_targets": channel_targets,
             "per_channel_minimums": {**channel_targets,
                                      "description": "Channel -> minimum, overriding the KPI's at grain channel."},
+            "guardrails": {"type": "array", "items": {"type": "string"}, "uniqueItems": True,
+                           "description": "Quality KPI ids (e.g. [fcr, csat]) that must hold when this KPI is "
+                                          "met: met while one of them misses its minimum is amber, not green."},
         },
         ("metric",),
         allOf=[_metric_rule(m) for m in metrics.values()],
