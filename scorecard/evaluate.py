@@ -20,7 +20,7 @@ from .kpis.engine import Engine
 from .kpis.inputs import InputFacts
 from .periods import MONTH, Period, local_months, months_between, parse_period, shift_month
 from .scoring import add_changes, overall_scores, score_results
-from .sections import build_sections, calibration_results
+from .breakdowns import build_sections, calibration_results
 from .term import LeftOut, left_out_months, left_out_periods, unscore
 
 HISTORY_MONTHS = 36

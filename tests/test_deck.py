@@ -12,10 +12,10 @@ from pptx.util import Emu
 
 from fixtures_deck import make_evaluation, sketch_contract, with_kpis
 from scorecard.errors import RenderError
-from scorecard.render.charts import bias_chart
+from scorecard.render.deck.images import bias_chart
 from scorecard.render.deck import write_deck
-from scorecard.render.deck_tables import RAG
-from scorecard.render.deck_text import word
+from scorecard.render.deck.tables import RAG
+from scorecard.render.deck.text import word
 from scorecard.render.format import fmt_value
 
 ACTIONS = """\

@@ -9,7 +9,7 @@ import pytest
 
 from fixtures_deck import REPO, sketch_contract
 from scorecard.errors import ContractError
-from scorecard.render.deck_actions import load_actions
+from scorecard.render.deck.actions import load_actions
 
 BAD = """\
 - id: A-1

@@ -10,7 +10,7 @@ import pytest
 from scorecard.errors import RenderError
 from scorecard.render import format as f
 from scorecard.render.files import safe_dirname, safe_filename, slugify
-from scorecard.render.sparkline import sparkline_svg
+from scorecard.render.html.sparkline import sparkline_svg
 from scorecard.render.stats import outlier_mask, quartiles, wilson_interval
 
 NB = "\u00a0"

@@ -15,7 +15,7 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Pt
 
-from .deck_layout import Slot
+from .layout import Slot
 
 FONT = Pt(11)
 ROW_HEIGHT = Emu(int(Pt(11) * 2.1))

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import math
 
-from .. import numbers
-from .format import LANGUAGES, MISSING, fmt_number, strings, t
+from ... import numbers
+from ..format import LANGUAGES, MISSING, fmt_number, strings, t
 
 LANGS = LANGUAGES
 

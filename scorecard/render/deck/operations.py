@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .deck_charts import column_chart, pareto_chart
-from .deck_context import DeckContext
-from .deck_levels import kpi_table, kpi_trend
-from .deck_tables import ROW_HEIGHT, Cell, Column, Line, draw_table, rows_per_page, write_lines
-from .deck_text import fmt_share
+from .charts import column_chart, pareto_chart
+from .context import DeckContext
+from .levels import kpi_table, kpi_trend
+from .tables import ROW_HEIGHT, Cell, Column, Line, draw_table, rows_per_page, write_lines
+from .text import fmt_share
 
 PARETO_BARS = 10
 WORKFORCE_METRICS = ("forecast_accuracy", "staffing_to_forecast", "utilization")

@@ -15,15 +15,15 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup
 
-from ..catalog import catalog
-from ..contract.model import Contract, Role
-from ..evaluate import Evaluation
-from ..periods import parse_period, window
-from ..scoring import thresholds, trend
-from ..units import UnitError, parse_target
-from . import format as f
+from ...catalog import catalog
+from ...contract.model import Contract, Role
+from ...evaluate import Evaluation
+from ...periods import parse_period, window
+from ...scoring import thresholds, trend
+from ...units import UnitError, parse_target
+from .. import format as f
 from .sparkline import sparkline_svg
-from .stats import is_small_sample, wilson_interval
+from ..stats import is_small_sample, wilson_interval
 
 # How the operations manager's KPIs are grouped (seed 003: efficiency, quality, cost and demand).
 KPI_GROUPS: dict[str, tuple[str, ...]] = {

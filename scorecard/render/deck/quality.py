@@ -9,12 +9,12 @@ from __future__ import annotations
 import pandas as pd
 from pptx.util import Pt
 
-from .charts import bias_chart
-from .deck_context import DeckContext
-from .deck_levels import kpi_table, kpi_trend
-from .deck_tables import ROW_HEIGHT, Cell, Column, Line, draw_table, rows_per_page, write_lines
-from .deck_text import fmt_share
-from .format import word
+from .images import bias_chart
+from .context import DeckContext
+from .levels import kpi_table, kpi_trend
+from .tables import ROW_HEIGHT, Cell, Column, Line, draw_table, rows_per_page, write_lines
+from .text import fmt_share
+from ..format import word
 
 QUALITY_METRICS = ("quality_score", "agents_meeting_quality", "qa_error_rate", "calibration_within_tolerance",
                    "calibration_variance", "qa_audit_variance")

@@ -12,14 +12,14 @@ from datetime import date
 
 import pandas as pd
 
-from ..catalog import catalog
-from ..contract.model import Contract
-from ..evaluate import Evaluation
-from ..periods import parse_period, shift_month, window
-from .deck_actions import Action
-from .deck_layout import DeckCanvas
-from .deck_text import word
-from .format import MISSING, NBSP, fmt_change, fmt_money, fmt_period, fmt_target, fmt_value, kpi_label
+from ...catalog import catalog
+from ...contract.model import Contract
+from ...evaluate import Evaluation
+from ...periods import parse_period, shift_month, window
+from .actions import Action
+from .layout import DeckCanvas
+from .text import word
+from ..format import MISSING, NBSP, fmt_change, fmt_money, fmt_period, fmt_target, fmt_value, kpi_label
 
 
 @dataclass

@@ -10,14 +10,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..scoring import previous_period
+from ...scoring import previous_period
 
-from ..periods import shift_month
-from .deck_charts import line_chart
-from .deck_context import DeckContext
-from .deck_tables import Line, write_lines
-from .deck_text import fmt_share
-from .format import caution_texts
+from ...periods import shift_month
+from .charts import line_chart
+from .context import DeckContext
+from .tables import Line, write_lines
+from .text import fmt_share
+from ..format import caution_texts
 
 MOVERS = 3
 

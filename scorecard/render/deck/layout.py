@@ -19,8 +19,8 @@ from pptx.shapes.placeholder import ChartPlaceholder, PicturePlaceholder, TableP
 from pptx.slide import Slide, SlideLayout
 from pptx.util import Emu, Pt
 
-from ..errors import Problem, RenderError
-from ..resources import shipped
+from ...errors import Problem, RenderError
+from ...resources import shipped
 
 # Slide kind -> layout names tried in order.
 LAYOUT_NAMES: dict[str, tuple[str, ...]] = {

@@ -12,20 +12,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..atomic import atomic_path
-from ..errors import Problem, RenderError
-from ..evaluate import Evaluation
-from .deck_actions import load_actions
-from .deck_context import DeckContext
-from .deck_credits import build_credits, credits_missing
-from .deck_followup import actions_missing, build_actions
-from .deck_layout import DeckCanvas
-from .deck_levels import build_service_levels, build_trends, levels_missing, trends_missing
-from .deck_operations import build_contact_reasons, build_workforce, reasons_missing, workforce_missing
-from .deck_quality import build_calibration, build_quality, calibration_missing, quality_missing
-from .deck_summary import build_agenda, build_cover, build_summary
-from .deck_text import LANGS
-from .xmltext import clean_evaluation
+from ...atomic import atomic_path
+from ...errors import Problem, RenderError
+from ...evaluate import Evaluation
+from .actions import load_actions
+from .context import DeckContext
+from .credits import build_credits, credits_missing
+from .followup import actions_missing, build_actions
+from .layout import DeckCanvas
+from .levels import build_service_levels, build_trends, levels_missing, trends_missing
+from .operations import build_contact_reasons, build_workforce, reasons_missing, workforce_missing
+from .quality import build_calibration, build_quality, calibration_missing, quality_missing
+from .summary import build_agenda, build_cover, build_summary
+from .text import LANGS
+from ..xmltext import clean_evaluation
 
 
 @dataclass(frozen=True)

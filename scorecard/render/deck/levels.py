@@ -13,12 +13,12 @@ from typing import Iterator
 
 import pandas as pd
 
-from .deck_charts import line_chart
-from .deck_context import DeckContext
-from .deck_layout import Slot
-from .deck_tables import Cell, Column, draw_table, pages, rows_per_page
-from .deck_text import duration_unit
-from .format import status_label
+from .charts import line_chart
+from .context import DeckContext
+from .layout import Slot
+from .tables import Cell, Column, draw_table, pages, rows_per_page
+from .text import duration_unit
+from ..format import status_label
 
 SERIES_PER_CHART = 5
 SCALE_RATIO = 4.0

@@ -1,7 +1,7 @@
 """Native, editable PowerPoint charts: lines, columns and the Pareto (columns + cumulative line).
 
 Native charts keep their data in the deck, so a vendor manager can restyle or re-read them in
-PowerPoint; matplotlib (render/charts.py) is used only where PowerPoint has no chart type.
+PowerPoint; matplotlib (images.py) is used only where PowerPoint has no chart type.
 python-pptx has no combined chart, so the Pareto is built as a column chart whose second series is
 moved into a line chart on a secondary axis (plain DrawingML, opened by PowerPoint and LibreOffice).
 """
@@ -18,7 +18,7 @@ from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.oxml.ns import qn
 from pptx.util import Pt
 
-from .deck_layout import Slot
+from .layout import Slot
 
 Values = Sequence[float | None]
 TARGET_GREY = RGBColor(0x7F, 0x7F, 0x7F)

@@ -14,11 +14,11 @@ from typing import Any, Callable
 import pandas as pd
 from markupsafe import Markup
 
-from ..contract.model import Role
-from . import format as f
+from ...contract.model import Role
+from .. import format as f
 from .cards import Context, caution_text, is_true
 from .sparkline import bias_bar_svg
-from .stats import outlier_mask, quartiles
+from ..stats import outlier_mask, quartiles
 
 Links = Callable[[str, str], "str | None"]  # (grain, entity) -> href of that entity's card, if any
 Lookup = Callable[[str], Any]  # entity -> section view (None: nothing to show)

@@ -16,17 +16,17 @@ from typing import Callable
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from markupsafe import Markup
 
-from ..atomic import write_text
-from ..contract.model import Role
-from ..errors import Problem, RenderError
-from ..evaluate import Evaluation
-from ..periods import parse_period
-from ..resources import shipped
-from . import format as f
+from ...atomic import write_text
+from ...contract.model import Role
+from ...errors import Problem, RenderError
+from ...evaluate import Evaluation
+from ...periods import parse_period
+from ...resources import shipped
+from .. import format as f
 from .cards import Card, Context, GrainIndex, glossary, kpi_groups, known_entities
-from .files import card_names, inside, safe_dirname
-from .xmltext import clean_markup
-from .sections import BUILDERS, sections_for
+from ..files import card_names, inside, safe_dirname
+from ..xmltext import clean_markup
+from .card_sections import BUILDERS, sections_for
 
 
 def template_dir() -> Path:

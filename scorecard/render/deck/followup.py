@@ -6,10 +6,10 @@ with a word, because chasing them is the first thing a forum does with its actio
 
 from __future__ import annotations
 
-from .deck_actions import FINISHED, Action
-from .deck_context import DeckContext
-from .deck_tables import Cell, Column, draw_table, pages, row_lines, rows_per_page
-from .format import MISSING
+from .actions import FINISHED, Action
+from .context import DeckContext
+from .tables import Cell, Column, draw_table, pages, row_lines, rows_per_page
+from ..format import MISSING
 
 def actions_missing(ctx: DeckContext) -> str | None:
     return None if ctx.actions else ctx.w("no_actions")

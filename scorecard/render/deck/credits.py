@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .deck_charts import column_chart
-from .deck_context import DeckContext
-from .deck_summary import chronic_misses
-from .deck_tables import ROW_HEIGHT, Cell, Column, Line, draw_table, write_lines
-from .deck_text import fmt_share
-from .format import MISSING
+from .charts import column_chart
+from .context import DeckContext
+from .summary import chronic_misses
+from .tables import ROW_HEIGHT, Cell, Column, Line, draw_table, write_lines
+from .text import fmt_share
+from ..format import MISSING
 
 
 def _period_rows(ctx: DeckContext) -> pd.DataFrame:
