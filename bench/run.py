@@ -1,118 +1,122 @@
-"""Benchmark: 5,000,000 interactions over 12 months with 2,000 agents, against the floor.
+"""Benchmark: `scorecard evaluate` against a floor and a hand-written DuckDB peer, in one run.
 
-Each step runs in a fresh Python process, so its wall time and peak memory (max RSS) are its own:
-  generate   the demo generator writes the Parquet data set (cached in bench/out/data)
-  floor      read interactions.parquet and one plain pandas groupby: the least any evaluator pays
-  evaluate   `scorecard evaluate` of the sketch contract, every grain, 12 months, results written
-  scorecards the 2,000 agent scorecards (and the other roles) for the last month
-  deck       the governance deck for the last month
+For each size (default 1,000,000 and 5,000,000 interactions over 12 months, agents = rows / 2,500)
+the demo generator writes a Parquet data set once (cached in bench/.cache), then each step runs in
+a fresh Python process (see bench/steps.py) and reports wall time, CPU time and peak memory (max
+RSS, the process and its children). The table ends with evaluate / peer and evaluate / floor, and
+whether the peer's values equal scorecard's on every shared cell.
 
-Usage: python bench/run.py [--rows 5000000] [--agents 2000] [--steps floor,evaluate,...]
+Usage: python bench/run.py [--rows 1000000,5000000] [--large] [--steps floor,evaluate,peer]
+                           [--repeat N] [--engine NAME]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
+import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-OUT = HERE / "out"
-CONTRACT = ROOT / "contracts" / "acme-travel-nordlys.yaml"
-MONTHS = [f"2026-{m:02d}" for m in range(1, 13)]
-GRAINS = ["site", "team_id", "agent_id", "evaluator_id", "channel", "reason"]
+from steps import OUT, STEPS, Size
+
+DEFAULT_ROWS = (1_000_000, 5_000_000)
+LARGE_ROWS = (20_000_000, 50_000_000)
+RATIOS = (("evaluate", "peer"), ("evaluate", "floor"), ("spark", "evaluate"))
 
 
-def _data_dir(rows: int, agents: int) -> Path:
-    return OUT / f"data-{rows}-{agents}"
+def _cpu_s() -> float:
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def step_generate(rows: int, agents: int) -> dict:
-    from scorecard.demo_data import generate
-    files = generate(_data_dir(rows, agents), agents=agents, months=MONTHS,
-                     contacts_per_month=rows // len(MONTHS), fmt="parquet", faults=False)
-    return {"files": {k: str(v) for k, v in files.items()}}
-
-
-def step_floor(rows: int, agents: int) -> dict:
-    import pandas as pd
-    df = pd.read_parquet(_data_dir(rows, agents) / "interactions.parquet")
-    month = df["created_at"].dt.tz_convert("Europe/Paris").dt.strftime("%Y-%m")
-    out = df.groupby([month, "agent_id"], observed=True)["handle_time_s"].mean()
-    return {"rows": len(df), "groups": len(out)}
-
-
-def step_evaluate(rows: int, agents: int) -> dict:
-    from scorecard.cli import main
-    code = main(["evaluate", str(CONTRACT), "--data", str(_data_dir(rows, agents)), "--from", MONTHS[0],
-                 "--to", MONTHS[-1], "--out", str(OUT / "results"), *sum([["--grain", g] for g in GRAINS], [])])
-    return {"exit": code, "rows": rows}
-
-
-def step_scorecards(rows: int, agents: int) -> dict:
-    from scorecard.cli import main
-    code = main(["scorecards", str(CONTRACT), "--data", str(_data_dir(rows, agents)), "--period", MONTHS[-1],
-                 "--out", str(OUT / "scorecards")])
-    return {"exit": code, "cards": sum(1 for _ in (OUT / "scorecards").rglob("*.html"))}
-
-
-def step_deck(rows: int, agents: int) -> dict:
-    from scorecard.cli import main
-    code = main(["deck", str(CONTRACT), "--data", str(_data_dir(rows, agents)), "--period", MONTHS[-1],
-                 "--out", str(OUT / "deck.pptx")])
-    return {"exit": code}
-
-
-STEPS = {"generate": step_generate, "floor": step_floor, "evaluate": step_evaluate,
-         "scorecards": step_scorecards, "deck": step_deck}
-
-
-def _child(step: str, rows: int, agents: int) -> None:
+def _child(step: str, size: Size) -> None:
     """Run one step in this process and print its figures as JSON on the last line."""
-    start = time.perf_counter()
-    info = STEPS[step](rows, agents)
+    start, cpu = time.perf_counter(), _cpu_s()
+    info = STEPS[step](size)
     wall = time.perf_counter() - start
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"step": step, "wall_s": round(wall, 2), "peak_mb": round(peak_mb), **info}))
+    peak_kb = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    print(json.dumps({"step": step, "rows": size.rows, "wall_s": round(wall, 2),
+                      "cpu_s": round(_cpu_s() - cpu, 2), "peak_mb": round(peak_kb / 1024), **info}))
 
 
-def _run(step: str, rows: int, agents: int) -> dict:
-    proc = subprocess.run([sys.executable, __file__, "--child", step, "--rows", str(rows),
-                           "--agents", str(agents)], capture_output=True, text=True, cwd=ROOT)
+def _run(step: str, size: Size) -> dict:
+    args = [sys.executable, __file__, "--child", step, "--rows", str(size.rows), "--agents", str(size.agents)]
+    proc = subprocess.run(args + (["--engine", size.engine] if size.engine else []),
+                          capture_output=True, text=True)
     if proc.returncode != 0:
-        raise SystemExit(f"step {step} failed:\n{proc.stderr[-3000:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+        raise SystemExit(f"step {step} at {size.rows:,} rows failed:\n{proc.stderr[-3000:]}")
+    figures = json.loads(proc.stdout.strip().splitlines()[-1])
+    if figures.get("exit") not in (None, 0):
+        raise SystemExit(f"step {step} at {size.rows:,} rows exited {figures['exit']}:\n{proc.stdout[-3000:]}")
+    return figures
+
+
+def _median(runs: list[dict]) -> dict:
+    """The run with the median wall time, with the spread of all runs."""
+    ordered = sorted(runs, key=lambda f: f["wall_s"])
+    out = dict(ordered[len(ordered) // 2])
+    out["runs"] = len(runs)
+    out["wall_range"] = [ordered[0]["wall_s"], ordered[-1]["wall_s"]]
+    out["wall_s"] = round(statistics.median(f["wall_s"] for f in runs), 2)
+    return out
+
+
+def _report(size: Size, figures: list[dict]) -> None:
+    by_step = {f["step"]: f for f in figures}
+    print(f"\n{size.rows:,} interactions, {size.agents:,} agents, 12 months "
+          f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    print(f"{'step':<12}{'wall s':>9}{'cpu s':>9}{'peak MB':>10}{'rows/s':>12}")
+    for f in figures:
+        print(f"{f['step']:<12}{f['wall_s']:>9.2f}{f['cpu_s']:>9.2f}{f['peak_mb']:>10,}"
+              f"{size.rows / max(f['wall_s'], 1e-9):>12,.0f}")
+    for a, b in RATIOS:
+        if a in by_step and b in by_step:
+            wall = by_step[a]["wall_s"] / by_step[b]["wall_s"]
+            cpu = by_step[a]["cpu_s"] / max(by_step[b]["cpu_s"], 1e-9)
+            print(f"{a} / {b}: {wall:.1f}x wall, {cpu:.1f}x CPU")
+    check = by_step.get("peer", {})
+    if check.get("ok") is not None:
+        print(f"peer vs scorecard: {check['cells']:,} shared cells, {check['identical']:,} identical, "
+              f"max relative difference {check['max_rel_diff']:.1e}, counts differing {check['n_differ']}, "
+              f"cells on one side only {check['only_scorecard'] + check['only_peer']}: "
+              f"{'EQUAL' if check['ok'] else 'DIFFERENT'}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rows", type=int, default=5_000_000)
-    parser.add_argument("--agents", type=int, default=2000)
-    parser.add_argument("--steps", default="floor,evaluate,scorecards,deck")
+    parser.add_argument("--rows", help="comma-separated sizes (default 1000000,5000000)")
+    parser.add_argument("--large", action="store_true", help="add 20 M and 50 M rows (long: minutes each)")
+    parser.add_argument("--agents", type=int, help="agents (default rows / 2,500, at least 48)")
+    parser.add_argument("--steps", default="floor,evaluate,peer", help=f"any of {','.join(STEPS)}")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each step; the median is shown")
+    parser.add_argument("--engine", help="passed to `scorecard evaluate --engine` in the evaluate step")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    rows = [int(r) for r in args.rows.split(",")] if args.rows else list(DEFAULT_ROWS)
+    rows += list(LARGE_ROWS) if args.large else []
+    sizes = [Size(r, args.agents or max(48, r // 2500), args.engine) for r in rows]
     if args.child:
-        return _child(args.child, args.rows, args.agents)
-    figures = []
-    if not (_data_dir(args.rows, args.agents) / "interactions.parquet").exists():
-        figures.append(_run("generate", args.rows, args.agents))
-    for step in args.steps.split(","):
-        figures.append(_run(step, args.rows, args.agents))
-    floor = next((f["wall_s"] for f in figures if f["step"] == "floor"), None)
-    print(f"{'step':<12}{'wall s':>9}{'peak MB':>10}{'rows/s':>12}{'x floor':>9}")
-    for f in figures:
-        rate = f"{args.rows / f['wall_s']:,.0f}" if f["step"] in ("floor", "evaluate") else ""
-        ratio = f"{f['wall_s'] / floor:.1f}" if floor and f["step"] != "floor" else ""
-        print(f"{f['step']:<12}{f['wall_s']:>9.2f}{f['peak_mb']:>10,}{rate:>12}{ratio:>9}")
+        return _child(args.child, sizes[0])
+    steps = args.steps.split(",")
+    unknown = [s for s in steps if s not in STEPS]
+    if unknown:
+        raise SystemExit(f"unknown step {', '.join(unknown)}: use any of {', '.join(STEPS)}")
+    all_figures = []
+    for size in sizes:
+        figures = []
+        if not (size.data / "interactions.parquet").exists():
+            figures.append(_run("generate", size))
+        for step in steps:
+            figures.append(_median([_run(step, size) for _ in range(max(args.repeat, 1))]))
+        _report(size, figures)
+        all_figures += figures
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "figures.json").write_text(json.dumps(figures, indent=2) + "\n")
+    (OUT / "figures.json").write_text(json.dumps(all_figures, indent=2) + "\n")
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT))
     main()

@@ -1,0 +1,105 @@
+"""The timed steps of bench/run.py. Each runs in a fresh process (run.py starts it), so its wall
+time, CPU time and peak memory are its own.
+
+  generate   the demo generator writes the Parquet data set, once per size (bench/.cache)
+  floor      read interactions.parquet, a cheap local month key (year * 100 + month), one groupby:
+             the least any evaluator pays
+  peer       one hand-written DuckDB query for the core KPIs at the same grains (bench/peer.py),
+             checked equal to scorecard's results.csv of the `evaluate` step
+  evaluate   `scorecard evaluate` of the sketch contract, 12 months, every grain, results written
+  spark      the same `evaluate` with `--engine spark --spark-master local[2]`
+  scorecards the agent scorecards (and the other roles) for the last month
+  deck       the governance deck for the last month
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+CACHE = HERE / ".cache"
+OUT = HERE / "out"
+CONTRACT = ROOT / "contracts" / "acme-travel-nordlys.yaml"
+VENDOR = "Nordlys Contact Services"
+MONTHS = [f"2026-{m:02d}" for m in range(1, 13)]
+GRAINS = ["site", "team_id", "agent_id", "evaluator_id", "channel", "reason"]
+
+
+@dataclass(frozen=True)
+class Size:
+    """One benchmark size: where its data is cached and its outputs written."""
+
+    rows: int
+    agents: int
+    engine: str | None = None
+
+    @property
+    def data(self) -> Path:
+        return CACHE / f"data-{self.rows}-{self.agents}"
+
+    @property
+    def out(self) -> Path:
+        return OUT / f"{self.rows}-{self.agents}"
+
+    def evaluate_args(self, out: Path, engine: str | None) -> list[str]:
+        grains = sum([["--grain", g] for g in GRAINS], [])
+        engine_args = ["--engine", engine] if engine else []
+        if engine == "spark":
+            engine_args += ["--spark-master", "local[2]"]
+        return ["evaluate", str(CONTRACT), "--data", str(self.data), "--from", MONTHS[0], "--to", MONTHS[-1],
+                "--out", str(out), *grains, *engine_args]
+
+
+def generate(size: Size) -> dict:
+    from scorecard.demo_data import generate as write_demo
+    files = write_demo(size.data, agents=size.agents, months=MONTHS,
+                       contacts_per_month=size.rows // len(MONTHS), fmt="parquet", faults=False)
+    return {"files": len(files)}
+
+
+def floor(size: Size) -> dict:
+    import pandas as pd
+    df = pd.read_parquet(size.data / "interactions.parquet")
+    local = df["created_at"].dt.tz_convert("Europe/Paris")
+    month = local.dt.year * 100 + local.dt.month
+    out = df.groupby([month, "agent_id"], observed=True)["handle_time_s"].mean()
+    return {"groups": len(out)}
+
+
+def evaluate(size: Size) -> dict:
+    from scorecard.cli import main
+    return {"exit": main(size.evaluate_args(size.out / "results", size.engine))}
+
+
+def spark(size: Size) -> dict:
+    from scorecard.cli import main
+    return {"exit": main(size.evaluate_args(size.out / "results-spark", "spark"))}
+
+
+def peer(size: Size) -> dict:
+    from peer import compare, run_peer
+    cells = run_peer(size.data / "interactions.parquet")
+    results = size.out / "results" / "results.csv"
+    check = compare(cells, results, VENDOR) if results.exists() else {"ok": None}
+    return {"peer_cells": len(cells), **check}
+
+
+def scorecards(size: Size) -> dict:
+    from scorecard.cli import main
+    out = size.out / "scorecards"
+    code = main(["scorecards", str(CONTRACT), "--data", str(size.data), "--period", MONTHS[-1], "--out", str(out)])
+    return {"exit": code, "cards": sum(1 for _ in out.rglob("*.html"))}
+
+
+def deck(size: Size) -> dict:
+    from scorecard.cli import main
+    return {"exit": main(["deck", str(CONTRACT), "--data", str(size.data), "--period", MONTHS[-1],
+                          "--out", str(size.out / "deck.pptx")])}
+
+
+STEPS: dict[str, Callable[[Size], dict]] = {
+    "generate": generate, "floor": floor, "peer": peer, "evaluate": evaluate, "spark": spark,
+    "scorecards": scorecards, "deck": deck}
