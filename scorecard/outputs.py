@@ -321,13 +321,13 @@ class RunFiles:
 
 def write_run(stage: OutputSet, evaluation: Evaluation, *, actions: str | Path | None = None,
               template: str | Path | None = None, lang: str | None = None,
-              notes: list[str] | None = None) -> RunFiles:
+              notes: list[str] | None = None, csv_dialect: str = "default") -> RunFiles:
     """`run` and `demo`: results, scorecards/ and deck.pptx staged and committed as ONE set."""
     from .render.deck import write_deck
     from .render.html import write_scorecards
     from .results import write_results
 
-    results = write_results(evaluation, stage.path)
+    results = write_results(evaluation, stage.path, csv_dialect=csv_dialect, lang=lang)
     cards = write_scorecards(evaluation, stage.path / "scorecards", lang=lang)
     deck = write_deck(evaluation, stage.path / "deck.pptx", actions=actions, template=template, lang=lang,
                       notes=notes)

@@ -41,16 +41,30 @@ def _cell(value: object) -> object:
     return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
 
 
-def csv_text(frame: pd.DataFrame, columns: list[str], extra: list[str] = ()) -> str:
+# `--csv-dialect`: "default" is spec/OUTPUTS.md's (comma, dot decimal, no BOM); "excel-fr" is what a
+# French Excel opens by double-click (semicolon, decimal comma, UTF-8 BOM so accents are read right).
+CSV_DIALECTS = ("default", "excel-fr")
+
+
+def _french_cell(value: object) -> object:
+    """An excel-fr text cell: money (Decimal) with a decimal comma, as pandas' `decimal=` only
+    changes floats; other values as `_cell`."""
+    return str(value).replace(".", ",") if isinstance(value, Decimal) else _cell(value)
+
+
+def csv_text(frame: pd.DataFrame, columns: list[str], extra: list[str] = (), dialect: str = "default") -> str:
     """CSV text with the interface columns first; booleans as true/false, missing as empty, and
     text cells neutralised (`neutralise`). Every CSV the product writes goes through here."""
     cols = columns + [c for c in extra if c in frame.columns and c not in columns]
     out = frame.reindex(columns=cols).copy()
+    french = dialect == "excel-fr"
     for col in out.columns:
         if out[col].dtype == bool or str(out[col].dtype) == "boolean":
             out[col] = out[col].map({True: "true", False: "false"}).astype(object)
         elif not pd.api.types.is_numeric_dtype(out[col]):
-            out[col] = out[col].astype(object).map(_cell)
+            out[col] = out[col].astype(object).map(_french_cell if french else _cell)
+    if french:
+        return "\ufeff" + out.to_csv(index=False, lineterminator="\n", sep=";", decimal=",")
     return out.to_csv(index=False, lineterminator="\n")
 
 
@@ -105,14 +119,19 @@ def results_json(ev: Evaluation) -> str:
             f'"data_quality":{quality}}}\n')
 
 
-def write_results(ev: Evaluation, out_dir: Path) -> list[Path]:
-    """Write every result file into out_dir (each one atomically); return the paths written."""
+def write_results(ev: Evaluation, out_dir: Path, *, csv_dialect: str = "default",
+                  lang: str | None = None) -> list[Path]:
+    """Write every result file into out_dir (each one atomically), results.xlsx in `lang` (default:
+    the contract's language); return the paths written."""
+    from .xlsx import write_xlsx  # xlsx.py reads this module's column lists
+
     out_dir = Path(out_dir)
     files = {
-        "results.csv": csv_text(ev.results, RESULT_COLUMNS),
-        "credits.csv": csv_text(ev.credits, CREDIT_COLUMNS),
-        "calibration.csv": csv_text(ev.calibration, CALIBRATION_COLUMNS, ["spread", "tendency"]),
-        "data_quality.csv": csv_text(ev.quality, QUALITY_COLUMNS),
+        "results.csv": csv_text(ev.results, RESULT_COLUMNS, dialect=csv_dialect),
+        "credits.csv": csv_text(ev.credits, CREDIT_COLUMNS, dialect=csv_dialect),
+        "calibration.csv": csv_text(ev.calibration, CALIBRATION_COLUMNS, ["spread", "tendency"], csv_dialect),
+        "data_quality.csv": csv_text(ev.quality, QUALITY_COLUMNS, dialect=csv_dialect),
         "results.json": results_json(ev),
     }
-    return [write_text(out_dir / name, text) for name, text in files.items()]
+    written = [write_text(out_dir / name, text) for name, text in files.items()]
+    return written + [write_xlsx(ev, out_dir / "results.xlsx", lang)]
