@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import date
 from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Iterable
@@ -231,6 +232,11 @@ def kpi_label(contract: Contract, kpi_id: str, lang: str) -> str:
 def month_name(month: int, lang: str, *, short: bool = False) -> str:
     """Month 1-12 -> "March" / "mars" ("Mar" / "mars" when short)."""
     return strings()["months_short" if short else "months"][lang][month - 1]
+
+
+def fmt_date(day: date, lang: str) -> str:
+    """A calendar date as the forum reads it: "31 Jul 2026" / "31 juil. 2026" (not ISO 2026-07-31)."""
+    return f"{day.day} {month_name(day.month, lang, short=True)} {day.year}"
 
 
 def fmt_period(label: str, lang: str, *, short: bool = False) -> str:

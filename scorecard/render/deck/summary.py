@@ -10,11 +10,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ...scoring import previous_period
-
 from ...periods import shift_month
+from ...scoring import previous_period
 from .charts import line_chart
 from .context import DeckContext
+from .decisions import build_decisions, missed_line, open_actions, overdue_actions, red_rows
 from .tables import Line, write_lines
 from .text import fmt_share
 from ..format import caution_texts
@@ -114,7 +114,12 @@ def movers(ctx: DeckContext, count: int = MOVERS) -> pd.DataFrame:
 
 
 def build_summary(ctx: DeckContext) -> None:
-    lines = _score_lines(ctx) + [_rag_line(ctx)] + _credit_lines(ctx)
+    lines = _score_lines(ctx) + [_rag_line(ctx)]
+    lines += [Line(missed_line(ctx, r), level=1, status="red") for r in red_rows(ctx).itertuples()]
+    lines += _credit_lines(ctx)
+    if ctx.actions:
+        lines.append(Line(ctx.w("actions_line", n=len(overdue_actions(ctx)), total=open_actions(ctx)),
+                          status="red" if overdue_actions(ctx) else None))
     top = movers(ctx)
     if len(top):
         lines.append(Line(ctx.pair(ctx.w("movers"), "").rstrip()))
@@ -136,3 +141,4 @@ def build_summary(ctx: DeckContext) -> None:
     chart = line_chart(right, [ctx.month(m) for m in months], series, number_format="0",
                        axis_title=ctx.w("score_axis"), dashed=list(series)[1:])
     chart.value_axis.minimum_scale, chart.value_axis.maximum_scale = 0, 100
+    build_decisions(ctx)
