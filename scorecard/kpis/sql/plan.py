@@ -1,0 +1,158 @@
+"""`compile_kpis`: a contract's KPIs -> the queries every SQL engine runs, and `prepare_tables`:
+the input tables those queries read (see backend.run_queries). Both engines (DuckDB, Spark) use
+exactly these two functions; only the dialect and the runner differ.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import pandas as pd
+
+from ...catalog import metric as catalog_metric
+from ...contract.model import Contract, KpiSpec
+from ..inputs import InputFacts
+from ..measure import NotMeasurable
+from .. import operations as ops
+from .clock import clock_table, clock_table_name
+from .compile import PERIOD_MAP, CompiledQuery, MeasureSQL, aggregate_query, period_map
+from .derive import InteractionFacts
+from .measures import BUILDERS, _literal, ratio
+from .prepare import DATED, prepare
+from .relation import Rows
+
+VENDOR_ONLY = {"cost_per_unit", "contacts_per_booking", "contacts_per_customer"}
+PER_VOLUME = {"contacts_per_booking": "bookings", "contacts_per_customer": "active_customers"}
+
+
+def compiles(kpi: KpiSpec) -> bool:
+    """KPIs over interaction rows: these run as SQL; the others (QA, workforce, backlog) do not yet."""
+    if kpi.metric in PER_VOLUME:
+        return True
+    if kpi.metric == "cost_per_unit":
+        return kpi.params.get("unit") != "paid_hours"
+    return kpi.metric in BUILDERS
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The tables the queries read, and what the compiler needs to know about them."""
+
+    tables: dict[str, pd.DataFrame]
+    interaction_columns: tuple[str, ...] | None  # None: no interactions table
+    clock_k: dict[str, int]
+
+
+def prepare_tables(contract: Contract, tables: dict[str, pd.DataFrame], labels: dict[str, list[str]],
+                   facts: InputFacts | None = None) -> Prepared:
+    """Interactions with epoch-ns timestamps and month keys, the period map, one clock table per
+    calendar (covering every timestamp of the data)."""
+    facts = facts or InputFacts()
+    out = {PERIOD_MAP: period_map(labels)}
+    clock_k: dict[str, int] = {}
+    columns = None
+    frame = tables.get("interactions")
+    if frame is not None:
+        prepared = prepare(frame, contract.timezone, DATED["interactions"], facts.cleared.get("interactions"))
+        out["interactions"] = prepared
+        columns = tuple(prepared.columns)
+        lo, hi = _span(prepared)
+        for name, calendar in contract.calendars.items():
+            out[clock_table_name(name)], clock_k[name] = clock_table(calendar, lo, hi)
+    return Prepared(out, columns, clock_k)
+
+
+def _span(frame: pd.DataFrame) -> tuple[int, int]:
+    """Earliest and latest instant (epoch ns) a clock may be asked about, wait_s included."""
+    stamps = [frame[c] for c in frame.columns if str(frame[c].dtype) == "Int64" and c.endswith("_at")]
+    values = [s.dropna() for s in stamps if s.notna().any()]
+    if not values:
+        start = int(pd.Timestamp("2000-01-01", tz="UTC").value)
+        return start, start
+    lo = min(int(v.min()) for v in values)
+    hi = max(int(v.max()) for v in values)
+    if "wait_s" in frame and frame["wait_s"].notna().any():
+        hi += int(max(float(frame["wait_s"].max()), 0.0) * 1e9)
+    return lo, hi
+
+
+def base_filter(kpi: KpiSpec, columns: Sequence[str]) -> tuple[str, str]:
+    """SQL of the rows a KPI counts: inside its filter (case-insensitive) and with no cleared cell
+    in a column it measures; a note when the filter names a column the data lacks."""
+    terms = ["TRUE"]
+    for col, values in kpi.filter.items():
+        if col not in columns:
+            return "FALSE", f"filter column {col} is not in the data"
+        terms.append(f"LOWER(CAST(v.{col} AS VARCHAR)) IN ({_literal(sorted({str(v).lower() for v in values}))})")
+    if catalog_metric(kpi.metric).table == "interactions":
+        for col in catalog_metric(kpi.metric).measures:
+            if f"_cleared_{col}" in columns:
+                terms.append(f"NOT v._cleared_{col}")
+    return "(" + " AND ".join(terms) + ")", ""
+
+
+def measure_sql(kpi: KpiSpec, contract: Contract, prepared: Prepared, tables: dict[str, pd.DataFrame],
+                labels: dict[str, list[str]]) -> MeasureSQL | NotMeasurable:
+    """The declared measure of one compilable KPI over the prepared interactions."""
+    if prepared.interaction_columns is None:
+        return NotMeasurable("no interactions table in the data")
+    rows = Rows(InteractionFacts.of(prepared.interaction_columns, contract), prepared.clock_k)
+    base, note = base_filter(kpi, prepared.interaction_columns)
+    if note:
+        return NotMeasurable(note)
+    if kpi.metric in PER_VOLUME:
+        return _per_period(rows, base, base, tables, "volumes", PER_VOLUME[kpi.metric], labels, False)
+    if kpi.metric == "cost_per_unit":
+        if kpi.params.get("unit") == "resolved_contacts":
+            if rows.has("resolved"):
+                unit = f"({base} AND COALESCE(v.resolved, FALSE))"
+            elif rows.has("resolved_at"):
+                unit = f"({base} AND v.resolved_at IS NOT NULL)"
+            else:
+                return NotMeasurable("interactions has no column resolved (or resolved_at)")
+        elif rows.facts.handled is None:
+            return NotMeasurable("interactions has no column answered_at or first_response_at")
+        else:
+            unit = f"({base} AND v._handled)"
+        return _per_period(rows, base, unit, tables, "costs", "amount", labels, True)
+    return BUILDERS[kpi.metric](kpi, rows, base)
+
+
+def _per_period(rows: Rows, base: str, counted: str, tables: dict[str, pd.DataFrame], table: str, column: str,
+                labels: dict[str, list[str]], total_is_numerator: bool) -> MeasureSQL | NotMeasurable:
+    """A count of rows divided by (or dividing) a per-period total of a small table (costs, volumes)."""
+    if table not in tables:
+        return NotMeasurable(f"no {table} table in the data")
+    if column not in tables[table]:
+        return NotMeasurable(f"{table} has no column {column}")
+    totals = ops.per_period_totals(tables[table], column, labels)
+    m = ratio(rows, base, counted, counted)
+    return MeasureSQL(m.relation, m.base, num=m.num, den=m.den,
+                      combine=ops.divided_by_period_total(totals, total_is_numerator=total_is_numerator))
+
+
+def kpi_grains(kpi: KpiSpec, grains: Sequence[str]) -> list[str]:
+    """The asked grains, plus channel for a KPI with per-channel targets; vendor only for the
+    KPIs divided by a vendor-level total."""
+    if kpi.metric in VENDOR_ONLY:
+        return ["vendor"]
+    split = ["channel"] if kpi.per_channel_targets or kpi.per_channel_minimums else []
+    return list(dict.fromkeys(["vendor", *grains, *split]))
+
+
+def compile_kpis(contract: Contract, kpis: Sequence[KpiSpec], grains: Sequence[str], prepared: Prepared,
+                 tables: dict[str, pd.DataFrame], labels: dict[str, list[str]]
+                 ) -> tuple[list[CompiledQuery], dict[str, str]]:
+    """One query per compilable KPI at its grains (those whose entity column the data has), and
+    the note of each KPI that is not measurable."""
+    queries, notes = [], {}
+    columns = prepared.interaction_columns or ()
+    for kpi in kpis:
+        m = measure_sql(kpi, contract, prepared, tables, labels)
+        if isinstance(m, NotMeasurable):
+            notes[kpi.id] = m.note
+            continue
+        present = [g for g in kpi_grains(kpi, grains) if g == "vendor" or g in columns]
+        queries.append(aggregate_query(kpi.id, kpi.id, m, present, contract.vendor))
+    return queries, notes

@@ -1,0 +1,85 @@
+"""The KPI engine on an SQL backend (DuckDB embedded by default, Spark through the same queries).
+
+Interaction KPIs are compiled (sql/plan.py) and run in one batch on the backend; only the aggregate
+rows come back, and the finishing here (value = num / den, per-period divisors of costs and
+volumes, transforms) works on those few rows. KPIs the compiler does not cover yet (QA, workforce,
+backlog, agents meeting quality) go through the pandas engine this class extends.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..contract.model import Contract, KpiSpec
+from ..periods import Period
+from .engine import RAW_COLUMNS, Engine
+from .inputs import InputFacts
+from .sql.backend import Backend, DuckDBBackend, run_queries
+from .sql.compile import CompiledQuery
+from .sql.plan import compile_kpis, compiles, prepare_tables
+
+
+def finish(q: CompiledQuery, agg: pd.DataFrame) -> pd.DataFrame:
+    """Raw rows (period, entity, grain, value, n, provisional) of one query's aggregate rows."""
+    m = q.measure
+    agg = agg[agg["base"] > 0].reset_index(drop=True)
+    num, den = agg["num"].to_numpy(), agg["den"].to_numpy()
+    provisional = (agg["prov"].to_numpy() > 0) if m.provisional is not None else np.zeros(len(agg), bool)
+    if m.q is not None:
+        value, n = agg["quantile"].to_numpy(dtype="float64"), agg["nobs"].to_numpy()
+    elif m.combine is not None:
+        value, n, provisional = m.combine(agg[["period", "entity"]], num, den)
+    else:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+        n = den
+    if m.transform is not None:
+        value = m.transform(value)
+    if m.n is not None:
+        n = agg["n"].to_numpy()
+    return agg[["period", "entity", "grain"]].assign(value=value, n=n, provisional=provisional)
+
+
+class SqlEngine(Engine):
+    """`Engine` whose interaction KPIs run as compiled SQL on `backend`."""
+
+    def __init__(self, contract: Contract, tables: dict[str, pd.DataFrame], periods: Sequence[Period],
+                 grains: Sequence[str], facts: InputFacts | None = None, backend: Backend | None = None):
+        super().__init__(contract, tables, periods, grains, facts)
+        self.backend = backend or DuckDBBackend()
+        self._prepared = None
+
+    def run(self, kpis: Sequence[KpiSpec] | None = None, grains: Sequence[str] | None = None) -> pd.DataFrame:
+        grains = self.grains if grains is None else list(dict.fromkeys(grains))
+        kpis = list(self.contract.kpis.values()) if kpis is None else list(kpis)
+        sql_kpis = [k for k in kpis if compiles(k) and not self.facts.constant_note(k)]
+        by_id = self._run_sql(sql_kpis, grains)
+        frames = [by_id[k.id] if k.id in by_id else self._kpi(k, grains) for k in kpis]
+        if not frames:
+            return pd.DataFrame(columns=RAW_COLUMNS)
+        out = pd.concat(frames, ignore_index=True)
+        out["n"] = out["n"].fillna(0).round().astype("int64")
+        return out[RAW_COLUMNS]
+
+    def _run_sql(self, kpis: list[KpiSpec], grains: list[str]) -> dict[str, pd.DataFrame]:
+        if not kpis:
+            return {}
+        labels = self.all_labels()
+        first = self._prepared is None
+        if first:
+            self._prepared = prepare_tables(self.contract, self.tables, labels, self.facts)
+        queries, notes = compile_kpis(self.contract, kpis, grains, self._prepared, self.tables, labels)
+        agg = run_queries(self.backend, queries, self._prepared.tables if first else {})
+        out = {kpi_id: self._not_measurable(self.contract.kpis.get(kpi_id) or _spec(kpis, kpi_id), note)
+               for kpi_id, note in notes.items()}
+        for q in queries:
+            spec = _spec(kpis, q.kpi)
+            out[q.kpi] = self._emit(spec, finish(q, agg[agg["query"] == q.key]))
+        return out
+
+
+def _spec(kpis: list[KpiSpec], kpi_id: str) -> KpiSpec:
+    return next(k for k in kpis if k.id == kpi_id)
