@@ -16,6 +16,7 @@ from .credits import compute_credits
 from .data import Dataset
 from .data.plausibility import Caution, cautions
 from .errors import Problem, ScorecardError
+from .integrity.compute import integrity_signals
 from .kpis.engine import Engine
 from .kpis.inputs import InputFacts
 from .periods import MONTH, Period, local_months, months_between, parse_period, shift_month
@@ -47,6 +48,8 @@ class Evaluation:
     left_out: dict[str, LeftOut] = field(default_factory=dict)
     # tables of which the data checks took more than 10 % of the rows: the deck and cards say so
     cautions: tuple[Caution, ...] = ()
+    # integrity signals of the asked months (integrity/): integrity.csv rows
+    integrity: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def resolve_periods(dataset: Dataset, contract: Contract, *, period: str | None = None,
@@ -134,4 +137,5 @@ def evaluate(contract: Contract, dataset: Dataset, periods: Sequence[Period],
         inputs=dict(dataset.hashes),
         left_out={m: left[m] for m in credit_months if m in left},
         cautions=tuple(cautions(dataset)),
+        integrity=integrity_signals(contract, dataset.tables, credit_months),
     )

@@ -12,6 +12,7 @@ import pandas as pd
 from . import __version__
 from .atomic import write_text
 from .evaluate import Evaluation
+from .integrity.rules import SIGNAL_COLUMNS
 from .periods import parse_period
 
 RESULT_COLUMNS = ["period", "kpi", "metric", "grain", "entity", "value", "n", "target", "minimum",
@@ -131,6 +132,7 @@ def write_results(ev: Evaluation, out_dir: Path, *, csv_dialect: str = "default"
         "credits.csv": csv_text(ev.credits, CREDIT_COLUMNS, dialect=csv_dialect),
         "calibration.csv": csv_text(ev.calibration, CALIBRATION_COLUMNS, ["spread", "tendency"], csv_dialect),
         "data_quality.csv": csv_text(ev.quality, QUALITY_COLUMNS, dialect=csv_dialect),
+        "integrity.csv": csv_text(ev.integrity, SIGNAL_COLUMNS, dialect=csv_dialect),
         "results.json": results_json(ev),
     }
     written = [write_text(out_dir / name, text) for name, text in files.items()]

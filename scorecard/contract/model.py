@@ -98,6 +98,8 @@ class Governance:
     trend_months: int = 6
     sections: tuple[str, ...] = ()
     actions: str | None = None  # path of the actions file, relative to the contract
+    integrity: dict[str, float] = field(default_factory=dict)  # threshold overrides (integrity/rules.py)
+    benchmarks: str | None = None  # the client's own benchmarks file, relative to the contract
 
 
 @dataclass(frozen=True)

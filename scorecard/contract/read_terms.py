@@ -16,13 +16,13 @@ from ..yamlread import Path
 from .actions import read_actions
 from .fields import Fields, one_of, suggest
 from .model import CARD_SECTIONS, DECK_SECTIONS, GRAINS, Governance, Incentives, KpiSpec, Role, Scoring, ServiceCredits
-from .read_kpis import check_comparison
+from .read_kpis import check_comparison, read_param
 
 CREDIT_FIELDS = ("at_risk", "pool", "allocations", "earn_back", "chronic_failure")
 INCENTIVE_FIELDS = ("bonus_pool", "overall_score_bands")
 SCORING_FIELDS = ("weights", "rag")
 ROLE_FIELDS = ("grain", "kpis", "targets", "sections")
-GOVERNANCE_FIELDS = ("forum", "attendees", "deck", "actions")
+GOVERNANCE_FIELDS = ("forum", "attendees", "deck", "actions", "integrity", "benchmarks")
 DECK_FIELDS = ("trend_months", "sections")
 RAG_RULES = {"green": ("meets target",),
              "amber": ("meets minimum", "misses target"),
@@ -193,7 +193,13 @@ def read_governance(f: Fields, raw: Any, contract_id: str, kpi_ids: tuple[str, .
                                integer=True) if "trend_months" in deck else 6),
         sections=f.texts(deck["sections"], here + ("sections",), choices=DECK_SECTIONS) if "sections" in deck else (),
         actions=f.text(g["actions"], path + ("actions",)) if "actions" in g else None,
+        integrity=_integrity(f, g["integrity"], path + ("integrity",)) if "integrity" in g else {},
+        benchmarks=f.text(g["benchmarks"], path + ("benchmarks",)) if "benchmarks" in g else None,
     )
+    if out.benchmarks:
+        from ..benchmarks import read_benchmarks
+
+        f.problems.extend(read_benchmarks(PurePath(f.file).parent / out.benchmarks)[1])
     if out.actions:
         # Found now rather than when the deck is drawn, a month later, in front of the forum.
         actions = PurePath(f.file).parent / out.actions
@@ -203,3 +209,12 @@ def read_governance(f: Fields, raw: Any, contract_id: str, kpi_ids: tuple[str, .
         else:
             f.problems.extend(read_actions(actions, contract_id, kpi_ids)[1])
     return out if len(f.problems) == before else None
+
+
+def _integrity(f: Fields, raw: Any, path: Path) -> dict[str, float]:
+    """`governance.integrity`: threshold overrides of the integrity signals, each in its unit."""
+    from ..integrity.rules import THRESHOLD_KINDS
+
+    given = f.mapping(raw, path, allowed=tuple(THRESHOLD_KINDS)) or {}
+    read = {k: read_param(f, THRESHOLD_KINDS[k], v, path + (k,)) for k, v in given.items()}
+    return {k: v for k, v in read.items() if v is not None}

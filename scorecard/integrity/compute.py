@@ -1,0 +1,27 @@
+"""integrity.csv for an evaluation: the signals of the asked months, with the contract's thresholds."""
+
+from __future__ import annotations
+
+from dataclasses import fields, replace
+from typing import Sequence
+
+import pandas as pd
+
+from ..contract.model import Contract
+from .facts import monthly_facts
+from .rules import SIGNAL_COLUMNS, Thresholds, signals
+
+
+def thresholds(contract: Contract) -> Thresholds:
+    """The defaults with the contract's `governance.integrity` overrides."""
+    known = {f.name for f in fields(Thresholds)}
+    given = {k: v for k, v in contract.governance.integrity.items() if k in known}
+    return replace(Thresholds(), **given)
+
+
+def integrity_signals(contract: Contract, tables: dict[str, pd.DataFrame], months: Sequence[str]) -> pd.DataFrame:
+    """Rows of integrity.csv (period, grain, entity, signal, value, baseline, evidence) for `months`,
+    judged against the data's earlier months."""
+    t = thresholds(contract)
+    found = signals(monthly_facts(contract, tables, t.short_contact), t)
+    return found[found["period"].isin(list(months))].reset_index(drop=True).reindex(columns=SIGNAL_COLUMNS)

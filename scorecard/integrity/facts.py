@@ -1,0 +1,107 @@
+"""Monthly facts per vendor, team and agent that the integrity signals compare with their own past.
+
+They are not contract KPIs (a contract rarely targets the share of 5-second calls or of surveyed
+contacts), so they are measured here, with the KPI engine's conventions for "handled" and first
+response (kpis/derive.py), from the clean tables of the evaluation's data set.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..contract.model import Contract
+from ..kpis.derive import InteractionRows
+from ..periods import local_months
+
+GRAINS = ("vendor", "team_id", "agent_id")
+#: fact -> the column it needs in interactions (a fact whose column is absent is simply not measured)
+FACT_COLUMNS = {"aht": "handle_time_s", "transfer_rate": "transferred", "csat": "csat",
+                "survey_coverage": "csat", "fcr": "resolved_first_contact"}
+
+
+def _entities(frame: pd.DataFrame, grain: str, contract: Contract) -> pd.Series:
+    if grain == "vendor":
+        return pd.Series(contract.vendor, index=frame.index, dtype="string")
+    return frame[grain].astype("string") if grain in frame else pd.Series(pd.NA, index=frame.index, dtype="string")
+
+
+def _easy_reasons(frame: pd.DataFrame) -> set[str]:
+    """Reasons handled fastest over the whole data (the quickest third of reasons, by mean handle
+    time): a mix shifting towards them makes speed look better with no one working better."""
+    if "reason" not in frame or "handle_time_s" not in frame:
+        return set()
+    means = frame.groupby(frame["reason"].astype("string"))["handle_time_s"].mean().dropna().sort_values()
+    return set(means.index[: len(means) // 3]) if len(means) >= 3 else set()
+
+
+def interaction_facts(contract: Contract, interactions: pd.DataFrame, short_s: float) -> pd.DataFrame:
+    """One row per month x grain x entity: handled, aht, frt, short_share (voice), transfer_rate,
+    survey_coverage, csat, fcr, easy_share (NaN where the data lacks the column)."""
+    rows = InteractionRows(interactions, contract)
+    handled = rows.handled
+    if handled is None or not len(interactions):
+        return pd.DataFrame()
+    df = interactions.loc[handled].copy()
+    df["month"] = local_months(df["created_at"], contract.timezone)
+    first = rows.first_response_at
+    df["frt"] = ((first[handled] - df["created_at"]).dt.total_seconds() if first is not None else np.nan)
+    voice = (df["channel"].astype("string") == "voice").fillna(False)
+    ht = df["handle_time_s"] if "handle_time_s" in df else pd.Series(np.nan, index=df.index)
+    df["aht"] = ht
+    df["short"] = (ht < short_s).where(voice & ht.notna()).astype("float64")
+    for fact, column in (("transfer_rate", "transferred"), ("fcr", "resolved_first_contact"), ("csat", "csat")):
+        df[fact] = df[column].astype("float64") if column in df else np.nan
+    df["surveyed"] = df["csat"].notna().astype("float64") if "csat" in interactions else np.nan
+    easy = _easy_reasons(df)
+    df["easy"] = df["reason"].astype("string").isin(easy).astype("float64") if easy else np.nan
+    out = []
+    for grain in GRAINS:
+        df["entity"] = _entities(df, grain, contract)
+        g = df[df["entity"].notna()].groupby(["month", "entity"])
+        facts = g.agg(handled=("month", "size"), aht=("aht", "mean"), frt=("frt", "mean"),
+                      short_share=("short", "mean"), transfer_rate=("transfer_rate", "mean"),
+                      survey_coverage=("surveyed", "mean"), csat=("csat", "mean"), fcr=("fcr", "mean"),
+                      easy_share=("easy", "mean")).reset_index()
+        facts.insert(1, "grain", grain)
+        out.append(facts)
+    return pd.concat(out, ignore_index=True)
+
+
+def qa_facts(contract: Contract, qa: pd.DataFrame | None) -> pd.DataFrame:
+    """Per month x grain x entity: qa (vendor-side mean score) and qa_gap, the mean of vendor minus
+    client scores of the same interactions (the client's audit), with pairs = how many such pairs."""
+    if qa is None or not len(qa) or "score" not in qa:
+        return pd.DataFrame()
+    df = qa.copy()
+    df["month"] = local_months(df["evaluated_at"], contract.timezone)
+    side = df["evaluator_side"].astype("string").str.lower() if "evaluator_side" in df else None
+    vendor = df if side is None else df[(side != "client").fillna(True)]
+    out = []
+    for grain in GRAINS:
+        v = vendor.assign(entity=_entities(vendor, grain, contract))
+        facts = v[v["entity"].notna()].groupby(["month", "entity"]).agg(qa=("score", "mean"))
+        if side is not None:
+            client = df[(side == "client").fillna(False)].groupby("interaction_id")["score"].mean()
+            paired = v[v["interaction_id"].isin(client.index)]
+            paired = paired.assign(gap=paired["score"] - paired["interaction_id"].map(client).astype("float64"))
+            gaps = paired[paired["entity"].notna()].groupby(["month", "entity"]).agg(
+                qa_gap=("gap", "mean"), pairs=("gap", "size"))
+            facts = facts.join(gaps, how="outer")
+        facts = facts.reset_index()
+        facts.insert(1, "grain", grain)
+        out.append(facts)
+    return pd.concat(out, ignore_index=True)
+
+
+def monthly_facts(contract: Contract, tables: dict[str, pd.DataFrame], short_s: float) -> pd.DataFrame:
+    """Interaction and QA facts side by side (month, grain, entity, ...), sorted by month."""
+    inter = tables.get("interactions")
+    facts = interaction_facts(contract, inter, short_s) if inter is not None else pd.DataFrame()
+    qa = qa_facts(contract, tables.get("qa_evaluations"))
+    keys = ["month", "grain", "entity"]
+    if facts.empty:
+        return qa
+    if not qa.empty:
+        facts = facts.merge(qa, on=keys, how="left")
+    return facts.sort_values(keys, kind="stable").reset_index(drop=True)

@@ -1,0 +1,163 @@
+"""The integrity signals: each is one documented rule over an entity's monthly facts (facts.py).
+
+Every rule compares a month with its baseline, the mean of the entity's `baseline_months` previous
+months, and calls a move a signal only when it is larger than both the entity's usual month-to-month
+variation (`sensitivity` x the standard deviation of its changes over the baseline months) and a
+floor in plain units (the thresholds below, overridable under `governance.integrity`). Months with
+fewer than `min_contacts` handled contacts, as a month or in the baseline, are not judged: small
+teams and agents move a lot by chance.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+import numpy as np
+import pandas as pd
+
+SIGNALS = ("speed_vs_quality", "short_contacts", "cherry_picking", "transfer_spike",
+           "survey_coverage_drop", "qa_leniency")
+SIGNAL_COLUMNS = ["period", "grain", "entity", "signal", "value", "baseline", "evidence"]
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Defaults of `governance.integrity` (fractions are shares, durations seconds, QA points)."""
+
+    baseline_months: int = 3
+    sensitivity: float = 2.0
+    min_contacts: int = 50
+    short_contact: float = 10.0      # a voice contact handled in less than this is "short"
+    speed_gain: float = 0.10         # AHT or first response down by at least 10 % of the baseline
+    fcr_drop: float = 0.03           # FCR down by 3 points
+    csat_drop: float = 0.10          # mean CSAT (1-5) down by 0.1
+    qa_drop: float = 2.0             # QA score down by 2 points
+    short_share_rise: float = 0.05   # short contacts up by 5 points of the handled contacts
+    easy_share_rise: float = 0.10    # easy reasons up by 10 points of the mix
+    transfer_rise: float = 0.05      # transfers up by 5 points
+    coverage_drop: float = 0.30      # surveyed share down by 30 % of the baseline
+    qa_gap_rise: float = 3.0         # vendor minus client QA up by 3 points
+    min_pairs: int = 5               # audit pairs needed to judge qa_leniency
+
+
+#: how each threshold is written in a contract (`governance.integrity`), as a catalog param type
+THRESHOLD_KINDS = {"baseline_months": "integer", "sensitivity": "number", "min_contacts": "integer",
+                   "short_contact": "duration", "speed_gain": "percent", "fcr_drop": "percent",
+                   "csat_drop": "number", "qa_drop": "number", "short_share_rise": "percent",
+                   "easy_share_rise": "percent", "transfer_rise": "percent", "coverage_drop": "percent",
+                   "qa_gap_rise": "number", "min_pairs": "integer"}
+
+
+@dataclass(frozen=True)
+class Move:
+    """A fact's month against its baseline: `change` is signed so that positive = worse/suspect."""
+
+    value: float
+    baseline: float
+    change: float
+    bar: float  # the change must exceed this to count
+
+    @property
+    def beyond(self) -> bool:
+        return math.isfinite(self.change) and self.change > self.bar
+
+
+def move(history: np.ndarray, value: float, sign: float, floor: float, k: float) -> Move:
+    """`sign` +1 when a rise is suspect, -1 when a fall is; the bar is max(k x sigma of the
+    baseline's month-to-month changes, floor)."""
+    base = float(np.nanmean(history)) if np.isfinite(history).any() else math.nan
+    diffs = np.diff(history[np.isfinite(history)])
+    sigma = float(np.std(diffs)) if len(diffs) >= 2 else 0.0
+    return Move(value, base, sign * (value - base), max(k * sigma, floor))
+
+
+# --- words ------------------------------------------------------------------------------------
+
+def _duration(seconds: float) -> str:
+    seconds = round(seconds)
+    return f"{seconds // 60}m{seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
+
+
+WORDS: dict[str, tuple[str, Callable[[float], str]]] = {
+    "aht": ("average handle time", _duration), "frt": ("first response time", _duration),
+    "fcr": ("first-contact resolution", lambda v: f"{100 * v:.1f} %"),
+    "csat": ("mean CSAT", lambda v: f"{v:.2f}"), "qa": ("QA score", lambda v: f"{v:.1f}"),
+    "short_share": ("share of voice contacts handled in under {short}", lambda v: f"{100 * v:.1f} %"),
+    "easy_share": ("share of the quickest contact reasons", lambda v: f"{100 * v:.1f} %"),
+    "transfer_rate": ("transfer rate", lambda v: f"{100 * v:.1f} %"),
+    "survey_coverage": ("share of contacts surveyed", lambda v: f"{100 * v:.1f} %"),
+    "qa_gap": ("vendor QA minus the client's audit of the same contacts", lambda v: f"{v:+.1f} points"),
+}
+
+
+def said(fact: str, m: Move, months: int, short: float) -> str:
+    """'transfer rate 10.5 % against 5.4 % over the 3 previous months' (months=0: no tail)."""
+    name, fmt = WORDS[fact]
+    tail = f" over the {months} previous months" if months else ""
+    return f"{name.format(short=_duration(short))} {fmt(m.value)} against {fmt(m.baseline)}{tail}"
+
+
+# --- the rules ----------------------------------------------------------------------------------
+
+SPEED, QUALITY = ("aht", "frt"), ("fcr", "csat", "qa")
+
+
+Found = tuple[str, str, Move, list[tuple[str, Move]]]
+
+
+def judge(rows: pd.DataFrame, i: int, t: Thresholds) -> Iterator[Found]:
+    """The signals of month `i` of one entity's facts (rows sorted by month): (signal, the fact
+    that moved, its move, the other moves that make it a signal)."""
+    past = rows.iloc[i - t.baseline_months:i]
+    now = rows.iloc[i]
+    k = t.sensitivity
+
+    def m(fact: str, sign: float, floor: float, *, relative: bool = False) -> Move | None:
+        if fact not in rows or not math.isfinite(now[fact]):
+            return None
+        hist = past[fact].to_numpy(dtype="float64")
+        if not np.isfinite(hist).all():
+            return None
+        base = float(np.mean(hist))
+        return move(hist, float(now[fact]), sign, floor * abs(base) if relative else floor, k)
+
+    floors = {"fcr": t.fcr_drop, "csat": t.csat_drop, "qa": t.qa_drop}
+    faster = [(f, x) for f in SPEED if (x := m(f, -1, t.speed_gain, relative=True)) and x.beyond]
+    worse = [(f, x) for f in QUALITY if (x := m(f, -1, floors[f])) and x.beyond]
+    if faster and worse:
+        yield "speed_vs_quality", faster[0][0], faster[0][1], worse
+    if (x := m("short_share", 1, t.short_share_rise)) and x.beyond:
+        yield "short_contacts", "short_share", x, []
+    easier = m("easy_share", 1, t.easy_share_rise)
+    if faster and easier and easier.beyond:
+        yield "cherry_picking", faster[0][0], faster[0][1], [("easy_share", easier)]
+    if (x := m("transfer_rate", 1, t.transfer_rise)) and x.beyond:
+        yield "transfer_spike", "transfer_rate", x, []
+    if (x := m("survey_coverage", -1, t.coverage_drop, relative=True)) and x.beyond:
+        yield "survey_coverage_drop", "survey_coverage", x, []
+    if "pairs" in rows and (past["pairs"].fillna(0) >= t.min_pairs).all() and now.get("pairs", 0) >= t.min_pairs:
+        if (x := m("qa_gap", 1, t.qa_gap_rise)) and x.beyond:
+            yield "qa_leniency", "qa_gap", x, []
+
+
+def signals(facts: pd.DataFrame, t: Thresholds) -> pd.DataFrame:
+    """integrity.csv rows (SIGNAL_COLUMNS) for every month that has a full baseline."""
+    out = []
+    if facts.empty:
+        return pd.DataFrame(columns=SIGNAL_COLUMNS)
+    for (grain, entity), rows in facts.groupby(["grain", "entity"], sort=False):
+        rows = rows.sort_values("month").reset_index(drop=True)
+        enough = (rows["handled"].fillna(0) >= t.min_contacts).to_numpy() if "handled" in rows else None
+        for i in range(t.baseline_months, len(rows)):
+            if enough is not None and not enough[i - t.baseline_months:i + 1].all():
+                continue
+            for signal, fact, x, also in judge(rows, i, t):
+                words = said(fact, x, t.baseline_months, t.short_contact)
+                if also:
+                    words += " while " + " and ".join(said(f, y, 0, t.short_contact)
+                                                      for f, y in also)
+                out.append({"period": rows.at[i, "month"], "grain": grain, "entity": entity, "signal": signal,
+                            "value": x.value, "baseline": x.baseline, "evidence": words})
+    return pd.DataFrame(out, columns=SIGNAL_COLUMNS)
