@@ -1,14 +1,19 @@
 """Command line: the only place that prints and chooses exit codes.
 
 Every command turns `ScorecardError` (bad input) into its located messages and exit code 2, and any
-other exception into a one-line internal error with exit code 1: a user never sees a traceback.
+other exception into a one-line internal error with exit code 1: a user never sees a traceback
+(unless asked for one with --debug or SCORECARD_DEBUG=1, to report the bug).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
+import os
 import sys
+import traceback
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -55,12 +60,16 @@ def _parser() -> argparse.ArgumentParser:
                                      "and warn about KPI inputs it leaves out")
 
     sub.add_parser("schema", help="print the contract JSON Schema (for editor completion)")
-    sub.add_parser("catalog", help="list the KPI catalog: metric, unit, direction, description")
+    p = sub.add_parser("catalog", help="list the KPI catalog, or one metric's parameters, defaults, unit "
+                                       "and formula")
+    p.add_argument("metric", nargs="?", help="show this metric in full (e.g. service_level)")
+    p.add_argument("--lang", choices=["en", "fr"], default="en", help="language (default: en)")
     sub.add_parser("presets", help="list the column-mapping presets shipped with scorecard")
 
     p = sub.add_parser("evaluate", help="compute and score every KPI; write the result files")
     _add_data_options(p, period_required=False)
     p.add_argument("--out", default="output", help="output folder (default: output)")
+    _add_csv_dialect(p)
 
     p = sub.add_parser("scorecards", help="per-role HTML scorecards, one per entity, with an index")
     _add_data_options(p, period_required=True)
@@ -74,10 +83,38 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="results, scorecards and deck in one go")
     _add_data_options(p, period_required=True)
     _add_render_options(p, deck=True, out="output", what="output folder")
+    _add_csv_dialect(p)
 
     p = sub.add_parser("demo", help="build the embedded demo data and contract, and run everything on it")
     p.add_argument("--out", default="output/demo", help="output folder (default: output/demo)")
+    for command in [parser, *sub.choices.values()]:
+        _add_global_options(command)
     return parser
+
+
+def _add_csv_dialect(p: argparse.ArgumentParser) -> None:
+    from .results import CSV_DIALECTS
+
+    p.add_argument("--csv-dialect", choices=CSV_DIALECTS, default="default",
+                   help="excel-fr: semicolons, decimal commas and a UTF-8 BOM, as a French Excel opens "
+                        "them (default: comma and dot, docs/spec/OUTPUTS.md)")
+
+
+def _add_global_options(p: argparse.ArgumentParser) -> None:
+    """-v/-q/--debug before or after the command (`scorecard -q run ...`, `scorecard run ... -q`).
+    SUPPRESS: a sub-command's parser would otherwise reset what the main parser read."""
+    p.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                   help="show each stage with its time")
+    p.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
+                   help="print only warnings and errors (for scripts)")
+    p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                   help="show the traceback of an internal error (also SCORECARD_DEBUG=1)")
+
+
+def _progress(args: argparse.Namespace):
+    from .cli_report import Progress
+
+    return Progress(verbose=getattr(args, "verbose", False), quiet=getattr(args, "quiet", False))
 
 
 def _evaluation(args: argparse.Namespace):
@@ -88,15 +125,18 @@ def _evaluation(args: argparse.Namespace):
     from .evaluate import evaluate, resolve_periods
     from .term import notes
 
-    contract = load_contract(Path(args.contract))
-    dataset = load_dataset(Path(args.data), contract=contract, mapping=args.mapping)
+    progress = _progress(args)
+    with progress.stage("reading the contract and the data, data checks"):
+        contract = load_contract(Path(args.contract))
+        dataset = load_dataset(Path(args.data), contract=contract, mapping=args.mapping)
     for name in dataset.ignored:
         print(f"note: {name} is not one of the canonical tables: ignored", file=sys.stderr)
     for line in warning_lines(dataset):
         print(f"warning: {line}", file=sys.stderr)
     periods = resolve_periods(dataset, contract, period=args.period,
                               start=getattr(args, "start", None), end=getattr(args, "end", None))
-    evaluation = evaluate(contract, dataset, periods, extra_grains=tuple(args.grain))
+    with progress.stage("KPIs and scoring"):
+        evaluation = evaluate(contract, dataset, periods, extra_grains=tuple(args.grain))
     for line in notes(periods, evaluation.left_out):
         print(f"note: {line}", file=sys.stderr)
     return evaluation
@@ -127,9 +167,16 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 def _cmd_catalog(args: argparse.Namespace) -> int:
     from .catalog import catalog
+    from .catalog_text import metric_lines, unknown_metric
 
-    for m in catalog().values():
-        print(f"{m.name:30} {m.abbr:6} {m.unit:9} {m.direction:8} {m.description['en']}")
+    metrics = catalog()
+    if args.metric:
+        if args.metric not in metrics:
+            raise unknown_metric(args.metric, metrics)
+        print("\n".join(metric_lines(metrics[args.metric], args.lang)))
+        return EXIT_OK
+    for m in metrics.values():
+        print(f"{m.name:30} {m.abbr:6} {m.unit:9} {m.direction:8} {m.description[args.lang]}")
     return EXIT_OK
 
 
@@ -150,9 +197,10 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
     with output_set(Path(args.out), "evaluate") as stage:
         evaluation = _evaluation(args)
-        written = write_results(evaluation, stage.path)
-        manifest = stage.commit(evaluation)
-    _report(evaluation, [stage.final(p) for p in written] + [manifest])
+        with _progress(args).stage("writing the result files"):
+            written = write_results(evaluation, stage.path, csv_dialect=args.csv_dialect)
+            manifest = stage.commit(evaluation)
+    _report(evaluation, [stage.final(p) for p in written] + [manifest], Path(args.out))
     return EXIT_OK
 
 
@@ -199,10 +247,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
     out, notes = Path(args.out), []
     with output_set(out, "run") as stage:
         evaluation = _evaluation(args)
-        files = write_run(stage, evaluation, actions=args.actions, template=args.template, lang=args.lang,
-                          notes=notes)
+        with _progress(args).stage("writing results, scorecards and deck"):
+            files = write_run(stage, evaluation, actions=args.actions, template=args.template, lang=args.lang,
+                              notes=notes, csv_dialect=args.csv_dialect)
     _notes(notes)
-    _report(evaluation, files.results + [files.manifest])
+    _report(evaluation, files.results + [files.manifest], out)
     print(f"{len(files.cards)} scorecard file(s) under {out / 'scorecards'}; deck: {files.deck}")
     return EXIT_OK
 
@@ -215,16 +264,14 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _report(evaluation, written: Sequence[Path]) -> None:
-    quality = evaluation.quality
+def _report(evaluation, written: Sequence[Path], folder: Path) -> None:
+    """The files written, then the console summary (score, red KPIs, credits, data quality)."""
+    from .cli_report import summary_lines
+
     for path in written:
         print(f"wrote {path}")
-    if len(quality):
-        action = quality["action"]
-        quarantined = len(quality.loc[action == "quarantined", ["table", "row"]].drop_duplicates())
-        print(f"data quality: {len(quality)} problem(s) reported in data_quality.csv ({quarantined} row(s) "
-              f"quarantined, {int((action == 'cleared').sum())} cell(s) cleared, "
-              f"{int((action == 'warning').sum())} warning(s))")
+    for line in summary_lines(evaluation, folder):
+        print(line)
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
@@ -234,17 +281,26 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
+# Under -q these commands print nothing on success (their output is a report, not data).
+QUIET_COMMANDS = ("validate", "evaluate", "scorecards", "deck", "run", "demo")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    debug = getattr(args, "debug", False) or os.environ.get("SCORECARD_DEBUG", "") not in ("", "0")
+    quiet = getattr(args, "quiet", False) and args.command in QUIET_COMMANDS
     try:
-        return COMMANDS[args.command](args)
+        with contextlib.redirect_stdout(io.StringIO()) if quiet else contextlib.nullcontext():
+            return COMMANDS[args.command](args)
     except ScorecardError as exc:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # the last line of defence: never a traceback for a user
+    except Exception as exc:  # the last line of defence: no traceback unless asked (--debug)
+        if debug:
+            traceback.print_exc()
         print(f"internal error: {type(exc).__name__}: {exc}\n"
               "This is a bug in scorecard; please report it with the command you ran.", file=sys.stderr)
         return EXIT_INTERNAL
