@@ -182,15 +182,39 @@ def test_french_deck(evaluation, tmp_path):
     assert any(t.startswith("Niveaux de service") for t in titles)
 
 
-def test_trends_one_chart_per_scale_group(evaluation, tmp_path):
+def _trend_charts(evaluation, tmp_path, lang="en"):
     contract = replace(evaluation.contract,
                        governance=replace(evaluation.contract.governance, sections=("trends",)))
-    prs = Presentation(str(write_deck(replace(evaluation, contract=contract), tmp_path / "d.pptx")))
-    charts = [sh.chart for s in prs.slides for sh in s.shapes if sh.has_chart]
-    titles = [c.chart_title.text_frame.text for c in charts]
-    assert any(t.startswith("Rates (%)") for t in titles)
-    assert any(t.startswith("Durations") for t in titles)
-    assert sum(len(list(c.plots[0].series)) for c in charts) == len(contract.kpis)
+    prs = Presentation(str(write_deck(replace(evaluation, contract=contract), tmp_path / f"d-{lang}.pptx",
+                                      lang=lang)))
+    return {c.chart_title.text_frame.text: c for s in prs.slides for sh in s.shapes if sh.has_chart
+            for c in [sh.chart]}
+
+
+def test_trends_one_kpi_per_chart_with_its_target_and_minimum(evaluation, tmp_path):
+    charts = _trend_charts(evaluation, tmp_path)
+    vendor = evaluation.results[evaluation.results.grain == "vendor"]
+    assert len(charts) == len(vendor)
+    from scorecard.render.format import kpi_label
+    for r in vendor.itertuples():
+        name = kpi_label(evaluation.contract, r.kpi, "en")
+        chart = next(c for t, c in charts.items() if t == name or t.startswith(name + " ("))
+        series = [s.name for s in chart.plots[0].series]
+        assert series[0] == name
+        assert any(n.startswith("Target ") for n in series) == bool(isinstance(r.target, str) and r.target)
+        assert any(n.startswith("Minimum ") for n in series) == bool(isinstance(r.minimum, str) and r.minimum)
+        if r.unit in ("rate", "count", "points", "duration"):
+            assert chart.value_axis.minimum_scale == 0
+
+
+def test_trend_durations_in_the_tables_unit_and_numbers_in_the_decks_language(evaluation, tmp_path):
+    from scorecard.render.deck.trends import duration_axis
+    assert duration_axis(42, "en").unit == "s" and duration_axis(450, "en").divisor == 60
+    assert duration_axis(6480, "en").divisor == 3600  # the table writes 1.8 h, the chart hours too
+    fr = _trend_charts(evaluation, tmp_path, "fr")
+    formats = {c.value_axis.tick_labels.number_format for c in fr.values()}
+    assert formats and all(f.startswith("[$-40C]") for f in formats)
+    assert '[$-40C]0"\u00a0"%' in formats
 
 
 def test_corporate_template_fallback_by_placeholders(evaluation, tmp_path):

@@ -20,11 +20,12 @@ from .context import DeckContext
 from .credits import build_credits, credits_missing
 from .followup import actions_missing, build_actions
 from .layout import DeckCanvas
-from .levels import build_service_levels, build_trends, levels_missing, trends_missing
+from .levels import build_service_levels, levels_missing
 from .operations import build_contact_reasons, build_workforce, reasons_missing, workforce_missing
 from .quality import build_calibration, build_quality, calibration_missing, quality_missing
 from .summary import build_agenda, build_cover, build_summary
 from .text import LANGS
+from .trends import build_trends, trends_missing
 from ..xmltext import clean_evaluation
 
 

@@ -22,6 +22,19 @@ from .layout import Slot
 
 Values = Sequence[float | None]
 TARGET_GREY = RGBColor(0x7F, 0x7F, 0x7F)
+MINIMUM_RED = RGBColor(0xC0, 0x00, 0x00)
+# A number format's locale (LCID): PowerPoint and LibreOffice then write 30 000,5 in French and
+# 30,000.5 in English whatever the viewer's own settings.
+LOCALES = {"en": "[$-409]", "fr": "[$-40C]"}
+
+
+def localized(number_format: str, lang: str) -> str:
+    """A chart number format in the deck's language ('0%' -> '[$-40C]0 %' in French)."""
+    if number_format == "General" or number_format.startswith("[$"):
+        return number_format
+    if lang == "fr":
+        number_format = number_format.replace("%", '"\u00a0"%')
+    return LOCALES.get(lang, "") + number_format
 
 
 def _data(categories: Sequence[str], series: dict[str, Values], number_format: str) -> CategoryChartData:
@@ -52,24 +65,28 @@ def _dress(chart, number_format: str, axis_title: str, *, legend: bool) -> None:
 
 def line_chart(slot: Slot, categories: Sequence[str], series: dict[str, Values], *,
                number_format: str = "General", axis_title: str = "", dashed: Sequence[str] = (),
-               legend: bool | None = None):
-    """A line chart with markers; series named in `dashed` (targets) are drawn as grey dashes.
-    The legend shows when asked, else when there is more than one series."""
+               minimum: str | None = None, legend: bool | None = None, lang: str = "en"):
+    """A line chart with markers; series named in `dashed` (targets) are drawn as grey dashes, the
+    series named `minimum` as a red dotted line. The legend shows when asked, else when there is
+    more than one series."""
+    number_format = localized(number_format, lang)
     chart = slot.chart(XL_CHART_TYPE.LINE_MARKERS, _data(categories, series, number_format))
     _dress(chart, number_format, axis_title, legend=len(series) > 1 if legend is None else legend)
     for plot in chart.plots:
         for ser in plot.series:
             ser.smooth = False
-            if ser.name in dashed:
-                ser.format.line.color.rgb = TARGET_GREY
-                ser.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
+            if ser.name in dashed or ser.name == minimum:
+                ser.format.line.color.rgb = MINIMUM_RED if ser.name == minimum else TARGET_GREY
+                ser.format.line.dash_style = (MSO_LINE_DASH_STYLE.ROUND_DOT if ser.name == minimum
+                                              else MSO_LINE_DASH_STYLE.DASH)
                 ser.marker.style = XL_MARKER_STYLE.NONE
     return chart
 
 
 def column_chart(slot: Slot, categories: Sequence[str], series: dict[str, Values], *,
-                 number_format: str = "General", axis_title: str = ""):
+                 number_format: str = "General", axis_title: str = "", lang: str = "en"):
     """Clustered columns (forecast vs actual, credits by month)."""
+    number_format = localized(number_format, lang)
     chart = slot.chart(XL_CHART_TYPE.COLUMN_CLUSTERED, _data(categories, series, number_format))
     _dress(chart, number_format, axis_title, legend=len(series) > 1)
     chart.plots[0].gap_width = 60
@@ -90,9 +107,10 @@ def _sub(parent, tag: str, val: str | None = None):
 
 
 def pareto_chart(slot: Slot, categories: Sequence[str], volumes: Values, cumulative: Values, *,
-                 volume_name: str, cumulative_name: str, volume_format: str = "#,##0"):
+                 volume_name: str, cumulative_name: str, volume_format: str = "#,##0", lang: str = "en"):
     """Columns of volume by reason, largest first, with the cumulative share as a line on a 0-100%
     secondary axis: the reasons left of the 80% crossing are where effort pays."""
+    volume_format = localized(volume_format, lang)
     chart = slot.chart(XL_CHART_TYPE.COLUMN_CLUSTERED,
                        _data(categories, {volume_name: volumes, cumulative_name: cumulative}, volume_format))
     _dress(chart, volume_format, "", legend=True)
@@ -120,7 +138,7 @@ def pareto_chart(slot: Slot, categories: Sequence[str], volumes: Values, cumulat
     line.append(_el("c:axId", val_id))
     bar.addnext(line)
     last_axis = plot_area.findall(qn("c:valAx"))[-1]
-    last_axis.addnext(_secondary_value_axis(val_id, cat_id))
+    last_axis.addnext(_secondary_value_axis(val_id, cat_id, localized("0%", lang)))
     last_axis.addnext(_hidden_category_axis(cat_id, val_id))
     return chart
 
@@ -146,11 +164,11 @@ def _hidden_category_axis(ax_id: str, cross: str):
         ("c:lblAlgn", "ctr"), ("c:lblOffset", "100"), ("c:noMultiLvlLbl", "0")))
 
 
-def _secondary_value_axis(ax_id: str, cross: str):
+def _secondary_value_axis(ax_id: str, cross: str, number_format: str):
     """A 0-100 % value axis on the right, crossing at the maximum of the category axis."""
     ax = _axis("c:valAx", ax_id, {"c:max": "1", "c:min": "0"}, (("c:delete", "0"), ("c:axPos", "r")))
     fmt = _sub(ax, "c:numFmt")
-    fmt.set("formatCode", "0%")
+    fmt.set("formatCode", number_format)
     fmt.set("sourceLinked", "0")
     for child, val in (("c:majorTickMark", "out"), ("c:minorTickMark", "none"), ("c:tickLblPos", "nextTo"),
                        ("c:crossAx", cross), ("c:crosses", "max"), ("c:crossBetween", "between")):

@@ -100,6 +100,6 @@ def build_credits(ctx: DeckContext) -> None:
     credits = ctx.evaluation.credits
     totals = credits[credits["kpi"] == "TOTAL"].set_index("period")["credit"]
     chart = column_chart(chart_slot, [ctx.month(m) for m in ctx.months],
-                         {ctx.w("credit"): [totals.get(m) for m in ctx.months]}, number_format="#,##0")
+                         {ctx.w("credit"): [totals.get(m) for m in ctx.months]}, number_format="#,##0", lang=ctx.lang)
     chart.has_title = True
     chart.chart_title.text_frame.text = f"{ctx.w('credits_by_month')} ({ctx.contract.currency})"

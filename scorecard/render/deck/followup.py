@@ -9,7 +9,8 @@ from __future__ import annotations
 from .actions import FINISHED, Action
 from .context import DeckContext
 from .tables import Cell, Column, draw_table, pages, row_lines, rows_per_page
-from ..format import MISSING
+from ..format import MISSING, fmt_date
+
 
 def actions_missing(ctx: DeckContext) -> str | None:
     return None if ctx.actions else ctx.w("no_actions")
@@ -24,7 +25,7 @@ def _row(ctx: DeckContext, a: Action) -> list[Cell]:
     late = a.overdue(ctx.period_end)
     status = ctx.w(f"action_{a.status}")
     return [Cell(a.id, bold=late), Cell(a.title), Cell(a.owner),
-            Cell(a.due.isoformat(), status="red" if late else None),
+            Cell(fmt_date(a.due, ctx.lang), status="red" if late else None),
             Cell(f"{ctx.w('overdue')} ({status})" if late else status,
                  status="red" if late else ("green" if a.status in FINISHED else None)),
             Cell(ctx.label(a.kpi) if a.kpi else MISSING)]
@@ -37,7 +38,8 @@ def build_actions(ctx: DeckContext) -> None:
     title = f"{ctx.w('actions')} - {ctx.w('overdue_count', n=overdue, total=still_open)}"
     columns = [Column(ctx.w("id"), 0.8), Column(ctx.w("title"), 5.0, lines=2), Column(ctx.w("owner"), 2.2, lines=2),
                Column(ctx.w("due"), 1.4), Column(ctx.w("status"), 2.4), Column(ctx.w("kpi"), 2.2, lines=2)]
-    notes = "\n".join(f"{a.id}: {a.title} ({a.owner}, {a.due.isoformat()}, {a.status})" for a in actions)
+    notes = "\n".join(f"{a.id}: {a.title} ({a.owner}, {fmt_date(a.due, ctx.lang)}, {ctx.w('action_' + a.status)})"
+                      for a in actions)
     first = ctx.canvas.add("table", title, notes)
     chunks = pages(actions, rows_per_page(first[0].box.height, row_lines(columns)))
     for i, chunk in enumerate(chunks):

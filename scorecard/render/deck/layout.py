@@ -49,6 +49,12 @@ class Box:
         width = (self.width - gap * (parts - 1)) // parts
         return [Box(self.left + i * (width + gap), self.top, width, self.height) for i in range(parts)]
 
+    def grid(self, cols: int, rows: int, gap: int) -> list["Box"]:
+        """Small multiples: cols x rows boxes, left to right then top to bottom."""
+        height = (self.height - gap * (rows - 1)) // rows
+        return [cell for r in range(rows)
+                for cell in Box(self.left, self.top + r * (height + gap), self.width, height).split(cols, gap)]
+
     def below(self, height: int) -> tuple["Box", "Box"]:
         """The top `height` of the box and what is left under it (a caption above a chart)."""
         return (Box(self.left, self.top, self.width, height),
@@ -130,6 +136,11 @@ class Slot:
         """Side-by-side slots in this one."""
         self._vacate()
         return [Slot(self.slide, box) for box in self.box.split(parts, gap)]
+
+    def grid(self, cols: int, rows: int, gap: int) -> list["Slot"]:
+        """Slots in a grid in this one (the trends' small multiples)."""
+        self._vacate()
+        return [Slot(self.slide, box) for box in self.box.grid(cols, rows, gap)]
 
     def caption(self, height: int) -> tuple["Slot", "Slot"]:
         """A strip on top (a caption, a headline) and the slot under it."""

@@ -11,9 +11,10 @@ import pandas as pd
 
 from .charts import column_chart, pareto_chart
 from .context import DeckContext
-from .levels import kpi_table, kpi_trend
+from .levels import kpi_table
 from .tables import ROW_HEIGHT, Cell, Column, Line, draw_table, rows_per_page, write_lines
 from .text import fmt_share
+from .trends import charted_kpis, kpi_trend
 
 PARETO_BARS = 10
 WORKFORCE_METRICS = ("forecast_accuracy", "staffing_to_forecast", "utilization")
@@ -75,7 +76,7 @@ def build_contact_reasons(ctx: DeckContext) -> None:
     bars = _pareto_bars(frame, "…")
     cumulative = (bars["contacts"].cumsum() / frame["contacts"].sum()).tolist()
     pareto_chart(left, list(bars["reason"]), list(bars["contacts"]), cumulative,
-                 volume_name=ctx.w("contacts"), cumulative_name=ctx.w("cumulative"))
+                 volume_name=ctx.w("contacts"), cumulative_name=ctx.w("cumulative"), lang=ctx.lang)
     head, table_slot = right.caption(int(ROW_HEIGHT * 1.6))
     write_lines(head, [Line(ctx.w("cluster_note"))])
     shown = frame.iloc[:rows_per_page(table_slot.box.height)]
@@ -118,11 +119,12 @@ def build_workforce(ctx: DeckContext) -> None:
     if len(kpis):
         top, slot = slot.caption((len(kpis) + 1) * ROW_HEIGHT + ctx.canvas.gap)
         kpi_table(ctx, top, kpis)
-    parts = slot.split((months is not None) + bool(len(kpis)), ctx.canvas.gap)
+    charted = [k for k in kpis["kpi"] if k in charted_kpis(ctx)]
+    parts = slot.split(max(1, (months is not None) + len(charted)), ctx.canvas.gap)
     if months is not None:
         chart = column_chart(parts.pop(0), [ctx.month(m) for m in ctx.months], {
             ctx.w("forecast"): [months["forecast_contacts"].get(m) for m in ctx.months],
-            ctx.w("actual"): [months["actual_contacts"].get(m) for m in ctx.months]}, number_format="#,##0")
+            ctx.w("actual"): [months["actual_contacts"].get(m) for m in ctx.months]}, number_format="#,##0", lang=ctx.lang)
         chart.value_axis.minimum_scale = 0
-    if len(kpis):
-        kpi_trend(ctx, parts.pop(0), list(kpis["kpi"]))
+    for part, kpi in zip(parts[-len(charted):] if charted else [], charted):
+        kpi_trend(ctx, part, kpi)

@@ -11,14 +11,16 @@ from pptx.util import Pt
 
 from .images import bias_chart
 from .context import DeckContext
-from .levels import kpi_table, kpi_trend
+from .levels import kpi_table
 from .tables import ROW_HEIGHT, Cell, Column, Line, draw_table, rows_per_page, write_lines
 from .text import fmt_share
+from .trends import charted_kpis, kpi_trend
 from ..format import word
 
 QUALITY_METRICS = ("quality_score", "agents_meeting_quality", "qa_error_rate", "calibration_within_tolerance",
                    "calibration_variance", "qa_audit_variance")
 DEFAULT_TOLERANCE = 5.0
+MAX_CHARTS = 3  # side by side under the table; the trends slides have them all
 
 
 def _quality_rows(ctx: DeckContext) -> pd.DataFrame:
@@ -31,18 +33,16 @@ def quality_missing(ctx: DeckContext) -> str | None:
 
 
 def build_quality(ctx: DeckContext) -> None:
-    """The quality KPIs' table across the top; under it the QA score against its target and the
-    quality rates (agents meeting quality, calibration within tolerance) over the trend window."""
+    """The quality KPIs' table across the top; under it each quality KPI's trend (one unit per
+    chart: a QA score and a calibration variance never share an axis)."""
     rows = _quality_rows(ctx)
     slot = ctx.canvas.add("table", f"{ctx.w('quality')} - {ctx.month(ctx.period)}",
                           ctx.w("notes_rag") + "\n" + ctx.definitions(list(rows["kpi"])))[0]
     top, rest = slot.caption((len(rows) + 1) * ROW_HEIGHT + ctx.canvas.gap)
     kpi_table(ctx, top, rows)
-    charted = rows[rows["value"].notna()]
-    groups = [list(charted[charted["unit"] == unit]["kpi"]) for unit in ("points", "rate")]
-    groups = [kpis for kpis in groups if kpis]
-    for part, kpis in zip(rest.split(len(groups), ctx.canvas.gap) if groups else [], groups):
-        kpi_trend(ctx, part, kpis, with_target=True)
+    charted = [k for k in rows["kpi"] if k in charted_kpis(ctx)][:MAX_CHARTS]
+    for part, kpi in zip(rest.split(len(charted), ctx.canvas.gap) if charted else [], charted):
+        kpi_trend(ctx, part, kpi)
 
 
 def _calibration_rows(ctx: DeckContext) -> pd.DataFrame:

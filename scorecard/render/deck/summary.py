@@ -138,7 +138,7 @@ def build_summary(ctx: DeckContext) -> None:
     bands = ctx.contract.incentives.bands if ctx.contract.incentives else ()
     for at_least, share in bands:
         series[ctx.w("band", share=fmt_share(share, ctx.lang), score=f"{at_least:g}")] = [at_least] * len(months)
-    chart = line_chart(right, [ctx.month(m) for m in months], series, number_format="0",
+    chart = line_chart(right, [ctx.month(m) for m in months], series, number_format="0", lang=ctx.lang,
                        axis_title=ctx.w("score_axis"), dashed=list(series)[1:])
     chart.value_axis.minimum_scale, chart.value_axis.maximum_scale = 0, 100
     build_decisions(ctx)
