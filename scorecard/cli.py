@@ -85,6 +85,11 @@ def _parser() -> argparse.ArgumentParser:
     _add_render_options(p, deck=True, out="output", what="output folder")
     _add_csv_dialect(p)
 
+    p = sub.add_parser("program", help="several vendors side by side: a program file of contracts and data")
+    p.add_argument("program", help="program YAML file (program: NAME, vendors: [{contract, data}, ...])")
+    p.add_argument("--period", help="YYYY-MM, YYYY-Qn or YYYY (default: the last month in the data)")
+    p.add_argument("--out", default="output/program", help="output folder (default: output/program)")
+
     p = sub.add_parser("demo", help="build the embedded demo data and contract, and run everything on it")
     p.add_argument("--out", default="output/demo", help="output folder (default: output/demo)")
     for command in [parser, *sub.choices.values()]:
@@ -256,6 +261,19 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_program(args: argparse.Namespace) -> int:
+    from .outputs import output_set
+    from .program.read import read_program
+    from .program.write import evaluate_vendors, write_program
+
+    with output_set(Path(args.out), "program") as stage:
+        program = read_program(Path(args.program))
+        written = write_program(stage, program, evaluate_vendors(program, args.period))
+    for path in written:
+        print(f"wrote {path}")
+    return EXIT_OK
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from .demo import run_demo
 
@@ -277,7 +295,7 @@ def _report(evaluation, written: Sequence[Path], folder: Path) -> None:
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "validate": _cmd_validate, "schema": _cmd_schema, "catalog": _cmd_catalog,
     "presets": _cmd_presets, "evaluate": _cmd_evaluate, "scorecards": _cmd_scorecards,
-    "deck": _cmd_deck, "run": _cmd_run, "demo": _cmd_demo,
+    "deck": _cmd_deck, "run": _cmd_run, "demo": _cmd_demo, "program": _cmd_program,
 }
 
 

@@ -1,0 +1,116 @@
+"""Which KPIs of several contracts can be compared, and program.csv's rows for them.
+
+Two vendors' KPIs are compared when they measure the same thing: the same KPI id with the same
+definition, else the same metric with identical params, statistic, filter and clock (under the first
+id met). A KPI id defined differently, or measured by one vendor only, is listed as not comparable
+with the reason, never put side by side with something else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import pandas as pd
+
+from ..benchmarks import Benchmark, benchmark_of
+from ..contract.model import KpiSpec
+from ..evaluate import Evaluation
+
+PROGRAM_COLUMNS = ["period", "kpi", "metric", "vendor", "value", "n", "target", "status", "points"]
+
+
+@dataclass(frozen=True)
+class Comparable:
+    key: str  # the KPI name in program.csv
+    metric: str
+    ids: dict[str, str]  # vendor -> its contract's KPI id
+    direction: str  # higher / lower / neither (from the first vendor's row)
+    channel: str | None
+
+
+@dataclass(frozen=True)
+class NotComparable:
+    kpi: str
+    vendors: tuple[str, ...]
+    reason: str
+
+
+def _signature(spec: KpiSpec) -> tuple:
+    return (spec.metric, tuple(sorted((k, repr(v)) for k, v in spec.params.items())), spec.statistic,
+            tuple(sorted(spec.filter.items())), spec.clock)
+
+
+def _channel(spec: KpiSpec) -> str | None:
+    channels = spec.filter.get("channel", ())
+    return channels[0] if len(channels) == 1 else None
+
+
+def _differs(a: KpiSpec, b: KpiSpec) -> str:
+    if a.metric != b.metric:
+        return f"metric {a.metric} against {b.metric}"
+    for name, x, y in (("params", a.params, b.params), ("statistic", a.statistic, b.statistic),
+                       ("filter", a.filter, b.filter), ("clock", a.clock, b.clock)):
+        if x != y:
+            return f"{name} {x or 'none'} against {y or 'none'}"
+    return "different definitions"
+
+
+def match_kpis(evaluations: dict[str, Evaluation]) -> tuple[list[Comparable], list[NotComparable]]:
+    """Comparable KPI groups (two vendors at least) and the KPIs left out, with why."""
+    specs = {v: ev.contract.kpis for v, ev in evaluations.items()}
+    used: set[tuple[str, str]] = set()
+    groups: list[Comparable] = []
+    left: list[NotComparable] = []
+    ids = list(dict.fromkeys(k for kpis in specs.values() for k in kpis))
+    for kpi in ids:
+        holders = [v for v in specs if kpi in specs[v]]
+        if len(holders) < 2:
+            continue
+        first = specs[holders[0]][kpi]
+        same = [v for v in holders if _signature(specs[v][kpi]) == _signature(first)]
+        if len(same) == len(holders):
+            groups.append(_group(kpi, {v: kpi for v in holders}, specs, evaluations))
+            used.update((v, kpi) for v in holders)
+        else:
+            odd = next(v for v in holders if v not in same)
+            left.append(NotComparable(kpi, tuple(holders), f"{holders[0]} and {odd} define it differently: "
+                                                         f"{_differs(first, specs[odd][kpi])}"))
+            used.update((v, kpi) for v in holders)
+    by_signature: dict[tuple, dict[str, str]] = {}
+    for v, kpis in specs.items():
+        for kpi, spec in kpis.items():
+            if (v, kpi) not in used:
+                by_signature.setdefault(_signature(spec), {}).setdefault(v, kpi)
+    for sig, members in by_signature.items():
+        if len(members) >= 2:
+            groups.append(_group(next(iter(members.values())), members, specs, evaluations))
+        else:
+            (v, kpi), = members.items()
+            left.append(NotComparable(kpi, (v,), f"only {v}'s contract measures {sig[0]} this way"))
+    return groups, left
+
+
+def _group(key: str, ids: dict[str, str], specs: dict, evaluations: dict[str, Evaluation]) -> Comparable:
+    v, kpi = next(iter(ids.items()))
+    rows = evaluations[v].results
+    direction = rows.loc[rows["kpi"] == kpi, "direction"]
+    return Comparable(key, specs[v][kpi].metric, ids, str(direction.iloc[0]) if len(direction) else "",
+                      _channel(specs[v][kpi]))
+
+
+def program_rows(evaluations: dict[str, Evaluation], groups: Sequence[Comparable],
+                 benchmarks: dict[tuple[str, str | None], Benchmark]) -> pd.DataFrame:
+    """program.csv: one row per period x comparable KPI x vendor, from each vendor's own vendor-grain
+    results (exactly what `evaluate` gives), with the benchmark cited beside it."""
+    out = []
+    for g in groups:
+        bench = benchmark_of(benchmarks, g.metric, g.channel)
+        for vendor, kpi in g.ids.items():
+            res = evaluations[vendor].results
+            mine = res[(res["kpi"] == kpi) & (res["grain"] == "vendor")]
+            out.append(mine.assign(kpi=g.key, vendor=vendor, benchmark=bench.cited() if bench else "")
+                       [PROGRAM_COLUMNS + ["benchmark"]])
+    if not out:
+        return pd.DataFrame(columns=PROGRAM_COLUMNS + ["benchmark"])
+    return pd.concat(out, ignore_index=True)
