@@ -90,6 +90,25 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--period", help="YYYY-MM, YYYY-Qn or YYYY (default: the last month in the data)")
     p.add_argument("--out", default="output/program", help="output folder (default: output/program)")
 
+    p = sub.add_parser("review", help="lint a contract; with --data, check its targets and minimums on the history")
+    p.add_argument("contract", help="contract YAML file (a draft or a signed one)")
+    p.add_argument("--data", help="folder of canonical tables: check targets, fairness of minimums, suggestions")
+    p.add_argument("--mapping", help="column mapping: a YAML file or a preset name")
+    p.add_argument("--from", dest="start", help="first month YYYY-MM (default: the data's first)")
+    p.add_argument("--to", dest="end", help="last month YYYY-MM (default: the data's last)")
+    p.add_argument("--suggest", action="store_true", help="propose a target and a minimum per KPI (needs --data)")
+    p.add_argument("--strict", action="store_true", help="exit 3 when a finding is an error (for CI)")
+    p.add_argument("--out", default="output/review", help="output folder (default: output/review)")
+
+    p = sub.add_parser("backtest", help="a draft contract priced month by month on past data, beside the current one")
+    p.add_argument("contract", help="the draft contract YAML file")
+    p.add_argument("--against", help="the current contract, to compare with")
+    p.add_argument("--data", required=True, help="folder of canonical tables")
+    p.add_argument("--mapping", help="column mapping: a YAML file or a preset name")
+    p.add_argument("--from", dest="start", required=True, help="first month YYYY-MM")
+    p.add_argument("--to", dest="end", required=True, help="last month YYYY-MM")
+    p.add_argument("--out", default="output/backtest", help="output folder (default: output/backtest)")
+
     p = sub.add_parser("demo", help="build the embedded demo data and contract, and run everything on it")
     p.add_argument("--out", default="output/demo", help="output folder (default: output/demo)")
     for command in [parser, *sub.choices.values()]:
@@ -282,6 +301,24 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+EXIT_REVIEW_ERROR = 3  # review --strict: the contract has an `error` finding
+
+
+def _cmd_review(args: argparse.Namespace) -> int:
+    from .review.commands import run_review
+
+    result, lines = run_review(args)
+    print("\n".join(lines))
+    return EXIT_REVIEW_ERROR if args.strict and result.has_error else EXIT_OK
+
+
+def _cmd_backtest(args: argparse.Namespace) -> int:
+    from .review.commands import run_backtest
+
+    print("\n".join(run_backtest(args)[1]))
+    return EXIT_OK
+
+
 def _report(evaluation, written: Sequence[Path], folder: Path) -> None:
     """The files written, then the console summary (score, red KPIs, credits, data quality)."""
     from .cli_report import summary_lines
@@ -296,6 +333,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "validate": _cmd_validate, "schema": _cmd_schema, "catalog": _cmd_catalog,
     "presets": _cmd_presets, "evaluate": _cmd_evaluate, "scorecards": _cmd_scorecards,
     "deck": _cmd_deck, "run": _cmd_run, "demo": _cmd_demo, "program": _cmd_program,
+    "review": _cmd_review, "backtest": _cmd_backtest,
 }
 
 
