@@ -37,6 +37,8 @@ def _add_data_options(p: argparse.ArgumentParser, *, period_required: bool) -> N
     p.add_argument("--grain", action="append", default=[],
                    help="also compute at this grain (repeatable): vendor, site, team_id, agent_id, "
                         "evaluator_id, channel, reason")
+    p.add_argument("--engine", choices=["duckdb", "pandas", "spark"], default="duckdb",
+                   help="KPI engine: duckdb (embedded, default), pandas (reference), spark (see README)")
 
 
 def _add_render_options(p: argparse.ArgumentParser, *, deck: bool, out: str, what: str) -> None:
@@ -160,7 +162,8 @@ def _evaluation(args: argparse.Namespace):
     periods = resolve_periods(dataset, contract, period=args.period,
                               start=getattr(args, "start", None), end=getattr(args, "end", None))
     with progress.stage("KPIs and scoring"):
-        evaluation = evaluate(contract, dataset, periods, extra_grains=tuple(args.grain))
+        evaluation = evaluate(contract, dataset, periods, extra_grains=tuple(args.grain), engine=args.engine,
+                              spark_master=getattr(args, "spark_master", None))
     for line in notes(periods, evaluation.left_out):
         print(f"note: {line}", file=sys.stderr)
     return evaluation

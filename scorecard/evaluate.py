@@ -17,7 +17,7 @@ from .data import Dataset
 from .data.plausibility import Caution, cautions
 from .errors import Problem, ScorecardError
 from .integrity.compute import integrity_signals
-from .kpis.engine import Engine
+from .kpis.sqlengine import make_engine
 from .kpis.inputs import InputFacts
 from .periods import MONTH, Period, local_months, months_between, parse_period, shift_month
 from .scoring import add_changes, overall_scores, score_results
@@ -90,7 +90,8 @@ def data_months(dataset: Dataset, contract: Contract) -> tuple[str | None, str |
 
 
 def evaluate(contract: Contract, dataset: Dataset, periods: Sequence[Period],
-             extra_grains: Sequence[str] = (), *, within_term: bool = True) -> Evaluation:
+             extra_grains: Sequence[str] = (), *, within_term: bool = True, engine: str = "duckdb",
+             spark_master: str | None = None) -> Evaluation:
     """Compute, score and price the asked periods, with the monthly history behind trends and credits.
 
     Months outside the contract term or the data's span are not charged (term.py): a period wholly
@@ -113,9 +114,10 @@ def evaluate(contract: Contract, dataset: Dataset, periods: Sequence[Period],
     computed = list(dict.fromkeys(history_months + asked))
     grains = list(dict.fromkeys([*contract.grains(), *extra_grains]))
 
-    engine = Engine(contract, dataset.tables, computed, grains,
-                    InputFacts(cleared=dataset.cleared, constants=dataset.constants))
-    raw = engine.run()
+    kpi_engine = make_engine(engine, contract, dataset.tables, computed, grains,
+                             InputFacts(cleared=dataset.cleared, constants=dataset.constants),
+                             spark_master=spark_master)
+    raw = kpi_engine.run()
     left = left_out_months(months_between(first_month, last_month), contract, span, within_term=within_term)
     scored = add_changes(unscore(score_results(raw, contract), left_out_periods(computed, left)))
     asked_labels = [p.label for p in asked]
@@ -132,7 +134,7 @@ def evaluate(contract: Contract, dataset: Dataset, periods: Sequence[Period],
         overall=overall[overall["period"].isin(asked_labels + [p.label for p in history_months])].reset_index(drop=True),
         credits=credits,
         calibration=calibration_results(contract, dataset, asked),
-        sections=build_sections(contract, dataset, engine),
+        sections=build_sections(contract, dataset, kpi_engine),
         quality=dataset.quality,
         inputs=dict(dataset.hashes),
         left_out={m: left[m] for m in credit_months if m in left},

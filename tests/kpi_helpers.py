@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from scorecard.catalog import metric
 from scorecard.contract.model import Calendar, Contract, KpiSpec
 from scorecard.kpis.engine import compute_kpis
+from scorecard.kpis.inputs import InputFacts
+from scorecard.kpis.sqlengine import SqlEngine
 from scorecard.periods import parse_period
 from scorecard.units import parse_duration
 
@@ -50,9 +53,29 @@ def interactions(**cols) -> pd.DataFrame:
     return df
 
 
-def run(c: Contract, tables: dict[str, pd.DataFrame], period: str = "2026-03", grains=("vendor",)) -> pd.DataFrame:
+def run(c: Contract, tables: dict[str, pd.DataFrame], period: str = "2026-03", grains=("vendor",),
+        facts: InputFacts | None = None) -> pd.DataFrame:
+    """Raw results of the DuckDB engine, checked cell for cell against the pandas engine: every KPI
+    unit test is also a parity test of the two engines."""
     periods = [parse_period(p) for p in ([period] if isinstance(period, str) else period)]
-    return compute_kpis(c, tables, periods, grains)
+    reference = compute_kpis(c, tables, periods, grains, facts)
+    results = SqlEngine(c, tables, periods, grains, facts).run()
+    assert_same_results(reference, results)
+    return results
+
+
+def assert_same_results(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    """The same cells (period, kpi, grain, entity), counts, flags and notes exactly equal, values
+    within 1e-12 relative (sums may be added in another order)."""
+    keys = ["period", "kpi", "grain", "entity"]
+    a, b = a.sort_values(keys).reset_index(drop=True), b.sort_values(keys).reset_index(drop=True)
+    cells = [list(map(str, frame[keys].itertuples(index=False))) for frame in (a, b)]
+    assert cells[0] == cells[1], (cells[0], cells[1])
+    for col in ("metric", "n", "provisional", "note"):
+        assert list(a[col]) == list(b[col]), (col, a[a[col] != b[col]], b[a[col] != b[col]])
+    va, vb = a["value"].to_numpy(dtype="float64"), b["value"].to_numpy(dtype="float64")
+    same = np.isclose(va, vb, rtol=1e-12, atol=0.0, equal_nan=True) | (va == vb)
+    assert same.all(), pd.concat([a[~same], b.loc[~same, "value"].rename("other")], axis=1)
 
 
 def value(results: pd.DataFrame, kpi_id: str, grain: str = "vendor", entity: str = "V", period: str | None = None):

@@ -5,11 +5,9 @@ import math
 import pandas as pd
 import pytest
 
-from kpi_helpers import contract, interactions, kpi, value
+from kpi_helpers import contract, interactions, kpi, run, value
 from scorecard.data.dataset import ConstantInput
-from scorecard.kpis.engine import compute_kpis
 from scorecard.kpis.inputs import InputFacts
-from scorecard.periods import parse_period
 
 
 def _tickets() -> pd.DataFrame:
@@ -23,7 +21,7 @@ def _tickets() -> pd.DataFrame:
 
 
 def _run(c, tables, facts):
-    return compute_kpis(c, tables, [parse_period("2026-03")], ["vendor"], facts)
+    return run(c, tables, "2026-03", ["vendor"], facts)
 
 
 PAIR = ConstantInput("interactions", frozenset({"created_at", "first_response_at"}),

@@ -168,10 +168,10 @@ def backlog(kpi, rows, src, base):
 
 
 def volume(kpi, rows, src, base):
-    return Measure(src, base, num=indicator(base), den=indicator(base), combine=_count_value)
+    return Measure(src, base, num=indicator(base), den=indicator(base), combine=count_value)
 
 
-def _count_value(keys, num, den):
+def count_value(keys, num, den):
     return num, den, np.zeros(len(num), dtype=bool)
 
 

@@ -73,7 +73,7 @@ class SqlEngine(Engine):
             self._prepared = prepare_tables(self.contract, self.tables, labels, self.facts)
         queries, notes = compile_kpis(self.contract, kpis, grains, self._prepared, self.tables, labels)
         agg = run_queries(self.backend, queries, self._prepared.tables if first else {})
-        out = {kpi_id: self._not_measurable(self.contract.kpis.get(kpi_id) or _spec(kpis, kpi_id), note)
+        out = {kpi_id: self._not_measurable(_spec(kpis, kpi_id), note)
                for kpi_id, note in notes.items()}
         for q in queries:
             spec = _spec(kpis, q.kpi)
@@ -83,3 +83,18 @@ class SqlEngine(Engine):
 
 def _spec(kpis: list[KpiSpec], kpi_id: str) -> KpiSpec:
     return next(k for k in kpis if k.id == kpi_id)
+
+
+ENGINES = ("duckdb", "pandas", "spark")
+
+
+def make_engine(name: str, contract: Contract, tables: dict[str, pd.DataFrame], periods: Sequence[Period],
+                grains: Sequence[str], facts: InputFacts | None = None, *, spark_master: str | None = None) -> Engine:
+    """The engine `--engine` names: duckdb (embedded, the default), pandas (the reference engine,
+    kept while Spark is not at parity), or spark (the same compiled queries on a Spark session)."""
+    if name == "pandas":
+        return Engine(contract, tables, periods, grains, facts)
+    if name == "spark":
+        from .spark import SparkBackend
+        return SqlEngine(contract, tables, periods, grains, facts, SparkBackend(master=spark_master))
+    return SqlEngine(contract, tables, periods, grains, facts)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Callable
 
 from ...contract.model import KpiSpec
+from ..interactions import count_value
 from ..measure import NotMeasurable, statistic_q
 from .compile import MeasureSQL, flag, sql
 from .relation import Rows
@@ -155,7 +156,8 @@ def resolution_rate(kpi, rows, base):
 
 
 def volume(kpi, rows, base):
-    return ratio(rows, base, base, base)
+    m = ratio(rows, base, base, base)
+    return MeasureSQL(m.relation, m.base, num=m.num, den=m.den, combine=count_value)
 
 
 def digital_rate(kpi, rows, base):
