@@ -23,6 +23,7 @@ from .plausibility import nothing_left, plausibility
 from .quality import check_table, checks_for, empty_report, quarantine
 from .readers import EXTENSIONS, read_table
 from .schema import TABLES
+from .sources import is_source, source_tables
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,9 @@ def load_dataset(path: Path, *, contract: Contract, mapping: str | Path | None =
     """Read, map, type and check every table found at `path` (a folder, or one interactions export)."""
     rules = resolve_mapping(mapping)
     path = Path(path)
-    if path.is_dir():
+    if is_source(path):
+        files, ignored = source_tables(path), []
+    elif path.is_dir():
         files, ignored = _discover(path, rules)
     elif path.is_file():
         files, ignored = {"interactions": path}, []
@@ -131,6 +134,8 @@ def _discover(folder: Path, rules: Mapping | None) -> tuple[dict[str, Path], lis
 
 
 def _sha256(path: Path) -> str:
+    if not isinstance(path, Path):  # a database table: a fingerprint of the rows read
+        return path.sha256()
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):

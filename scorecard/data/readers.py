@@ -60,7 +60,10 @@ class RawTable:
 
 
 def read_table(path: Path, *, sheet: str | None = None) -> RawTable:
-    """Read one file into a raw frame with a `source_row` column; DataError when it cannot be read."""
+    """Read one file (or a database table, sources.py) into a raw frame with a `source_row` column;
+    DataError when it cannot be read."""
+    if not isinstance(path, Path):  # a sources.DatabaseTable reads itself
+        return path.read()
     suffix = path.suffix.lower()
     if suffix not in EXTENSIONS:
         raise DataError(Problem(f"cannot read {suffix or 'files without an extension'}: expected "
