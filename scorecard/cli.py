@@ -90,6 +90,8 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("program", help="several vendors side by side: a program file of contracts and data")
     p.add_argument("program", help="program YAML file (program: NAME, vendors: [{contract, data}, ...])")
     p.add_argument("--period", help="YYYY-MM, YYYY-Qn or YYYY (default: the last month in the data)")
+    p.add_argument("--from", dest="start", help="first month YYYY-MM (with --to)")
+    p.add_argument("--to", dest="end", help="last month YYYY-MM (with --from)")
     p.add_argument("--out", default="output/program", help="output folder (default: output/program)")
 
     p = sub.add_parser("review", help="lint a contract; with --data, check its targets and minimums on the history")
@@ -290,7 +292,7 @@ def _cmd_program(args: argparse.Namespace) -> int:
 
     with output_set(Path(args.out), "program") as stage:
         program = read_program(Path(args.program))
-        written = write_program(stage, program, evaluate_vendors(program, args.period))
+        written = write_program(stage, program, evaluate_vendors(program, args.period, args.start, args.end))
     for path in written:
         print(f"wrote {path}")
     return EXIT_OK

@@ -12,6 +12,7 @@ from typing import Iterator
 from .contract.loader import load_contract
 from .data import load_dataset
 from .demo_data import DEMO_MONTHS, generate
+from .demo_data.program import generate_program
 from .evaluate import evaluate
 from .outputs import output_set, write_run
 from .periods import parse_period
@@ -39,3 +40,16 @@ def run_demo(out: Path) -> Iterator[str]:
     yield f"data quality: {len(dataset.quality)} problem(s), {quarantined} row(s) quarantined (data_quality.csv)"
     yield f"{len(written.cards)} scorecard file(s) under {out / 'scorecards'} (open index.html)"
     yield f"deck: {written.deck} (period {evaluation.periods[-1]})"
+    yield from _program(out, data_dir)
+
+
+def _program(out: Path, data_dir: Path) -> Iterator[str]:
+    """The demo program (demo_data/program.py): three sites side by side, one gaming a month."""
+    from .program.read import read_program
+    from .program.write import evaluate_vendors, write_program
+
+    with output_set(out / "program", "program") as stage:
+        program = read_program(generate_program(out / "program-data", shipped(DEMO_CONTRACT), data_dir))
+        evaluations = evaluate_vendors(program, start=DEMO_MONTHS[0], end=DEMO_MONTHS[-1])
+        written = write_program(stage, program, evaluations)
+    yield f"program of {len(evaluations)} vendors: {written[0].parent / 'program.html'} and integrity.csv"

@@ -15,9 +15,6 @@ from ..kpis.derive import InteractionRows
 from ..periods import local_months
 
 GRAINS = ("vendor", "team_id", "agent_id")
-#: fact -> the column it needs in interactions (a fact whose column is absent is simply not measured)
-FACT_COLUMNS = {"aht": "handle_time_s", "transfer_rate": "transferred", "csat": "csat",
-                "survey_coverage": "csat", "fcr": "resolved_first_contact"}
 
 
 def _entities(frame: pd.DataFrame, grain: str, contract: Contract) -> pd.Series:
@@ -37,7 +34,7 @@ def _easy_reasons(frame: pd.DataFrame) -> set[str]:
 
 def interaction_facts(contract: Contract, interactions: pd.DataFrame, short_s: float) -> pd.DataFrame:
     """One row per month x grain x entity: handled, aht, frt, short_share (voice), transfer_rate,
-    survey_coverage, csat, fcr, easy_share (NaN where the data lacks the column)."""
+    survey_coverage, csat, fcr, resolved, easy_share (NaN where the data lacks the column)."""
     rows = InteractionRows(interactions, contract)
     handled = rows.handled
     if handled is None or not len(interactions):
@@ -50,7 +47,8 @@ def interaction_facts(contract: Contract, interactions: pd.DataFrame, short_s: f
     ht = df["handle_time_s"] if "handle_time_s" in df else pd.Series(np.nan, index=df.index)
     df["aht"] = ht
     df["short"] = (ht < short_s).where(voice & ht.notna()).astype("float64")
-    for fact, column in (("transfer_rate", "transferred"), ("fcr", "resolved_first_contact"), ("csat", "csat")):
+    for fact, column in (("transfer_rate", "transferred"), ("fcr", "resolved_first_contact"), ("resolved", "resolved"),
+                         ("csat", "csat")):
         df[fact] = df[column].astype("float64") if column in df else np.nan
     df["surveyed"] = df["csat"].notna().astype("float64") if "csat" in interactions else np.nan
     easy = _easy_reasons(df)
@@ -61,7 +59,7 @@ def interaction_facts(contract: Contract, interactions: pd.DataFrame, short_s: f
         g = df[df["entity"].notna()].groupby(["month", "entity"])
         facts = g.agg(handled=("month", "size"), aht=("aht", "mean"), frt=("frt", "mean"),
                       short_share=("short", "mean"), transfer_rate=("transfer_rate", "mean"),
-                      survey_coverage=("surveyed", "mean"), csat=("csat", "mean"), fcr=("fcr", "mean"),
+                      survey_coverage=("surveyed", "mean"), csat=("csat", "mean"), fcr=("fcr", "mean"), resolved=("resolved", "mean"),
                       easy_share=("easy", "mean")).reset_index()
         facts.insert(1, "grain", grain)
         out.append(facts)

@@ -31,7 +31,7 @@ class Thresholds:
     min_contacts: int = 50
     short_contact: float = 10.0      # a voice contact handled in less than this is "short"
     speed_gain: float = 0.10         # AHT or first response down by at least 10 % of the baseline
-    fcr_drop: float = 0.03           # FCR down by 3 points
+    fcr_drop: float = 0.03           # FCR (or the resolution rate) down by 3 points
     csat_drop: float = 0.10          # mean CSAT (1-5) down by 0.1
     qa_drop: float = 2.0             # QA score down by 2 points
     short_share_rise: float = 0.05   # short contacts up by 5 points of the handled contacts
@@ -83,6 +83,7 @@ def _duration(seconds: float) -> str:
 WORDS: dict[str, tuple[str, Callable[[float], str]]] = {
     "aht": ("average handle time", _duration), "frt": ("first response time", _duration),
     "fcr": ("first-contact resolution", lambda v: f"{100 * v:.1f} %"),
+    "resolved": ("resolution rate", lambda v: f"{100 * v:.1f} %"),
     "csat": ("mean CSAT", lambda v: f"{v:.2f}"), "qa": ("QA score", lambda v: f"{v:.1f}"),
     "short_share": ("share of voice contacts handled in under {short}", lambda v: f"{100 * v:.1f} %"),
     "easy_share": ("share of the quickest contact reasons", lambda v: f"{100 * v:.1f} %"),
@@ -101,7 +102,7 @@ def said(fact: str, m: Move, months: int, short: float) -> str:
 
 # --- the rules ----------------------------------------------------------------------------------
 
-SPEED, QUALITY = ("aht", "frt"), ("fcr", "csat", "qa")
+SPEED, QUALITY = ("aht", "frt"), ("fcr", "resolved", "csat", "qa")
 
 
 Found = tuple[str, str, Move, list[tuple[str, Move]]]
@@ -123,7 +124,7 @@ def judge(rows: pd.DataFrame, i: int, t: Thresholds) -> Iterator[Found]:
         base = float(np.mean(hist))
         return move(hist, float(now[fact]), sign, floor * abs(base) if relative else floor, k)
 
-    floors = {"fcr": t.fcr_drop, "csat": t.csat_drop, "qa": t.qa_drop}
+    floors = {"fcr": t.fcr_drop, "resolved": t.fcr_drop, "csat": t.csat_drop, "qa": t.qa_drop}
     faster = [(f, x) for f in SPEED if (x := m(f, -1, t.speed_gain, relative=True)) and x.beyond]
     worse = [(f, x) for f in QUALITY if (x := m(f, -1, floors[f])) and x.beyond]
     if faster and worse:

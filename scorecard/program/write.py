@@ -42,13 +42,14 @@ class ProgramRun:
     inputs: dict[str, str] = field(default_factory=dict)
 
 
-def evaluate_vendors(program: Program, period: str | None) -> dict[str, Evaluation]:
+def evaluate_vendors(program: Program, period: str | None = None, start: str | None = None,
+                     end: str | None = None) -> dict[str, Evaluation]:
     """Display name -> evaluation of each vendor; a problem in any vendor is located in its file."""
     found: dict[str, Evaluation] = {}
     for source in program.vendors:
         contract = load_contract(source.contract)
         dataset = load_dataset(source.data, contract=contract, mapping=source.mapping)
-        periods = resolve_periods(dataset, contract, period=period)
+        periods = resolve_periods(dataset, contract, period=period, start=start, end=end)
         name = source.name or contract.vendor
         if name in found:
             raise ContractError(Problem(f'two vendors of the program are called "{name}"', program.path,
