@@ -236,7 +236,7 @@ def month_name(month: int, lang: str, *, short: bool = False) -> str:
 
 def fmt_date(day: date, lang: str) -> str:
     """A calendar date as the forum reads it: "31 Jul 2026" / "31 juil. 2026" (not ISO 2026-07-31)."""
-    return f"{day.day} {month_name(day.month, lang, short=True)} {day.year}"
+    return f"{day.day}{NBSP}{month_name(day.month, lang, short=True)}{NBSP}{day.year}"
 
 
 def fmt_period(label: str, lang: str, *, short: bool = False) -> str:

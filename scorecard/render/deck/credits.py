@@ -12,7 +12,7 @@ import pandas as pd
 from .charts import column_chart
 from .context import DeckContext
 from .summary import chronic_misses
-from .tables import ROW_HEIGHT, Cell, Column, Line, draw_table, write_lines
+from .tables import Cell, Column, Line, draw_table, table_height, write_lines
 from .text import fmt_share
 from ..format import MISSING
 
@@ -89,11 +89,11 @@ def build_credits(ctx: DeckContext) -> None:
     notes = "\n".join(str(e) for e in rows["explanation"] if e)
     slot = ctx.canvas.add("table", f"{ctx.w('service_credits')} - {ctx.month(ctx.period)}", notes)[0]
     table_rows = _rows(ctx, rows)
-    top, rest = slot.caption((len(table_rows) + 1) * ROW_HEIGHT + ctx.canvas.gap)
     columns = [Column(ctx.w("kpi"), 2.3), Column(ctx.w("value"), 1.0, "r"), Column(ctx.w("minimum"), 1.0, "r"),
                Column(ctx.w("allocation"), 1.0, "r"), Column(ctx.w("credit"), 2.9, "r"),
                Column(ctx.w("paid"), 1.2, "r"), Column(ctx.w("earned_back"), 1.1, "r"),
                Column(ctx.w("chronic_col"), 0.9, "r")]
+    top, rest = slot.caption(table_height(slot.box.width, columns, table_rows) + ctx.canvas.gap)
     draw_table(top, columns, table_rows)
     text, chart_slot = rest.split(2, ctx.canvas.gap)
     write_lines(text, _rules(ctx))

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from .actions import FINISHED, Action
 from .context import DeckContext
-from .tables import Cell, Column, draw_table, pages, row_lines, rows_per_page
+from .levels import paged_table
+from .tables import Cell, Column
 from ..format import MISSING, fmt_date
 
 
@@ -36,14 +37,9 @@ def build_actions(ctx: DeckContext) -> None:
     overdue = sum(a.overdue(ctx.period_end) for a in actions)
     still_open = sum(a.status not in FINISHED for a in actions)
     title = f"{ctx.w('actions')} - {ctx.w('overdue_count', n=overdue, total=still_open)}"
-    columns = [Column(ctx.w("id"), 0.8), Column(ctx.w("title"), 5.0, lines=2), Column(ctx.w("owner"), 2.2, lines=2),
-               Column(ctx.w("due"), 1.4), Column(ctx.w("status"), 2.4), Column(ctx.w("kpi"), 2.2, lines=2)]
-    notes = "\n".join(f"{a.id}: {a.title} ({a.owner}, {fmt_date(a.due, ctx.lang)}, {ctx.w('action_' + a.status)})"
-                      for a in actions)
-    first = ctx.canvas.add("table", title, notes)
-    chunks = pages(actions, rows_per_page(first[0].box.height, row_lines(columns)))
-    for i, chunk in enumerate(chunks):
-        slots = first if i == 0 else ctx.canvas.add("table", title, notes)
-        if len(chunks) > 1:
-            slots[0].slide.shapes.title.text = f"{title} ({ctx.w('page', n=i + 1, total=len(chunks))})"
-        draw_table(slots[0], columns, [_row(ctx, a) for a in chunk])
+    columns = [Column(ctx.w("id"), 0.8), Column(ctx.w("title"), 5.0), Column(ctx.w("owner"), 2.2),
+               Column(ctx.w("due"), 1.4), Column(ctx.w("status"), 2.4), Column(ctx.w("kpi"), 2.2)]
+    notes = [f"{a.id}: {a.title} ({a.owner}, {fmt_date(a.due, ctx.lang)}, {ctx.w('action_' + a.status)})"
+             for a in actions]
+    paged_table(ctx, title, columns, [_row(ctx, a) for a in actions],
+                lambda rows: "\n".join(notes[i] for i in rows))

@@ -6,11 +6,13 @@ colour and in words, and the change since last month.
 
 from __future__ import annotations
 
+from typing import Callable
+
 import pandas as pd
 
 from .context import DeckContext
 from .layout import Slot
-from .tables import Cell, Column, draw_table, pages, rows_per_page
+from .tables import Cell, Column, draw_table, table_pages
 from ..format import status_label
 
 
@@ -34,20 +36,34 @@ def kpi_columns(ctx: DeckContext) -> list[Column]:
 
 def kpi_table(ctx: DeckContext, slot: Slot, rows: pd.DataFrame) -> None:
     """KPI rows (scored results) as the scorecard table; shared by the service-level and quality slides."""
-    draw_table(slot, kpi_columns(ctx), [_row(ctx, r) for r in rows.itertuples()])
+    draw_table(slot, kpi_columns(ctx), kpi_cells(ctx, rows))
 
 
-def build_service_levels(ctx: DeckContext) -> None:
-    """One table, cut into as many slides as the rows need (titles say 1/2, 2/2)."""
-    results = ctx.vendor_results()
-    title = f"{ctx.w('service_levels')} - {ctx.month(ctx.period)}"
+def kpi_cells(ctx: DeckContext, rows: pd.DataFrame) -> list[list[Cell]]:
+    return [_row(ctx, r) for r in rows.itertuples()]
+
+
+def paged_table(ctx: DeckContext, title: str, columns: list[Column], rows: list[list[Cell]],
+                notes: Callable[[range], str]) -> None:
+    """A table on as many slides as its measured rows need (titles say 1/2, 2/2); `notes` gets the
+    indices of each slide's rows."""
     first = ctx.canvas.add("table", title)
-    chunks = pages(results, rows_per_page(first[0].box.height))
+    box = first[0].box
+    chunks = table_pages(box.width, box.height, columns, rows)
+    start = 0
     for i, chunk in enumerate(chunks):
         slots = first if i == 0 else ctx.canvas.add("table", title)
         slide = slots[0].slide
         if len(chunks) > 1:
             slide.shapes.title.text = f"{title} ({ctx.w('page', n=i + 1, total=len(chunks))})"
-        notes = ctx.w("notes_rag") + "\n" + ctx.definitions(list(chunk["kpi"]))
-        slide.notes_slide.notes_text_frame.text = notes
-        kpi_table(ctx, slots[0], chunk)
+        slide.notes_slide.notes_text_frame.text = notes(range(start, start + len(chunk)))
+        draw_table(slots[0], columns, chunk)
+        start += len(chunk)
+
+
+def build_service_levels(ctx: DeckContext) -> None:
+    results = ctx.vendor_results()
+    kpis = list(results["kpi"])
+    paged_table(ctx, f"{ctx.w('service_levels')} - {ctx.month(ctx.period)}", kpi_columns(ctx),
+                kpi_cells(ctx, results),
+                lambda rows: ctx.w("notes_rag") + "\n" + ctx.definitions([kpis[i] for i in rows]))

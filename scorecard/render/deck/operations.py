@@ -11,8 +11,8 @@ import pandas as pd
 
 from .charts import column_chart, pareto_chart
 from .context import DeckContext
-from .levels import kpi_table
-from .tables import ROW_HEIGHT, Cell, Column, Line, draw_table, rows_per_page, write_lines
+from .levels import kpi_cells, kpi_columns, kpi_table
+from .tables import ROW_HEIGHT, Cell, Column, Line, draw_table, table_height, table_pages, write_lines
 from .text import fmt_share
 from .trends import charted_kpis, kpi_trend
 
@@ -79,15 +79,16 @@ def build_contact_reasons(ctx: DeckContext) -> None:
                  volume_name=ctx.w("contacts"), cumulative_name=ctx.w("cumulative"), lang=ctx.lang)
     head, table_slot = right.caption(int(ROW_HEIGHT * 1.6))
     write_lines(head, [Line(ctx.w("cluster_note"))])
-    shown = frame.iloc[:rows_per_page(table_slot.box.height)]
     columns = [Column(ctx.w("reason"), 2.4), Column(ctx.w("contacts"), 1.2, "r"), Column(ctx.w("share"), 0.9, "r"),
                Column(ctx.w("dsat"), 1.1, "r"), Column(ctx.w("repeat_rate"), 1.6, "r")]
-    draw_table(table_slot, columns, [
+    cells = [
         [Cell(str(r.reason)), Cell(ctx.value(r.contacts, "count"), align="r"),
          Cell(fmt_share(r.share, ctx.lang), align="r"),
          Cell(ctx.value(r.dsat, "rate"), align="r", status=_flag(r.dsat, avg_dsat)),
          Cell(ctx.value(r.repeat_rate, "rate"), align="r", status=_flag(r.repeat_rate, avg_repeat))]
-        for r in shown.itertuples()])
+        for r in frame.itertuples()]
+    box = table_slot.box  # the largest reasons that fit; the rest are in the Pareto's last bar
+    draw_table(table_slot, columns, table_pages(box.width, box.height, columns, cells)[0])
 
 
 def _workforce_kpis(ctx: DeckContext) -> pd.DataFrame:
@@ -117,7 +118,7 @@ def build_workforce(ctx: DeckContext) -> None:
     slot = ctx.canvas.add("table", f"{ctx.w('workforce')} - {ctx.month(ctx.period)}",
                           ctx.definitions(list(kpis["kpi"])))[0]
     if len(kpis):
-        top, slot = slot.caption((len(kpis) + 1) * ROW_HEIGHT + ctx.canvas.gap)
+        top, slot = slot.caption(table_height(slot.box.width, kpi_columns(ctx), kpi_cells(ctx, kpis)) + ctx.canvas.gap)
         kpi_table(ctx, top, kpis)
     charted = [k for k in kpis["kpi"] if k in charted_kpis(ctx)]
     parts = slot.split(max(1, (months is not None) + len(charted)), ctx.canvas.gap)

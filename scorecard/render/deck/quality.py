@@ -11,8 +11,8 @@ from pptx.util import Pt
 
 from .images import bias_chart
 from .context import DeckContext
-from .levels import kpi_table
-from .tables import ROW_HEIGHT, Cell, Column, Line, draw_table, rows_per_page, write_lines
+from .levels import kpi_cells, kpi_columns, kpi_table
+from .tables import Cell, Column, Line, draw_table, table_height, table_pages, write_lines
 from .text import fmt_share
 from .trends import charted_kpis, kpi_trend
 from ..format import word
@@ -38,7 +38,7 @@ def build_quality(ctx: DeckContext) -> None:
     rows = _quality_rows(ctx)
     slot = ctx.canvas.add("table", f"{ctx.w('quality')} - {ctx.month(ctx.period)}",
                           ctx.w("notes_rag") + "\n" + ctx.definitions(list(rows["kpi"])))[0]
-    top, rest = slot.caption((len(rows) + 1) * ROW_HEIGHT + ctx.canvas.gap)
+    top, rest = slot.caption(table_height(slot.box.width, kpi_columns(ctx), kpi_cells(ctx, rows)) + ctx.canvas.gap)
     kpi_table(ctx, top, rows)
     charted = [k for k in rows["kpi"] if k in charted_kpis(ctx)][:MAX_CHARTS]
     for part, kpi in zip(rest.split(len(charted), ctx.canvas.gap) if charted else [], charted):
@@ -78,17 +78,18 @@ def build_calibration(ctx: DeckContext) -> None:
         head, left = left.caption(int(Pt(30)))
         write_lines(head, [Line(ctx.w("alpha", alpha=ctx.value(overall["krippendorff_alpha"].iloc[0], "ratio")),
                                 bold=True)])
-    shown = evaluators.iloc[:rows_per_page(left.box.height)]
     columns = [Column(ctx.w("evaluator"), 1.7), Column(ctx.w("sessions"), 1.4, "r"),
                Column(ctx.w("in_tolerance"), 1.9, "r"), Column(ctx.w("bias"), 1.5, "r"),
                Column(ctx.w("tendency"), 1.4)]
-    draw_table(left, columns, [
+    cells = [
         [Cell(str(r.evaluator_id)), Cell(f"{int(r.sessions)}", align="r"),
          Cell(fmt_share(r.within_tolerance, ctx.lang), align="r",
               status=None if r.within_tolerance >= _target_share(ctx, kpi) else "amber"),
          Cell(ctx.change(r.bias, "points"), align="r", status="red" if abs(r.bias) > tolerance else None),
          Cell(word("tendency", str(r.tendency), ctx.lang))]
-        for r in shown.itertuples()])
+        for r in evaluators.itertuples()]
+    box = left.box  # the largest biases that fit; the chart shows every evaluator
+    draw_table(left, columns, table_pages(box.width, box.height, columns, cells)[0])
     image = bias_chart(list(evaluators["evaluator_id"]), list(evaluators["bias"]),
                        list(evaluators["spread"].fillna(0)), tolerance, xlabel=ctx.w("bias_chart"),
                        band_label=ctx.w("tolerance_band", tolerance=f"{tolerance:g}"),

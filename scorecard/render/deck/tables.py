@@ -1,9 +1,10 @@
-"""Tables that never overflow their box: fixed row heights, pagination, truncation, RAG cells.
+"""Tables that never overflow their box and never cut their text: measured columns, wrapped
+cells, rows as tall as their text, pagination by measured height, RAG cells.
 
-A governance table can be long (a 26-KPI contract) and a slide is not: rows per slide follow from
-the slot's height and a fixed row height, cell text is cut to what the column holds (the full text
-is in the speaker notes), and a status cell carries both a colour and a word (colour-blind readers
-and black-and-white printouts).
+A governance table can be long (a 26-KPI contract) and a slide is not: columns are sized from their
+text with the font's real metrics (measure.py), cells wrap between words, and rows go to the next
+slide when the measured height is full. A status cell carries both a colour and a word
+(colour-blind readers and black-and-white printouts).
 """
 
 from __future__ import annotations
@@ -16,12 +17,11 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Pt
 
 from .layout import Slot
+from .measure import longest_word, text_width, wrap
 
 FONT = Pt(11)
 ROW_HEIGHT = Emu(int(Pt(11) * 2.1))
 CELL_MARGIN = Emu(int(Pt(4)))
-# Average glyph width as a share of the font size (text paragraphs, where wrapping is allowed).
-GLYPH = 0.6
 
 # status -> (fill, text colour): the usual spreadsheet "good / neutral / bad" pairs.
 RAG = {
@@ -48,89 +48,118 @@ class Cell:
 
 @dataclass(frozen=True)
 class Column:
-    """A column header, its share of the table width, and how many lines its cells may wrap to
-    (free text such as an action's title wraps rather than losing its end to an ellipsis)."""
+    """A column header, its share of the width left once every column holds its text, and alignment."""
 
     header: str
     weight: float
     align: str = "l"
-    lines: int = 1
 
 
-def row_lines(columns: Sequence[Column]) -> int:
-    return max((c.lines for c in columns), default=1)
+Row = Sequence[Cell]
+PAD = 2 * CELL_MARGIN / 12700 + 3.0  # points around a cell's text: margins and a rendering slack
+LINE = FONT.pt * 1.2  # points per extra wrapped line
 
 
-def rows_per_page(slot_height: int, lines: int = 1) -> int:
-    """How many body rows of `lines` lines fit under the header row in a slot."""
-    return max(1, slot_height // (ROW_HEIGHT * lines) - 1)
+def _bold(cell: Cell) -> bool:
+    return cell.bold or cell.status == "red"
 
 
-def pages(rows, per_page: int) -> list:
-    """Rows (a list or a DataFrame) cut into pages; an empty table still makes one empty page."""
-    return [rows[i:i + per_page] for i in range(0, len(rows), per_page)] or [rows[:0]]
+def column_widths(width: int, columns: Sequence[Column], rows: Sequence[Row]) -> list[int]:
+    """Column widths (EMU) summing to `width`: every column as wide as its longest line when that
+    fits, else as wide as its longest word plus a share of what is left, in proportion to the room
+    its text wants (long titles get more than short codes); words wider than a column are broken."""
+    size = FONT.pt
+    natural, least = [], []
+    for i, col in enumerate(columns):
+        cells = [(col.header, True)] + [(row[i].text, _bold(row[i])) for row in rows]
+        natural.append(max(text_width(t, size, b) for t, b in cells) + PAD)
+        least.append(max(longest_word(t, size, b) for t, b in cells) + PAD)
+    room = width / 12700
+    if sum(natural) <= room:
+        spare, weights = room - sum(natural), [c.weight for c in columns]
+        points = [n + spare * w / sum(weights) for n, w in zip(natural, weights)]
+    elif sum(least) <= room:
+        wants = [n - m for n, m in zip(natural, least)]
+        points = [m + (room - sum(least)) * w / sum(wants) for m, w in zip(least, wants)]
+    else:
+        points = [m * room / sum(least) for m in least]
+    widths = [int(p * 12700) for p in points]
+    widths[-1] += width - sum(widths)
+    return widths
 
 
-def _glyph(char: str) -> float:
-    """Approximate advance width of a character, in ems, in a wide sans-serif (DejaVu Sans, the
-    LibreOffice fallback for Calibri): a conservative estimate keeps text inside its cell anywhere."""
-    if char.isupper() or char in "mwMW%@":
-        return 0.78
-    if char in "il.,:;'|!":
-        return 0.32
-    return 0.62
+def cell_lines(cell_text: str, width: int, bold: bool) -> list[str]:
+    return wrap(cell_text, width / 12700 - PAD, FONT.pt, bold)
 
 
-def fit(text: str, width: int, font: int = FONT, *, bold: bool = False, lines: int = 1) -> str:
-    """Text cut with an ellipsis to what fits on `lines` lines of a column `width` EMU wide (with a
-    margin on wrapped lines, which break between words and so waste part of each line)."""
-    room = (width - 2 * CELL_MARGIN) / (font * (1.08 if bold else 1.0)) * (1 if lines == 1 else 0.85 * lines)
-    used = 0.0
-    for i, char in enumerate(text):
-        used += _glyph(char)
-        if used > room:
-            return text[:max(1, i - 1)].rstrip() + "…"
-    return text
+def row_heights(widths: Sequence[int], columns: Sequence[Column], rows: Sequence[Row]) -> list[int]:
+    """Header and body row heights (EMU): one line is ROW_HEIGHT, each wrapped line adds LINE."""
+    def height(texts) -> int:
+        lines = max((len(cell_lines(t, w, b)) for (t, b), w in zip(texts, widths)), default=1)
+        return int(ROW_HEIGHT + Pt(LINE) * (lines - 1))
+    return ([height([(c.header, True) for c in columns])] +
+            [height([(cell.text, _bold(cell)) for cell in row]) for row in rows])
 
 
-def _style(cell, text: str, *, fill: RGBColor, colour: RGBColor, bold: bool, align: str,
-           wrap: bool = False) -> None:
+def table_height(width: int, columns: Sequence[Column], rows: Sequence[Row]) -> int:
+    return sum(row_heights(column_widths(width, columns, rows), columns, rows))
+
+
+def table_pages(box_width: int, box_height: int, columns: Sequence[Column], rows: Sequence[Row]) -> list[list]:
+    """Rows cut into pages whose measured height fits `box_height` (the header repeats on each);
+    an empty table still makes one empty page."""
+    widths = column_widths(box_width, columns, rows)
+    heights = row_heights(widths, columns, rows)
+    out: list[list] = [[]]
+    used = heights[0]
+    for row, h in zip(rows, heights[1:]):
+        if out[-1] and used + h > box_height:
+            out.append([])
+            used = heights[0]
+        out[-1].append(row)
+        used += h
+    return out
+
+
+def _style(cell, text: str, *, fill: RGBColor, colour: RGBColor, bold: bool, align: str, width: int) -> None:
     cell.fill.solid()
     cell.fill.fore_color.rgb = fill
     cell.margin_left = cell.margin_right = CELL_MARGIN
     cell.margin_top = cell.margin_bottom = Emu(int(Pt(1)))
     cell.vertical_anchor = MSO_ANCHOR.MIDDLE
     frame = cell.text_frame
-    frame.word_wrap = wrap
-    para = frame.paragraphs[0]
-    para.alignment = {"l": PP_ALIGN.LEFT, "r": PP_ALIGN.RIGHT, "c": PP_ALIGN.CENTER}[align]
-    run = para.add_run()
-    run.text = text
-    run.font.size = FONT
-    run.font.bold = bold
-    run.font.color.rgb = colour
+    frame.word_wrap = True
+    for i, line in enumerate(cell_lines(text, width, bold)):
+        para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        para.alignment = {"l": PP_ALIGN.LEFT, "r": PP_ALIGN.RIGHT, "c": PP_ALIGN.CENTER}[align]
+        run = para.add_run()
+        run.text = line
+        run.font.size = FONT
+        run.font.bold = bold
+        run.font.color.rgb = colour
 
 
-def draw_table(slot: Slot, columns: Sequence[Column], rows: Sequence[Sequence[Cell]],
+def draw_table(slot: Slot, columns: Sequence[Column], rows: Sequence[Row],
                header_fill: RGBColor = RGBColor(0x1F, 0x3A, 0x5F)):
-    """A styled table in a slot: header row, banded body rows, RAG-coloured status cells."""
-    table = slot.table(len(rows) + 1, len(columns), ROW_HEIGHT * row_lines(columns))
-    total = sum(c.weight for c in columns)
-    widths = [int(slot.box.width * c.weight / total) for c in columns]
+    """A styled table in a slot: columns sized from their text, cells wrapped (never cut), rows as
+    tall as their text, banded body rows, RAG-coloured status cells."""
+    widths = column_widths(slot.box.width, columns, rows)
+    heights = row_heights(widths, columns, rows)
+    table = slot.table(len(rows) + 1, len(columns), ROW_HEIGHT)
     for i, width in enumerate(widths):
         table.columns[i].width = width
+    for r, height in enumerate(heights):
+        table.rows[r].height = height
     for i, col in enumerate(columns):
-        _style(table.cell(0, i), fit(col.header, widths[i], bold=True), fill=header_fill,
-               colour=RGBColor(0xFF, 0xFF, 0xFF), bold=True, align=col.align)
+        _style(table.cell(0, i), col.header, fill=header_fill, colour=RGBColor(0xFF, 0xFF, 0xFF), bold=True,
+               align=col.align, width=widths[i])
     for r, row in enumerate(rows, start=1):
         for i, cell in enumerate(row):
             fill, colour = RAG.get(cell.status or "", PLAIN)
             if cell.status is None and r % 2 == 0:
                 fill = BAND
-            bold = cell.bold or cell.status == "red"
-            lines = columns[i].lines
-            _style(table.cell(r, i), fit(cell.text, widths[i], bold=bold, lines=lines), fill=fill, colour=colour,
-                   bold=bold, align=cell.align, wrap=lines > 1)
+            _style(table.cell(r, i), cell.text, fill=fill, colour=colour, bold=_bold(cell), align=cell.align,
+                   width=widths[i])
     return table
 
 
@@ -148,12 +177,11 @@ TEXT_SIZES = (18, 16, 14, 12, 11, 10)
 
 
 def _text_height(lines: Sequence[Line], width: int, size: int) -> int:
-    """Estimated height of the lines wrapped at `width` in a font of `size` points."""
+    """Measured height of the lines wrapped at `width` in a font of `size` points."""
     total = 0
     for line in lines:
-        usable = width - Pt(size) * 1.5 * (line.level + 1)
-        per_line = max(1, int(usable / (Pt(size) * GLYPH)))
-        wraps = -(-max(1, len(line.text)) // per_line)
+        usable = (width - Pt(size) * 1.5 * (line.level + 1)) / 12700
+        wraps = len(wrap(line.text, usable, size - 2 * line.level, line.bold))
         total += Pt(size) * (1.2 * wraps + 0.4)
     return total
 
