@@ -14,9 +14,10 @@ from ..evaluate import data_months, resolve_periods
 from ..outputs import output_set
 from ..periods import Period
 from . import Review, review
-from .backtest import Backtest, backtest
+from .backtest import DIFFERENCE, Backtest, backtest
 from .backtest_report import write_backtest
 from .report import Provenance, counts, write_review
+from .history import MIN_MONTHS
 from .suggest import yaml_fragment
 
 
@@ -50,6 +51,9 @@ def run_review(args: argparse.Namespace) -> tuple[Review, list[str]]:
     lines.append(f"{n['error']} error(s), {n['warning']} warning(s), {n['advice']} advice")
     if result.suggestions:
         lines += ["suggested targets and minimums (paste into the contract):", yaml_fragment(result.suggestions)]
+    elif args.suggest:
+        lines.append(f"no target suggested: a suggestion needs at least {MIN_MONTHS} measured months of a KPI "
+                     f"(the data hold {len(result.periods)}); give more history with --data")
     lines += [f"wrote {stage.final(p)}" for p in written]
     return result, lines
 
@@ -68,10 +72,10 @@ def run_backtest(args: argparse.Namespace) -> tuple[Backtest, list[str]]:
         stage.commit(Provenance(draft, result.months, inputs))  # type: ignore[arg-type]
     rows = result.rows
     lines = []
-    for r in rows[rows["period"] == "TOTAL"].to_dict("records"):
+    for r in rows[(rows["period"] == "TOTAL") & (rows["contract"] != DIFFERENCE)].to_dict("records"):
         lines.append(f"{r['contract']}: credits {r['credit']} {draft.currency}, earned back {r['earned_back']}, "
                      f"bonus {r['bonus']}, mean score {r['score']:.1f} ({result.months[0]} to {result.months[-1]})")
-    diff = rows[(rows["contract"] == "difference") & (rows["period"] == "TOTAL")]
+    diff = rows[(rows["contract"] == DIFFERENCE) & (rows["period"] == "TOTAL")]
     if len(diff):
         d = diff.iloc[0]
         lines.append(f"difference (draft - current): credits {d['credit']:+} {draft.currency}, "
