@@ -132,7 +132,7 @@ def risk_findings(contract: Contract, found: list[Risk], at: Locator) -> list[Fi
         kind = kpi.minimum.kind
         fixes = [f"set the minimum to \"{kpi.minimum.op} {written(risk.safe_minimum, kind)}\""]
         if risk.sample_size:
-            fixes.append(f"measure it on at least {risk.sample_size:,} a month (e.g. quarterly)")
+            fixes.append(f"measure it on at least {risk.sample_size:,} observations a month (e.g. quarterly)")
         out.append(at.finding(
             "false_miss_risk", WARNING, ("kpis", risk.kpi, "minimum"), kpi=risk.kpi,
             probability=round(risk.probability, 4), n=risk.n,

@@ -30,6 +30,7 @@ class Suggestion:
     months: int  # months measured
     n: int
     note: str = ""
+    below_minimum: int = 0  # months of the history that would have missed the suggested minimum
 
 
 def _target(kpi: KpiSpec, values: list[float]) -> float:
@@ -56,7 +57,9 @@ def suggest_kpi(kpi: KpiSpec, evaluation: Evaluation) -> Suggestion | None:
     if risk is None or risk.safe_minimum is None:
         return Suggestion(kpi.id, text, None, reached, len(rows), n,
                           risk.reason if risk else "no month to size the minimum on")
-    return Suggestion(kpi.id, text, f"{op} {written(risk.safe_minimum, kind)}", reached, len(rows), n)
+    minimum = Target(op, risk.safe_minimum, kind, f"{op} {written(risk.safe_minimum, kind)}")
+    missed = int((~minimum.met_all(rows["value"].to_numpy(dtype="float64"))).sum())
+    return Suggestion(kpi.id, text, minimum.text, reached, len(rows), n, below_minimum=missed)
 
 
 def suggestions(contract: Contract, evaluation: Evaluation) -> list[Suggestion]:
@@ -70,7 +73,8 @@ def yaml_fragment(found: list[Suggestion]) -> str:
         lines += [f"  {s.kpi}:",
                   f"    target: \"{s.target}\"    # reached in {s.reached} of {s.months} months"]
         if s.minimum:
-            lines.append(f"    minimum: \"{s.minimum}\"    # false-miss risk under 5 % at {s.n:,} a month")
+            lines.append(f"    minimum: \"{s.minimum}\"    # false-miss risk under 5 % at {s.n:,} a month; "
+                         f"missed in {s.below_minimum} of {s.months} months")
         else:
             lines.append(f"    # no minimum suggested: {s.note}")
     return "\n".join(lines) + "\n"
