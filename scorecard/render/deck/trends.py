@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
+from pptx.util import Pt
 
 from ...units import UnitError, parse_target
 from .charts import line_chart
@@ -83,6 +84,7 @@ def kpi_trend(ctx: DeckContext, slot: Slot, kpi: str):
         chart.value_axis.minimum_scale = 0
         if unit == "rate" and max(known) <= 1:
             chart.value_axis.maximum_scale = 1  # a share never reads above 100 %
+    chart.legend.font.size = Pt(8)
     chart.has_title = True
     chart.chart_title.text_frame.text = f"{name} ({axis.unit})" if axis.unit else name
     chart.chart_title.text_frame.paragraphs[0].runs[0].font.size = chart.font.size
