@@ -1,0 +1,126 @@
+"""results.xlsx, opened with openpyxl: sheet names and headers in the contract's language, values
+in their unit (types and number formats), frozen headers and filters, text neutralised."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from scorecard.cli import main
+from scorecard.xlsx import money_format
+
+ROOT = Path(__file__).resolve().parents[1]
+CONTRACT = ROOT / "contracts" / "acme-travel-nordlys.yaml"
+
+
+@pytest.fixture(scope="module")
+def evaluated(small_demo, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("xlsx")
+    assert main(["-q", "evaluate", str(CONTRACT), "--data", str(small_demo), "--out", str(out),
+                 "--period", "2026-03"]) == 0
+    return out
+
+
+def _rows(ws) -> list[dict]:
+    cells = list(ws.iter_rows())
+    header = [c.value for c in cells[0]]
+    return [dict(zip(header, row)) for row in cells[1:]]
+
+
+def test_sheets_headers_and_layout_in_english(evaluated):
+    book = openpyxl.load_workbook(evaluated / "results.xlsx")
+    assert book.sheetnames == ["Summary", "Results", "Credits", "Calibration", "Data quality"]
+    ws = book["Results"]
+    assert [c.value for c in ws[1]] == ["Period", "KPI", "Metric", "Grain", "Entity", "Value", "Observations",
+                                         "Target", "Minimum", "Status", "Provisional"]
+    for sheet in book:
+        assert sheet.freeze_panes == "A2"
+        assert sheet.auto_filter.ref.startswith("A1:")
+    assert ws.column_dimensions["E"].width >= len("Nordlys Contact Services")
+
+
+def test_values_in_their_unit_match_results_csv(evaluated):
+    book = openpyxl.load_workbook(evaluated / "results.xlsx")
+    with (evaluated / "results.csv").open(newline="") as fh:
+        csv_rows = {(r["kpi"], r["grain"], r["entity"]): r for r in csv.DictReader(fh)}
+    rows = {(r["KPI"].value, r["Grain"].value, r["Entity"].value): r for r in _rows(book["Results"])}
+    assert len(rows) == len(csv_rows)
+    sl = rows[("service_level_voice", "vendor", "Nordlys Contact Services")]
+    assert sl["Value"].number_format == "0.0%"
+    assert sl["Value"].value == pytest.approx(float(csv_rows[("service_level_voice", "vendor",
+                                                              "Nordlys Contact Services")]["value"]))
+    aht = next(r for k, r in rows.items() if k[0] == "aht" and k[1] == "vendor")
+    seconds = float(csv_rows[("aht", "vendor", "Nordlys Contact Services")]["value"])
+    assert aht["Value"].number_format == "[h]:mm:ss"
+    # a day fraction in the file, which openpyxl reads back as a duration ([h] format)
+    assert aht["Value"].value.total_seconds() == pytest.approx(seconds, abs=1e-3)
+    assert isinstance(sl["Provisional"].value, bool)
+    assert sl["Status"].value in {"Met", "Below target", "Missed", "Small sample", "Not measurable"}
+
+
+def test_credits_in_the_currency_and_summary_totals(evaluated):
+    book = openpyxl.load_workbook(evaluated / "results.xlsx")
+    credits = _rows(book["Credits"])
+    with (evaluated / "credits.csv").open(newline="") as fh:
+        paid = sum(Decimal(r["paid"]) for r in csv.DictReader(fh))
+    assert all(r["Paid"].number_format == '#,##0.00 "EUR"' for r in credits)
+    assert all(r["Allocation"].number_format == "0.0%" for r in credits)
+    summary = {r["KPI"].value: r for r in _rows(book["Summary"])}
+    assert Decimal(str(summary["Service credits paid"]["Value"].value)) == paid
+    assert 0 <= summary["Overall score"]["Value"].value <= 100
+
+
+def test_money_formats_follow_the_minor_unit():
+    assert money_format("JPY") == '#,##0 "JPY"'
+    assert money_format("KWD") == '#,##0.000 "KWD"'
+
+
+def test_french_sheets_and_words(small_demo, tmp_path):
+    from scorecard.xlsx import write_xlsx
+
+    write_xlsx(_evaluation(small_demo), tmp_path / "r.xlsx", lang="fr")
+    book = openpyxl.load_workbook(tmp_path / "r.xlsx")
+    assert book.sheetnames == ["Synthèse", "Résultats", "Pénalités", "Calibrage", "Qualité des données"]
+    assert [c.value for c in book["Résultats"][1]][:3] == ["Période", "Indicateur", "Métrique"]
+    assert {c.value for c in book["Résultats"]["J"][1:]} <= {"Atteint", "Sous l'objectif", "Manqué",
+                                                            "Échantillon insuffisant", "Non mesurable"}
+
+
+def _evaluation(data: Path):
+    from scorecard.contract.loader import load_contract
+    from scorecard.data import load_dataset
+    from scorecard.evaluate import evaluate
+    from scorecard.periods import parse_period
+
+    contract = load_contract(CONTRACT)
+    return evaluate(contract, load_dataset(data, contract=contract), [parse_period("2026-03")])
+
+
+def test_formula_text_is_neutralised_and_control_characters_dropped(small_demo, tmp_path):
+    from scorecard.xlsx import write_xlsx
+
+    ev = _evaluation(small_demo)
+    ev.quality.loc[len(ev.quality)] = ["interactions", 7, "reason", "=HYPERLINK(\"http://x\")\x00", "cleared"]
+    write_xlsx(ev, tmp_path / "r.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "r.xlsx")["Data quality"]
+    last = [c.value for c in list(ws.iter_rows())[-1]]
+    assert last[3] == "'=HYPERLINK(\"http://x\")"
+    assert ws.cell(ws.max_row, 4).data_type == "s"  # text, not a formula
+
+
+def test_excel_fr_csv_dialect(small_demo, tmp_path):
+    out = tmp_path / "o"
+    assert main(["-q", "evaluate", str(CONTRACT), "--data", str(small_demo), "--out", str(out),
+                 "--period", "2026-03", "--csv-dialect", "excel-fr"]) == 0
+    raw = (out / "credits.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert rows and all("," in r["paid"] and "." not in r["paid"] for r in rows)
+    assert "," in rows[0]["allocation"] or rows[0]["allocation"].isdigit()
+    header = (out / "results.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header == "period;kpi;metric;grain;entity;value;n;target;minimum;status;provisional"
