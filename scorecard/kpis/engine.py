@@ -7,6 +7,7 @@ interface. Quantiles take the separate exact path. Output columns: docs/ARCHITEC
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Sequence
 
 import numpy as np
@@ -46,8 +47,11 @@ class Engine:
         self._entity_cache: dict[tuple[str, str], Codes | None] = {}
         self._fine_cache: dict[str, FineIndex] = {}
         self._index_cache: dict[tuple[str, str, str], GroupIndex] = {}
-        self.interactions = (InteractionRows(tables["interactions"], contract)
-                             if "interactions" in tables else None)
+
+    @cached_property
+    def interactions(self) -> InteractionRows | None:
+        """Derived interaction rows, built on first use (an SQL engine may never need them)."""
+        return InteractionRows(self.tables["interactions"], self.contract) if "interactions" in self.tables else None
 
     # -- sources ---------------------------------------------------------------------------------
     def _source(self, key: str, build) -> RowSource | NotMeasurable:

@@ -22,10 +22,14 @@ from .sql.compile import CompiledQuery
 from .sql.plan import compile_kpis, compiles, prepare_tables
 
 
-def finish(q: CompiledQuery, agg: pd.DataFrame) -> pd.DataFrame:
-    """Raw rows (period, entity, grain, value, n, provisional) of one query's aggregate rows."""
+def finish(q: CompiledQuery, agg: pd.DataFrame, kinds: dict[str, int]) -> pd.DataFrame:
+    """Raw rows (period, entity, grain, value, n, provisional) of one query's aggregate rows, in
+    the pandas engine's order: period kind, then grain, then first appearance in the data."""
     m = q.measure
-    agg = agg[agg["base"] > 0].reset_index(drop=True)
+    agg = agg[agg["base"] > 0]
+    rank = {g: i for i, g in enumerate(q.grains)}
+    agg = agg.assign(_kind=agg["period"].map(kinds), _grain=agg["grain"].map(rank)).sort_values(
+        ["_kind", "_grain", "first_row"], kind="stable").reset_index(drop=True)
     num, den = agg["num"].to_numpy(), agg["den"].to_numpy()
     provisional = (agg["prov"].to_numpy() > 0) if m.provisional is not None else np.zeros(len(agg), bool)
     if m.q is not None:
@@ -73,11 +77,12 @@ class SqlEngine(Engine):
             self._prepared = prepare_tables(self.contract, self.tables, labels, self.facts)
         queries, notes = compile_kpis(self.contract, kpis, grains, self._prepared, self.tables, labels)
         agg = run_queries(self.backend, queries, self._prepared.tables if first else {})
+        kinds = {label: rank for rank, kind in enumerate(self.labels) for label in self.labels[kind]}
         out = {kpi_id: self._not_measurable(_spec(kpis, kpi_id), note)
                for kpi_id, note in notes.items()}
         for q in queries:
             spec = _spec(kpis, q.kpi)
-            out[q.kpi] = self._emit(spec, finish(q, agg[agg["query"] == q.key]))
+            out[q.kpi] = self._emit(spec, finish(q, agg[agg["query"] == q.key], kinds))
         return out
 
 

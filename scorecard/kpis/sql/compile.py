@@ -20,7 +20,7 @@ from sqlglot import exp
 
 from .dialects import render
 
-AGG_COLUMNS = ["period", "grain", "entity", "base", "num", "den", "n", "prov", "quantile", "nobs"]
+AGG_COLUMNS = ["period", "grain", "entity", "base", "num", "den", "n", "prov", "quantile", "nobs", "first_row"]
 PERIOD_MAP = "scorecard_period_map"  # month -> period label, one row per asked label of every kind
 
 
@@ -93,18 +93,30 @@ def _sum(e: exp.Expression | None) -> exp.Expression:
     return exp.Sum(this=e) if e is not None else exp.Null()
 
 
+def _in_base(base: exp.Expression, e: exp.Expression | None) -> exp.Expression:
+    """A row's value where it is in the base, else NULL (out of every sum and quantile)."""
+    if e is None:
+        return exp.Null()
+    return exp.Case(ifs=[exp.If(this=base.copy(), true=e)], default=exp.Null())
+
+
 def aggregate_query(key: str, kpi: str, m: MeasureSQL, grains: Sequence[str], vendor: str) -> CompiledQuery:
-    """The GROUPING SETS query of one measure at `grains` ('vendor' = the whole period)."""
+    """The GROUPING SETS query of one measure at `grains` ('vendor' = the whole period).
+
+    Every row of the relation is grouped (not only the base): `first_row`, the smallest `_row` of
+    a group, orders the results as the rows first appear in the data, whatever the KPI's base."""
     columns = [g for g in grains if g != "vendor"]
     inner = exp.select(
         exp.column("_month").as_("_month"),
+        exp.column("_row").as_("_row"),
         *[exp.column(g).as_(g) for g in columns],
-        (m.num if m.num is not None else exp.Null()).as_("_num"),
-        (m.den if m.den is not None else exp.Null()).as_("_den"),
-        (m.n if m.n is not None else exp.Null()).as_("_n"),
-        (flag(m.provisional) if m.provisional is not None else exp.Null()).as_("_prov"),
-        (m.obs if m.obs is not None else exp.Null()).as_("_obs"),
-    ).from_(m.relation.subquery("v") if isinstance(m.relation, exp.Select) else m.relation).where(m.base)
+        flag(m.base).as_("_base"),
+        _in_base(m.base, m.num).as_("_num"),
+        _in_base(m.base, m.den).as_("_den"),
+        _in_base(m.base, m.n).as_("_n"),
+        _in_base(m.base, flag(m.provisional) if m.provisional is not None else None).as_("_prov"),
+        _in_base(m.base, m.obs).as_("_obs"),
+    ).from_(m.relation.subquery("v") if isinstance(m.relation, exp.Select) else m.relation)
     quantile = (exp.Quantile(this=exp.column("_obs", "r"), quantile=exp.Literal.number(m.q))
                 if m.q is not None else exp.Null())
     period = exp.column("period", "pm")
@@ -112,13 +124,14 @@ def aggregate_query(key: str, kpi: str, m: MeasureSQL, grains: Sequence[str], ve
         period.as_("period"),
         *[exp.column(g, "r").as_(g) for g in columns],
         *[exp.func("GROUPING", exp.column(g, "r")).as_(f"_g_{g}") for g in columns],
-        exp.Count(this=exp.Star()).as_("base"),
+        _sum(exp.column("_base", "r")).as_("base"),
         _sum(exp.column("_num", "r")).as_("num"),
         _sum(exp.column("_den", "r")).as_("den"),
         _sum(exp.column("_n", "r")).as_("n"),
         _sum(exp.column("_prov", "r")).as_("prov"),
         quantile.as_("quantile"),
         exp.Count(this=exp.column("_obs", "r")).as_("nobs"),
+        exp.Min(this=exp.column("_row", "r")).as_("first_row"),
     ).from_(inner.subquery("r")).join(
         exp.to_table(PERIOD_MAP).as_("pm"), on=exp.column("_month", "r").eq(exp.column("month", "pm")))
     sets = [exp.Tuple(expressions=[period.copy()])] + [

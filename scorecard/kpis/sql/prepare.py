@@ -37,6 +37,7 @@ def prepare(frame: pd.DataFrame, timezone: str, dated: str | None, cleared: pd.D
     month = local_months(frame[dated], timezone) if dated and dated in frame else pd.Series(
         pd.NA, index=frame.index, dtype="string")
     out["_month"] = month
+    out["_row"] = np.arange(len(frame), dtype="int64")  # the results' order: first appearance
     if cleared is not None and len(cleared) == len(frame):
         for col in cleared.columns:
             out[f"_cleared_{col}"] = cleared[col].to_numpy(dtype=bool, na_value=False)
