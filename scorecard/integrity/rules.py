@@ -116,13 +116,14 @@ def judge(rows: pd.DataFrame, i: int, t: Thresholds) -> Iterator[Found]:
     k = t.sensitivity
 
     def m(fact: str, sign: float, floor: float, *, relative: bool = False) -> Move | None:
-        if fact not in rows or not math.isfinite(now[fact]):
+        value = float(now[fact]) if fact in rows and pd.notna(now[fact]) else math.nan
+        if not math.isfinite(value):
             return None
-        hist = past[fact].to_numpy(dtype="float64")
+        hist = past[fact].astype("float64").to_numpy(na_value=math.nan)
         if not np.isfinite(hist).all():
             return None
         base = float(np.mean(hist))
-        return move(hist, float(now[fact]), sign, floor * abs(base) if relative else floor, k)
+        return move(hist, value, sign, floor * abs(base) if relative else floor, k)
 
     floors = {"fcr": t.fcr_drop, "resolved": t.fcr_drop, "csat": t.csat_drop, "qa": t.qa_drop}
     faster = [(f, x) for f in SPEED if (x := m(f, -1, t.speed_gain, relative=True)) and x.beyond]
@@ -138,7 +139,8 @@ def judge(rows: pd.DataFrame, i: int, t: Thresholds) -> Iterator[Found]:
         yield "transfer_spike", "transfer_rate", x, []
     if (x := m("survey_coverage", -1, t.coverage_drop, relative=True)) and x.beyond:
         yield "survey_coverage_drop", "survey_coverage", x, []
-    if "pairs" in rows and (past["pairs"].fillna(0) >= t.min_pairs).all() and now.get("pairs", 0) >= t.min_pairs:
+    pairs = rows["pairs"].astype("float64").fillna(0).to_numpy() if "pairs" in rows else np.zeros(len(rows))
+    if (pairs[i - t.baseline_months:i + 1] >= t.min_pairs).all():
         if (x := m("qa_gap", 1, t.qa_gap_rise)) and x.beyond:
             yield "qa_leniency", "qa_gap", x, []
 

@@ -67,21 +67,29 @@ def match_kpis(evaluations: dict[str, Evaluation]) -> tuple[list[Comparable], li
         holders = [v for v in specs if kpi in specs[v]]
         if len(holders) < 2:
             continue
-        first = specs[holders[0]][kpi]
-        same = [v for v in holders if _signature(specs[v][kpi]) == _signature(first)]
-        if len(same) == len(holders):
-            groups.append(_group(kpi, {v: kpi for v in holders}, specs, evaluations))
-            used.update((v, kpi) for v in holders)
-        else:
-            odd = next(v for v in holders if v not in same)
-            left.append(NotComparable(kpi, tuple(holders), f"{holders[0]} and {odd} define it differently: "
-                                                         f"{_differs(first, specs[odd][kpi])}"))
-            used.update((v, kpi) for v in holders)
+        kinds: dict[tuple, list[str]] = {}
+        for v in holders:
+            kinds.setdefault(_signature(specs[v][kpi]), []).append(v)
+        same = max(kinds.values(), key=len)  # the definition most vendors share (the first on a tie)
+        if len(same) >= 2:
+            groups.append(_group(kpi, {v: kpi for v in same}, specs, evaluations))
+        for odd in (v for v in holders if v not in same or len(same) < 2):
+            if odd == same[0]:
+                continue
+            left.append(NotComparable(kpi, (odd,), f"{same[0]} and {odd} define it differently: "
+                                                   f"{_differs(specs[same[0]][kpi], specs[odd][kpi])}"))
+        used.update((v, kpi) for v in holders)
+    joined = {_signature(specs[next(iter(g.ids))][g.key]): g for g in groups}
     by_signature: dict[tuple, dict[str, str]] = {}
     for v, kpis in specs.items():
         for kpi, spec in kpis.items():
-            if (v, kpi) not in used:
-                by_signature.setdefault(_signature(spec), {}).setdefault(v, kpi)
+            sig = _signature(spec)
+            if (v, kpi) in used:
+                continue
+            if sig in joined and v not in joined[sig].ids:  # same measure under another id: it joins
+                joined[sig].ids[v] = kpi
+            else:
+                by_signature.setdefault(sig, {}).setdefault(v, kpi)
     for sig, members in by_signature.items():
         if len(members) >= 2:
             groups.append(_group(next(iter(members.values())), members, specs, evaluations))
