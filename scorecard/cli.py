@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from . import __version__
-from .errors import ScorecardError
+from .errors import Problem, ScorecardError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -39,6 +39,9 @@ def _add_data_options(p: argparse.ArgumentParser, *, period_required: bool) -> N
                         "evaluator_id, channel, reason")
     p.add_argument("--engine", choices=["duckdb", "pandas", "spark"], default="duckdb",
                    help="KPI engine: duckdb (embedded, default), pandas (reference), spark (see README)")
+    p.add_argument("--spark-master", metavar="URL",
+                   help="with --engine spark: where Spark runs (default local[*]: every core here; "
+                        "spark://host:7077, yarn, k8s://...; README 'Running on Spark')")
 
 
 def _add_render_options(p: argparse.ArgumentParser, *, deck: bool, out: str, what: str) -> None:
@@ -153,6 +156,9 @@ def _evaluation(args: argparse.Namespace):
     from .evaluate import evaluate, resolve_periods
     from .term import notes
 
+    if getattr(args, "spark_master", None) and args.engine != "spark":
+        raise ScorecardError(Problem(f"only the Spark engine reads it (this run uses {args.engine})",
+                                     field="--spark-master", hint="add --engine spark, or leave --spark-master out"))
     progress = _progress(args)
     with progress.stage("reading the contract and the data, data checks"):
         contract = load_contract(Path(args.contract))

@@ -1,0 +1,92 @@
+"""The Spark backend: the same compiled KPI queries as DuckDB, rendered in Spark SQL (sql/plan.py,
+sql/backend.py), for data sets beyond one machine. Needs the optional extra `scorecard[spark]`
+(pyspark) and a Java runtime.
+
+Inputs reach Spark through scorecard's own reader (row numbers, data checks and quarantine stay
+exactly those of every other engine), as Arrow tables of the prepared columns: timestamps as UTC
+epoch nanoseconds and a precomputed local month key, so no session setting can move a row to
+another month. The session is pinned anyway (time zone UTC), and ANSI arithmetic is off so that a
+division by zero gives NULL, as in DuckDB, instead of failing the run.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..errors import DataError, Problem
+
+LOG_CONFIG = Path(__file__).with_name("spark-log4j2.properties")
+SETTINGS = {
+    "spark.app.name": "scorecard",
+    "spark.sql.session.timeZone": "UTC",
+    "spark.sql.ansi.enabled": "false",
+    "spark.sql.execution.arrow.pyspark.enabled": "true",
+    "spark.ui.showConsoleProgress": "false",
+    "spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile=file:{LOG_CONFIG}",
+}
+LOCAL_SETTINGS = {"spark.ui.enabled": "false", "spark.sql.shuffle.partitions": "8"}
+INSTALL_HINT = "install the Spark extra: pip install 'scorecard[spark]' (it needs Java 17 or later: " \
+               "apt-get install default-jre-headless)"
+
+
+def _problem(message: str, hint: str) -> DataError:
+    return DataError([Problem(message, file="--engine spark", hint=hint)])
+
+
+def spark_session(master: str | None = None) -> Any:
+    """The Spark session the KPIs run on: the active one (under spark-submit), else a new one on
+    `master` (default local[*], every core of this machine)."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:
+        raise _problem("--engine spark needs pyspark, which is not installed", INSTALL_HINT) from exc
+    for name in ("SQLQueryContextLogger", "DataFrameQueryContextLogger"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)  # failures are reported by the CLI, once
+    # pyspark warns that pandas 3 is newer than it tested; only Arrow tables cross, never pandas.
+    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
+    active = SparkSession.getActiveSession()
+    if active is not None and master is None:
+        return active
+    url = master or "local[*]"
+    builder = SparkSession.builder.master(url)
+    for key, value in {**SETTINGS, **(LOCAL_SETTINGS if url.startswith("local") else {})}.items():
+        builder = builder.config(key, value)
+    try:
+        session = builder.getOrCreate()
+    except Exception as exc:  # Java missing, master unreachable: py4j raises plain exceptions
+        raise _problem(f"Spark could not start on {url}: {str(exc).splitlines()[0][:300]}",
+                       "check that Java 17+ is installed (java -version) and that the --spark-master URL "
+                       "is reachable (spark://host:7077, yarn, k8s://..., local[*])") from exc
+    session.sparkContext.setLogLevel("ERROR")
+    for key in ("spark.sql.session.timeZone", "spark.sql.ansi.enabled"):
+        session.conf.set(key, SETTINGS[key])  # pinned on an existing (spark-submit) session too
+    return session
+
+
+class SparkBackend:
+    """Runs compiled queries on a Spark session: `register` turns a prepared frame into a temporary
+    view (through Arrow), `execute` runs Spark SQL and brings the aggregate rows back as pandas."""
+
+    dialect = "spark"
+
+    def __init__(self, session: Any = None, master: str | None = None):
+        self.session = session if session is not None else spark_session(master)
+
+    def register(self, name: str, frame: pd.DataFrame) -> None:
+        import pyarrow as pa
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        # Cached: every KPI's query reads the same rows, decoded from Arrow once, not once per query.
+        self.session.createDataFrame(table).cache().createOrReplaceTempView(name)
+
+    def execute(self, sql: str) -> pd.DataFrame:
+        try:
+            return self.session.sql(sql).toArrow().to_pandas()
+        except Exception as exc:  # a lost cluster, an executor out of memory: said once, in words
+            raise _problem(f"Spark failed while computing the KPIs: {str(exc).splitlines()[0][:300]}",
+                           "check the cluster (its web UI names the failed stage), or run on one "
+                           "machine with --engine duckdb") from exc
