@@ -16,7 +16,7 @@ from scorecard.render.deck.images import bias_chart
 from scorecard.render.deck import write_deck
 from scorecard.render.deck.tables import RAG
 from scorecard.render.deck.text import word
-from scorecard.render.format import fmt_value
+from scorecard.render.format import fmt_money, fmt_value
 
 ACTIONS = """\
 - id: A-1
@@ -245,3 +245,19 @@ def test_bias_chart_leaves_matplotlib_settings_alone():
     png = bias_chart(["A", "B"], [1.0, -6.0], [2.0, 1.0], 5.0, xlabel="bias", band_label="tolerance")
     assert png.getvalue().startswith(b"\x89PNG")
     assert dict(matplotlib.rcParams) == before
+
+
+def test_quarter_deck_shows_each_months_credits_and_the_total(evaluation, tmp_path):
+    """A QBR deck keeps the credits slide: one column per month, paid after cap, and the span's total."""
+    quarter = replace(evaluation, periods=("2026-Q1",),
+                      contract=replace(evaluation.contract, governance=replace(
+                          evaluation.contract.governance, sections=("service_credits",))))
+    prs = Presentation(str(write_deck(quarter, tmp_path / "qbr.pptx")))
+    slide = next(s for s in prs.slides if s.shapes.title.text.startswith("Service credits - Q1 2026"))
+    table = _tables(slide)[0]
+    assert [c.text for c in table.rows[0].cells] == ["KPI", "Jan 2026", "Feb 2026", "Mar 2026", "Total after cap"]
+    credits = evaluation.credits
+    total = credits[(credits.kpi == "TOTAL") & credits.period.isin(["2026-01", "2026-02", "2026-03"])]["paid"].sum()
+    last = [c.text for c in list(table.rows)[-1].cells]
+    assert last[0] == "Total after cap"
+    assert last[-1] == fmt_money(float(total), "en", "EUR", decimals=0)

@@ -22,12 +22,43 @@ def _period_rows(ctx: DeckContext) -> pd.DataFrame:
     return credits[credits["period"] == ctx.period] if len(credits) else credits
 
 
+def _span_rows(ctx: DeckContext) -> pd.DataFrame:
+    """A quarter's or a year's credits: the monthly rows of its months (credits are settled monthly)."""
+    credits = ctx.evaluation.credits
+    return credits[credits["period"].isin(ctx.period_months)] if len(credits) else credits
+
+
 def credits_missing(ctx: DeckContext) -> str | None:
     if ctx.contract.service_credits is None:
         return ctx.w("no_credits")
-    if not len(_period_rows(ctx)):
-        return ctx.w("credits_monthly") if ctx.period_months != [ctx.period] else ctx.w("no_credits_rows")
+    if not len(_span_rows(ctx)):
+        return ctx.w("no_credits_rows")
     return None
+
+
+def build_span_credits(ctx: DeckContext) -> None:
+    """A quarterly or yearly review: what was paid after the cap, per KPI and month, and the span's
+    total, so the summary's figure is on a slide; each month's arithmetic is in the notes."""
+    rows = _span_rows(ctx)
+    months = [m for m in ctx.period_months if m in set(rows["period"])]
+    paid = rows.pivot_table(index="kpi", columns="period", values="paid", aggfunc="sum")
+    kpis = [k for k in ctx.contract.kpis if k in paid.index]
+    columns = ([Column(ctx.w("kpi"), 3.0)] + [Column(ctx.month(m), 1.2, "r") for m in months]
+               + [Column(ctx.w("total_capped"), 1.6, "r")])
+
+    def line(kpi: str, label: str, bold: bool) -> list[Cell]:
+        values = [paid.at[kpi, m] if m in paid.columns and pd.notna(paid.at[kpi, m]) else 0 for m in months]
+        return ([Cell(label, bold=bold)] + [Cell(ctx.money(v) if v else MISSING, align="r", bold=bold) for v in values]
+                + [Cell(ctx.money(sum(values)), align="r", bold=True)])
+
+    table = [line(k, ctx.label(k), False) for k in kpis]
+    if "TOTAL" in paid.index:
+        table.append(line("TOTAL", ctx.w("total_capped"), True))
+    notes = "\n".join(str(e) for e in rows["explanation"] if e)
+    slot = ctx.canvas.add("table", f"{ctx.w('service_credits')} - {ctx.month(ctx.period)}", notes)[0]
+    top, rest = slot.caption(table_height(slot.box.width, columns, table) + ctx.canvas.gap)
+    draw_table(top, columns, table)
+    write_lines(rest, _rules(ctx))
 
 
 def _arithmetic(ctx: DeckContext, row) -> str:
@@ -85,6 +116,9 @@ def _rules(ctx: DeckContext) -> list[Line]:
 
 def build_credits(ctx: DeckContext) -> None:
     """The arithmetic table across the top; the contract's rules and the monthly credits under it."""
+    if ctx.period_months != [ctx.period]:
+        build_span_credits(ctx)
+        return
     rows = _period_rows(ctx)
     notes = "\n".join(str(e) for e in rows["explanation"] if e)
     slot = ctx.canvas.add("table", f"{ctx.w('service_credits')} - {ctx.month(ctx.period)}", notes)[0]
