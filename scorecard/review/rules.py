@@ -127,20 +127,16 @@ def money_at_stake(contract: Contract, at: Locator) -> list[Finding]:
                 why="one KPI with most of the pool makes the vendor manage that number at the expense of the "
                     "others",
                 suggestion=f"spread the pool so that no KPI has more than half of it"))
-    if not credits.earn_back_months:
-        found.append(at.finding(
-            "no_earn_back", ADVICE, ("service_credits",),
-            message="service credits have no earn-back",
-            why="an earn-back (a credit returned after months at target) rewards recovery rather than "
-                "only punishing a miss",
-            suggestion="add under service_credits:  earn_back: {after: 3 months}"))
-    if not credits.chronic_misses:
-        found.append(at.finding(
-            "no_chronic_failure", ADVICE, ("service_credits",),
-            message="service credits have no chronic-failure clause",
-            why="credits are capped; repeated misses need a stronger remedy (a termination right or a "
-                "remediation plan)",
-            suggestion="add under service_credits:  chronic_failure: {misses: 3, within: 6 months}"))
+    remedies = (
+        ("no_earn_back", credits.earn_back_months, "service credits have no earn-back",
+         "an earn-back (a credit returned after months at target) rewards recovery rather than only "
+         "punishing a miss", "earn_back: {after: 3 months}"),
+        ("no_chronic_failure", credits.chronic_misses, "service credits have no chronic-failure clause",
+         "credits are capped; repeated misses need a stronger remedy (a termination right or a "
+         "remediation plan)", "chronic_failure: {misses: 3, within: 6 months}"))
+    found += [at.finding(rule, ADVICE, ("service_credits",), message=message, why=why,
+                         suggestion=f"add under service_credits:  {clause}")
+              for rule, present, message, why, clause in remedies if not present]
     return found
 
 
