@@ -194,9 +194,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    from .contract.schema import contract_schema
+    from .schema_files import schema_text
 
-    print(json.dumps(contract_schema(), indent=2, ensure_ascii=False))
+    print(schema_text("contract.v1.json"), end="")
     return EXIT_OK
 
 
