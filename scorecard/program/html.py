@@ -47,11 +47,12 @@ def _vendors(evaluations: dict[str, Evaluation], period: str, lang: str) -> str:
         score = overall["score"].iloc[0] if len(overall) else math.nan
         mine = ev.credits[ev.credits["period"].isin(parse_period(period).months())] if len(ev.credits) else ev.credits
         paid = sum((p for p in mine.get("paid", []) if pd.notna(p)), start=Decimal(0))
-        volume = ev.results[(ev.results["grain"] == "vendor") & (ev.results["period"] == period)]["n"].max()
+        status = ev.results.loc[(ev.results["grain"] == "vendor") & (ev.results["period"] == period), "status"]
+        counts = " / ".join(str(int((status == s).sum())) for s in ("green", "amber", "red"))
         rows.append(f"<tr><td>{escape(vendor)}</td><td class=num>{'—' if pd.isna(score) else f'{score:.1f}'}</td>"
-                    f"<td class=num>{int(volume) if pd.notna(volume) else '—'}</td>"
+                    f"<td class=num>{counts}</td>"
                     f"<td class=num>{fmt_money(float(paid), lang, ev.contract.currency)}</td></tr>")
-    return ("<h2>Vendors</h2><table><tr><th>vendor</th><th>overall score</th><th>largest KPI base (n)</th>"
+    return ("<h2>Vendors</h2><table><tr><th>vendor</th><th>overall score</th><th>KPIs green / amber / red</th>"
             f"<th>service credits paid</th></tr>{''.join(rows)}</table>")
 
 
