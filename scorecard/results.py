@@ -13,6 +13,7 @@ from . import __version__
 from .atomic import write_text
 from .evaluate import Evaluation
 from .integrity.rules import SIGNAL_COLUMNS
+from .rootcause import root_causes
 from .periods import parse_period
 
 RESULT_COLUMNS = ["period", "kpi", "metric", "grain", "entity", "value", "n", "target", "minimum",
@@ -112,6 +113,7 @@ def results_json(ev: Evaluation) -> str:
             f'"credits":{_rows(ev.credits[ev.credits["period"].isin(parse_period(label).months())])}',
             f'"calibration":{_rows(ev.calibration[ev.calibration["period"] == label])}',
             *[f'"{name}":{_rows(_of_period(ev.sections.get(name), label))}' for name in SECTIONS_IN_JSON],
+            f'"root_causes":{_rows(root_causes(ev, label).drop(columns=["period"]))}',
         ]))
     quarantined = int((ev.quality["action"] == "quarantined").sum()) if len(ev.quality) else 0
     quality = (f'{{"problems":{len(ev.quality)},"quarantined_rows":{quarantined},'
