@@ -12,13 +12,14 @@ division by zero gives NULL, as in DuckDB, instead of failing the run.
 from __future__ import annotations
 
 import logging
+import os
 import warnings
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from ..errors import DataError, Problem
+from scorecard.errors import DataError, Problem  # absolute: this file is also spark-submit's entry
 
 LOG_CONFIG = Path(__file__).with_name("spark-log4j2.properties")
 SETTINGS = {
@@ -39,8 +40,8 @@ def _problem(message: str, hint: str) -> DataError:
 
 
 def spark_session(master: str | None = None) -> Any:
-    """The Spark session the KPIs run on: the active one (under spark-submit), else a new one on
-    `master` (default local[*], every core of this machine)."""
+    """The Spark session the KPIs run on: on `master`, else spark-submit's, else local[*] (every core
+    of this machine)."""
     try:
         from pyspark.sql import SparkSession
     except ImportError as exc:
@@ -49,17 +50,19 @@ def spark_session(master: str | None = None) -> Any:
         logging.getLogger(name).setLevel(logging.CRITICAL)  # failures are reported by the CLI, once
     # pyspark warns that pandas 3 is newer than it tested; only Arrow tables cross, never pandas.
     warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
-    active = SparkSession.getActiveSession()
-    if active is not None and master is None:
-        return active
-    url = master or "local[*]"
-    builder = SparkSession.builder.master(url)
-    for key, value in {**SETTINGS, **(LOCAL_SETTINGS if url.startswith("local") else {})}.items():
+    # Under spark-submit the JVM is already up (its --master, --conf apply); here we start it.
+    submitted = "PYSPARK_GATEWAY_PORT" in os.environ
+    builder = SparkSession.builder
+    if master:
+        builder = builder.master(master)
+    local = (master or "local").startswith("local")
+    for key, value in ({} if submitted else {**SETTINGS, **(LOCAL_SETTINGS if local else {})}).items():
         builder = builder.config(key, value)
     try:
         session = builder.getOrCreate()
     except Exception as exc:  # Java missing, master unreachable: py4j raises plain exceptions
-        raise _problem(f"Spark could not start on {url}: {str(exc).splitlines()[0][:300]}",
+        where = master or "local[*]"
+        raise _problem(f"Spark could not start on {where}: {str(exc).splitlines()[0][:300]}",
                        "check that Java 17+ is installed (java -version) and that the --spark-master URL "
                        "is reachable (spark://host:7077, yarn, k8s://..., local[*])") from exc
     session.sparkContext.setLogLevel("ERROR")
@@ -90,3 +93,10 @@ class SparkBackend:
             raise _problem(f"Spark failed while computing the KPIs: {str(exc).splitlines()[0][:300]}",
                            "check the cluster (its web UI names the failed stage), or run on one "
                            "machine with --engine duckdb") from exc
+
+
+if __name__ == "__main__":  # spark-submit [options] scorecard/kpis/spark.py evaluate ... --engine spark
+    import sys
+
+    from scorecard.cli import main
+    sys.exit(main(sys.argv[1:]))
