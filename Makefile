@@ -3,12 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test bench setup clean
+.PHONY: demo test bench setup spark-setup clean
 
 $(BIN)/scorecard: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,spark]'
 	touch $@
 
 setup: $(BIN)/scorecard
@@ -16,8 +16,14 @@ setup: $(BIN)/scorecard
 demo: setup
 	$(BIN)/scorecard demo --out output/demo
 
-test: setup
+test: setup spark-setup
 	$(BIN)/python -m pytest
+
+# The Spark tests need a Java runtime: installed from Debian when missing and we are root (CI).
+spark-setup:
+	@command -v java >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; } \
+	  || echo "no Java runtime: the Spark tests are skipped (install one: apt-get install default-jre-headless)"
 
 bench: setup
 	$(BIN)/python bench/run.py
