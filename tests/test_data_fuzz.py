@@ -163,10 +163,13 @@ def check_invariants(ds: Dataset, table: str, records: int | None) -> None:
         assert len(kept_rows) + len(quarantined) == read, (len(kept_rows), sorted(quarantined), read)
         assert table != "interactions" or read == 0 or kept_rows  # no row left is a DataError
     check_cleared(ds, table)
-    # required columns present and filled on clean rows
+    # required columns present and filled on clean rows (a cost amount in another currency is the one
+    # required cell cleared: it cannot be added to the contract currency's cost)
+    cleared = ds.cleared.get(table, pd.DataFrame(index=frame.index))
     for col in spec.required:
         assert col in frame, col
-        assert not frame[col].isna().any(), (col, frame[col].tolist())
+        unknown = cleared[col].to_numpy(dtype=bool) if col in cleared else False
+        assert not (frame[col].isna().to_numpy() & ~unknown).any(), (col, frame[col].tolist())
     # dtypes (docs/ARCHITECTURE.md)
     for col in frame.columns:
         kind = spec.kind(col)

@@ -126,9 +126,9 @@ def test_other_tables_checks_and_kept_warning(tmp_path):
     assert _problems(ds, "qa_items") == {(3, "points")}
     assert _problems(ds, "workforce") == {(3, "paid_hours"), (3, "actual_contacts")}
     costs = ds.quality[ds.quality["table"] == "costs"].set_index("row")
-    assert costs.loc[3, "action"] == "kept" and "EUR" in costs.loc[3, "problem"]
+    assert costs.loc[3, "action"] == "cleared" and "EUR" in costs.loc[3, "problem"]  # cannot be added to CHF
     assert costs.loc[4, "action"] == "warning" and costs.loc[4, "column"] == "amount"  # a credit note
-    assert ds.tables["costs"]["amount"].tolist() == [1000.0, 50.0, -5.0]
+    assert ds.tables["costs"]["amount"].fillna(-1).tolist() == [1000.0, -1, -5.0]
     actions = {t: set(ds.quality.loc[ds.quality["table"] == t, "action"]) for t in ("qa_evaluations", "qa_items", "workforce")}
     assert actions == {"qa_evaluations": {"quarantined"}, "qa_items": {"cleared"}, "workforce": {"cleared"}}
     assert ds.tables["qa_evaluations"]["evaluation_id"].tolist() == ["E1"]  # score is required: 101 quarantines

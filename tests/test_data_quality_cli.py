@@ -152,6 +152,19 @@ def test_negative_cost_lines_count_and_repeated_lines_do_not(tmp_path, capsys):
     assert "warning: costs.amount: 1 row(s), first row 3: negative cost line -100" in capsys.readouterr().err
 
 
+def test_a_cost_line_in_another_currency_makes_its_month_not_measurable(tmp_path):
+    """Adding 100 USD to CHF costs, or leaving it out, would both give a wrong cost per contact."""
+    rows = [answered_call(i) for i in range(4)]
+    costs = "period,amount,currency,category\n2026-03,1000,CHF,fee\n2026-03,100,USD,licence\n"
+    kpis = KPIS + '  cost: {metric: cost_per_unit, target: "<= 1000"}\n'
+    code, results, quality = evaluate(tmp_path, {"interactions.csv": calls(rows), "costs.csv": costs}, kpis)
+    assert code == 0
+    assert results["cost"]["value"] == "" and results["cost"]["status"] == "not_measurable"
+    row = quality[quality["table"] == "costs"].iloc[0]
+    assert (row["row"], row["column"], row["action"]) == (3, "amount", "cleared")
+    assert row["problem"].startswith("currency USD differs from the contract currency CHF")
+
+
 def test_an_absurd_wait_is_cleared_and_the_call_still_offered(tmp_path):
     header = "interaction_id,channel,created_at,answered_at,abandoned,wait_s,handle_time_s,csat"
     rows = ["A1,voice,2026-03-02 09:00,,yes,1e12,,",  # a broken timer: 31,700 years in the queue

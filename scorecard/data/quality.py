@@ -128,8 +128,12 @@ def _costs(frame: pd.DataFrame, currency: str) -> list[pd.DataFrame]:
         out.append(issue(frame, negative, "amount", "negative cost line " + _number(frame["amount"][negative])
                          + " (a credit note or discount?): counted in the period's cost", action=WARNING))
     other = (frame["currency"].notna() & (frame["currency"].str.upper() != currency.upper()).fillna(False)).astype(bool)
-    out.append(issue(frame, other, "currency", "currency " + frame["currency"][other]
-                     + f" differs from the contract currency {currency}; amount kept unconverted", action=KEPT))
+    # An amount in another currency cannot be added to the period's cost, and leaving it out would
+    # understate it: the cell is cleared and the period's cost per unit is not measurable.
+    out.append(issue(frame, other, "amount", "currency " + frame["currency"][other]
+                     + f" differs from the contract currency {currency}: this amount cannot be added to the "
+                     f"period's {currency} cost, so its cost per unit is not measurable; convert it to {currency} "
+                     "in the export", action=CLEARED))
     columns = [c for c in frame.columns if c != SOURCE_ROW]
     out.append(_repeats(frame, columns, "amount", lambda d, first: "cost line identical in every column to row "
                         + first + ": counted once (a genuine second line carries its own category or description)"))

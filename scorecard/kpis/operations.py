@@ -81,13 +81,16 @@ def workforce_measure(kpi: KpiSpec, src: RowSource, base: np.ndarray) -> Measure
 
 def per_period_totals(table: pd.DataFrame, column: str, labels: dict[str, list[str]]) -> dict[str, float]:
     """Sum of a per-period table's column (periods 'YYYY-MM') for each asked period label.
-    A label with no row at all maps to NaN (unknown), not 0."""
+    A label with no row at all maps to NaN (unknown), not 0; so does a label holding a row without a
+    value: in a clean costs table that is a cleared amount (another currency), and a total without
+    one of its lines would be understated, not measured."""
     month = table["period"].astype("string").str.slice(0, 7)
     values = table[column].to_numpy(dtype="float64")
     out = {}
     for label, months in labels.items():
-        rows = month.isin(months).fillna(False).to_numpy(dtype=bool) & ~np.isnan(values)
-        out[label] = float(values[rows].sum()) if rows.any() else np.nan
+        inside = month.isin(months).fillna(False).to_numpy(dtype=bool)
+        unknown = bool(np.isnan(values[inside]).any())
+        out[label] = float(values[inside].sum()) if inside.any() and not unknown else np.nan
     return out
 
 
