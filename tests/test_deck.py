@@ -6,6 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import matplotlib
+import pandas as pd
 import pytest
 from pptx import Presentation
 from pptx.util import Emu
@@ -261,3 +262,22 @@ def test_quarter_deck_shows_each_months_credits_and_the_total(evaluation, tmp_pa
     last = [c.text for c in list(table.rows)[-1].cells]
     assert last[0] == "Total after cap"
     assert last[-1] == fmt_money(float(total), "en", "EUR", decimals=0)
+
+
+def test_per_channel_targets_give_indented_channel_rows_scored_on_their_own(evaluation, tmp_path):
+    kpi = next(k for k, s in evaluation.contract.kpis.items() if s.per_channel_targets)
+    res = evaluation.results
+    base = res[(res.grain == "vendor") & (res.kpi == kpi)].iloc[0].to_dict()
+    extra = pd.DataFrame([{**base, "grain": "channel", "entity": "voice", "value": 500.0, "target": "<= 7m",
+                           "status": "red"},
+                          {**base, "grain": "channel", "entity": "chat", "value": 600.0, "target": "<= 12m",
+                           "status": "green"}])
+    shown = replace(evaluation, results=pd.concat([res, extra], ignore_index=True))
+    prs = Presentation(str(write_deck(shown, tmp_path / "channels.pptx")))
+    rows = [[c.text for c in r.cells] for s in prs.slides if _section_of(s.shapes.title.text) == "service_levels"
+            for t in _tables(s) for r in t.rows]
+    from scorecard.render.format import kpi_label
+    at = next(i for i, r in enumerate(rows) if r[0] == kpi_label(evaluation.contract, kpi, "en"))
+    assert [r[0] for r in rows[at + 1:at + 3]] == ["\u2003voice", "\u2003chat"]
+    assert rows[at + 1][2] == "≤\u00a07\u00a0min" and rows[at + 1][4] == "Missed"
+    assert rows[at + 2][2] == "≤\u00a012\u00a0min" and rows[at + 2][4] == "Met"

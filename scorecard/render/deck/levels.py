@@ -13,15 +13,18 @@ import pandas as pd
 from .context import DeckContext
 from .layout import Slot
 from .tables import Cell, Column, draw_table, table_pages
-from ..format import status_label
+from ..format import status_label, word
 
 
 def levels_missing(ctx: DeckContext) -> str | None:
     return None if len(ctx.vendor_results()) else ctx.w("no_kpis")
 
 
-def _row(ctx: DeckContext, r) -> list[Cell]:
-    return [Cell(ctx.label(r.kpi)),
+INDENT = "\u2003"  # an em space: a channel's row sits under its KPI
+
+
+def _row(ctx: DeckContext, r, label: str | None = None) -> list[Cell]:
+    return [Cell(label or ctx.label(r.kpi)),
             Cell(ctx.value(r.value, r.unit), status=r.status, align="r"),
             Cell(ctx.target(r.target, r.kpi), align="r"),
             Cell(ctx.target(r.minimum, r.kpi), align="r"),
@@ -39,8 +42,32 @@ def kpi_table(ctx: DeckContext, slot: Slot, rows: pd.DataFrame) -> None:
     draw_table(slot, kpi_columns(ctx), kpi_cells(ctx, rows))
 
 
+def _channel_rows(ctx: DeckContext, kpi: str) -> pd.DataFrame:
+    """A KPI's rows at grain channel when the contract gives it per-channel targets or minimums,
+    the contract's channels first (each scored against its own target and minimum)."""
+    spec = ctx.contract.kpis.get(kpi)
+    if spec is None or not (spec.per_channel_targets or spec.per_channel_minimums):
+        return ctx.evaluation.results.iloc[0:0]
+    res = ctx.evaluation.results
+    rows = res[(res["grain"] == "channel") & (res["kpi"] == kpi) & (res["period"] == ctx.period)]
+    named = list(spec.per_channel_targets) + list(spec.per_channel_minimums)
+    return rows.assign(_o=[named.index(e) if e in named else len(named) for e in rows["entity"]]) \
+        .sort_values(["_o", "entity"]).drop(columns="_o")
+
+
+def kpi_lines(ctx: DeckContext, rows: pd.DataFrame) -> list[tuple[str, list[Cell]]]:
+    """(kpi, cells) per table row: each KPI, then its channels indented under it."""
+    out = []
+    for r in rows.itertuples():
+        out.append((r.kpi, _row(ctx, r)))
+        for c in _channel_rows(ctx, r.kpi).itertuples():
+            name = word("channels", str(c.entity), ctx.lang, default=str(c.entity))
+            out.append((r.kpi, _row(ctx, c, label=f"{INDENT}{name}")))
+    return out
+
+
 def kpi_cells(ctx: DeckContext, rows: pd.DataFrame) -> list[list[Cell]]:
-    return [_row(ctx, r) for r in rows.itertuples()]
+    return [cells for _, cells in kpi_lines(ctx, rows)]
 
 
 def paged_table(ctx: DeckContext, title: str, columns: list[Column], rows: list[list[Cell]],
@@ -62,8 +89,7 @@ def paged_table(ctx: DeckContext, title: str, columns: list[Column], rows: list[
 
 
 def build_service_levels(ctx: DeckContext) -> None:
-    results = ctx.vendor_results()
-    kpis = list(results["kpi"])
+    lines = kpi_lines(ctx, ctx.vendor_results())
     paged_table(ctx, f"{ctx.w('service_levels')} - {ctx.month(ctx.period)}", kpi_columns(ctx),
-                kpi_cells(ctx, results),
-                lambda rows: ctx.w("notes_rag") + "\n" + ctx.definitions([kpis[i] for i in rows]))
+                [cells for _, cells in lines],
+                lambda rows: ctx.w("notes_rag") + "\n" + ctx.definitions(list(dict.fromkeys(lines[i][0] for i in rows))))
