@@ -108,6 +108,10 @@ class _Sheet:
         for i, width in enumerate(self.widths, start=1):
             self.ws.column_dimensions[get_column_letter(i)].width = min(MAX_WIDTH, max(MIN_WIDTH, width + 2))
         self.ws.freeze_panes = "A2"
+        self.ws.page_setup.orientation = "landscape"  # printed: every column on the page's width
+        self.ws.sheet_properties.pageSetUpPr.fitToPage = True
+        self.ws.page_setup.fitToWidth, self.ws.page_setup.fitToHeight = 1, 0
+        self.ws.print_title_rows = "1:1"
         self.ws.auto_filter.ref = f"A1:{get_column_letter(len(self.widths))}{len(self.rows)}"
         for row in self.rows:
             self.ws.append(row)
