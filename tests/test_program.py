@@ -102,3 +102,16 @@ def test_two_vendors_with_one_name_exit_2(tmp_path, small_demo, capsys):
         f"  - contract: {NORDLYS}\n    data: {small_demo}\n    name: Same\n" for _ in range(2))
     assert main(["program", str(_program(tmp_path, small_demo, body)), "--out", str(tmp_path / "o")]) == 2
     assert 'two vendors are named "Same"' in capsys.readouterr().err
+
+
+def test_program_deck_slides(program_out):
+    from pptx import Presentation
+
+    deck = Presentation(str(program_out / "program.pptx"))
+    titles = [s.shapes.title.text for s in deck.slides if s.shapes.title is not None]
+    assert titles[0] == "Acme Travel"
+    assert "Vendors - 2026-03" in titles and "Integrity signals (vendor level)" in titles
+    assert any(t.startswith("KPIs across vendors - 2026-03") for t in titles)
+    kpi_slide = next(s for s in deck.slides if s.shapes.title.text.startswith("KPIs across vendors"))
+    table = next(sh.table for sh in kpi_slide.shapes if sh.has_table)
+    assert [c.text for c in table.rows[0].cells] == ["KPI", "Tallinn", "=Porto", "Brightline BPO", "benchmark"]

@@ -19,6 +19,7 @@ from ..integrity.rules import SIGNAL_COLUMNS
 from ..outputs import OutputSet
 from ..render.files import safe_dirname
 from ..results import csv_text, write_results
+from .deck import write_program_deck
 from .compare import PROGRAM_COLUMNS, match_kpis, program_rows
 from .html import program_html
 from .read import Program
@@ -76,6 +77,8 @@ def write_program(stage: OutputSet, program: Program, evaluations: dict[str, Eva
         "program.html": program_html(program.name, periods[-1], evaluations, groups, left, rows, units),
     }
     written = [write_text(stage.path / name, text) for name, text in files.items()]
+    written.append(write_program_deck(stage.path / "program.pptx", program.name, periods[-1], evaluations, groups,
+                                      rows, units, integrity))
     for vendor, ev in evaluations.items():
         written += write_results(ev, stage.path / "vendors" / safe_dirname(vendor))
     inputs = {f: h for ev in evaluations.values() for f, h in ev.inputs.items()}
