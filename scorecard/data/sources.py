@@ -79,7 +79,7 @@ class DatabaseTable:
             with engine.connect() as conn:
                 return pd.read_sql_query(sqlalchemy.text(self.sql), conn)
         except Exception as exc:  # each driver has its own errors; all mean "cannot read this table"
-            reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+            reason = str(_driver_error(exc)).strip().splitlines()[0]
             raise self._error(f"cannot read table {self.table} from the database: {reason}",
                               "check the table name or the query (run it in your SQL tool), and that the "
                               "database is reachable") from None
@@ -92,6 +92,13 @@ class DatabaseTable:
 
     def sha256(self) -> str:
         return self._digest
+
+
+def _driver_error(exc: BaseException) -> BaseException:
+    """The database's own message, under pandas' and SQLAlchemy's wrappers ("no such table: x")."""
+    while getattr(exc, "orig", None) is not None or exc.__cause__ is not None:
+        exc = getattr(exc, "orig", None) or exc.__cause__
+    return exc
 
 
 def source_tables(path: Path) -> dict[str, DatabaseTable]:
