@@ -183,14 +183,20 @@ def _per_kind(periods: Sequence[Period], compute) -> pd.DataFrame:
     return out[out["period"].isin(labels)].reset_index(drop=True)
 
 
+def calibration_params(contract: Contract) -> dict:
+    """The tolerance (points) and reference mode calibration.csv is computed with: the contract's
+    calibration KPI's, else the catalog's defaults; cards and deck read the same numbers from here."""
+    kpi = _first_kpi(contract, "calibration_within_tolerance", "calibration_variance")
+    return dict(metric("calibration_within_tolerance").defaults) | (dict(kpi.params) if kpi else {})
+
+
 def calibration_results(contract: Contract, dataset: Dataset, periods: Sequence[Period]) -> pd.DataFrame:
     """calibration.csv rows for the asked periods, with the contract's tolerance and reference mode."""
     from .calibration import CALIBRATION_COLUMNS, calibration_table
     qa = dataset.tables.get("qa_evaluations")
     if qa is None:
         return pd.DataFrame(columns=CALIBRATION_COLUMNS)
-    kpi = _first_kpi(contract, "calibration_within_tolerance", "calibration_variance")
-    params = dict(metric("calibration_within_tolerance").defaults) | (dict(kpi.params) if kpi else {})
+    params = calibration_params(contract)
     return _per_kind(periods, lambda kind: calibration_table(
         qa, _period_of(contract, kind), reference=params["reference"], tolerance=float(params["tolerance"])))
 

@@ -159,3 +159,11 @@ def test_safe_filenames_stay_unique_when_slugs_collide():
     assert safe_filename("A 1") != safe_filename("a-1")
     assert safe_dirname("team_lead") == "team_lead"
     assert "/" not in safe_dirname("../roles")
+
+
+def test_bias_bar_coloured_by_tendency_and_red_only_beyond_tolerance():
+    from scorecard.render.html.sparkline import bias_bar_svg
+    assert "bias-aligned" in bias_bar_svg(1.0, 5.0, label="b", scale=3, tendency="aligned")
+    assert "bias-lenient" in bias_bar_svg(3.0, 5.0, label="b", scale=3, tendency="lenient")
+    out = bias_bar_svg(6.0, 5.0, label="b", scale=6, tendency="lenient")
+    assert "bias-out" in out and "bias-lenient" not in out

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 from pptx.util import Pt
 
+from ...breakdowns import calibration_params
 from .images import bias_chart
 from .context import DeckContext
 from .levels import kpi_cells, kpi_columns, kpi_table
@@ -19,7 +20,6 @@ from ..format import word
 
 QUALITY_METRICS = ("quality_score", "agents_meeting_quality", "qa_error_rate", "calibration_within_tolerance",
                    "calibration_variance", "qa_audit_variance")
-DEFAULT_TOLERANCE = 5.0
 MAX_CHARTS = 3  # side by side under the table; the trends slides have them all
 
 
@@ -56,11 +56,9 @@ def calibration_missing(ctx: DeckContext) -> str | None:
 
 
 def _tolerance(ctx: DeckContext) -> tuple[float, str | None]:
-    """The contract's calibration tolerance (points) and the KPI declaring it."""
-    for kpi, spec in ctx.contract.kpis.items():
-        if spec.metric == "calibration_within_tolerance":
-            return float(spec.params.get("tolerance", DEFAULT_TOLERANCE)), kpi
-    return DEFAULT_TOLERANCE, None
+    """The calibration tolerance (points) calibration.csv used, and the KPI declaring it, if any."""
+    kpi = next((k for k, s in ctx.contract.kpis.items() if s.metric == "calibration_within_tolerance"), None)
+    return float(calibration_params(ctx.contract)["tolerance"]), kpi
 
 
 def build_calibration(ctx: DeckContext) -> None:

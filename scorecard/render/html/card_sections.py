@@ -14,6 +14,7 @@ from typing import Any, Callable
 import pandas as pd
 from markupsafe import Markup
 
+from ...breakdowns import calibration_params
 from ...contract.model import Role
 from .. import format as f
 from .cards import Context, caution_text, is_true
@@ -220,11 +221,9 @@ def dsat_reasons(ctx: Context, role: Role, links: Links) -> Lookup:
 
 
 def calibration_tolerance(ctx: Context) -> float:
-    """The contract's calibration tolerance in points (NaN when no KPI declares one)."""
-    for spec in ctx.contract.kpis.values():
-        if spec.metric == "calibration_within_tolerance" and "tolerance" in spec.params:
-            return _num(spec.params["tolerance"])
-    return math.nan
+    """The tolerance in points calibration.csv was computed with (the catalog's default when no
+    calibration KPI sets one), so the card never says "tolerance +/- --"."""
+    return _num(calibration_params(ctx.contract)["tolerance"])
 
 
 def calibration(ctx: Context, role: Role, links: Links) -> Lookup:
@@ -241,7 +240,7 @@ def calibration(ctx: Context, role: Role, links: Links) -> Lookup:
     base: list[tuple[str, list[Cell], bool, Markup]] = []
     for row in people.sort_values("evaluator_id").to_dict("records"):
         bias, mad = _num(row.get("bias")), _num(row.get("mean_abs_deviation"))
-        beyond = not math.isnan(tolerance) and (abs(bias) > tolerance or mad > tolerance)
+        beyond = abs(bias) > tolerance or mad > tolerance
         tendency = row.get("tendency")
         cells = [Cell(f.fmt_value(row.get("sessions"), "count", ctx.lang), _sort(row.get("sessions"))),
                  Cell(f.fmt_value(row.get("scores"), "count", ctx.lang), _sort(row.get("scores"))),
@@ -251,10 +250,11 @@ def calibration(ctx: Context, role: Role, links: Links) -> Lookup:
                  Cell(f.fmt_value(row.get("spread"), points, ctx.lang), _sort(row.get("spread"))),
                  Cell(f.word("tendency", str(tendency), ctx.lang) if isinstance(tendency, str) else f.MISSING, "")]
         label = f"{ctx.ui('bias')}: {f.fmt_change(bias, points, ctx.lang)}"
-        bar = bias_bar_svg(bias, 0.0 if math.isnan(tolerance) else tolerance, label=label, scale=scale)
+        bar = bias_bar_svg(bias, tolerance, label=label, scale=scale,
+                           tendency=tendency if isinstance(tendency, str) else "")
         base.append((str(row["evaluator_id"]), cells, beyond, bar))
     alpha = _num(overall["krippendorff_alpha"].iloc[0]) if len(overall) and "krippendorff_alpha" in overall else math.nan
-    tol_text = f.fmt_number(tolerance, 0 if tolerance == int(tolerance) else 1, ctx.lang) if not math.isnan(tolerance) else f.MISSING
+    tol_text = f.fmt_number(tolerance, 0 if tolerance == int(tolerance) else 1, ctx.lang)
     caption = ctx.ui("calibration_caption", period=ctx.period_label, tolerance=tol_text)
     footnote = ctx.ui("alpha", alpha=f.fmt_value(alpha, "ratio", ctx.lang))
 

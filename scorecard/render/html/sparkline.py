@@ -54,17 +54,18 @@ def sparkline_svg(values: Sequence[float], *, label: str, target: float | None =
     )
 
 
-def bias_bar_svg(bias: float, tolerance: float, *, label: str, scale: float) -> Markup:
+def bias_bar_svg(bias: float, tolerance: float, *, label: str, scale: float, tendency: str = "") -> Markup:
     """A diverging bar for a calibration bias (points): left = harsh, right = lenient, with the
     ±tolerance band shaded, so "beyond tolerance" is visible at a glance. `scale` is the largest
-    absolute value the bar must hold (the same for every evaluator of a table)."""
+    absolute value the bar must hold (the same for every evaluator of a table). The bar is coloured
+    by the evaluator's tendency (aligned, lenient, harsh), red beyond the tolerance."""
     if math.isnan(bias):
         return Markup("")
     width, height, mid = 160, 16, 80
     unit = (mid - 4) / max(scale, tolerance, 1e-9)
     x = mid + bias * unit
     band = tolerance * unit
-    outside = " bias-out" if abs(bias) > tolerance else ""
+    outside = " bias-out" if abs(bias) > tolerance else (f" bias-{tendency}" if tendency else "")
     return Markup(
         f'<svg class="bias" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="{escape(label)}"><title>{escape(label)}</title>'
