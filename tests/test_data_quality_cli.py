@@ -80,9 +80,11 @@ def test_a_text_csat_on_every_row_keeps_every_contact(tmp_path, capsys):
 def test_a_survey_on_1_10_is_read_with_the_declared_scale(tmp_path, capsys):
     answers = ["9", "10", "6", "8", "3"]
     rows = [answered_call(i, csat=a) for i, a in enumerate(answers)]
-    # without a scale: 1-5 is assumed, the four answers above 5 are cleared and a warning says why
+    # without a scale: 1-5 is assumed, the four answers above 5 are cleared and a warning says why; the
+    # one answer left would be an exact and wrong CSAT, so the KPI is not measurable (never red, no credit)
     code, results, quality = evaluate(tmp_path / "default", {"interactions.csv": calls(rows)})
-    assert code == 0 and float(results["csat"]["value"]) == 3  # only the "3" is left
+    assert code == 0 and results["csat"]["value"] == "" and results["csat"]["status"] == "not_measurable"
+    assert float(results["aht"]["value"]) == 300  # the other KPIs are scored
     warning = quality[quality["action"] == "warning"]
     assert warning[["row", "column"]].values.tolist() == [[0, "csat"]]
     assert warning["problem"].iloc[0].startswith("4 of 5 csat values (80%) are outside the scale 1-5")
@@ -102,10 +104,21 @@ def test_a_survey_on_1_10_is_read_with_the_declared_scale(tmp_path, capsys):
 def test_durations_in_another_unit_are_a_warning(tmp_path, capsys, handles, start):
     rows = [answered_call(i, handle=h) for i, h in enumerate(handles)]
     code, results, quality = evaluate(tmp_path, {"interactions.csv": calls(rows)})
-    assert code == 0 and float(results["volume"]["value"]) == 4  # kept: a warning changes no value
+    assert code == 0 and float(results["volume"]["value"]) == 4  # the contacts are kept
+    assert results["aht"]["status"] == "not_measurable"  # "3.5 s, green" would be exact and wrong
+    assert "the KPIs measuring it are not measurable until then" in quality["problem"].iloc[0]
     assert quality[["row", "column", "action"]].values.tolist() == [[0, "handle_time_s", "warning"]]
     assert quality["problem"].iloc[0].startswith(start)
     assert f"warning: interactions.handle_time_s: {start}" in capsys.readouterr().err
+
+
+def test_a_1_10_scale_whose_answers_never_pass_5_is_not_scored(tmp_path, capsys):
+    rows = [answered_call(i, csat=str(1 + i % 5)) for i in range(25)]
+    kpis = KPIS.replace("params: {method: mean}", "params: {scale: 1-10, satisfied: [9, 10]}").replace(
+        '">= 3.5"', '">= 80%"')
+    code, results, quality = evaluate(tmp_path, {"interactions.csv": calls(rows)}, kpis)
+    assert code == 0 and results["csat"]["status"] == "not_measurable"  # not "0 % satisfied, red"
+    assert "none of its 25 answers is above 5" in capsys.readouterr().err
 
 
 def test_plausible_handle_times_give_no_warning(tmp_path):
@@ -211,7 +224,7 @@ def test_qa_scores_written_as_shares_are_a_warning(tmp_path):
     kpis = KPIS + '  qa: {metric: quality_score, target: ">= 85"}\n'
     code, results, quality = evaluate(tmp_path, {"interactions.csv": calls([answered_call(1)]),
                                                  "qa_evaluations.csv": qa}, kpis)
-    assert code == 0 and float(results["qa"]["value"]) == pytest.approx(0.885)  # kept as written
+    assert code == 0 and results["qa"]["status"] == "not_measurable"  # 0.885 against ">= 85" would be red
     assert quality[["table", "row", "column", "action"]].values.tolist() == [["qa_evaluations", 0, "score", "warning"]]
     assert quality["problem"].iloc[0].startswith("every QA score is between 0 and 1 (largest 0.92)")
 

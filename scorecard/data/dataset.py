@@ -19,7 +19,7 @@ from ..contract.model import Contract
 from ..errors import DataError, Problem
 from .convert import convert_table
 from .mapping import Mapping, constant_inputs, resolve_mapping
-from .plausibility import nothing_left, plausibility
+from .plausibility import BLOCKS, nothing_left, plausibility
 from .quality import check_table, checks_for, empty_report, quarantine
 from .readers import EXTENSIONS, read_table
 from .schema import TABLES
@@ -28,14 +28,16 @@ from .sources import is_source, source_tables
 
 @dataclass(frozen=True)
 class ConstantInput:
-    """Columns of a table whose values are fixed by construction, not measured: a KPI whose measured
-    inputs include all of `columns` is not measurable. One column: the mapping sets it to a constant
-    (`abandoned: {value: false}`); two columns: both are read from the same export column, so their
-    difference is 0 in every row (tickets: created_at = first_response_at)."""
+    """Columns of a table that are not a measurement the tool can stand behind: a KPI whose measured
+    inputs include all of `columns` is not measurable. Fixed by construction: the mapping sets one
+    column to a constant (`abandoned: {value: false}`), or reads two from the same export column, so
+    their difference is 0 in every row (tickets: created_at = first_response_at). Implausible as a
+    whole: a blocking plausibility warning (handle times in minutes read as seconds, a survey on
+    another scale than the contract's)."""
 
     table: str
     columns: frozenset[str]
-    reason: str  # plain words naming the mapping file and line, shown as the KPI's note
+    reason: str  # plain words naming the mapping line or the warning, shown as the KPI's note
 
 
 @dataclass
@@ -74,6 +76,7 @@ def load_dataset(path: Path, *, contract: Contract, mapping: str | Path | None =
     reports: list[pd.DataFrame] = []
     rows_read: dict[str, int] = {}
     cleared: dict[str, pd.DataFrame] = {}
+    unusable: list[ConstantInput] = []
     checks = checks_for(contract)
     for name, file in files.items():
         table_rules = rules.tables.get(name) if rules else None
@@ -87,7 +90,9 @@ def load_dataset(path: Path, *, contract: Contract, mapping: str | Path | None =
             problems.extend(exc.problems)
             continue
         del raw  # the raw copy of a large table is not needed past conversion (peak memory)
-        issues += check_table(frame, TABLES[name], checks, unparsed) + plausibility(frame, TABLES[name], checks)
+        warnings = plausibility(frame, TABLES[name], checks)
+        unusable += unusable_inputs(name, warnings)
+        issues += check_table(frame, TABLES[name], checks, unparsed) + [w.drop(columns=BLOCKS) for w in warnings]
         tables[name], report, cells = quarantine(frame, TABLES[name], issues)
         if cells is not None:
             cleared[name] = cells
@@ -100,7 +105,15 @@ def load_dataset(path: Path, *, contract: Contract, mapping: str | Path | None =
         raise DataError(nothing_left(quality, "interactions", str(files["interactions"]), rows_read["interactions"]))
     return Dataset(tables=tables, quality=quality, files={t: str(f) for t, f in files.items()},
                    hashes={str(f): _sha256(f) for f in files.values()}, ignored=ignored, cleared=cleared,
-                   rows_read=rows_read, constants=constant_inputs(rules) if rules else ())
+                   rows_read=rows_read, constants=(*(constant_inputs(rules) if rules else ()), *unusable))
+
+
+def unusable_inputs(table: str, warnings: list[pd.DataFrame]) -> list[ConstantInput]:
+    """The columns a blocking plausibility warning says the tool cannot stand behind, as constants:
+    the engine makes every KPI measuring them not measurable, with the warning as its note."""
+    return [ConstantInput(table, frozenset({column}), f"{table}.{column}: {problem}")
+            for w in warnings for column, problem, blocks in w[["column", "problem", BLOCKS]].itertuples(index=False)
+            if blocks]
 
 
 def _discover(folder: Path, rules: Mapping | None) -> tuple[dict[str, Path], list[str]]:

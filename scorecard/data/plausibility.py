@@ -34,13 +34,23 @@ def plausibility(frame: pd.DataFrame, spec: TableSpec, checks: Checks) -> list[p
     found += [_midnight(frame, column, kpis, checks.timezone)
               for (table, column), kpis in checks.timed.items() if table == spec.name and column in frame]
     found += [_off_scale(frame, column, low, high) for column, (low, high) in ranges(frame, spec, checks.scales).items()]
+    found += [_under_scale(frame, column, low, high) for column, (low, high) in checks.scales.items()
+              if column == "csat" and column in frame and spec.name == "interactions"]
     if spec.name == "qa_evaluations":
         found.append(_fractions(frame["score"]))
     return [f for f in found if f is not None]
 
 
-def _warning(column: str, text: str) -> pd.DataFrame:
-    return pd.DataFrame({"row": [WHOLE_COLUMN], "column": [column], "problem": [text], "action": [WARNING]})
+BLOCKS = "blocks"  # column of a warning frame: True when the KPIs measuring the column are not scored
+BLOCKED = "; the KPIs measuring it are not measurable until then"
+
+
+def _warning(column: str, text: str, *, blocks: bool = False) -> pd.DataFrame:
+    """A whole-column warning. `blocks`: the column as a whole cannot be what the tool assumes (minutes
+    read as seconds, a survey on another scale): a number from it would be exact and wrong, so the KPIs
+    measuring it are not measurable (dataset.py turns these into Dataset.constants)."""
+    return pd.DataFrame({"row": [WHOLE_COLUMN], "column": [column], "problem": [text + (BLOCKED if blocks else "")],
+                         "action": [WARNING], BLOCKS: [blocks]})
 
 
 def _durations(frame: pd.DataFrame, spec: TableSpec, column: str) -> pd.DataFrame | None:
@@ -53,7 +63,7 @@ def _durations(frame: pd.DataFrame, spec: TableSpec, column: str) -> pd.DataFram
     if bool((values.dropna() < 1).all()):
         return _warning(column, f"every {column} is below 1 second (largest {given.max():g}): durations that "
                                 "look like fractions of a day (Excel time cells); "
-                                + UNIT_HINT.format(column=column, unit="days"))
+                                + UNIT_HINT.format(column=column, unit="days"), blocks=True)
     if column != "handle_time_s" or "channel" not in frame:
         return None
     calls = (frame["channel"] == "voice").fillna(False).astype(bool) & (values > 0)
@@ -66,7 +76,7 @@ def _durations(frame: pd.DataFrame, spec: TableSpec, column: str) -> pd.DataFram
         return None
     return _warning(column, f"the median voice handle time is {median:g} s over {int(calls.sum()):,} calls: "
                             "durations that look like minutes, not seconds; "
-                            + UNIT_HINT.format(column=column, unit="minutes"))
+                            + UNIT_HINT.format(column=column, unit="minutes"), blocks=True)
 
 
 def _fractions(score: pd.Series) -> pd.DataFrame | None:
@@ -75,7 +85,8 @@ def _fractions(score: pd.Series) -> pd.DataFrame | None:
     if not bool((values > 0).any()) or not bool((values <= 1).all()):
         return None
     return _warning("score", f"every QA score is between 0 and 1 (largest {values.max():g}): scores look like "
-                             "shares, but targets read points out of 100; export the score as points (92, not 0.92)")
+                             "shares, but targets read points out of 100; export the score as points (92, not 0.92)",
+                    blocks=True)
 
 
 def _midnight(frame: pd.DataFrame, column: str, kpis: tuple[str, ...], timezone: str) -> pd.DataFrame | None:
@@ -102,7 +113,22 @@ def _off_scale(frame: pd.DataFrame, column: str, low: float, high: float) -> pd.
     guess = f"{0 if lowest < 1 else 1}-{next((s for s in COMMON_TOPS if s >= highest), highest):g}"
     return _warning(column, f"{off:,} of {len(values):,} {column} values ({off / len(values):.0%}) are outside "
                             f"the scale {scale_text(low, high)} (they range from {lowest:g} to {highest:g}) and "
-                            f"were cleared: if the survey uses another scale, write it on the KPI (scale: {guess})")
+                            f"were cleared: if the survey uses another scale, write it on the KPI (scale: {guess})",
+                    blocks=True)
+
+
+UNDER_SCALE_MIN = 20  # answers needed before a survey's unused top is telling
+
+
+def _under_scale(frame: pd.DataFrame, column: str, low: float, high: float) -> pd.DataFrame | None:
+    """A satisfaction survey declared on a wide scale (1-10) whose answers never pass 5: it was most
+    likely asked on 1-5, and `satisfied: [9, 10]` would then count nobody."""
+    values = frame[column].dropna()
+    if high < 7 or len(values) < UNDER_SCALE_MIN or float(values.max()) > 5:
+        return None
+    return _warning(column, f"the contract reads {column} on the scale {scale_text(low, high)}, yet none of its "
+                            f"{len(values):,} answers is above {values.max():g}: if the survey is on 1-5, "
+                            "remove `scale:` (or write scale: 1-5) and its satisfied answers", blocks=True)
 
 
 @dataclass(frozen=True)
