@@ -36,3 +36,23 @@ def test_no_red_kpi_no_root_cause():
     results = pd.DataFrame([_row("vendor", "V", 0.80, 1000, "green"), _row("team_id", "A", 0.6, 500),
                             _row("team_id", "B", 0.9, 500)])
     assert root_causes(SimpleNamespace(results=results, contract=make_contract()), "2026-03").empty
+
+
+def test_kpis_match_by_id_else_by_metric_and_say_why_not():
+    from dataclasses import replace
+
+    from scorecard.program.compare import match_kpis
+
+    base = make_contract()
+    other = dict(base.kpis)
+    other["handle"] = replace(other.pop("aht"), id="handle")           # same measure, another id
+    other["sl"] = replace(other["sl"], params={"threshold": 30.0})     # same id, other params
+    empty = pd.DataFrame(columns=["kpi", "direction"])
+    evs = {"A": SimpleNamespace(contract=base, results=empty),
+           "B": SimpleNamespace(contract=replace(base, kpis=other), results=empty)}
+    groups, left = match_kpis(evs)
+    by_key = {g.key: g.ids for g in groups}
+    assert by_key["aht"] == {"A": "aht", "B": "handle"}
+    assert "sl" not in by_key and by_key["fcr"] == {"A": "fcr", "B": "fcr"}
+    (sl,) = [x for x in left if x.kpi == "sl"]
+    assert sl.vendors == ("B",) and "define it differently: threshold" in sl.reason

@@ -49,7 +49,10 @@ def _channel(spec: KpiSpec) -> str | None:
 def _differs(a: KpiSpec, b: KpiSpec) -> str:
     if a.metric != b.metric:
         return f"metric {a.metric} against {b.metric}"
-    for name, x, y in (("params", a.params, b.params), ("statistic", a.statistic, b.statistic),
+    keys = [k for k in dict.fromkeys([*a.params, *b.params]) if a.params.get(k) != b.params.get(k)]
+    if keys:
+        return "; ".join(f"{k} {a.params.get(k, 'not set')} against {b.params.get(k, 'not set')}" for k in keys)
+    for name, x, y in (("statistic", a.statistic, b.statistic),
                        ("filter", a.filter, b.filter), ("clock", a.clock, b.clock)):
         if x != y:
             return f"{name} {x or 'none'} against {y or 'none'}"
