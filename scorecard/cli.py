@@ -117,6 +117,9 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="build the embedded demo data and contract, and run everything on it")
     p.add_argument("--out", default="output/demo", help="output folder (default: output/demo)")
+
+    p = sub.add_parser("completion", help="print a shell completion script (needs `pip install shtab`)")
+    p.add_argument("shell", choices=["bash", "zsh", "tcsh"], help="your shell")
     for command in [parser, *sub.choices.values()]:
         _add_global_options(command)
     return parser
@@ -339,11 +342,21 @@ def _report(evaluation, written: Sequence[Path], folder: Path) -> None:
         print(line)
 
 
+def _cmd_completion(args: argparse.Namespace) -> int:
+    try:
+        import shtab
+    except ImportError:
+        raise ScorecardError(Problem("shell completion needs the shtab package", field="completion",
+                                     hint="pip install 'scorecard[completion]' (or pip install shtab)")) from None
+    print(shtab.complete(_parser(), shell=args.shell))
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "validate": _cmd_validate, "schema": _cmd_schema, "catalog": _cmd_catalog,
     "presets": _cmd_presets, "evaluate": _cmd_evaluate, "scorecards": _cmd_scorecards,
     "deck": _cmd_deck, "run": _cmd_run, "demo": _cmd_demo, "program": _cmd_program,
-    "review": _cmd_review, "backtest": _cmd_backtest,
+    "review": _cmd_review, "backtest": _cmd_backtest, "completion": _cmd_completion,
 }
 
 

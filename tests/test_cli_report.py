@@ -74,3 +74,17 @@ def test_catalog_metric_shows_parameters_defaults_unit_and_formula(capsys):
 def test_catalog_unknown_metric_suggests_the_nearest(capsys):
     assert main(["catalog", "servce_level"]) == 2
     assert "did you mean service_level?" in capsys.readouterr().err
+
+
+def test_completion_script_knows_the_options(capsys):
+    pytest.importorskip("shtab")
+    assert main(["completion", "bash"]) == 0
+    assert "--csv-dialect" in capsys.readouterr().out
+
+
+def test_completion_without_shtab_says_what_to_install(monkeypatch, capsys):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "shtab", None)
+    assert main(["completion", "zsh"]) == 2
+    assert "pip install" in capsys.readouterr().err
