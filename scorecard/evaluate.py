@@ -115,7 +115,7 @@ def evaluate(contract: Contract, dataset: Dataset, periods: Sequence[Period],
     grains = list(dict.fromkeys([*contract.grains(), *extra_grains]))
 
     kpi_engine = make_engine(engine, contract, dataset.tables, computed, grains,
-                             InputFacts(cleared=dataset.cleared, constants=dataset.constants),
+                             InputFacts.of(dataset.tables, dataset.cleared, dataset.constants),
                              spark_master=spark_master)
     raw = kpi_engine.run()
     left = left_out_months(months_between(first_month, last_month), contract, span, within_term=within_term)

@@ -67,3 +67,17 @@ def test_a_cleared_cell_leaves_its_row_out_of_the_kpis_measuring_it_only():
     assert value(with_facts, "trt").value == pytest.approx((4 + 24) / 2 * 3600)
     assert value(with_facts, "vol").value == 3  # still a contact
     assert value(with_facts, "aht").value == pytest.approx(600.0) and value(with_facts, "aht").n == 3
+
+
+def test_a_cleared_wait_makes_the_moments_derived_from_it_unknown():
+    """ACD export: answered_at = created_at + wait_s. A wait cleared as unreadable leaves answered_at
+    empty; the call must leave the answer rate, not count as unanswered."""
+    calls = interactions(interaction_id=["c1", "c2", "c3"], channel=["voice"] * 3,
+                         created_at=["2026-03-02T09:00:00"] * 3, abandoned=[False, False, True],
+                         wait_s=[20.0, float("nan"), 30.0])
+    cleared = pd.DataFrame({"wait_s": [False, True, False]})
+    facts = InputFacts.of({"interactions": calls}, {"interactions": cleared}, ())
+    assert facts.cleared["interactions"]["answered_at"].tolist() == [False, True, False]
+    r = _run(contract(kpi("answer_rate", "ans"), kpi("volume", "vol")), {"interactions": calls}, facts)
+    assert value(r, "ans").value == pytest.approx(1 / 2) and value(r, "ans").n == 2  # c1 answered, c3 abandoned
+    assert value(r, "vol").value == 3

@@ -24,12 +24,33 @@ if TYPE_CHECKING:
     from ..data.dataset import ConstantInput
 
 
+DERIVED_FROM_WAIT = ("answered_at", "abandoned_at")
+
+
 @dataclass(frozen=True)
 class InputFacts:
     """The data stage's findings the engine applies (empty: nothing limits any KPI)."""
 
     cleared: dict[str, pd.DataFrame] = field(default_factory=dict)
     constants: tuple["ConstantInput", ...] = ()
+
+    @classmethod
+    def of(cls, tables: dict[str, pd.DataFrame], cleared: dict[str, pd.DataFrame],
+           constants: tuple["ConstantInput", ...]) -> "InputFacts":
+        """The data stage's findings, with a cleared wait carried to the moments made from it: an
+        empty answered_at or abandoned_at beside a cleared wait_s is unknown, not "never answered"
+        (the mapping, or the engine for ACD exports, derives them as created_at + wait_s)."""
+        out = dict(cleared)
+        frame, marks = tables.get("interactions"), cleared.get("interactions")
+        if frame is not None and marks is not None and "wait_s" in marks and len(marks) == len(frame):
+            marks = marks.copy()
+            wait = marks["wait_s"].to_numpy(dtype=bool, na_value=False)
+            for moment in DERIVED_FROM_WAIT:
+                empty = frame[moment].isna().to_numpy() if moment in frame else np.ones(len(frame), bool)
+                known = marks[moment].to_numpy(dtype=bool, na_value=False) if moment in marks else False
+                marks[moment] = known | (wait & empty)
+            out["interactions"] = marks
+        return cls(cleared=out, constants=constants)
 
     def constant_note(self, kpi: KpiSpec) -> str:
         """Why the KPI is constant by construction ('' when it is not)."""
