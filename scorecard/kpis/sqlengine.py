@@ -18,16 +18,15 @@ from ..periods import Period
 from .engine import RAW_COLUMNS, Engine
 from .inputs import InputFacts
 from .sql.backend import Backend, DuckDBBackend, run_queries
-from .sql.compile import CompiledQuery
+from .sql.compile import MeasureSQL
 from .sql.plan import compile_kpis, compiles, prepare_tables
 
 
-def finish(q: CompiledQuery, agg: pd.DataFrame, kinds: dict[str, int]) -> pd.DataFrame:
-    """Raw rows (period, entity, grain, value, n, provisional) of one query's aggregate rows, in
+def finish(m: MeasureSQL, grains: Sequence[str], agg: pd.DataFrame, kinds: dict[str, int]) -> pd.DataFrame:
+    """Raw rows (period, entity, grain, value, n, provisional) of one KPI's aggregate rows, in
     the pandas engine's order: period kind, then grain, then first appearance in the data."""
-    m = q.measure
     agg = agg[agg["base"] > 0]
-    rank = {g: i for i, g in enumerate(q.grains)}
+    rank = {g: i for i, g in enumerate(grains)}
     agg = agg.assign(_kind=agg["period"].map(kinds), _grain=agg["grain"].map(rank)).sort_values(
         ["_kind", "_grain", "first_row"], kind="stable").reset_index(drop=True)
     num, den = agg["num"].to_numpy(), agg["den"].to_numpy()
@@ -81,8 +80,9 @@ class SqlEngine(Engine):
         out = {kpi_id: self._not_measurable(_spec(kpis, kpi_id), note)
                for kpi_id, note in notes.items()}
         for q in queries:
-            spec = _spec(kpis, q.kpi)
-            out[q.kpi] = self._emit(spec, finish(q, agg[agg["query"] == q.key], kinds))
+            for kpi_id, m in zip(q.kpis, q.measures):
+                rows = agg[(agg["query"] == q.key) & (agg["kpi"] == kpi_id)]
+                out[kpi_id] = self._emit(_spec(kpis, kpi_id), finish(m, q.grains, rows, kinds))
         return out
 
 

@@ -44,7 +44,11 @@ class DuckDBBackend:
             self.con.execute(f"SET threads = {int(threads)}")
 
     def register(self, name: str, frame: pd.DataFrame) -> None:
-        self.con.register(name, frame)
+        """Copied into DuckDB's own columnar format once: scanning the pandas frame in every
+        query would convert its text columns again each time."""
+        self.con.register("scorecard_incoming", frame)
+        self.con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM scorecard_incoming')
+        self.con.unregister("scorecard_incoming")
 
     def execute(self, sql: str) -> pd.DataFrame:
         return self.con.execute(sql).df()
@@ -56,7 +60,7 @@ def _quoted(text: str) -> str:
 
 def run_queries(backend: Backend, queries: Sequence[CompiledQuery], tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Register `tables`, run every query, and return their aggregate rows in one frame (columns
-    AGG_COLUMNS plus `query`, the CompiledQuery.key each row came from)."""
+    AGG_COLUMNS plus `kpi` and `query`, the CompiledQuery.key each row came from)."""
     for name, frame in tables.items():
         backend.register(name, frame)
     frames = []
@@ -64,5 +68,5 @@ def run_queries(backend: Backend, queries: Sequence[CompiledQuery], tables: dict
         out = backend.execute(q.sql(backend.dialect))
         frames.append(q.long(out).assign(query=q.key))
     if not frames:
-        return pd.DataFrame(columns=[*AGG_COLUMNS, "query"])
+        return pd.DataFrame(columns=[*AGG_COLUMNS, "kpi", "query"])
     return pd.concat(frames, ignore_index=True)

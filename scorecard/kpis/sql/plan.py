@@ -144,15 +144,18 @@ def kpi_grains(kpi: KpiSpec, grains: Sequence[str]) -> list[str]:
 def compile_kpis(contract: Contract, kpis: Sequence[KpiSpec], grains: Sequence[str], prepared: Prepared,
                  tables: dict[str, pd.DataFrame], labels: dict[str, list[str]]
                  ) -> tuple[list[CompiledQuery], dict[str, str]]:
-    """One query per compilable KPI at its grains (those whose entity column the data has), and
-    the note of each KPI that is not measurable."""
-    queries, notes = [], {}
+    """The queries of the compilable KPIs at their grains (those whose entity column the data
+    has), one per distinct row relation and grains, and the note of each KPI not measurable."""
+    notes: dict[str, str] = {}
+    batches: dict[tuple[str, tuple[str, ...], bool], list[tuple[str, MeasureSQL]]] = {}
     columns = prepared.interaction_columns or ()
     for kpi in kpis:
         m = measure_sql(kpi, contract, prepared, tables, labels)
         if isinstance(m, NotMeasurable):
             notes[kpi.id] = m.note
             continue
-        present = [g for g in kpi_grains(kpi, grains) if g == "vendor" or g in columns]
-        queries.append(aggregate_query(kpi.id, kpi.id, m, present, contract.vendor))
+        present = tuple(g for g in kpi_grains(kpi, grains) if g == "vendor" or g in columns)
+        batches.setdefault((m.relation.sql(), present, m.q is None), []).append((kpi.id, m))
+    queries = [aggregate_query(f"q{i}", batch, grains_, contract.vendor)
+               for i, ((_, grains_, _), batch) in enumerate(batches.items())]
     return queries, notes
