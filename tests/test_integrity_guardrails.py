@@ -81,3 +81,37 @@ def test_unknown_or_self_guardrail_is_located(tmp_path, capsys):
     assert 'guardrail "fcrr" is not a KPI of this contract' in err and "did you mean" in err.lower()
     assert "KPI aht cannot be its own guardrail" in err
     assert "kpis.aht.guardrails" in err or "guardrails" in err
+
+
+def _with_governance(tmp_path: Path, lines: str) -> Path:
+    text = Path("contracts/acme-travel-nordlys.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "g.yaml"
+    path.write_text(text.replace("governance:\n", "governance:\n" + lines, 1), encoding="utf-8")
+    return path
+
+
+def test_integrity_thresholds_and_benchmarks_from_the_contract(tmp_path):
+    from scorecard.contract.loader import load_contract
+    from scorecard.integrity.compute import thresholds
+
+    (tmp_path / "bench.yaml").write_text("benchmarks:\n  - metric: average_handle_time\n    value: 6m\n"
+                                         "    source: Our 2025 survey\n    year: 2025\n", encoding="utf-8")
+    contract = load_contract(_with_governance(
+        tmp_path, "  integrity: {short_contact: 30s, speed_gain: 15%, min_contacts: 20}\n  benchmarks: bench.yaml\n"))
+    t = thresholds(contract)
+    assert (t.short_contact, t.speed_gain, t.min_contacts, t.baseline_months) == (30.0, 0.15, 20, 3)
+    from scorecard.benchmarks import benchmark_of, benchmarks_for
+
+    table = benchmarks_for(contract.path, contract.governance.benchmarks)
+    assert benchmark_of(table, "average_handle_time", "voice").cited() == "6m (Our 2025 survey, 2025)"
+    assert benchmark_of(table, "first_response_time", "chat").cited() == "48s (Zendesk Benchmark)"
+
+
+def test_bad_integrity_and_benchmarks_are_located(tmp_path, capsys):
+    (tmp_path / "bench.yaml").write_text("benchmarks:\n  - metric: first_contact_resolutoin\n    value: 70%\n"
+                                         "    source: X\n", encoding="utf-8")
+    path = _with_governance(tmp_path, "  integrity: {short_contacts: 30s, speed_gain: 15}\n  benchmarks: bench.yaml\n")
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "short_contacts" in err and "governance.integrity.speed_gain" in err
+    assert "bench.yaml:2:" in err and "first_contact_resolution" in err

@@ -216,5 +216,5 @@ def _integrity(f: Fields, raw: Any, path: Path) -> dict[str, float]:
     from ..integrity.rules import THRESHOLD_KINDS
 
     given = f.mapping(raw, path, allowed=tuple(THRESHOLD_KINDS)) or {}
-    read = {k: read_param(f, THRESHOLD_KINDS[k], v, path + (k,)) for k, v in given.items()}
+    read = {k: read_param(f, THRESHOLD_KINDS[k], v, path + (k,)) for k, v in given.items() if k in THRESHOLD_KINDS}
     return {k: v for k, v in read.items() if v is not None}
