@@ -33,6 +33,7 @@ def summary_lines(ev: Evaluation, folder: Path) -> list[str]:
     """Per asked period: the overall score, the red vendor KPIs (value vs minimum) and the service
     credits paid; then the data-quality counts and where the files are."""
     c = ev.contract
+    names = _names(ev)
     lines = []
     for label in ev.periods:
         overall = ev.overall[ev.overall["period"] == label]
@@ -46,12 +47,19 @@ def summary_lines(ev: Evaluation, folder: Path) -> list[str]:
         for r in red.itertuples(index=False):
             value = fmt_value(r.value, r.unit, "en", currency=c.currency)
             bound = f"minimum {r.minimum}" if r.minimum else f"target {r.target}"
-            lines.append(f"  red: {kpi_label(c, r.kpi, 'en')} {value} ({bound})")
+            lines.append(f"  red: {names[r.kpi]} {value} ({bound})")
     quality = quality_line(ev.quality)
     if quality:
         lines.append(quality)
     lines.append(f"files in {folder}: results.xlsx for Excel, results.csv and results.json for tools")
     return lines
+
+
+def _names(ev: Evaluation) -> dict[str, str]:
+    """KPI id -> label, with the id added where two KPIs share a label (csat as a share and as a mean)."""
+    labels = {kpi: kpi_label(ev.contract, kpi, "en") for kpi in ev.contract.kpis}
+    shared = {label for label in labels.values() if list(labels.values()).count(label) > 1}
+    return {kpi: f"{label} [{kpi}]" if label in shared else label for kpi, label in labels.items()}
 
 
 class Progress:
