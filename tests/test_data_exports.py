@@ -549,3 +549,20 @@ def test_random_mapping_options_give_a_dataset_or_a_located_error(tmp_path_facto
         assert ds.rows_read == {"interactions": 3}
         assert len(ds.tables["interactions"]) + (ds.quality["action"] == "quarantined").groupby(
             ds.quality["row"]).any().sum() == 3
+
+
+def test_an_export_column_read_for_another_canonical_column_is_not_read_twice(tmp_path):
+    """`resolved_at: resolved`, where the export's `resolved` holds timestamps: it is not also the
+    canonical yes/no `resolved` (which would clear every cell as 'not a yes/no value')."""
+    from scorecard.contract.loader import load_contract
+    from scorecard.data import load_dataset
+
+    (tmp_path / "export.csv").write_text("id,created,resolved\n1,2026-03-02 09:00,2026-03-02 10:00\n",
+                                         encoding="utf-8")
+    (tmp_path / "m.yaml").write_text("tables:\n  interactions:\n    columns:\n      interaction_id: id\n"
+                                     "      channel: {value: email}\n      created_at: created\n"
+                                     "      resolved_at: resolved\n", encoding="utf-8")
+    contract = load_contract(Path(__file__).resolve().parents[1] / "contracts" / "acme-travel-nordlys.yaml")
+    ds = load_dataset(tmp_path / "export.csv", contract=contract, mapping=tmp_path / "m.yaml")
+    assert ds.quality.empty and "resolved" not in ds.tables["interactions"]
+    assert ds.tables["interactions"]["resolved_at"].notna().all()

@@ -36,7 +36,11 @@ def convert_table(raw: pd.DataFrame, spec: TableSpec, mapping: TableMapping | No
     _check_sources(raw, rules, spec, file)
     consumed = {c for rule in rules.values() for c in rule.sources()}
     for name in raw.columns:
-        if name not in rules and spec.kind(name) is not None:
+        # An export column the mapping reads for another canonical column is that column's source,
+        # not also a canonical column of its own name (`resolved_at: resolved`, where the export's
+        # "resolved" holds timestamps); a required column is still read by its name.
+        taken = name in consumed and name not in spec.required
+        if name not in rules and spec.kind(name) is not None and not taken:
             rules[name] = ColumnRule(name, source=name)
     out: dict[str, pd.Series] = {}
     issues: list[pd.DataFrame] = []
