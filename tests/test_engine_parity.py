@@ -65,3 +65,19 @@ def test_an_unknown_engine_is_a_usage_error_naming_the_choices(small_demo, capsy
               "--engine", "polars"])
     assert exit_.value.code == 2
     assert "duckdb" in capsys.readouterr().err
+
+
+def test_the_queries_render_for_spark_with_exact_quantiles(small_demo):
+    from scorecard.kpis.sql import compile_kpis, compiles, prepare_tables
+
+    contract = load_contract(ROOT / "contracts" / "acme-travel-nordlys.yaml")
+    dataset = load_dataset(small_demo, contract=contract)
+    labels = {"2026-03": ["2026-03"], "2026-Q1": ["2026-01", "2026-02", "2026-03"]}
+    prepared = prepare_tables(contract, dataset.tables, labels)
+    queries, _ = compile_kpis(contract, [k for k in contract.kpis.values() if compiles(k)], ["agent_id"], prepared,
+                              dataset.tables, labels)
+    assert len(queries) < len([k for q in queries for k in q.kpis])  # KPIs batched by relation
+    spark = [q.sql("spark") for q in queries]
+    assert all("GROUPING SETS" in text for text in spark)
+    assert any("PERCENTILE(" in text for text in spark) and not any("APPROX" in text for text in spark)
+    assert any("QUANTILE_CONT(" in q.sql("duckdb") for q in queries)
