@@ -167,3 +167,24 @@ def test_bias_bar_coloured_by_tendency_and_red_only_beyond_tolerance():
     assert "bias-lenient" in bias_bar_svg(3.0, 5.0, label="b", scale=3, tendency="lenient")
     out = bias_bar_svg(6.0, 5.0, label="b", scale=6, tendency="lenient")
     assert "bias-out" in out and "bias-lenient" not in out
+
+
+def test_vendor_card_rows_list_each_channel_of_a_per_channel_kpi_under_it():
+    from dataclasses import replace
+
+    import pandas as pd
+
+    from fixtures_deck import make_evaluation
+    from scorecard.render.html.cards import CHANNEL_INDENT, Context, GrainIndex, kpi_row, with_channels
+
+    evaluation = make_evaluation()
+    kpi = next(k for k, s in evaluation.contract.kpis.items() if s.per_channel_targets)
+    res = evaluation.results
+    base = res[(res.grain == "vendor") & (res.kpi == kpi)].iloc[0].to_dict()
+    extra = pd.DataFrame([{**base, "grain": "channel", "entity": "chat", "value": 600.0, "target": "<= 12m",
+                           "status": "green"}])
+    ctx = Context(replace(evaluation, results=pd.concat([res, extra], ignore_index=True)), "en")
+    vendor = GrainIndex(ctx, "vendor")
+    rows = with_channels(ctx, [kpi_row(ctx, vendor, base["entity"], kpi)])
+    assert [r.label for r in rows][1:] == [f"{CHANNEL_INDENT}chat"]
+    assert rows[1].target == "≤\u00a012\u00a0min" and rows[1].status == "green"

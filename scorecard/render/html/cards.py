@@ -8,7 +8,7 @@ is a dictionary lookup: 2,000 agent cards must not mean 2,000 scans of the resul
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -206,12 +206,35 @@ class KpiGroup:
     rows: list[KpiRow]
 
 
+CHANNEL_INDENT = "\u2003"  # an em space: a channel's line sits under its KPI, as on the deck
+
+
+def with_channels(ctx: Context, rows: list[KpiRow]) -> list[KpiRow]:
+    """Vendor-level rows with, under each KPI that has per-channel targets or minimums, one row per
+    channel scored against that channel's own target and minimum."""
+    index: GrainIndex | None = None
+    out: list[KpiRow] = []
+    for row in rows:
+        out.append(row)
+        spec = ctx.contract.kpis.get(row.kpi)
+        if spec is None or not (spec.per_channel_targets or spec.per_channel_minimums):
+            continue
+        index = index or GrainIndex(ctx, "channel")
+        named = list(dict.fromkeys([*spec.per_channel_targets, *spec.per_channel_minimums]))
+        present = [c for c in index.entities() if row.kpi in index.rows[c]]
+        for channel in [c for c in named if c in present] + [c for c in present if c not in named]:
+            name = f.word("channels", channel, ctx.lang, default=channel)
+            out.append(replace(kpi_row(ctx, index, channel, row.kpi), label=f"{CHANNEL_INDENT}{name}"))
+    return out
+
+
 def kpi_groups(ctx: Context, role: Role, index: GrainIndex, entity: str) -> list[KpiGroup]:
     """The card's KPI tables: one for most roles; grouped by efficiency / quality / cost and demand
     for a vendor-wide role, whose list of every KPI would otherwise be hard to scan."""
     rows = [kpi_row(ctx, index, entity, kpi) for kpi in role.kpis]
     if role.grain != "vendor":
         return [KpiGroup(ctx.ui("kpis"), rows)]
+    rows = with_channels(ctx, rows)
     groups: dict[str, list[KpiRow]] = {name: [] for name in (DEFAULT_GROUP, *KPI_GROUPS)}
     for row in rows:
         spec = ctx.contract.kpis.get(row.kpi)
@@ -262,7 +285,8 @@ class Card:
         counts = {status: 0 for status in f.STATUSES}
         for group in self.groups:
             for row in group.rows:
-                counts[row.status] = counts.get(row.status, 0) + 1
+                if not row.label.startswith(CHANNEL_INDENT):  # a channel's line is part of its KPI
+                    counts[row.status] = counts.get(row.status, 0) + 1
         return counts
 
 
