@@ -107,3 +107,14 @@ def test_informational_kpi_cannot_carry_credits_or_weight(tmp_path, keep, field)
     p = one(problems, field)
     assert "'fcr' is informational" in p.message and p.line == line_of(text, keep)
     assert len(problems) == 1
+
+
+def test_a_number_yaml_reads_as_text_gets_it_spelled_out(tmp_path):
+    """YAML 1.1 reads 1e6 as text: the hint says what to write instead of 'expected a number'."""
+    from scorecard.contract.loader import validate_files
+
+    path = tmp_path / "fee.yaml"
+    path.write_text("contract:\n  id: x\n  client: C\n  vendor: V\n  currency: EUR\n  timezone: Europe/Paris\n"
+                    "  monthly_fee: 1e6\nkpis:\n  v: {metric: volume}\n", encoding="utf-8")
+    (problem,) = validate_files([path])
+    assert (problem.line, problem.field, problem.hint) == (7, "contract.monthly_fee", "write 1000000")

@@ -52,6 +52,19 @@ def _zones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
+def _spelled_out(value: Any) -> str:
+    """'write 1000000' for text YAML did not read as a number (1e6, 1_000_000 with a space...), else ''."""
+    if not isinstance(value, str):
+        return ""
+    try:
+        number = float(value.replace(" ", "").replace("_", ""))
+    except ValueError:
+        return ""
+    if not math.isfinite(number) or abs(number) >= 1e15:
+        return ""
+    return f"write {int(number)}" if number.is_integer() else f"write {number}"
+
+
 @dataclass
 class Fields:
     """The problems found so far in one file, and typed readers that add to them."""
@@ -118,7 +131,8 @@ class Fields:
         """A finite number (an int when `integer`) within the bounds; booleans are not numbers."""
         ok = isinstance(value, int) if integer else isinstance(value, (int, float))
         if isinstance(value, bool) or not ok or (isinstance(value, float) and not math.isfinite(value)):
-            self.add(path, f"expected {'a whole number' if integer else 'a number'}, got {kind_of(value)}", hint)
+            self.add(path, f"expected {'a whole number' if integer else 'a number'}, got {kind_of(value)}",
+                     _spelled_out(value) or hint)
             return None
         if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
             bounds = " and ".join(b for b in (f">= {minimum:g}" if minimum is not None else "",
