@@ -118,3 +118,13 @@ def test_a_number_yaml_reads_as_text_gets_it_spelled_out(tmp_path):
                     "  monthly_fee: 1e6\nkpis:\n  v: {metric: volume}\n", encoding="utf-8")
     (problem,) = validate_files([path])
     assert (problem.line, problem.field, problem.hint) == (7, "contract.monthly_fee", "write 1000000")
+
+
+def test_a_qa_target_written_as_a_share_is_refused(tmp_path):
+    from scorecard.contract.loader import validate_files
+
+    path = tmp_path / "qa.yaml"
+    path.write_text("contract:\n  id: x\n  client: C\n  vendor: V\n  currency: EUR\n  timezone: Europe/Paris\n"
+                    "kpis:\n  qa: {metric: quality_score, target: \">= 0.85\"}\n", encoding="utf-8")
+    (problem,) = validate_files([path])
+    assert problem.line == 8 and problem.hint == "did you mean '>= 85'?"

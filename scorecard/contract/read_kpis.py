@@ -145,6 +145,10 @@ def _range_words(low: float, high: float, fmt: str) -> str:
     return f"at least {low:{fmt}}" if math.isfinite(low) else f"at most {high:{fmt}}"
 
 
+# Metrics measured in points out of 100 (QA scores): a bound in (0, 1] is a share written by mistake.
+POINTS_0_100 = ("quality_score",)
+
+
 def check_possible(f: Fields, m: Metric, target: Target, path: Path) -> None:
     """A rate or duration bound outside the values the metric can take is a typing mistake
     (`<= 120%`, `>= -5%`), and `< 0%` or `> 100%` could never be met."""
@@ -152,6 +156,10 @@ def check_possible(f: Fields, m: Metric, target: Target, path: Path) -> None:
         (low, high), fmt, unit = RATE_RANGE.get(m.name, (0.0, 1.0)), ".0%", ""
     elif target.kind == DURATION:
         low, high, fmt, unit = 0.0, math.inf, "g", "s"
+    elif m.name in POINTS_0_100 and 0 < target.value <= 1:
+        f.add(path, f'"{target.text}" reads as {target.value:g} points out of 100: QA scores are 0-100',
+              f"did you mean '{target.op} {target.value * 100:g}'?")
+        return
     else:
         return
     words = _range_words(low, high, fmt) + unit
