@@ -376,6 +376,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"error: {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
+        print("interrupted: nothing was changed in the output folder (it keeps its previous set)", file=sys.stderr)
         return 130
     except Exception as exc:  # the last line of defence: no traceback unless asked (--debug)
         if debug:

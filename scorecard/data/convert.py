@@ -19,6 +19,8 @@ from .readers import SOURCE_ROW
 from .schema import BOOL, LABEL, NUMBER, PERIOD, SECONDS, TIMESTAMP, TableSpec
 
 MAPPING_HINT = "use --mapping to rename your export's columns; see `scorecard presets`"
+MISSING_HINTS = {"interaction_id": MAPPING_HINT + "; an export without an id can build one in the mapping: "
+                 "interaction_id: {row_number: true} or {join: [Date, Agent, Call Id]}"}
 _WHAT = {
     TIMESTAMP: "a readable timestamp (ISO 8601 like 2026-03-01 14:05, or the mapping's format)",
     NUMBER: "a number", SECONDS: "a duration in seconds", PERIOD: "a month written YYYY-MM",
@@ -61,7 +63,7 @@ def convert_table(raw: pd.DataFrame, spec: TableSpec, mapping: TableMapping | No
     missing = [c for c in spec.required if c not in out]
     if missing:
         raise DataError([Problem(f"required column {c} is missing from {spec.name}", file=file, field=c,
-                                 hint=MAPPING_HINT) for c in missing])
+                                 hint=MISSING_HINTS.get(c, MAPPING_HINT)) for c in missing])
     extras = [c for c in raw.columns if c not in out and c not in consumed and c != SOURCE_ROW]
     frame = pd.DataFrame(out, index=raw.index)
     for name in extras:
