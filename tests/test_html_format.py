@@ -188,3 +188,12 @@ def test_vendor_card_rows_list_each_channel_of_a_per_channel_kpi_under_it():
     rows = with_channels(ctx, [kpi_row(ctx, vendor, base["entity"], kpi)])
     assert [r.label for r in rows][1:] == [f"{CHANNEL_INDENT}chat"]
     assert rows[1].target == "≤\u00a012\u00a0min" and rows[1].status == "green"
+
+
+def test_strip_marks_the_agent_and_the_team_median():
+    from scorecard.render.html.sparkline import strip_svg
+    svg = str(strip_svg([1.0, 2.0, 3.0, 4.0, 5.0], 5.0, label="Team A"))
+    # x runs from 3 to 117 over 1..5: the median 3 sits at 60, the agent (5) at 117
+    assert 'x1="60.0" x2="60.0"' in svg and 'cx="117.0" cy="8" r="4" class="strip-mine"' in svg
+    assert svg.count("strip-peer") == 5 and "<title>Team A</title>" in svg
+    assert strip_svg([1.0], 1.0, label="alone") == ""

@@ -22,7 +22,7 @@ from ...periods import parse_period, window
 from ...scoring import thresholds, trend
 from ...units import UnitError, parse_target
 from .. import format as f
-from .sparkline import sparkline_svg
+from .sparkline import sparkline_svg, strip_svg
 from ..stats import is_small_sample, wilson_interval
 
 # How the operations manager's KPIs are grouped (seed 003: efficiency, quality, cost and demand).
@@ -127,6 +127,7 @@ class KpiRow:
     provisional: bool
     note: str
     trend: Markup
+    standing: Markup = Markup("")  # agent cards: the agent among the team's agents
 
 
 def is_true(value: Any) -> bool:
@@ -228,10 +229,28 @@ def with_channels(ctx: Context, rows: list[KpiRow]) -> list[KpiRow]:
     return out
 
 
+def with_standing(ctx: Context, index: GrainIndex, agent: str, rows: list[KpiRow]) -> list[KpiRow]:
+    """Agent rows with a strip of the agent's team on each KPI (teams from breakdowns.agent_teams)."""
+    teams = ctx.evaluation.sections.get("agent_teams")
+    if teams is None or not len(teams):
+        return rows
+    team_of = dict(zip(teams["agent_id"].astype(str), teams["team_id"].astype(str)))
+    mates = [a for a, t in team_of.items() if t == team_of.get(agent) and a in index.rows]
+    out = []
+    for row in rows:
+        values = [_number(index.rows[a][row.kpi], "value") for a in mates if row.kpi in index.rows[a]]
+        mine = _number(index.rows.get(agent, {}).get(row.kpi, {}), "value")
+        label = ctx.ui("standing", team=team_of.get(agent, ""), n=len(values))
+        out.append(replace(row, standing=strip_svg(values, mine, label=label)))
+    return out
+
+
 def kpi_groups(ctx: Context, role: Role, index: GrainIndex, entity: str) -> list[KpiGroup]:
     """The card's KPI tables: one for most roles; grouped by efficiency / quality / cost and demand
     for a vendor-wide role, whose list of every KPI would otherwise be hard to scan."""
     rows = [kpi_row(ctx, index, entity, kpi) for kpi in role.kpis]
+    if role.grain == "agent_id":
+        rows = with_standing(ctx, index, entity, rows)
     if role.grain != "vendor":
         return [KpiGroup(ctx.ui("kpis"), rows)]
     rows = with_channels(ctx, rows)

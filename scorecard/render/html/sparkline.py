@@ -74,3 +74,27 @@ def bias_bar_svg(bias: float, tolerance: float, *, label: str, scale: float, ten
         f'class="bias-bar{outside}"/>'
         f'<line x1="{mid}" x2="{mid}" y1="0" y2="{height}" class="bias-axis"/></svg>'
     )
+
+
+def strip_svg(values: Sequence[float], mine: float, *, label: str) -> Markup:
+    """Where one agent stands in the team: a dot per teammate, the team median as a tick, the agent
+    as a larger dot (an inline strip plot, the same width as the sparkline)."""
+    known = sorted(v for v in values if not math.isnan(v))
+    if len(known) < 2 or math.isnan(mine):
+        return Markup("")
+    low, high = min(known + [mine]), max(known + [mine])
+    span = (high - low) or 1.0
+
+    def x(v: float) -> float:
+        return PAD + (WIDTH - 2 * PAD) * ((v - low) / span if high > low else 0.5)
+
+    middle = len(known) // 2
+    median = known[middle] if len(known) % 2 else (known[middle - 1] + known[middle]) / 2
+    dots = "".join(f'<circle cx="{x(v):.1f}" cy="8" r="2" class="strip-peer"/>' for v in known)
+    return Markup(
+        f'<svg class="strip" width="{WIDTH}" height="16" viewBox="0 0 {WIDTH} 16" role="img" '
+        f'aria-label="{escape(label)}"><title>{escape(label)}</title>'
+        f'<line x1="{PAD}" x2="{WIDTH - PAD}" y1="8" y2="8" class="strip-axis"/>{dots}'
+        f'<line x1="{x(median):.1f}" x2="{x(median):.1f}" y1="2" y2="14" class="strip-median"/>'
+        f'<circle cx="{x(mine):.1f}" cy="8" r="4" class="strip-mine"/></svg>'
+    )
