@@ -284,9 +284,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     out, notes = Path(args.out), []
     with output_set(out, "run") as stage:
         evaluation = _evaluation(args)
-        with _progress(args).stage("writing results, scorecards and deck"):
-            files = write_run(stage, evaluation, actions=args.actions, template=args.template, lang=args.lang,
-                              notes=notes, csv_dialect=args.csv_dialect)
+        files = write_run(stage, evaluation, actions=args.actions, template=args.template, lang=args.lang,
+                          notes=notes, csv_dialect=args.csv_dialect, step=_progress(args).stage)
     _notes(notes)
     _report(evaluation, files.results + [files.manifest], out)
     print(f"{len(files.cards)} scorecard file(s) under {out / 'scorecards'}; deck: {files.deck}")

@@ -30,10 +30,10 @@ import json
 import os
 import shutil
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Callable, Iterator
+from typing import IO, TYPE_CHECKING, Callable, ContextManager, Iterator
 
 from . import __version__
 from .errors import Problem, RenderError
@@ -321,16 +321,21 @@ class RunFiles:
 
 def write_run(stage: OutputSet, evaluation: Evaluation, *, actions: str | Path | None = None,
               template: str | Path | None = None, lang: str | None = None,
-              notes: list[str] | None = None, csv_dialect: str = "default") -> RunFiles:
-    """`run` and `demo`: results, scorecards/ and deck.pptx staged and committed as ONE set."""
+              notes: list[str] | None = None, csv_dialect: str = "default",
+              step: Callable[[str], ContextManager[None]] = lambda name: nullcontext()) -> RunFiles:
+    """`run` and `demo`: results, scorecards/ and deck.pptx staged and committed as ONE set; each
+    part inside `step(name)` (the CLI's progress lines)."""
     from .render.deck import write_deck
     from .render.html import write_scorecards
     from .results import write_results
 
-    results = write_results(evaluation, stage.path, csv_dialect=csv_dialect, lang=lang)
-    cards = write_scorecards(evaluation, stage.path / "scorecards", lang=lang)
-    deck = write_deck(evaluation, stage.path / "deck.pptx", actions=actions, template=template, lang=lang,
-                      notes=notes)
+    with step("writing the result files"):
+        results = write_results(evaluation, stage.path, csv_dialect=csv_dialect, lang=lang)
+    with step("scorecards"):
+        cards = write_scorecards(evaluation, stage.path / "scorecards", lang=lang)
+    with step("deck"):
+        deck = write_deck(evaluation, stage.path / "deck.pptx", actions=actions, template=template, lang=lang,
+                          notes=notes)
     manifest = stage.commit(evaluation)
     return RunFiles([stage.final(p) for p in results], [stage.final(p) for p in cards], stage.final(deck),
                     manifest)
