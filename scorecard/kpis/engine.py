@@ -20,7 +20,7 @@ from .aggregate import Codes, FineIndex, GroupIndex
 from .derive import InteractionRows, filter_mask
 from .inputs import InputFacts
 from .interactions import BUILDERS
-from .measure import Measure, NotMeasurable, RowSource
+from .measure import Measure, NotMeasurable, RowSource, ratio_value
 from . import operations as ops
 from . import qa as qsrc
 
@@ -219,13 +219,9 @@ class Engine:
                     value = idx.quantile(fine.codes, m.obs, m.q)
                     n = idx.sum(fine.sum(~np.isnan(m.obs)))
                 else:
-                    num, den = idx.sum(partial["num"]), idx.sum(partial["den"])
-                    if m.combine is not None:
-                        value, n, provisional = m.combine(idx.keys, num, den)
-                    else:
-                        with np.errstate(divide="ignore", invalid="ignore"):
-                            value = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
-                        n = den
+                    value, n, combined = ratio_value(idx.keys, idx.sum(partial["num"]), idx.sum(partial["den"]),
+                                                     m.combine)
+                    provisional = provisional if combined is None else combined
                     if m.transform is not None:
                         value = m.transform(value)
                 if "n" in partial:

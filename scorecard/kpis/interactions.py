@@ -220,15 +220,20 @@ def _servqual_columns(kpi: KpiSpec, rows: InteractionRows) -> list[str]:
     return [c for c in wanted if c in rows.df]
 
 
+# Elapsed-time metrics: (start column, end column, what a note names when one is missing).
+ELAPSED = {
+    "first_response_time": ("created_at", "first_response_at", "first_response_at"),
+    "turnaround_time": ("assigned_at", "first_response_at", "assigned_at and first_response_at"),
+    "time_to_first_solution": ("created_at", "first_solution_at", "first_solution_at"),
+    "total_resolution_time": ("created_at", "resolved_at", "resolved_at"),
+}
+
 BUILDERS: dict[str, Builder] = {
     "service_level": service_level,
     "average_speed_of_answer": average_speed_of_answer,
     "abandonment_rate": abandonment_rate,
     "answer_rate": answer_rate,
-    "first_response_time": _elapsed("created_at", "first_response_at", "first_response_at"),
-    "turnaround_time": _elapsed("assigned_at", "first_response_at", "assigned_at and first_response_at"),
-    "time_to_first_solution": _elapsed("created_at", "first_solution_at", "first_solution_at"),
-    "total_resolution_time": _elapsed("created_at", "resolved_at", "resolved_at"),
+    **{name: _elapsed(*columns) for name, columns in ELAPSED.items()},
     "average_handle_time": average_handle_time,
     "same_day_response": same_day_response,
     "first_contact_resolution": first_contact_resolution,

@@ -51,6 +51,17 @@ class NotMeasurable:
     note: str
 
 
+def ratio_value(keys: pd.DataFrame, num: np.ndarray, den: np.ndarray, combine: Callable | None = None
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """(value, n, provisional) of aggregated sums: `combine` where the measure has one (provisional
+    then comes from it), else num / den where den > 0 with n = den (provisional None: the caller's)."""
+    if combine is not None:
+        return combine(keys, num, den)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+    return value, den, None
+
+
 def indicator(mask: np.ndarray) -> np.ndarray:
     return np.asarray(mask, dtype="float64")
 

@@ -17,6 +17,7 @@ from ..contract.model import Contract, KpiSpec
 from ..periods import Period
 from .engine import RAW_COLUMNS, Engine
 from .inputs import InputFacts
+from .measure import ratio_value
 from .sql.backend import Backend, DuckDBBackend, run_queries
 from .sql.compile import MeasureSQL
 from .sql.plan import compile_kpis, compiles, prepare_tables
@@ -33,12 +34,9 @@ def finish(m: MeasureSQL, grains: Sequence[str], agg: pd.DataFrame, kinds: dict[
     provisional = (agg["prov"].to_numpy() > 0) if m.provisional is not None else np.zeros(len(agg), bool)
     if m.q is not None:
         value, n = agg["quantile"].to_numpy(dtype="float64"), agg["nobs"].to_numpy()
-    elif m.combine is not None:
-        value, n, provisional = m.combine(agg[["period", "entity"]], num, den)
     else:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            value = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
-        n = den
+        value, n, combined = ratio_value(agg[["period", "entity"]], num, den, m.combine)
+        provisional = provisional if combined is None else combined
     if m.transform is not None:
         value = m.transform(value)
     if m.n is not None:

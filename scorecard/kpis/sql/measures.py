@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Callable
 
 from ...contract.model import KpiSpec
-from ..interactions import count_value
+from ..interactions import ELAPSED, count_value
 from ..measure import NotMeasurable, statistic_q
 from .compile import MeasureSQL, flag, sql
 from .relation import Rows
@@ -213,10 +213,7 @@ BUILDERS: dict[str, Builder] = {
     "average_speed_of_answer": average_speed_of_answer,
     "abandonment_rate": abandonment_rate,
     "answer_rate": answer_rate,
-    "first_response_time": _elapsed("created_at", "first_response_at", "first_response_at"),
-    "turnaround_time": _elapsed("assigned_at", "first_response_at", "assigned_at and first_response_at"),
-    "time_to_first_solution": _elapsed("created_at", "first_solution_at", "first_solution_at"),
-    "total_resolution_time": _elapsed("created_at", "resolved_at", "resolved_at"),
+    **{name: _elapsed(*columns) for name, columns in ELAPSED.items()},
     "average_handle_time": average_handle_time,
     "same_day_response": same_day_response,
     "first_contact_resolution": first_contact_resolution,
