@@ -35,7 +35,7 @@ class DuckDBBackend:
     def __init__(self, memory_limit: str | None = None, temp_directory: str | None = None, threads: int | None = None):
         import duckdb
         self.con = duckdb.connect(":memory:")
-        limit = memory_limit or os.environ.get("SCORECARD_MEMORY_LIMIT", "4GB")
+        limit = memory_limit or os.environ.get("SCORECARD_MEMORY_LIMIT", "2GB")
         spill = temp_directory or os.path.join(tempfile.gettempdir(), "scorecard-duckdb")
         self.con.execute(f"SET memory_limit = '{_quoted(limit)}'")
         self.con.execute(f"SET temp_directory = '{_quoted(spill)}'")
