@@ -109,28 +109,36 @@ def run_peer(parquet: Path, threads: int | None = None) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+def read_results(path: Path) -> pd.DataFrame:
+    """A results.csv with entities as text and empty values as NaN."""
+    return pd.read_csv(path, dtype={"entity": str, "period": str}, keep_default_na=False, na_values={"value": [""]})
+
+
+def value_diff(a: pd.Series, b: pd.Series) -> tuple[int, float]:
+    """(cells bit-identical, largest relative difference) of two aligned value columns (NaN = NaN)."""
+    a, b = a.astype("float64"), b.astype("float64")
+    same_nan = a.isna() & b.isna()
+    rel = ((a - b).abs() / b.abs().where(b != 0, 1.0)).where(~same_nan, 0.0)
+    worst = float(rel.max()) if len(rel) else 0.0
+    return int(((a == b) | same_nan).sum()), (math.inf if math.isnan(worst) else worst)
+
+
 def compare(peer: pd.DataFrame, results_csv: Path, vendor: str) -> dict:
     """Cell-by-cell comparison with scorecard's results.csv: counts exactly, values to 1e-12."""
-    ours = pd.read_csv(results_csv, dtype={"entity": str, "period": str}, keep_default_na=False,
-                       na_values={"value": [""]})
+    ours = read_results(results_csv)
     ours = ours[ours["kpi"].isin(list(KPIS)) & ours["grain"].isin(["vendor", *GRAINS])]
     peer = peer.assign(entity=peer["entity"].where(peer["grain"] != "vendor", vendor))
     keys = ["period", "kpi", "grain", "entity"]
     both = ours.merge(peer, on=keys, how="outer", suffixes=("", "_peer"), indicator=True)
     shared = both[both["_merge"] == "both"]
-    a, b = shared["value"].astype("float64"), shared["value_peer"].astype("float64")
-    same_nan = a.isna() & b.isna()
-    rel = ((a - b).abs() / b.abs().where(b != 0, 1.0)).where(~same_nan, 0.0)
+    identical, worst = value_diff(shared["value"], shared["value_peer"])
     provisional = shared["provisional"].astype(str).str.lower() == "true"
+    n_differ = int((shared["n"].astype("int64") != shared["n_peer"]).sum())
+    provisional_differ = int((provisional != shared["provisional_peer"].astype(bool)).sum())
+    one_side = int((both["_merge"] != "both").sum())
     return {
-        "cells": len(shared),
-        "only_scorecard": int((both["_merge"] == "left_only").sum()),
-        "only_peer": int((both["_merge"] == "right_only").sum()),
-        "identical": int(((a == b) | same_nan).sum()),
-        "max_rel_diff": float(rel.max()) if len(rel) else 0.0,
-        "n_differ": int((shared["n"].astype("int64") != shared["n_peer"]).sum()),
-        "provisional_differ": int((provisional != shared["provisional_peer"].astype(bool)).sum()),
-        "ok": bool(len(shared) and (both["_merge"] == "both").all() and not math.isnan(rel.max())
-                   and rel.max() <= 1e-12 and (shared["n"].astype("int64") == shared["n_peer"]).all()
-                   and (provisional == shared["provisional_peer"].astype(bool)).all()),
+        "cells": len(shared), "only_scorecard": int((both["_merge"] == "left_only").sum()),
+        "only_peer": int((both["_merge"] == "right_only").sum()), "identical": identical,
+        "max_rel_diff": worst, "n_differ": n_differ, "provisional_differ": provisional_differ,
+        "ok": bool(len(shared) and not one_side and worst <= 1e-12 and not n_differ and not provisional_differ),
     }

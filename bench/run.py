@@ -78,6 +78,10 @@ def _report(size: Size, figures: list[dict]) -> None:
             wall = by_step[a]["wall_s"] / by_step[b]["wall_s"]
             cpu = by_step[a]["cpu_s"] / max(by_step[b]["cpu_s"], 1e-9)
             print(f"{a} / {b}: {wall:.1f}x wall, {cpu:.1f}x CPU")
+    spark = by_step.get("spark", {})
+    if "same_as_evaluate" in spark:
+        print(f"spark vs evaluate: {spark['cells']:,} cells, {spark['identical']:,} identical, max relative "
+              f"difference {spark['max_rel_diff']:.1e}: {'EQUAL' if spark['same_as_evaluate'] else 'DIFFERENT'}")
     check = by_step.get("peer", {})
     if check.get("ok") is not None:
         print(f"peer vs scorecard: {check['cells']:,} shared cells, {check['identical']:,} identical, "
