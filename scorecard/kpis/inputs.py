@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from ..data.dataset import ConstantInput
 
 
-DERIVED_FROM_WAIT = ("answered_at", "abandoned_at")
+DERIVED_FROM_WAIT = {"answered_at": False, "abandoned_at": True}  # moment -> the abandoned flag it goes with
 
 
 @dataclass(frozen=True)
@@ -37,18 +37,21 @@ class InputFacts:
     @classmethod
     def of(cls, tables: dict[str, pd.DataFrame], cleared: dict[str, pd.DataFrame],
            constants: tuple["ConstantInput", ...]) -> "InputFacts":
-        """The data stage's findings, with a cleared wait carried to the moments made from it: an
-        empty answered_at or abandoned_at beside a cleared wait_s is unknown, not "never answered"
-        (the mapping, or the engine for ACD exports, derives them as created_at + wait_s)."""
+        """The data stage's findings, with a cleared wait carried to the moment made from it: an empty
+        answered_at beside a cleared wait_s is unknown, not "never answered" (the mapping, or the
+        engine for ACD exports, derives it as created_at + wait_s); likewise abandoned_at. The
+        abandoned flag, where there is one, says which of the two the wait ended."""
         out = dict(cleared)
         frame, marks = tables.get("interactions"), cleared.get("interactions")
         if frame is not None and marks is not None and "wait_s" in marks and len(marks) == len(frame):
             marks = marks.copy()
             wait = marks["wait_s"].to_numpy(dtype=bool, na_value=False)
-            for moment in DERIVED_FROM_WAIT:
+            flag = frame["abandoned"].astype("boolean") if "abandoned" in frame else None
+            for moment, ended_by in DERIVED_FROM_WAIT.items():
                 empty = frame[moment].isna().to_numpy() if moment in frame else np.ones(len(frame), bool)
+                ends = np.ones(len(frame), bool) if flag is None else flag.fillna(ended_by).eq(ended_by).to_numpy(bool)
                 known = marks[moment].to_numpy(dtype=bool, na_value=False) if moment in marks else False
-                marks[moment] = known | (wait & empty)
+                marks[moment] = known | (wait & empty & ends)
             out["interactions"] = marks
         return cls(cleared=out, constants=constants)
 
