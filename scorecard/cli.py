@@ -36,8 +36,8 @@ def _add_data_options(p: argparse.ArgumentParser, *, period_required: bool) -> N
     p.add_argument("--grain", action="append", default=[],
                    help="also compute at this grain (repeatable): vendor, site, team_id, agent_id, "
                         "evaluator_id, channel, reason")
-    p.add_argument("--engine", choices=["duckdb", "pandas", "spark"], default="duckdb",
-                   help="KPI engine: duckdb (embedded, default), pandas (reference), spark (see README)")
+    p.add_argument("--engine", choices=["duckdb", "pandas", "spark"], default="pandas",
+                   help="KPI engine: pandas (default), duckdb (embedded SQL, same numbers), spark (see README)")
     p.add_argument("--spark-master", metavar="URL",
                    help="with --engine spark: where Spark runs (default local[*]: every core here; "
                         "spark://host:7077, yarn, k8s://...; README 'Running on Spark')")

@@ -90,7 +90,7 @@ def data_months(dataset: Dataset, contract: Contract) -> tuple[str | None, str |
 
 
 def evaluate(contract: Contract, dataset: Dataset, periods: Sequence[Period],
-             extra_grains: Sequence[str] = (), *, within_term: bool = True, engine: str = "duckdb",
+             extra_grains: Sequence[str] = (), *, within_term: bool = True, engine: str = "pandas",
              spark_master: str | None = None) -> Evaluation:
     """Compute, score and price the asked periods, with the monthly history behind trends and credits.
 
