@@ -30,9 +30,7 @@ def _add_data_options(p: argparse.ArgumentParser, *, period_required: bool) -> N
     if period_required:
         p.add_argument("--period", required=True, help="YYYY-MM, YYYY-Qn or YYYY")
     else:
-        p.add_argument("--period", help="YYYY-MM, YYYY-Qn or YYYY (default: the last month in the data)")
-        p.add_argument("--from", dest="start", help="first month YYYY-MM (with --to)")
-        p.add_argument("--to", dest="end", help="last month YYYY-MM (with --from)")
+        _add_period_choice(p)
     p.add_argument("--grain", action="append", default=[],
                    help="also compute at this grain (repeatable): vendor, site, team_id, agent_id, "
                         "evaluator_id, channel, reason")
@@ -41,6 +39,13 @@ def _add_data_options(p: argparse.ArgumentParser, *, period_required: bool) -> N
     p.add_argument("--spark-master", metavar="URL",
                    help="with --engine spark: where Spark runs (default local[*]: every core here; "
                         "spark://host:7077, yarn, k8s://...; README 'Running on Spark')")
+
+
+def _add_period_choice(p: argparse.ArgumentParser) -> None:
+    """--period, or a month range --from/--to; neither: the data's last month."""
+    p.add_argument("--period", help="YYYY-MM, YYYY-Qn or YYYY (default: the last month in the data)")
+    p.add_argument("--from", dest="start", help="first month YYYY-MM (with --to)")
+    p.add_argument("--to", dest="end", help="last month YYYY-MM (with --from)")
 
 
 def _add_render_options(p: argparse.ArgumentParser, *, deck: bool, out: str, what: str) -> None:
@@ -91,9 +96,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("program", help="several vendors side by side: a program file of contracts and data")
     p.add_argument("program", help="program YAML file (program: NAME, vendors: [{contract, data}, ...])")
-    p.add_argument("--period", help="YYYY-MM, YYYY-Qn or YYYY (default: the last month in the data)")
-    p.add_argument("--from", dest="start", help="first month YYYY-MM (with --to)")
-    p.add_argument("--to", dest="end", help="last month YYYY-MM (with --from)")
+    _add_period_choice(p)
     p.add_argument("--out", default="output/program", help="output folder (default: output/program)")
 
     p = sub.add_parser("review", help="lint a contract; with --data, check its targets and minimums on the history")
