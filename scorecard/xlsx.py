@@ -4,8 +4,9 @@ The CSVs are the machine interface (base units, dot decimals); the workbook is f
 their unit with number formats (0.6872 shown as 68.7 %, 9826.95 s as 2:43:47, credits with the
 currency), sheet names and headers in the contract's language, status in words and colours, frozen
 headers, filters and widths. Cells keep real numbers (a format changes how they show, not what they
-hold), so sums and charts work. Text goes through `results.neutralise` as in the CSVs: openpyxl would
-otherwise store a text starting with "=" as a formula.
+hold), so sums and charts work. Text goes through `results.neutralise` as in the CSVs, so a text
+starting with "=" reads as text in Excel. Written with xlsxwriter in constant-memory mode: about 2.7
+times faster than openpyxl's write-only cells at 300 000 rows (xlsxwriter itself is most of the rest).
 """
 
 from __future__ import annotations
@@ -16,10 +17,8 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
+from xlsxwriter import Workbook
+from xlsxwriter.format import Format
 
 from .atomic import atomic_path
 from .evaluate import Evaluation
@@ -34,8 +33,8 @@ SECONDS_PER_DAY = 86400
 FORMATS = {"rate": "0.0%", "duration": "[h]:mm:ss", "points": "0.0", "ratio": "0.00", "count": "#,##0"}
 STATUS_FILLS = {"green": "C6EFCE", "amber": "FFEB9C", "red": "FFC7CE"}
 OTHER_FILL = "EDEDED"
-HEADER_FONT = Font(bold=True)
 MIN_WIDTH, MAX_WIDTH = 8, 60
+TEXT_CACHE = 100_000  # distinct texts kept cleaned and measured (entities can be many)
 
 WORDS: dict[str, dict[str, str]] = {
     "en": {
@@ -75,50 +74,95 @@ def money_format(currency: str) -> str:
     return f'#,##0{"." + "0" * digits if digits else ""} "{currency}"'
 
 
+class _Styles:
+    """Formats made once per workbook and shared by every cell that uses them: xlsxwriter keeps one
+    style record per format object, so a format per cell would bloat the file and the writing."""
+
+    def __init__(self, book: Workbook) -> None:
+        self.book = book
+        self.header = book.add_format({"bold": True})
+        self._cache: dict[tuple[str, str], Format] = {}
+
+    def number(self, fmt: str | None) -> Format | None:
+        return self._get("num_format", fmt) if fmt else None
+
+    def fill(self, colour: str | None) -> Format | None:
+        return self._get("bg_color", colour) if colour else None
+
+    def _get(self, kind: str, value: str) -> Format:
+        key = (kind, value)
+        if key not in self._cache:
+            props = {"num_format": value} if kind == "num_format" else {"pattern": 1, "bg_color": "#" + value}
+            self._cache[key] = self.book.add_format(props)
+        return self._cache[key]
+
+
 class _Sheet:
-    """One write-only sheet: a header row, then typed cells; widths measured on what is written."""
+    """One streamed sheet (constant memory: each row goes to disk as written); widths are measured on
+    what is written and set at the end, with the filter over the rows written."""
 
-    def __init__(self, book: Workbook, title: str, headers: list[str]) -> None:
-        self.ws = book.create_sheet(title)
+    def __init__(self, book: Workbook, styles: _Styles, title: str, headers: list[str]) -> None:
+        self.ws, self.styles = book.add_worksheet(title), styles
         self.widths = [len(h) for h in headers]
-        self.rows: list[list[WriteOnlyCell]] = [[self._cell(h, font=HEADER_FONT) for h in headers]]
-
-    def _cell(self, value: Any, fmt: str | None = None, fill: str | None = None,
-              font: Font | None = None) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.ws, value=value)
-        if fmt:
-            cell.number_format = fmt
-        if fill:
-            cell.fill = PatternFill("solid", start_color=fill, end_color=fill)
-        if font:
-            cell.font = font
-        return cell
+        for col, header in enumerate(headers):
+            self.ws.write_string(0, col, header, styles.header)
+        self.row = 1
+        self._texts: dict[str, tuple[str, int]] = {}
 
     def add(self, cells: Iterable[tuple[Any, str | None, str | None]]) -> None:
         """A row of (value, number format, fill colour); values made writable by `_value`."""
-        row = []
-        for i, (value, fmt, fill) in enumerate(cells):
-            value = _value(value)
-            self.widths[i] = max(self.widths[i], _shown_width(value))
-            row.append(self._cell(value, fmt, fill))
-        self.rows.append(row)
+        number, fill = self.styles.number, self.styles.fill
+        for col, (value, fmt, colour) in enumerate(cells):
+            self.put(col, value, fill(colour) if colour else number(fmt))
+        self.row += 1
 
-    def write(self) -> None:
-        """Widths, frozen header and filter are set before the rows (a write-only sheet streams)."""
-        for i, width in enumerate(self.widths, start=1):
-            self.ws.column_dimensions[get_column_letter(i)].width = min(MAX_WIDTH, max(MIN_WIDTH, width + 2))
-        self.ws.freeze_panes = "A2"
-        self.ws.page_setup.orientation = "landscape"  # printed: every column on the page's width
-        self.ws.sheet_properties.pageSetUpPr.fitToPage = True
-        self.ws.page_setup.fitToWidth, self.ws.page_setup.fitToHeight = 1, 0
-        self.ws.print_title_rows = "1:1"
-        self.ws.auto_filter.ref = f"A1:{get_column_letter(len(self.widths))}{len(self.rows)}"
-        for row in self.rows:
-            self.ws.append(row)
+    def put(self, col: int, value: Any, fmt: Format | None) -> None:
+        """One cell of the current row, typed by its value: text always as text, never as a formula."""
+        ws, row = self.ws, self.row
+        if isinstance(value, str):  # most cells; the same few texts repeat (periods, KPIs, grains)
+            cached = self._texts.get(value)
+            if cached is None:
+                if len(self._texts) > TEXT_CACHE:
+                    self._texts.clear()
+                text = _value(value)
+                cached = self._texts[value] = (text, max(map(len, text.split("\n"))))
+            if cached[0]:
+                ws.write_string(row, col, cached[0], fmt)
+            elif fmt is not None:  # an empty text is an empty cell, as the reader sees it
+                ws.write_blank(row, col, None, fmt)
+            width = cached[1]
+        else:
+            value = _value(value)
+            if value is None:
+                if fmt is not None:
+                    ws.write_blank(row, col, None, fmt)
+                return
+            if isinstance(value, bool):
+                ws.write_boolean(row, col, value, fmt)
+            elif isinstance(value, (int, float, Decimal)):
+                ws.write_number(row, col, value, fmt)
+            elif isinstance(value, str):  # a numpy string scalar
+                ws.write_string(row, col, value, fmt)
+            else:  # dates and times: xlsxwriter types them
+                ws.write(row, col, value, fmt)
+            width = _shown_width(value)
+        if width > self.widths[col]:
+            self.widths[col] = width
+
+    def finish(self) -> None:
+        """Widths (7 px a character, so the file stores the width asked), frozen header, filter, print."""
+        ws = self.ws
+        for col, width in enumerate(self.widths):
+            ws.set_column_pixels(col, col, 7 * min(MAX_WIDTH, max(MIN_WIDTH, width + 2)))
+        ws.freeze_panes(1, 0)
+        ws.set_landscape()  # printed: every column on the page's width
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(0)
+        ws.autofilter(0, 0, self.row - 1, len(self.widths) - 1)
 
 
 def _value(value: Any) -> Any:
-    """A cell value openpyxl writes as data: missing -> empty, Decimal kept exact, numpy scalars as
+    """A cell value written as data: missing -> empty, Decimal kept exact, numpy scalars as
     Python numbers, text cleaned of XML-forbidden characters and neutralised against formulas."""
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return None
@@ -154,25 +198,43 @@ def _status(status: Any, lang: str) -> tuple[Any, None, str]:
     return status_label(str(status), lang), None, STATUS_FILLS.get(str(status), OTHER_FILL)
 
 
-def _results_sheet(book: Workbook, ev: Evaluation, lang: str) -> None:
+def _results_sheet(book: Workbook, styles: _Styles, ev: Evaluation, lang: str) -> None:
+    """The big sheet (hundreds of thousands of rows at 1 M interactions): formats looked up once per
+    unit and status, cells written straight from the row tuples."""
     words, currency = WORDS[lang], ev.contract.currency
-    sheet = _Sheet(book, words["Results"], [words[c] for c in RESULT_COLUMNS])
-    for row in ev.results.reindex(columns=RESULT_COLUMNS + ["unit"]).itertuples(index=False):
-        rec = row._asdict()
-        unit = str(rec.pop("unit"))
-        cells = {c: (v, None, None) for c, v in rec.items()}
-        cells["value"] = (_in_unit(rec["value"], unit), _format(unit, currency), None)
-        cells["n"] = (rec["n"], "#,##0", None)
-        cells["status"] = _status(rec["status"], lang)
-        sheet.add(cells[c] for c in RESULT_COLUMNS)
-    sheet.write()
+    sheet = _Sheet(book, styles, words["Results"], [words[c] for c in RESULT_COLUMNS])
+    value_at, n_at, status_at = (RESULT_COLUMNS.index(c) for c in ("value", "n", "status"))
+    value_formats: dict[str, Format | None] = {}
+    statuses: dict[str, tuple[str, Format | None]] = {}
+    count = styles.number("#,##0")
+    put = sheet.put
+    for row in ev.results.reindex(columns=RESULT_COLUMNS + ["unit"]).itertuples(index=False, name=None):
+        unit = str(row[-1])
+        if unit not in value_formats:
+            value_formats[unit] = styles.number(_format(unit, currency))
+        for col in range(len(RESULT_COLUMNS)):
+            value = row[col]
+            if col == value_at:
+                put(col, _in_unit(value, unit), value_formats[unit])
+            elif col == n_at:
+                put(col, value, count)
+            elif col == status_at:
+                key = str(value)
+                if key not in statuses:
+                    label, _, colour = _status(value, lang)
+                    statuses[key] = (label, styles.fill(colour))
+                put(col, *statuses[key])
+            else:
+                put(col, value, None)
+        sheet.row += 1
+    sheet.finish()
 
 
-def _summary_sheet(book: Workbook, ev: Evaluation, lang: str) -> None:
+def _summary_sheet(book: Workbook, styles: _Styles, ev: Evaluation, lang: str) -> None:
     """The vendor KPIs of each asked period, then its overall score, credits paid and bonus."""
     words, c = WORDS[lang], ev.contract
     money = money_format(c.currency)
-    sheet = _Sheet(book, words["Summary"], [words[col] for col in SUMMARY_COLUMNS])
+    sheet = _Sheet(book, styles, words["Summary"], [words[col] for col in SUMMARY_COLUMNS])
     vendor = ev.results[ev.results["grain"] == "vendor"]
     for label in ev.periods:
         for r in vendor[vendor["period"] == label].itertuples(index=False):
@@ -190,43 +252,46 @@ def _summary_sheet(book: Workbook, ev: Evaluation, lang: str) -> None:
         for name, value, fmt in extra:
             sheet.add([(label, None, None), (name, None, None), (value, fmt, None),
                        *[(None, None, None)] * (len(SUMMARY_COLUMNS) - 3)])
-    sheet.write()
+    sheet.finish()
 
 
-def _credits_sheet(book: Workbook, ev: Evaluation, lang: str) -> None:
+def _credits_sheet(book: Workbook, styles: _Styles, ev: Evaluation, lang: str) -> None:
     words, currency = WORDS[lang], ev.contract.currency
     money = money_format(currency)
     units = dict(zip(ev.results["kpi"], ev.results["unit"]))
-    sheet = _Sheet(book, words["Credits"], [words[col] for col in CREDIT_COLUMNS])
+    sheet = _Sheet(book, styles, words["Credits"], [words[col] for col in CREDIT_COLUMNS])
     for rec in ev.credits.reindex(columns=CREDIT_COLUMNS).to_dict("records"):
         unit = str(units.get(rec["kpi"], ""))
         formats = {"value": _format(unit, currency), "allocation": "0.0%",
                    "credit": money, "earned_back": money, "paid": money}
         values = {**rec, "value": _in_unit(rec["value"], unit)}
         sheet.add((values[col], formats.get(col), None) for col in CREDIT_COLUMNS)
-    sheet.write()
+    sheet.finish()
 
 
-def _plain_sheet(book: Workbook, title: str, frame: pd.DataFrame, columns: list[str],
+def _plain_sheet(book: Workbook, styles: _Styles, title: str, frame: pd.DataFrame, columns: list[str],
                  formats: dict[str, str], lang: str) -> None:
-    sheet = _Sheet(book, WORDS[lang][title], [WORDS[lang][col] for col in columns])
+    sheet = _Sheet(book, styles, WORDS[lang][title], [WORDS[lang][col] for col in columns])
     for rec in frame.reindex(columns=columns).to_dict("records"):
         sheet.add((rec[col], formats.get(col), None) for col in columns)
-    sheet.write()
+    sheet.finish()
 
 
 def write_xlsx(ev: Evaluation, path: Path, lang: str | None = None) -> Path:
     """Write results.xlsx (atomically) in `lang` (default: the contract's language)."""
     lang = lang or ev.contract.language
     lang = lang if lang in WORDS else "en"
-    book = Workbook(write_only=True)
-    _summary_sheet(book, ev, lang)
-    _results_sheet(book, ev, lang)
-    _credits_sheet(book, ev, lang)
-    _plain_sheet(book, "Calibration", ev.calibration, CALIBRATION_SHEET_COLUMNS,
-                 {"within_tolerance": "0.0%", "mean_abs_deviation": "0.00", "bias": "0.00",
-                  "krippendorff_alpha": "0.000", "spread": "0.00"}, lang)
-    _plain_sheet(book, "Data quality", ev.quality, QUALITY_COLUMNS, {}, lang)
     with atomic_path(path) as tmp:
-        book.save(tmp)
+        # constant_memory streams each sheet to a temporary file row by row (text inline, not shared);
+        # nan_inf_to_errors: an infinite ratio shows as #NUM! instead of failing the run.
+        book = Workbook(str(tmp), {"constant_memory": True, "nan_inf_to_errors": True})
+        styles = _Styles(book)
+        _summary_sheet(book, styles, ev, lang)
+        _results_sheet(book, styles, ev, lang)
+        _credits_sheet(book, styles, ev, lang)
+        _plain_sheet(book, styles, "Calibration", ev.calibration, CALIBRATION_SHEET_COLUMNS,
+                     {"within_tolerance": "0.0%", "mean_abs_deviation": "0.00", "bias": "0.00",
+                      "krippendorff_alpha": "0.000", "spread": "0.00"}, lang)
+        _plain_sheet(book, styles, "Data quality", ev.quality, QUALITY_COLUMNS, {}, lang)
+        book.close()
     return Path(path)
