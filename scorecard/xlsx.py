@@ -36,6 +36,8 @@ OTHER_FILL = "EDEDED"
 MIN_WIDTH, MAX_WIDTH = 8, 60
 TEXT_CACHE = 100_000  # distinct texts kept cleaned and measured (entities can be many)
 
+SHEET_ROWS = 1_048_576 - 2  # Excel's rows less the header and the note of the rows left out
+
 WORDS: dict[str, dict[str, str]] = {
     "en": {
         "Summary": "Summary", "Results": "Results", "Credits": "Credits", "Calibration": "Calibration",
@@ -49,6 +51,7 @@ WORDS: dict[str, dict[str, str]] = {
         "krippendorff_alpha": "Krippendorff's alpha", "spread": "Spread", "tendency": "Tendency",
         "table": "Table", "row": "Row", "column": "Column", "problem": "Problem", "action": "Action",
         "overall": "Overall score", "credits_paid": "Service credits paid", "bonus": "Bonus",
+        "more_rows": "{n} more rows do not fit in a sheet (Excel holds 1,048,576): every row is in results.csv",
     },
     "fr": {
         "Summary": "Synthèse", "Results": "Résultats", "Credits": "Pénalités", "Calibration": "Calibrage",
@@ -62,6 +65,7 @@ WORDS: dict[str, dict[str, str]] = {
         "krippendorff_alpha": "Alpha de Krippendorff", "spread": "Dispersion", "tendency": "Tendance",
         "table": "Table", "row": "Ligne", "column": "Colonne", "problem": "Problème", "action": "Action",
         "overall": "Score global", "credits_paid": "Pénalités payées", "bonus": "Bonus",
+        "more_rows": "{n} lignes de plus ne tiennent pas dans une feuille (Excel en contient 1 048 576) : toutes sont dans results.csv",
     },
 }
 SUMMARY_COLUMNS = ["period", "kpi", "value", "target", "minimum", "status", "points"]
@@ -208,7 +212,8 @@ def _results_sheet(book: Workbook, styles: _Styles, ev: Evaluation, lang: str) -
     statuses: dict[str, tuple[str, Format | None]] = {}
     count = styles.number("#,##0")
     put = sheet.put
-    for row in ev.results.reindex(columns=RESULT_COLUMNS + ["unit"]).itertuples(index=False, name=None):
+    shown = ev.results.iloc[:SHEET_ROWS]  # a sheet holds 1,048,576 rows: the header, these, one note
+    for row in shown.reindex(columns=RESULT_COLUMNS + ["unit"]).itertuples(index=False, name=None):
         unit = str(row[-1])
         if unit not in value_formats:
             value_formats[unit] = styles.number(_format(unit, currency))
@@ -226,6 +231,9 @@ def _results_sheet(book: Workbook, styles: _Styles, ev: Evaluation, lang: str) -
                 put(col, *statuses[key])
             else:
                 put(col, value, None)
+        sheet.row += 1
+    if len(ev.results) > SHEET_ROWS:  # said in the sheet, never cut silently
+        put(0, words["more_rows"].format(n=f"{len(ev.results) - SHEET_ROWS:,}"), None)
         sheet.row += 1
     sheet.finish()
 

@@ -124,3 +124,15 @@ def test_excel_fr_csv_dialect(small_demo, tmp_path):
     assert "," in rows[0]["allocation"] or rows[0]["allocation"].isdigit()
     header = (out / "results.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert header == "period;kpi;metric;grain;entity;value;n;target;minimum;status;provisional"
+
+
+def test_rows_beyond_a_sheet_are_said_never_cut_silently(small_demo, tmp_path, monkeypatch):
+    from scorecard import xlsx
+
+    ev = _evaluation(small_demo)
+    monkeypatch.setattr(xlsx, "SHEET_ROWS", 5)  # as if the results held more rows than Excel's 1,048,576
+    xlsx.write_xlsx(ev, tmp_path / "r.xlsx")
+    rows = list(openpyxl.load_workbook(tmp_path / "r.xlsx")["Results"].iter_rows(values_only=True))
+    assert len(rows) == 1 + 5 + 1
+    assert rows[-1][0] == f"{len(ev.results) - 5:,} more rows do not fit in a sheet (Excel holds 1,048,576): " \
+                          "every row is in results.csv"
