@@ -1,8 +1,9 @@
 """The false-miss risk: the binomial tail against a direct computation, its invariants, and the
-bootstrap seeded and stable."""
+bootstraps (means, percentiles) seeded and stable."""
 
 from __future__ import annotations
 
+import json
 import math
 from fractions import Fraction
 
@@ -11,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from scorecard.cli import main
 from scorecard.review import fairness
 from scorecard.units import parse_target
 
@@ -90,3 +92,51 @@ def test_the_mean_sample_size_puts_the_minimum_outside_the_noise():
     n = fairness.mean_sample_size(900, risk, 420.0, minimum)
     assert n == math.ceil(900 * (1.6449 * risk.spread / 5) ** 2)
     assert fairness.mean_sample_size(900, risk, 420.0, parse_target("<= 420s")) is None
+
+
+def _spread_obs() -> np.ndarray:
+    """1,000 first-response times, exponential around an hour (a wide, skewed distribution)."""
+    return np.random.default_rng(7).exponential(3600.0, size=1000)
+
+
+def test_a_percentile_of_identical_observations_never_misses():
+    risk = fairness.quantile_miss(np.full(200, 9000.0), 0.9, 14400.0, parse_target("<= 15000s"))
+    assert risk.probability == 0.0 and risk.safe_minimum == 14400.0 and risk.spread == 0.0
+
+
+def test_the_percentile_bootstrap_is_seeded_and_near_the_binomial_count_below_the_minimum():
+    obs, minimum = _spread_obs(), parse_target("<= 15000s")
+    first = fairness.quantile_miss(obs, 0.9, 14400.0, minimum, n=400)
+    assert fairness.quantile_miss(obs, 0.9, 14400.0, minimum, n=400) == first
+    assert fairness.quantile_miss(obs, 0.9, 14400.0, minimum, n=400, seed=1).probability == pytest.approx(
+        first.probability, abs=0.03)
+    # the p90 of 400 draws exceeds the minimum about when fewer than 90 % of them fall at or under it:
+    # a binomial tail with p = the share of shifted observations under the minimum
+    shifted = obs + (14400.0 - np.quantile(obs, 0.9))
+    share = float(np.mean(shifted <= 15000.0))
+    expected = fairness.rate_miss_probability(400, share, parse_target(">= 90%"))
+    assert 0.05 < first.probability < 0.5 and first.probability == pytest.approx(expected, abs=0.04)
+    assert first.safe_minimum > 15000.0  # the 95 % point of the at-target p90 is looser than 15000 s
+    assert fairness.quantile_miss(obs, 0.9, 14400.0, parse_target(f"<= {first.safe_minimum}s"),
+                                  n=400).probability <= 0.05
+
+
+def test_more_contacts_a_month_lower_the_percentile_risk_and_a_shift_changes_nothing():
+    obs, minimum = _spread_obs(), parse_target("<= 15000s")
+    small = fairness.quantile_miss(obs, 0.9, 14400.0, minimum, n=200)
+    large = fairness.quantile_miss(obs, 0.9, 14400.0, minimum, n=3000)
+    assert large.probability < small.probability
+    moved = fairness.quantile_miss(obs + 500.0, 0.9, 14400.0, minimum, n=200)
+    assert moved.probability == pytest.approx(small.probability, abs=1e-12)
+    median = fairness.quantile_miss(obs, 0.5, 600.0, parse_target("<= 700s"), n=200)
+    assert 0 < median.probability < 1
+
+
+def test_review_estimates_the_p90_of_email_first_response_from_the_data(tmp_path, small_demo):
+    assert main(["review", "contracts/globex-email-chat.yaml", "--data", str(small_demo),
+                 "--out", str(tmp_path / "o")]) == 0
+    doc = json.loads((tmp_path / "o" / "review.json").read_text(encoding="utf-8"))
+    p90 = next(x for x in doc["fairness"] if x["kpi"] == "email_first_response")
+    assert p90["method"] == "bootstrap" and p90["probability"] is not None and p90["n"] > 0
+    md = (tmp_path / "o" / "review.md").read_text(encoding="utf-8")
+    assert not any("email_first_response" in line and "not estimated" in line for line in md.splitlines())

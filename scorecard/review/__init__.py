@@ -15,6 +15,7 @@ from ..periods import Period
 from .calendar_rule import missing_holiday
 from .findings import ERROR, Finding, Locator, ordered
 from .history import Risk, data_findings
+from .observations import Observations
 from .rules import contract_findings
 from .suggest import Suggestion, suggestions
 
@@ -43,6 +44,7 @@ def review(contract: Contract, dataset: Dataset | None = None, periods: Sequence
     if dataset is None:
         return Review(contract, ordered(found))
     evaluation = evaluate(contract, dataset, periods, extra_grains=("agent_id",), within_term=False)
-    history, risks = data_findings(contract, evaluation, at)
+    observations = Observations(contract, dataset)
+    history, risks = data_findings(contract, evaluation, at, observations)
     return Review(contract, ordered(found + history), evaluation.periods, dict(dataset.hashes), risks,
-                  suggestions(contract, evaluation) if suggest else [])
+                  suggestions(contract, evaluation, observations) if suggest else [])

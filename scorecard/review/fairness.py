@@ -10,6 +10,9 @@ false-miss risk; above 5 % the clause punishes noise, not performance.
   so agents are resampled with their contacts (a cluster bootstrap, which keeps the agent-to-agent
   spread a contact-level resampling would miss); shifting every contact by the same amount shifts
   every agent's mean by it, so the statistic is set exactly to the target.
+- Medians and percentiles: a seeded bootstrap of the typical month's per-contact observations
+  (observations.py): n contacts resampled, each shifted by the same amount so that the month's
+  quantile (linear interpolation, as the engine takes it) equals the target.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from ..units import Target
 RISK_LIMIT = 0.05
 SEED = 14
 DRAWS = 4000
+CHUNK = 4_000_000  # resampled values held at once by the quantile bootstrap
 MAX_N = 2_000_000  # no month of a contract sees more contacts; beyond it no sample size is offered
 
 
@@ -101,9 +105,27 @@ def mean_miss(values: np.ndarray, counts: np.ndarray, target: float, minimum: Ta
                     float(np.std(stats)))
 
 
+def quantile_miss(observations: np.ndarray, q: float, target: float, minimum: Target, n: int | None = None,
+                  seed: int = SEED, draws: int = DRAWS) -> MeanRisk:
+    """Bootstrap of the quantile `q` of `n` contacts (default: as many as observed), each observation
+    shifted so that the quantile of the observations equals the target."""
+    values = np.asarray(observations, dtype="float64")
+    values = values[~np.isnan(values)]
+    n = len(values) if n is None else n
+    shifted = values + (target - float(np.quantile(values, q)))
+    rng = np.random.default_rng(seed)
+    rows = max(1, CHUNK // max(n, 1))
+    stats = np.concatenate([np.quantile(shifted[rng.integers(0, len(values), size=(min(rows, draws - start), n))],
+                                        q, axis=1) for start in range(0, draws, rows)])
+    quantile = RISK_LIMIT if minimum.higher_is_better else 1 - RISK_LIMIT
+    return MeanRisk(float(np.mean(~minimum.met_all(stats))), float(np.quantile(stats, quantile)),
+                    float(np.std(stats)))
+
+
 def mean_sample_size(n: int, risk: MeanRisk, target: float, minimum: Target) -> int | None:
     """The monthly sample at which the at-target statistic's spread puts the minimum 1.645 standard
-    deviations away (the spread of a mean falls as 1/sqrt(n)); None when target and minimum meet."""
+    deviations away (the spread of a mean, or of a quantile, falls as 1/sqrt(n)); None when target
+    and minimum meet."""
     gap = abs(target - minimum.value)
     if math.isclose(gap, 0) or not minimum.met(target):
         return None

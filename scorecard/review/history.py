@@ -2,7 +2,8 @@
 false-miss risk of each minimum (fairness.py) at the months' typical sample size.
 
 Everything comes from one `evaluate` over the asked months (the draft's term ignored), at grain
-vendor and agent_id: the same numbers a run would show.
+vendor and agent_id: the same numbers a run would show; medians and percentiles also read the
+month's per-contact observations (observations.py).
 """
 
 from __future__ import annotations
@@ -14,14 +15,17 @@ import pandas as pd
 from ..catalog import catalog
 from ..contract.model import Contract, KpiSpec
 from ..evaluate import Evaluation
+from ..kpis.measure import statistic_q
 from ..scoring import INFORMATIONAL, INSUFFICIENT, NOT_MEASURABLE
 from ..units import RATE
 from . import fairness
 from .findings import ADVICE, ERROR, WARNING, Finding, Locator
+from .observations import Observations
 from .written import written
 
 MIN_MONTHS = 3  # "every month" of one or two months says nothing about a target
 MIN_AGENTS = 5  # fewer agents than this cannot be resampled into a spread
+MIN_OBSERVATIONS = 20  # fewer contacts than this say little about a percentile's spread
 CONTACT_TABLES = ("interactions", "qa_evaluations", "qa_items")  # rates that count contacts or scores
 MEAN_UNITS = ("duration", "points")  # means over contacts or surveys (a QA score, a CSAT mean, NPS)
 
@@ -88,8 +92,22 @@ def _typical_month(rows: pd.DataFrame) -> pd.Series | None:
     return None if measured.empty else measured.iloc[(len(measured) - 1) // 2]
 
 
-def risk_of(kpi: KpiSpec, evaluation: Evaluation) -> Risk | None:
-    """The false-miss risk of a KPI's minimum, or None for a KPI without minimum, target or data."""
+def _quantile_risk(kpi: KpiSpec, month: pd.Series, observations: Observations | None) -> Risk:
+    """A median or percentile: bootstrap of the month's per-contact observations (observations.py)."""
+    n, period = int(month["n"]), str(month["period"])
+    obs = observations.of(kpi, period) if observations is not None else None
+    if obs is None or len(obs) < MIN_OBSERVATIONS:
+        got = "no per-contact observations" if obs is None else f"{len(obs)} per-contact observation(s)"
+        return Risk(kpi.id, n, None, "", reason=f"the {kpi.statistic} of {period}: {got}, too few to resample")
+    target, minimum = kpi.target.value, kpi.minimum
+    risk = fairness.quantile_miss(obs, statistic_q(kpi.statistic), target, minimum, n)
+    return Risk(kpi.id, n, risk.probability, "bootstrap", risk.safe_minimum,
+                fairness.mean_sample_size(n, risk, target, minimum))
+
+
+def risk_of(kpi: KpiSpec, evaluation: Evaluation, observations: Observations | None = None) -> Risk | None:
+    """The false-miss risk of a KPI's minimum, or None for a KPI without minimum, target or data;
+    `observations` (per-contact values) are needed for a median or percentile."""
     if kpi.minimum is None or kpi.target is None:
         return None
     month = _typical_month(vendor_months(evaluation, kpi.id))
@@ -106,8 +124,7 @@ def risk_of(kpi: KpiSpec, evaluation: Evaluation) -> Risk | None:
         return Risk(kpi.id, n, None, "", reason=f"{kpi.metric} is a {metric.unit_for(kpi.params)} per month, "
                                                 "not a mean over contacts")
     if metric.statistic and kpi.statistic != "mean":
-        return Risk(kpi.id, n, None, "", reason=f"the {kpi.statistic} of a month is not estimated from "
-                                                "agent-level results (only means are)")
+        return _quantile_risk(kpi, month, observations)
     r = evaluation.results
     cells = r[(r["grain"] == "agent_id") & (r["kpi"] == kpi.id) & (r["period"] == month["period"])
               & r["value"].notna() & (r["n"] > 0)]
@@ -119,8 +136,8 @@ def risk_of(kpi: KpiSpec, evaluation: Evaluation) -> Risk | None:
                 fairness.mean_sample_size(n, risk, target, minimum))
 
 
-def risks(contract: Contract, evaluation: Evaluation) -> list[Risk]:
-    return [r for kpi in contract.kpis.values() if (r := risk_of(kpi, evaluation)) is not None]
+def risks(contract: Contract, evaluation: Evaluation, observations: Observations | None = None) -> list[Risk]:
+    return [r for kpi in contract.kpis.values() if (r := risk_of(kpi, evaluation, observations)) is not None]
 
 
 def risk_findings(contract: Contract, found: list[Risk], at: Locator) -> list[Finding]:
@@ -145,8 +162,9 @@ def risk_findings(contract: Contract, found: list[Risk], at: Locator) -> list[Fi
     return out
 
 
-def data_findings(contract: Contract, evaluation: Evaluation, at: Locator) -> tuple[list[Finding], list[Risk]]:
-    found = risks(contract, evaluation)
+def data_findings(contract: Contract, evaluation: Evaluation, at: Locator,
+                  observations: Observations | None = None) -> tuple[list[Finding], list[Risk]]:
+    found = risks(contract, evaluation, observations)
     return target_history(contract, evaluation, at) + risk_findings(contract, found, at), found
 
 

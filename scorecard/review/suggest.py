@@ -16,6 +16,7 @@ from ..evaluate import Evaluation
 from ..scoring import INFORMATIONAL, INSUFFICIENT, NOT_MEASURABLE
 from ..units import Target
 from .history import MIN_MONTHS, risk_of, vendor_months
+from .observations import Observations
 from .written import written
 
 REACHED_SHARE = 2 / 3
@@ -40,7 +41,8 @@ def _target(kpi: KpiSpec, values: list[float]) -> float:
     return ordered[math.ceil(REACHED_SHARE * len(ordered)) - 1]
 
 
-def suggest_kpi(kpi: KpiSpec, evaluation: Evaluation) -> Suggestion | None:
+def suggest_kpi(kpi: KpiSpec, evaluation: Evaluation, observations: Observations | None = None
+                ) -> Suggestion | None:
     if kpi.target is None:
         return None
     rows = vendor_months(evaluation, kpi.id)
@@ -52,7 +54,7 @@ def suggest_kpi(kpi: KpiSpec, evaluation: Evaluation) -> Suggestion | None:
     text = f"{op} {written(_target(kpi, values), kind)}"
     level = Target(op, _target(kpi, values), kind, text)
     reached = int(level.met_all(rows["value"].to_numpy(dtype="float64")).sum())
-    risk = risk_of(dataclasses.replace(kpi, target=level, minimum=level), evaluation)
+    risk = risk_of(dataclasses.replace(kpi, target=level, minimum=level), evaluation, observations)
     n = risk.n if risk else int(rows["n"].median())
     if risk is None or risk.safe_minimum is None:
         return Suggestion(kpi.id, text, None, reached, len(rows), n,
@@ -62,8 +64,9 @@ def suggest_kpi(kpi: KpiSpec, evaluation: Evaluation) -> Suggestion | None:
     return Suggestion(kpi.id, text, minimum.text, reached, len(rows), n, below_minimum=missed)
 
 
-def suggestions(contract: Contract, evaluation: Evaluation) -> list[Suggestion]:
-    return [s for kpi in contract.kpis.values() if (s := suggest_kpi(kpi, evaluation)) is not None]
+def suggestions(contract: Contract, evaluation: Evaluation, observations: Observations | None = None
+                ) -> list[Suggestion]:
+    return [s for kpi in contract.kpis.values() if (s := suggest_kpi(kpi, evaluation, observations)) is not None]
 
 
 def yaml_fragment(found: list[Suggestion]) -> str:
