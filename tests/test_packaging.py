@@ -55,3 +55,14 @@ def test_every_imported_library_is_declared() -> None:
         if not dists & _declared():
             undeclared[module] = sorted(dists)
     assert undeclared == {}, f"imported by scorecard/ but not declared in pyproject.toml: {undeclared}"
+
+
+# Runtime dependencies that are loaded by another library rather than imported by name.
+PLUGINS = {"duckdb-engine"}  # SQLAlchemy's duckdb:/// dialect
+
+
+def test_every_runtime_dependency_is_used() -> None:
+    distributions = metadata.packages_distributions()
+    used = {_name(d) for module in _imported_modules() for d in distributions.get(module, [module])}
+    unused = {_name(r) for r in PYPROJECT["project"]["dependencies"]} - used - PLUGINS
+    assert unused == set(), f"declared in pyproject.toml but never imported by scorecard/: {sorted(unused)}"
