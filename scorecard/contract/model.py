@@ -63,6 +63,20 @@ class KpiSpec:
 @dataclass(frozen=True)
 class ServiceCredits:
     at_risk: float  # fraction of the monthly fee
+@dataclass(frozen=True)
+class Transition:
+    """A ramp-up period: credits waived or reduced, and softer targets (contract/amendments.py),
+    in every month whose first day is before `until`."""
+
+    until: date
+    credits: str = "charged"  # waived | reduced | charged
+    reduction: float = 0.0  # share taken off the credit: 1.0 when waived, 0.5 for "reduced 50%"
+
+    def covers(self, month: str) -> bool:
+        """Whether the month YYYY-MM is in transition."""
+        return date(int(month[:4]), int(month[5:7]), 1) < self.until
+
+
     pool: float  # fraction: the allocations may add up to this
     allocations: dict[str, float]  # kpi id -> fraction of the at-risk amount
     earn_back_months: int | None = None
@@ -71,6 +85,7 @@ class ServiceCredits:
 
 
 @dataclass(frozen=True)
+    transition: Transition | None = None
 class Incentives:
     bonus_pool: float  # fraction of the monthly fee
     bands: tuple[tuple[float, float], ...]  # (at_least score 0-100, bonus share), highest first
