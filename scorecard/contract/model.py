@@ -61,9 +61,6 @@ class KpiSpec:
 
 
 @dataclass(frozen=True)
-class ServiceCredits:
-    at_risk: float  # fraction of the monthly fee
-@dataclass(frozen=True)
 class Transition:
     """A ramp-up period: credits waived or reduced, and softer targets (contract/amendments.py),
     in every month whose first day is before `until`."""
@@ -77,15 +74,18 @@ class Transition:
         return date(int(month[:4]), int(month[5:7]), 1) < self.until
 
 
+@dataclass(frozen=True)
+class ServiceCredits:
+    at_risk: float  # fraction of the monthly fee
     pool: float  # fraction: the allocations may add up to this
     allocations: dict[str, float]  # kpi id -> fraction of the at-risk amount
     earn_back_months: int | None = None
     chronic_misses: int | None = None
     chronic_within_months: int | None = None
+    transition: Transition | None = None
 
 
 @dataclass(frozen=True)
-    transition: Transition | None = None
 class Incentives:
     bonus_pool: float  # fraction of the monthly fee
     bands: tuple[tuple[float, float], ...]  # (at_least score 0-100, bonus share), highest first
