@@ -133,6 +133,14 @@ def write_scorecards(evaluation: Evaluation, out_dir: Path, *, role: str | None 
     return written
 
 
+def card_files(evaluation: Evaluation, role: Role) -> dict[str, str]:
+    """Entity -> its card's path under the scorecards folder (`<role>/<file>`), named exactly as
+    `write_scorecards` names it: delivery (scorecard/deliver) must send each person their own card."""
+    ctx = Context(evaluation, evaluation.contract.language)
+    names = card_names(_entities(ctx, role.grain, GrainIndex(ctx, role.grain)))
+    return {entity: f"{safe_dirname(role.name)}/{name}" for entity, name in names.items()}
+
+
 def _entities(ctx: Context, grain: str, index: GrainIndex) -> list[str]:
     """The entities of a role's grain in the period: every one with results, and for evaluators
     also those with calibration rows only (an evaluator may score no production evaluation)."""
