@@ -59,6 +59,17 @@ def thresholds(contract: Contract, kpi: str, grain: str, entity: str) -> tuple[T
     return target, minimum
 
 
+def min_sample(contract: Contract, kpi: str, grain: str) -> int:
+    """The sample size below which a result is insufficient_sample: a role's `min_sample` at that
+    role's grain (first role in contract order, as for targets), else the KPI clause's. A CSAT
+    minimum of 100 responses suits the vendor, not one agent's month."""
+    for role in contract.roles.values():
+        if role.grain == grain and kpi in role.min_sample:
+            return role.min_sample[kpi]
+    spec = contract.kpis.get(kpi)
+    return spec.min_sample if spec else 1
+
+
 def status_of(value: float, n: float, note: str, min_sample: int,
               target: Target | None, minimum: Target | None) -> str:
     """green / amber / red / insufficient_sample / not_measurable, or informational with no threshold.
@@ -179,7 +190,7 @@ def score_results(raw: pd.DataFrame, contract: Contract) -> pd.DataFrame:
         spec = contract.kpis[kpi]
         metric = metrics[spec.metric]
         v = value[idx]
-        status = statuses(v, n[idx], note[idx], spec.min_sample, target, minimum)
+        status = statuses(v, n[idx], note[idx], min_sample(contract, kpi, grain), target, minimum)
         judged = np.isin(status, (GREEN, AMBER, RED))
         cols["target"][idx] = target.text if target else ""
         cols["minimum"][idx] = minimum.text if minimum else ""

@@ -14,7 +14,7 @@ from ..errors import ContractError, Problem
 from ..yamlread import FileKind, read_yaml_file
 from . import patterns
 from .fields import Fields
-from .model import DEFAULT_LIVE_CHANNELS, STANDARD_CHANNELS, Contract, Governance, Scoring
+from .model import DEFAULT_LIVE_CHANNELS, LANGUAGES, STANDARD_CHANNELS, Contract, Governance, Scoring
 from .read_calendars import read_calendars
 from .read_kpis import informational_ids, read_kpis
 from .read_terms import DEFAULT_RAG, read_credits, read_governance, read_incentives, read_roles, read_scoring
@@ -23,7 +23,6 @@ SECTIONS = ("contract", "calendars", "kpis", "service_credits", "incentives", "s
 HEADER_FIELDS = ("id", "client", "vendor", "currency", "timezone", "effective", "expires", "monthly_fee",
                  "language", "live_channels", "channels")
 HEADER_REQUIRED = ("id", "client", "vendor", "currency", "timezone")
-LANGUAGES = ("en", "fr")
 MAX_FEE = 1e12  # no outsourcing contract bills a trillion a month; more is a typo in the digits
 _CONTRACT_FILE = FileKind("the contract")
 
@@ -94,7 +93,8 @@ def check_document(f: Fields) -> Contract | None:
     timezone = header["timezone"] if header else None
     channels = header["channels"] if header else STANDARD_CHANNELS
     names, calendars = read_calendars(f, top["calendars"], timezone) if "calendars" in top else ((), {})
-    kpis = read_kpis(f, top.get("kpis"), names, channels) if "kpis" in top else {}
+    language = (header or {}).get("language") or "en"
+    kpis = read_kpis(f, top.get("kpis"), names, channels, language) if "kpis" in top else {}
     kpi_ids = tuple(top["kpis"]) if isinstance(top.get("kpis"), dict) else ()
     info = informational_ids(top.get("kpis"))
     credits = read_credits(f, top["service_credits"], kpi_ids, info) if "service_credits" in top else None

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..units import Target
 
+LANGUAGES = ("en", "fr")  # the languages a contract, its labels and its outputs may be written in
 GRAINS = ("vendor", "site", "team_id", "agent_id", "evaluator_id", "channel", "reason")
 DEFAULT_LIVE_CHANNELS = ("voice", "chat", "messaging")
 STANDARD_CHANNELS = ("voice", "chat", "email", "social", "messaging", "self_service")
@@ -21,7 +22,8 @@ STATISTICS_HELP = "mean, median or pNN (p50, p90, p95 ...)"
 DECK_SECTIONS = ("summary", "service_levels", "trends", "quality", "calibration", "service_credits",
                  "contact_reasons", "workforce", "actions")
 #: the extra tables a role's scorecards can show (roles.NAME.sections); render/html/card_sections.py draws them
-CARD_SECTIONS = ("team_agents", "qa_errors_by_category", "dsat_reasons", "calibration", "credits", "overall")
+CARD_SECTIONS = ("team_agents", "qa_errors_by_category", "dsat_reasons", "calibration", "credits", "overall",
+                 "integrity", "benchmarks")
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,8 @@ class KpiSpec:
     min_sample: int = 1
     per_channel_targets: dict[str, Target] = field(default_factory=dict)
     per_channel_minimums: dict[str, Target] = field(default_factory=dict)
-    label: str | None = None
+    label: str | None = None  # in the contract's language (resolved at load time)
+    labels: dict[str, str] = field(default_factory=dict)  # language -> label, when given per language
     # quality KPIs that must hold when this one is met: met while one of them is red -> amber
     guardrails: tuple[str, ...] = ()
 
@@ -104,6 +107,7 @@ class Role:
     kpis: tuple[str, ...]  # `all` already expanded to every KPI id
     targets: dict[str, Target] = field(default_factory=dict)
     sections: tuple[str, ...] = ()
+    min_sample: dict[str, int] = field(default_factory=dict)  # kpi id -> min_sample at this role's grain
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,13 @@ from ..units import DURATION, NUMBER, RATE, Target
 from ..yamlread import Document, Path
 from . import patterns
 from .fields import Fields, kind_of, one_of, suggest
-from .model import STATISTICS_HELP, KpiSpec
+from .model import LANGUAGES, STATISTICS_HELP, KpiSpec
 from .scales import check_shared_columns, check_survey
 
 KPI_FIELDS = ("metric", "label", "params", "filter", "statistic", "clock", "target", "minimum",
-              "min_sample", "per_channel_targets", "per_channel_minimums", "guardrails")
+              "min_sample", "per_channel_targets", "per_channel_minimums", "guardrails", "measured")
+#: how often a KPI is judged (kpis.ID.measured): each month, or on the quarter's rows in its last month
+MEASURED = ("monthly", "quarterly")
 #: canonical string columns (DATA.md) a KPI may be restricted to
 FILTER_COLUMNS = ("channel", "reason", "site", "team_id", "agent_id", "vendor", "evaluator_id",
                   "evaluator_side", "category")
@@ -223,8 +225,29 @@ def _clock(f: Fields, m: Metric, raw: Any, path: Path, calendars: tuple[str, ...
     return name
 
 
+def _labels(f: Fields, raw: Any, path: Path, language: str) -> dict[str, str] | None:
+    """`label: Text` (the contract's language) or `label: {en: ..., fr: ...}`; a per-language label
+    must name the contract's language, since every card and slide of the contract says it."""
+    if not isinstance(raw, dict):
+        text = f.text(raw, path)
+        return None if text is None else {language: text}
+    given = f.mapping(raw, path)
+    if given is None:
+        return None
+    for lang in given:
+        if lang not in LANGUAGES:
+            f.add(path + (lang,), f"unknown language {lang!r} in a label{suggest(str(lang), LANGUAGES)}",
+                  f"labels may be written in {one_of(LANGUAGES)}; remove this line", key=True)
+    out = {lang: f.text(text, path + (lang,)) for lang, text in given.items() if lang in LANGUAGES}
+    if language not in given:
+        f.add(path, f"the label has no {language!r} text, the contract's language",
+              f"add `{language}: ...` under label (the cards and the deck are written in {language})")
+        return None
+    return None if None in out.values() or len(out) < len(given) else {k: v for k, v in out.items() if v}
+
+
 def read_kpi(f: Fields, kpi_id: str, raw: Any, calendars: tuple[str, ...],
-             channels: tuple[str, ...]) -> KpiSpec | None:
+             channels: tuple[str, ...], language: str = "en") -> KpiSpec | None:
     """One KPI clause; None when anything in it is wrong (the problems are in `f`)."""
     path: Path = ("kpis", kpi_id)
     before = len(f.problems)
@@ -249,8 +272,11 @@ def read_kpi(f: Fields, kpi_id: str, raw: Any, calendars: tuple[str, ...],
     clock = _clock(f, m, clause.get("clock"), path + ("clock",), calendars)
     min_sample = (f.number(clause["min_sample"], path + ("min_sample",), minimum=1, integer=True)
                   if "min_sample" in clause else 1)
-    label = f.text(clause["label"], path + ("label",)) if "label" in clause else None
+    labels = _labels(f, clause["label"], path + ("label",), language) if "label" in clause else {}
     guardrails = f.texts(clause["guardrails"], path + ("guardrails",)) if "guardrails" in clause else ()
+    measured = (f.text(clause["measured"], path + ("measured",), choices=MEASURED,
+                       hint="quarterly judges the KPI on the quarter's rows, in the quarter's last month")
+                if "measured" in clause else "monthly")
     target = f.target(clause["target"], path + ("target",)) if "target" in clause else None
     minimum = f.target(clause["minimum"], path + ("minimum",)) if "minimum" in clause else None
     # with broken params, units and directions are still checked against the catalog defaults
@@ -277,7 +303,8 @@ def read_kpi(f: Fields, kpi_id: str, raw: Any, calendars: tuple[str, ...],
     return KpiSpec(id=kpi_id, metric=name, params=params, filter=flt or {}, statistic=statistic or "mean",
                    clock=clock, target=target, minimum=minimum, min_sample=int(min_sample or 1),
                    per_channel_targets=per_target or {}, per_channel_minimums=per_minimum or {},
-                   label=label, guardrails=guardrails or ())
+                   label=(labels or {}).get(language), labels=labels or {}, guardrails=guardrails or (),
+                   measured=measured or "monthly")
 
 
 def informational_ids(raw: Any) -> frozenset[str]:
@@ -287,14 +314,16 @@ def informational_ids(raw: Any) -> frozenset[str]:
                      if isinstance(c, dict) and "target" not in c and "minimum" not in c)
 
 
-def read_kpis(f: Fields, raw: Any, calendars: tuple[str, ...], channels: tuple[str, ...]) -> dict[str, KpiSpec]:
+def read_kpis(f: Fields, raw: Any, calendars: tuple[str, ...], channels: tuple[str, ...],
+              language: str = "en") -> dict[str, KpiSpec]:
     """Every valid KPI clause, in contract order (invalid ones are left out, their problems recorded)."""
     clauses = f.mapping(raw, ("kpis",), hint="kpis: maps a KPI id to its clause (metric, target, ...)")
     if clauses is None:
         return {}
     if not clauses:
         f.add(("kpis",), "a contract needs at least one KPI", "add a KPI id with its metric and target")
-    specs = {kpi_id: read_kpi(f, kpi_id, raw_kpi, calendars, channels) for kpi_id, raw_kpi in clauses.items()}
+    specs = {kpi_id: read_kpi(f, kpi_id, raw_kpi, calendars, channels, language)
+             for kpi_id, raw_kpi in clauses.items()}
     valid = {k: v for k, v in specs.items() if v is not None}
     check_shared_columns(f, valid)
     check_guardrails(f, valid, tuple(clauses))

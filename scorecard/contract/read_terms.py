@@ -21,7 +21,7 @@ from .read_kpis import check_comparison, read_param
 CREDIT_FIELDS = ("at_risk", "pool", "allocations", "earn_back", "chronic_failure")
 INCENTIVE_FIELDS = ("bonus_pool", "overall_score_bands")
 SCORING_FIELDS = ("weights", "rag")
-ROLE_FIELDS = ("grain", "kpis", "targets", "sections")
+ROLE_FIELDS = ("grain", "kpis", "targets", "min_sample", "sections")
 GOVERNANCE_FIELDS = ("forum", "attendees", "deck", "actions", "integrity", "benchmarks")
 DECK_FIELDS = ("trend_months", "sections")
 RAG_RULES = {"green": ("meets target",),
@@ -166,10 +166,23 @@ def _role(f: Fields, name: str, raw: Any, kpis: dict[str, KpiSpec], kpi_ids: tup
         if target is not None and spec is not None:
             check_comparison(f, metric(spec.metric), spec.params, target, here)
             targets[kpi_id] = target
+    min_sample: dict[str, int] = {}
+    if grain == "vendor" and "min_sample" in r:
+        # the vendor's statuses drive the service credits: their sample size is the KPI clause's
+        f.add(path + ("min_sample",), "a vendor-level role cannot change min_sample",
+              "set min_sample on the KPI itself (kpis.ID.min_sample); roles at a lower grain may override it",
+              key=True)
+    for kpi_id, value in (f.mapping(r.get("min_sample", {}), path + ("min_sample",),
+                                    hint="min_sample: maps a KPI id to its sample size, e.g. {csat: 30}") or {}).items():
+        here = path + ("min_sample", kpi_id)
+        size = f.number(value, here, minimum=1, integer=True, hint="write a whole number of observations, e.g. 30")
+        if kpi_ref(f, kpi_id, here, kpi_ids, key=True) and size is not None:
+            min_sample[kpi_id] = int(size)
     sections = f.texts(r["sections"], path + ("sections",), choices=CARD_SECTIONS) if "sections" in r else ()
     if len(f.problems) > before or grain is None:
         return None
-    return Role(name=name, grain=grain, kpis=tuple(listed), targets=targets, sections=sections or ())
+    return Role(name=name, grain=grain, kpis=tuple(listed), targets=targets, sections=sections or (),
+                min_sample=min_sample)
 
 
 def read_roles(f: Fields, raw: Any, kpis: dict[str, KpiSpec], kpi_ids: tuple[str, ...]) -> dict[str, Role]:

@@ -116,7 +116,11 @@ def _kpi() -> Schema:
         {
             "metric": {"description": "The catalog metric (`scorecard catalog` lists them).",
                        "enum": list(metrics)},
-            "label": _str("Display name of the KPI in scorecards and the deck (default: the metric's label)."),
+            "label": {"description": "Display name of the KPI in scorecards and the deck (default: the metric's "
+                                     "label): one text in the contract's language, or one per language.",
+                      "oneOf": [{"type": "string", "minLength": 1},
+                                _map("Language -> label.", _str("The label in that language.", minLength=1),
+                                     propertyNames={"enum": list(LANGUAGES)})]},
             "params": {"type": "object", "description": "Metric params; the catalog gives their types and defaults."},
             "filter": _map("Restrict the KPI's rows: column -> value or list of values, e.g. {channel: voice}.",
                            {"description": "A value or a list of values.",
@@ -201,6 +205,8 @@ def _terms() -> dict[str, Schema]:
             "kpis": {"description": f"KPI ids shown, or {ALL}.",
                      "oneOf": [{"const": ALL}, _list("KPI ids.", {"type": "string"})]},
             "targets": _map("KPI id -> target for this role's grain.", _target("Target.")),
+            "min_sample": _map("KPI id -> min_sample at this role's grain, overriding the KPI's.",
+                               _int("Fewer observations than this: insufficient sample.", minimum=1)),
             "sections": _list("Extra tables on the scorecard.", _str("A section name.",
                                                                      examples=["qa_errors_by_category",
                                                                                "dsat_reasons"])),

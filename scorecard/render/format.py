@@ -211,13 +211,15 @@ def status_icon(status: str) -> str:
 
 
 def kpi_label(contract: Contract, kpi_id: str, lang: str) -> str:
-    """A KPI's display name: the contract's `label` if given, else the catalog label qualified by
-    what distinguishes it (channel filter, statistic): "First response time (chat, p90)"."""
+    """A KPI's display name: the contract's `label` in `lang` if given (a single-language label
+    in the contract's language only), else the catalog label qualified by what distinguishes it
+    (channel filter, statistic): "First response time (chat, p90)"."""
     spec = contract.kpis.get(kpi_id)
     if spec is None:
         return kpi_id
-    if spec.label:
-        return spec.label
+    given = spec.labels.get(lang) or (spec.label if lang == contract.language else None)
+    if given:
+        return given
     metric = catalog().get(spec.metric)
     if metric is None:
         return kpi_id

@@ -8,7 +8,6 @@ chosen per role by `sections_for` (the role's name gives defaults; the contract 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any, Callable
 
 import pandas as pd
@@ -18,86 +17,9 @@ from ...breakdowns import calibration_params
 from ...contract.model import Role
 from .. import format as f
 from .cards import Context, caution_text, is_true
+from .section_view import Cell, Line, Links, Lookup, Table, num, period_rows, sort_key, status_cell
 from .sparkline import bias_bar_svg
 from ..stats import outlier_mask, quartiles
-
-Links = Callable[[str, str], "str | None"]  # (grain, entity) -> href of that entity's card, if any
-Lookup = Callable[[str], Any]  # entity -> section view (None: nothing to show)
-
-
-@dataclass(frozen=True, slots=True)
-class Cell:
-    """A value in a comparison table with what a reader needs beside it: status and outlier flag."""
-
-    text: str
-    sort: str  # the raw number, for sorting in the browser ("" when missing)
-    status: str = ""
-    status_label: str = ""
-    icon: str = ""
-    outlier: bool = False
-
-    @property
-    def numeric(self) -> bool:
-        """Whether the cell holds a number (right-aligned, like its heading)."""
-        try:
-            float(self.sort)
-        except ValueError:
-            return False
-        return True
-
-
-@dataclass(frozen=True)
-class Line:
-    """One row of a section table: a label (with an optional link) and its cells."""
-
-    label: str
-    cells: list[Cell]
-    href: str | None = None
-    emphasis: bool = False  # a category subtotal, the TOTAL row, or this card's own evaluator
-    flagged: bool = False  # an outlier agent or an evaluator beyond tolerance
-    bar: Markup = Markup("")
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Table:
-    """A section: caption, column headings, lines, and a message when there is nothing to show."""
-
-    title: str
-    caption: str
-    headings: list[str]
-    lines: list[Line]
-    message: str = ""
-    footnote: str = ""
-    chart: bool = False  # whether lines carry a bar drawn in a last column
-
-    @property
-    def numeric_columns(self) -> list[bool]:
-        """Per heading, whether its column holds numbers (the label column never does)."""
-        cells = self.lines[0].cells if self.lines else []
-        return [False, *(cell.numeric for cell in cells)] + [False] * len(self.headings)
-
-
-def _num(value: Any) -> float:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return math.nan
-
-
-def _sort(value: Any) -> str:
-    number = _num(value)
-    return "" if math.isnan(number) else repr(number)
-
-
-def _period_rows(frame: pd.DataFrame | None, period: str) -> pd.DataFrame:
-    if frame is None or "period" not in frame:
-        return pd.DataFrame()
-    return frame[frame["period"] == period]
-
-
-def _status_cell(ctx: Context, text: str, raw: Any, status: str, outlier: bool = False) -> Cell:
-    return Cell(text, _sort(raw), status, f.status_label(status, ctx.lang), f.status_icon(status), outlier)
 
 
 def team_agents(ctx: Context, role: Role, links: Links) -> Lookup:
@@ -121,7 +43,7 @@ def team_agents(ctx: Context, role: Role, links: Links) -> Lookup:
     flags, quartile = outlier_mask(values, directions), quartiles(values, directions)
     lines: dict[str, Line] = {}
     for agent in values.index:
-        cells = [_status_cell(ctx, ctx.value(values.at[agent, k], k), values.at[agent, k],
+        cells = [status_cell(ctx, ctx.value(values.at[agent, k], k), values.at[agent, k],
                               str(statuses.at[agent, k]) if pd.notna(statuses.at[agent, k]) else "not_measurable",
                               bool(flags.at[agent, k])) for k in kpis]
         q = quartile.get(agent)
@@ -144,7 +66,7 @@ def team_agents(ctx: Context, role: Role, links: Links) -> Lookup:
 def qa_errors(ctx: Context, role: Role, links: Links) -> Lookup:
     """QA error rates of the card's entity (a team, an agent...) by category, then by item within
     it, worst first: the training need."""
-    frame = _period_rows(ctx.evaluation.sections.get("qa_errors_by_category"), ctx.period)
+    frame = period_rows(ctx.evaluation.sections.get("qa_errors_by_category"), ctx.period)
     if len(frame):
         frame = frame[frame["grain"] == role.grain]
     title = ctx.ui("qa_errors")
@@ -170,10 +92,10 @@ def qa_errors(ctx: Context, role: Role, links: Links) -> Lookup:
 
 
 def _error_line(ctx: Context, category: str, item: str, row: Any, scale: float, emphasis: bool = False) -> Line:
-    rate = _num(row["error_rate"])
-    cells = [Cell(item, item), Cell(f.fmt_value(row["evaluated"], "count", ctx.lang), _sort(row["evaluated"])),
-             Cell(f.fmt_value(row["failed"], "count", ctx.lang), _sort(row["failed"])),
-             Cell(f.fmt_value(rate, "rate", ctx.lang), _sort(rate))]
+    rate = num(row["error_rate"])
+    cells = [Cell(item, item), Cell(f.fmt_value(row["evaluated"], "count", ctx.lang), sort_key(row["evaluated"])),
+             Cell(f.fmt_value(row["failed"], "count", ctx.lang), sort_key(row["failed"])),
+             Cell(f.fmt_value(rate, "rate", ctx.lang), sort_key(rate))]
     width = 0.0 if math.isnan(rate) else 100 * rate / scale
     return Line(category, cells, emphasis=emphasis, bar=Markup(f'<span class="bar" style="width:{width:.0f}%"></span>'))
 
@@ -187,7 +109,7 @@ def _reason_rows(ctx: Context) -> list[dict[str, Any]]:
                    & (results["grain"] == "reason")]
     if len(rows):
         return rows.sort_values("value", ascending=False).to_dict("records")
-    section = _period_rows(ctx.evaluation.sections.get("dsat_reasons"), ctx.period)
+    section = period_rows(ctx.evaluation.sections.get("dsat_reasons"), ctx.period)
     kpi = next((k for k, spec in ctx.contract.kpis.items() if spec.metric == "dsat"), None)
     if kpi is None or not len(section):
         return []
@@ -202,16 +124,16 @@ def dsat_reasons(ctx: Context, role: Role, links: Links) -> Lookup:
     rows = _reason_rows(ctx)
     headings = [ctx.ui("reason"), ctx.ui("value"), ctx.ui("sample"), ctx.ui("target"), ctx.ui("status"),
                 ctx.ui("caution")]
-    scale = max([_num(row["value"]) for row in rows if not math.isnan(_num(row["value"]))] + [1e-9])
+    scale = max([num(row["value"]) for row in rows if not math.isnan(num(row["value"]))] + [1e-9])
     lines = []
     for row in rows:
-        value, n, status = _num(row["value"]), _num(row["n"]), str(row["status"] or "")
+        value, n, status = num(row["value"]), num(row["n"]), str(row["status"] or "")
         unit = ctx.kpi_facts(row["kpi"])[0]
-        cells = [Cell(ctx.value(value, row["kpi"]), _sort(value)),
-                 Cell(f.fmt_value(n, "count", ctx.lang), _sort(n)),
+        cells = [Cell(ctx.value(value, row["kpi"]), sort_key(value)),
+                 Cell(f.fmt_value(n, "count", ctx.lang), sort_key(n)),
                  Cell(f.fmt_target(row.get("target"), unit, ctx.lang), ""),
-                 _status_cell(ctx, f.status_label(status, ctx.lang), "", status) if status else Cell(f.MISSING, ""),
-                 Cell(caution_text(ctx, row["kpi"], value, n, status), "")]
+                 status_cell(ctx, f.status_label(status, ctx.lang), "", status) if status else Cell(f.MISSING, ""),
+                 Cell(caution_text(ctx, row["kpi"], "reason", value, n, status), "")]
         width = 0.0 if math.isnan(value) else 100 * value / scale
         lines.append(Line(str(row["entity"]), cells,
                           bar=Markup(f'<span class="bar" style="width:{width:.0f}%"></span>')))
@@ -223,37 +145,37 @@ def dsat_reasons(ctx: Context, role: Role, links: Links) -> Lookup:
 def calibration_tolerance(ctx: Context) -> float:
     """The tolerance in points calibration.csv was computed with (the catalog's default when no
     calibration KPI sets one), so the card never says "tolerance +/- --"."""
-    return _num(calibration_params(ctx.contract)["tolerance"])
+    return num(calibration_params(ctx.contract)["tolerance"])
 
 
 def calibration(ctx: Context, role: Role, links: Links) -> Lookup:
     """Every evaluator's deviation and bias against the reference, this card's evaluator marked,
     so an evaluator sees where they stand among peers and against the tolerance."""
-    frame = _period_rows(ctx.evaluation.calibration, ctx.period)
+    frame = period_rows(ctx.evaluation.calibration, ctx.period)
     tolerance = calibration_tolerance(ctx)
     people = frame[frame["evaluator_id"].astype(str) != "ALL"] if len(frame) else frame
     overall = frame[frame["evaluator_id"].astype(str) == "ALL"] if len(frame) else frame
-    scale = max([abs(_num(b)) for b in people.get("bias", [])] + [0.0]) if len(people) else 0.0
+    scale = max([abs(num(b)) for b in people.get("bias", [])] + [0.0]) if len(people) else 0.0
     points = "points"
     headings = [ctx.ui("evaluator"), ctx.ui("sessions"), ctx.ui("scores"), ctx.ui("within_tolerance"),
                 ctx.ui("mean_abs_deviation"), ctx.ui("bias"), ctx.ui("spread"), ctx.ui("tendency")]
     base: list[tuple[str, list[Cell], bool, Markup]] = []
     for row in people.sort_values("evaluator_id").to_dict("records"):
-        bias, mad = _num(row.get("bias")), _num(row.get("mean_abs_deviation"))
+        bias, mad = num(row.get("bias")), num(row.get("mean_abs_deviation"))
         beyond = abs(bias) > tolerance or mad > tolerance
         tendency = row.get("tendency")
-        cells = [Cell(f.fmt_value(row.get("sessions"), "count", ctx.lang), _sort(row.get("sessions"))),
-                 Cell(f.fmt_value(row.get("scores"), "count", ctx.lang), _sort(row.get("scores"))),
-                 Cell(f.fmt_value(row.get("within_tolerance"), "rate", ctx.lang), _sort(row.get("within_tolerance"))),
-                 Cell(f.fmt_value(mad, points, ctx.lang), _sort(mad)),
-                 Cell(f.fmt_change(bias, points, ctx.lang), _sort(bias)),
-                 Cell(f.fmt_value(row.get("spread"), points, ctx.lang), _sort(row.get("spread"))),
+        cells = [Cell(f.fmt_value(row.get("sessions"), "count", ctx.lang), sort_key(row.get("sessions"))),
+                 Cell(f.fmt_value(row.get("scores"), "count", ctx.lang), sort_key(row.get("scores"))),
+                 Cell(f.fmt_value(row.get("within_tolerance"), "rate", ctx.lang), sort_key(row.get("within_tolerance"))),
+                 Cell(f.fmt_value(mad, points, ctx.lang), sort_key(mad)),
+                 Cell(f.fmt_change(bias, points, ctx.lang), sort_key(bias)),
+                 Cell(f.fmt_value(row.get("spread"), points, ctx.lang), sort_key(row.get("spread"))),
                  Cell(f.word("tendency", str(tendency), ctx.lang) if isinstance(tendency, str) else f.MISSING, "")]
         label = f"{ctx.ui('bias')}: {f.fmt_change(bias, points, ctx.lang)}"
         bar = bias_bar_svg(bias, tolerance, label=label, scale=scale,
                            tendency=tendency if isinstance(tendency, str) else "")
         base.append((str(row["evaluator_id"]), cells, beyond, bar))
-    alpha = _num(overall["krippendorff_alpha"].iloc[0]) if len(overall) and "krippendorff_alpha" in overall else math.nan
+    alpha = num(overall["krippendorff_alpha"].iloc[0]) if len(overall) and "krippendorff_alpha" in overall else math.nan
     tol_text = f.fmt_number(tolerance, 0 if tolerance == int(tolerance) else 1, ctx.lang)
     caption = ctx.ui("calibration_caption", period=ctx.period_label, tolerance=tol_text)
     footnote = ctx.ui("alpha", alpha=f.fmt_value(alpha, "ratio", ctx.lang))
@@ -270,7 +192,7 @@ def calibration(ctx: Context, role: Role, links: Links) -> Lookup:
 
 def credits(ctx: Context, role: Role, links: Links) -> Lookup:
     """Service credits of the period, KPI by KPI with the contract's explanation, then the TOTAL."""
-    frame = _period_rows(ctx.evaluation.credits, ctx.period)
+    frame = period_rows(ctx.evaluation.credits, ctx.period)
     amount = ctx.contract.at_risk_amount
     headings = [ctx.ui("kpi"), ctx.ui("value"), ctx.ui("minimum"), ctx.ui("missed"), ctx.ui("allocation"),
                 ctx.ui("credit"), ctx.ui("earned_back"), ctx.ui("chronic_failure"), ctx.ui("explanation")]
@@ -279,12 +201,12 @@ def credits(ctx: Context, role: Role, links: Links) -> Lookup:
     for row in frame.to_dict("records"):
         kpi, total = str(row["kpi"]), str(row["kpi"]) == "TOTAL"
         unit = ctx.kpi_facts(kpi)[0]
-        cells = [Cell("" if total else ctx.value(row.get("value"), kpi), _sort(row.get("value"))),
+        cells = [Cell("" if total else ctx.value(row.get("value"), kpi), sort_key(row.get("value"))),
                  Cell("" if total else f.fmt_target(row.get("minimum"), unit, ctx.lang), ""),
                  Cell("" if total else (yes if is_true(row.get("missed")) else no), ""),
-                 Cell("" if total else f.fmt_value(row.get("allocation"), "rate", ctx.lang), _sort(row.get("allocation"))),
-                 Cell(ctx.money(row.get("credit")), _sort(row.get("credit"))),
-                 Cell(ctx.money(row.get("earned_back")), _sort(row.get("earned_back"))),
+                 Cell("" if total else f.fmt_value(row.get("allocation"), "rate", ctx.lang), sort_key(row.get("allocation"))),
+                 Cell(ctx.money(row.get("credit")), sort_key(row.get("credit"))),
+                 Cell(ctx.money(row.get("earned_back")), sort_key(row.get("earned_back"))),
                  Cell("" if total else (yes if is_true(row.get("chronic_failure")) else no), ""),
                  Cell(str(row.get("explanation") or ""), "")]
         label = ctx.ui("total") if total else ctx.kpi_facts(kpi)[2]
@@ -297,14 +219,14 @@ def credits(ctx: Context, role: Role, links: Links) -> Lookup:
 
 def overall(ctx: Context, role: Role, links: Links) -> Lookup:
     """The weighted overall score and the bonus it earns, with the scoring's own explanation."""
-    frame = _period_rows(ctx.evaluation.overall, ctx.period)
+    frame = period_rows(ctx.evaluation.overall, ctx.period)
     headings = [ctx.ui("score"), ctx.ui("bonus_share"), ctx.ui("bonus"), ctx.ui("weights_used"),
                 ctx.ui("skipped"), ctx.ui("explanation")]
     lines = []
     for row in frame.to_dict("records"):
         weights = row.get("weights_used")
-        weights_text = f.fmt_number(_num(weights), 0, ctx.lang) if isinstance(weights, (int, float)) else str(weights or "")
-        cells = [Cell(f.fmt_value(row.get("score"), "points", ctx.lang) + " / 100", _sort(row.get("score"))),
+        weights_text = f.fmt_number(num(weights), 0, ctx.lang) if isinstance(weights, (int, float)) else str(weights or "")
+        cells = [Cell(f.fmt_value(row.get("score"), "points", ctx.lang) + " / 100", sort_key(row.get("score"))),
                  Cell(f.fmt_value(row.get("bonus_share"), "rate", ctx.lang), ""),
                  Cell(ctx.money(row.get("bonus")), ""), Cell(weights_text, ""),
                  Cell(str(row.get("skipped") or ""), ""), Cell(str(row.get("explanation") or ""), "")]

@@ -19,7 +19,7 @@ from ...catalog import catalog
 from ...contract.model import Contract, Role
 from ...evaluate import Evaluation
 from ...periods import parse_period, window
-from ...scoring import thresholds, trend
+from ...scoring import min_sample, thresholds, trend
 from ...units import UnitError, parse_target
 from .. import format as f
 from .sparkline import sparkline_svg, strip_svg
@@ -57,7 +57,9 @@ class Context:
         self.period = evaluation.periods[-1]
         last_month = parse_period(self.period).last_month
         span = max(self.contract.governance.trend_months, 2)
-        self.months = tuple(window(last_month, span))
+        # the window starts at the data's first month: no empty months drawn before the data began
+        first = min((p for p in evaluation.history.get("period", ()) if len(str(p)) == 7), default=last_month)
+        self.months = tuple(m for m in window(last_month, span) if m >= first) or (last_month,)
         self.period_label = f.fmt_period(self.period, lang)
         self.trend_heading = f.t("trend_label", lang, first=f.fmt_period(self.months[0], lang, short=True),
                                  last=f.fmt_period(self.months[-1], lang, short=True))
@@ -87,6 +89,7 @@ class GrainIndex:
     """The results of one grain in the card period and its monthly history, indexed by entity."""
 
     def __init__(self, ctx: Context, grain: str):
+        self.grain = grain
         results = ctx.evaluation.results
         rows = results[(results["period"] == ctx.period) & (results["grain"] == grain)]
         self.rows: dict[str, dict[str, dict[str, Any]]] = {}
@@ -144,11 +147,11 @@ def _number(record: dict[str, Any], column: str) -> float:
         return math.nan
 
 
-def caution_text(ctx: Context, kpi: str, value: float, n: float, status: str) -> str:
-    """Why a value should be read with care: a small sample, with its 95 % Wilson interval for a rate."""
-    spec = ctx.contract.kpis.get(kpi)
-    min_sample = spec.min_sample if spec else 1
-    if math.isnan(value) or not (status == "insufficient_sample" or is_small_sample(n, min_sample)):
+def caution_text(ctx: Context, kpi: str, grain: str, value: float, n: float, status: str) -> str:
+    """Why a value should be read with care: a small sample (against the sample size that applies at
+    the grain), with its 95 % Wilson interval for a rate."""
+    if math.isnan(value) or not (status == "insufficient_sample"
+                                 or is_small_sample(n, min_sample(ctx.contract, kpi, grain))):
         return ""
     text = ctx.ui("small_sample", n=f.fmt_number(n, 0, ctx.lang))
     if ctx.kpi_facts(kpi)[0] == "rate" and n > 0:
@@ -194,7 +197,7 @@ def kpi_row(ctx: Context, index: GrainIndex, entity: str, kpi: str) -> KpiRow:
         change=change_text,
         tone=tone, tone_label=ctx.ui(tone) if tone else "",
         n=f.MISSING if math.isnan(n) else f.fmt_number(n, 0, ctx.lang),
-        caution=caution_text(ctx, kpi, value, n, status),
+        caution=caution_text(ctx, kpi, index.grain, value, n, status),
         provisional=is_true(record.get("provisional")),
         note=str(record.get("note") or ""),
         trend=trend_svg(ctx, index, entity, kpi, record.get("target")),
