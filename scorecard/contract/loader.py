@@ -13,13 +13,15 @@ from typing import Any
 from ..errors import ContractError, Problem
 from ..yamlread import FileKind, read_yaml_file
 from . import patterns
+from .amendments import read_versions
 from .fields import Fields
 from .model import DEFAULT_LIVE_CHANNELS, LANGUAGES, STANDARD_CHANNELS, Contract, Governance, Scoring
 from .read_calendars import read_calendars
 from .read_kpis import informational_ids, read_kpis
 from .read_terms import DEFAULT_RAG, read_credits, read_governance, read_incentives, read_roles, read_scoring
 
-SECTIONS = ("contract", "calendars", "kpis", "service_credits", "incentives", "scoring", "roles", "governance")
+SECTIONS = ("contract", "calendars", "kpis", "service_credits", "incentives", "scoring", "roles", "governance",
+            "amendments")
 HEADER_FIELDS = ("id", "client", "vendor", "currency", "timezone", "effective", "expires", "monthly_fee",
                  "language", "live_channels", "channels")
 HEADER_REQUIRED = ("id", "client", "vendor", "currency", "timezone")
@@ -124,7 +126,11 @@ def _read(path: Path) -> tuple[Contract | None, list[Problem]]:
         read = {(p.line, p.col) for p in problems}
         found = [*problems, *(p for p in f.problems[len(problems):] if (p.line, p.col) not in read)]
         return None, sorted(found, key=lambda p: (p.line or 0, p.col or 0))
-    return dataclasses.replace(contract, path=file, version_hash=doc.digest), []
+    contract = dataclasses.replace(contract, path=file, version_hash=doc.digest)
+    versions = read_versions(f, contract, check_document)  # each amended version, checked like the base
+    if f.problems:
+        return None, sorted(f.problems, key=lambda p: (p.line or 0, p.col or 0))
+    return dataclasses.replace(contract, versions=versions), []
 
 
 def load_contract(path: Path) -> Contract:

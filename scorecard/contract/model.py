@@ -56,6 +56,7 @@ class KpiSpec:
     labels: dict[str, str] = field(default_factory=dict)  # language -> label, when given per language
     # quality KPIs that must hold when this one is met: met while one of them is red -> amber
     guardrails: tuple[str, ...] = ()
+    measured: str = "monthly"  # quarterly: judged on the quarter's rows, in the quarter's last month
 
     @property
     def informational(self) -> bool:
@@ -122,6 +123,21 @@ class Governance:
 
 
 @dataclass(frozen=True)
+class Version:
+    """The contract as it stands in some months (contract/amendments.py): the base with its first
+    `amendments` amendments applied, in date order, and the transition's softer targets when
+    `transition`. `starts` is the first month the last of those amendments applies in."""
+
+    label: str  # base, amended 2026-07-01, "base, transition", ...
+    amendments: int
+    transition: bool
+    starts: str | None
+    effective: date | None
+    note: str
+    contract: "Contract"
+
+
+@dataclass(frozen=True)
 class Contract:
     id: str
     client: str
@@ -143,6 +159,23 @@ class Contract:
     language: str = "en"
     path: str = ""
     version_hash: str = ""  # sha256 of the contract file's bytes
+    # every version the amendments and the transition make (empty: the base applies every month)
+    versions: tuple[Version, ...] = ()
+
+    def version_of(self, month: str) -> Version | None:
+        """The version in force in month YYYY-MM: amendments effective on or before its first day
+        (`starts` <= month), softer targets while in transition; None when there are no versions."""
+        if not self.versions:
+            return None
+        count = len({v.starts for v in self.versions if v.starts is not None and v.starts <= month})
+        transition = self.service_credits.transition if self.service_credits else None
+        softer = transition is not None and transition.covers(month) and any(v.transition for v in self.versions)
+        return next(v for v in self.versions if (v.amendments, v.transition) == (count, softer))
+
+    def in_force(self, month: str) -> "Contract":
+        """The contract that applies in month YYYY-MM (itself when nothing was ever amended)."""
+        version = self.version_of(month)
+        return self if version is None else version.contract
 
     @property
     def at_risk_amount(self) -> float | None:
