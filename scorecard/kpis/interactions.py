@@ -12,6 +12,7 @@ import numpy as np
 
 from ..contract.model import KpiSpec
 from .derive import InteractionRows
+from .intervals import per_interval
 from .measure import Measure, NotMeasurable, RowSource, duration_measure, indicator
 
 DAY = 86400.0
@@ -230,6 +231,7 @@ ELAPSED = {
 
 BUILDERS: dict[str, Builder] = {
     "service_level": service_level,
+    "interval_service_level": per_interval(service_level),
     "average_speed_of_answer": average_speed_of_answer,
     "abandonment_rate": abandonment_rate,
     "answer_rate": answer_rate,
