@@ -1,13 +1,22 @@
 """Service credits: what the vendor owes each month for KPIs that missed their minimum, with the
-at-risk cap, earn-back and chronic-failure flags, and every amount explained in words.
+at-risk cap, earn-back, chronic-failure flags, escalation of repeat misses and transition waivers,
+and every amount explained in words.
 
-The rows are credits.csv (docs/spec OUTPUTS.md) plus an `explanation` column: a vendor manager must
-be able to read, in the governance forum, which clause produced which amount and how.
-Credits are monthly: a quarter or a year asked for is evaluated month by month. Amounts are
-`Decimal`s rounded to the currency's minor unit (money.py): `credit` before the cap, `paid` after
-it (the cap spread pro rata), so the paid rows of a month add up exactly to its TOTAL. Months left
-out (term.py: outside the contract term or the data's span) carry no credit, and count neither
-for earn-back nor for chronic failure.
+The rows are credits.csv (docs/spec OUTPUTS.md) plus `explanation`, `channel`, `escalation` and
+`would_have_been`: a vendor manager must be able to read, in the governance forum, which clause
+produced which amount and how. Credits are monthly: a quarter or a year asked for is evaluated month
+by month. Amounts are `Decimal`s rounded to the currency's minor unit (money.py): `credit` before the
+cap, `paid` after it (the cap spread pro rata), so the paid rows of a month add up exactly to its
+TOTAL. Months left out (term.py: outside the contract term or the data's span) carry no credit, and
+count neither for earn-back, chronic failure nor escalation.
+
+One credit line is a KPI as a whole (its vendor-level row) or one channel of it
+(`allocations: {sl: {voice: 20%}}`: the KPI's row at grain channel, judged on that channel's own
+minimum). Escalation multiplies a line's credit by the clause's factor for the 1st, 2nd, 3rd (and
+later) consecutive red month of that line, before the cap; any month that is not red (amber, green,
+not measurable, insufficient sample, left out, no result) or is in transition ends the run. In a
+transition month (its first day before `until`) the credit is reduced or waived after escalation
+and before the cap; `would_have_been` keeps the credit without the transition.
 """
 
 from __future__ import annotations
@@ -25,28 +34,45 @@ from .contract.model import Contract, ServiceCredits
 from .errors import ContractError, Problem
 from .explain import sentence
 from .periods import months_between, parse_period, shift_month
+from .render.format import fmt_date, kpi_label, word
 from .scoring import GREEN, INSUFFICIENT, NOT_MEASURABLE, RED
 from .term import LeftOut
 
 CREDIT_COLUMNS = ["period", "kpi", "value", "minimum", "missed", "allocation", "credit", "earned_back",
-                  "chronic_failure", "paid", "explanation"]
-MONEY_COLUMNS = ("credit", "earned_back", "paid")
+                  "chronic_failure", "paid", "explanation", "channel", "escalation", "would_have_been"]
+MONEY_COLUMNS = ("credit", "earned_back", "paid", "would_have_been")
 TOTAL = "TOTAL"
-_CLAUSE = "service_credits"
 _DTYPES = {"period": "str", "kpi": "str", "value": "float64", "minimum": "str", "missed": "bool",
            "allocation": "float64", "credit": "object", "earned_back": "object",
-           "chronic_failure": "bool", "paid": "object", "explanation": "str"}
+           "chronic_failure": "bool", "paid": "object", "explanation": "str", "channel": "str",
+           "escalation": "float64", "would_have_been": "object"}
+
+
+@dataclass(frozen=True)
+class Line:
+    """One credit allocation: a KPI as a whole (`channel` "") or one channel of it."""
+
+    kpi: str
+    channel: str
+    share: float
+
+
+def credit_lines(clause: ServiceCredits) -> list[Line]:
+    """The clause's allocations in contract order, the per-channel ones after the whole-KPI ones."""
+    return ([Line(k, "", share) for k, share in clause.allocations.items()]
+            + [Line(k, c, share) for k, channels in clause.channel_allocations.items()
+               for c, share in channels.items()])
 
 
 @dataclass(frozen=True)
 class _Terms:
     """The money side of the clause, resolved once, and the language its sentences are written in."""
 
+    contract: Contract
     clause: ServiceCredits
     at_risk_amount: Decimal  # the cap, rounded to the minor unit
     currency: str
     monthly_fee: Decimal
-    min_samples: dict[str, int]
     lang: str
 
     @property
@@ -55,7 +81,7 @@ class _Terms:
         return money.rounded(money.ZERO, self.currency)
 
     def say(self, key: str, **values: Any) -> str:
-        return sentence(key, self.lang, clause=_CLAUSE, **values)
+        return sentence(key, self.lang, **values)
 
     def money(self, amount: Decimal) -> str:
         return explain.money(amount, self.currency, self.lang)
@@ -63,8 +89,16 @@ class _Terms:
     def percent(self, fraction: float) -> str:
         return explain.percent(fraction, self.lang)
 
+    def label(self, line: Line) -> str:
+        """The line as the forum names it: "Service level", "Service level (voice)"."""
+        name = kpi_label(self.contract, line.kpi, self.lang)
+        return f"{name} ({word('channels', line.channel, self.lang)})" if line.channel else name
+
     def at_risk_text(self) -> str:
         return self.say("credit.at_risk", share=self.percent(self.clause.at_risk), fee=self.money(self.monthly_fee))
+
+    def in_transition(self, month: str) -> bool:
+        return self.clause.transition is not None and self.clause.transition.covers(month)
 
 
 def empty_credits() -> pd.DataFrame:
@@ -76,11 +110,12 @@ def compute_credits(scored: pd.DataFrame, contract: Contract, periods: Sequence[
                     left_out: Mapping[str, LeftOut] | None = None) -> pd.DataFrame:
     """credits.csv rows for the asked periods, months in the order asked.
 
-    `scored` holds the scored monthly vendor-grain rows of every month up to the last asked one;
-    earlier months are read so earn-back and chronic failure see the history. A KPI misses when
-    its status is red; insufficient_sample and not_measurable never earn a credit. A month of
-    `left_out` (any month of the history, term.left_out_months) earns nothing and counts for
-    nothing; an asked one gets only a TOTAL row of zero saying why.
+    `scored` holds the scored monthly rows (grains vendor and channel; others are ignored) of every
+    month up to the last asked one; earlier months are read so earn-back, chronic failure and
+    escalation see the history. A line misses when its status is red; insufficient_sample and
+    not_measurable never earn a credit. A month of `left_out` (any month of the history,
+    term.left_out_months) earns nothing and counts for nothing; an asked one gets only a TOTAL row
+    of zero saying why.
     """
     clause = contract.service_credits
     if clause is None:
@@ -89,56 +124,83 @@ def compute_credits(scored: pd.DataFrame, contract: Contract, periods: Sequence[
         raise ContractError(Problem("service credits need the contract's monthly fee", file=contract.path,
                                     field="contract.monthly_fee", hint="add monthly_fee: 480000"))
     currency = contract.currency
-    terms = _Terms(clause, money.amount(currency, contract.monthly_fee, clause.at_risk), currency,
-                   money.exact(contract.monthly_fee), {k: spec.min_sample for k, spec in contract.kpis.items()},
-                   contract.language)
+    terms = _Terms(contract, clause, money.amount(currency, contract.monthly_fee, clause.at_risk), currency,
+                   money.exact(contract.monthly_fee), contract.language)
     asked = list(dict.fromkeys(m for p in periods for m in parse_period(p).months()))
     if not asked:
         return empty_credits()
     left_out = left_out or {}
-    vendor = scored[(scored["grain"] == "vendor") & scored["period"].str.fullmatch(r"\d{4}-\d{2}")]
-    results = {(str(p), str(k)): row for p, k, row in
-               zip(vendor["period"], vendor["kpi"], vendor.to_dict("records"), strict=True)
-               if str(p) not in left_out}
-    first = min([*asked, *(p for p, _ in results)])
-    ledger = _Ledger(terms, results, months_between(first, max(asked)))
+    monthly = scored[scored["grain"].isin(["vendor", "channel"]) & scored["period"].str.fullmatch(r"\d{4}-\d{2}")]
+    results = {(str(r["period"]), str(r["kpi"]), "" if r["grain"] == "vendor" else str(r["entity"])): r
+               for r in monthly.to_dict("records") if str(r["period"]) not in left_out}
+    first = min([*asked, *(p for p, _, _ in results)])
+    ledger = _Ledger(terms, credit_lines(clause), results, months_between(first, max(asked)))
     rows: list[dict[str, Any]] = []
     for month in asked:
         if month in left_out:
             rows.append(ledger.left_out_row(month, left_out[month]))
             continue
-        kpi_rows = [ledger.kpi_row(month, kpi) for kpi in clause.allocations]
-        rows.extend(kpi_rows)
-        rows.append(ledger.total_row(month, kpi_rows))
+        line_rows = [ledger.line_row(month, line) for line in ledger.lines]
+        rows.extend(line_rows)
+        rows.append(ledger.total_row(month, line_rows))
     return pd.DataFrame(rows, columns=CREDIT_COLUMNS).astype(_DTYPES)
 
 
 class _Ledger:
-    """Credits and amounts actually paid per (month, kpi), computed once over the whole history."""
+    """Credits and amounts actually paid per (month, line), computed once over the whole history."""
 
-    def __init__(self, terms: _Terms, results: dict[tuple[str, str], dict[str, Any]], timeline: list[str]):
+    def __init__(self, terms: _Terms, lines: list[Line], results: dict[tuple[str, str, str], dict[str, Any]],
+                 timeline: list[str]):
         self.terms = terms
+        self.lines = lines
         self.results = results
-        self.raw: dict[str, Decimal] = {}  # month -> sum of the KPI credits before the cap
-        self.paid: dict[tuple[str, str], Decimal] = {}  # (month, kpi) -> credit after the cap
+        self.full: dict[tuple[str, Line], Decimal] = {}  # credit without the transition, before the cap
+        self.charged: dict[tuple[str, Line], Decimal] = {}  # credit after the transition, before the cap
+        self.raw: dict[str, Decimal] = {}  # month -> sum of the charged credits
+        self.paid: dict[tuple[str, Line], Decimal] = {}  # credit after the cap
         for month in timeline:
-            credits = {k: self.credit(month, k) for k in terms.clause.allocations}
-            self.raw[month] = sum(credits.values(), self.terms.zero)
-            paid = (list(credits.values()) if self.raw[month] <= terms.at_risk_amount else
-                    money.spread(terms.at_risk_amount, list(credits.values()), terms.currency))
-            self.paid.update({(month, k): p for k, p in zip(credits, paid, strict=True)})
+            for line in lines:
+                self.full[(month, line)], self.charged[(month, line)] = self._credit(month, line)
+            credits = [self.charged[(month, line)] for line in lines]
+            self.raw[month] = sum(credits, terms.zero)
+            paid = (credits if self.raw[month] <= terms.at_risk_amount else
+                    money.spread(terms.at_risk_amount, credits, terms.currency))
+            self.paid.update({(month, line): p for line, p in zip(lines, paid, strict=True)})
 
-    def status(self, month: str, kpi: str) -> str:
-        row = self.results.get((month, kpi))
+    def row(self, month: str, line: Line) -> dict[str, Any] | None:
+        return self.results.get((month, line.kpi, line.channel))
+
+    def status(self, month: str, line: Line) -> str:
+        row = self.row(month, line)
         return "" if row is None else str(row["status"])
 
-    def missed(self, month: str, kpi: str) -> bool:
-        return self.status(month, kpi) == RED
+    def missed(self, month: str, line: Line) -> bool:
+        return self.status(month, line) == RED
 
-    def credit(self, month: str, kpi: str) -> Decimal:
-        if not self.missed(month, kpi):
-            return self.terms.zero
-        return money.amount(self.terms.currency, self.terms.at_risk_amount, self.terms.clause.allocations[kpi])
+    def run(self, month: str, line: Line) -> int:
+        """Consecutive red months of the line ending with this one, outside the transition."""
+        n = 0
+        while self.missed(month, line) and not self.terms.in_transition(month):
+            n, month = n + 1, shift_month(month, -1)
+        return n
+
+    def multiplier(self, month: str, line: Line) -> float:
+        """The escalation factor of this month's credit: 1 without escalation, in transition or on
+        a first miss of the clause's list [1, 1.5, 2]."""
+        factors = self.terms.clause.escalation
+        run = self.run(month, line)
+        return factors[min(run, len(factors)) - 1] if factors and run else 1.0
+
+    def _credit(self, month: str, line: Line) -> tuple[Decimal, Decimal]:
+        """(the credit the miss earns with escalation, the credit charged after the transition)."""
+        zero = self.terms.zero
+        if not self.missed(month, line):
+            return zero, zero
+        full = money.amount(self.terms.currency, self.terms.at_risk_amount, line.share, self.multiplier(month, line))
+        if not self.terms.in_transition(month):
+            return full, full
+        transition = self.terms.clause.transition
+        return full, money.amount(self.terms.currency, full, 1 - money.exact(transition.reduction))
 
     def capped(self, month: str) -> bool:
         return self.raw.get(month, self.terms.zero) > self.terms.at_risk_amount
@@ -147,56 +209,57 @@ class _Ledger:
         """Share of each KPI credit paid, as the sentences state it: 1, or at-risk / sum of credits."""
         return float(self.terms.at_risk_amount / self.raw[month]) if self.capped(month) else 1.0
 
-    def earned_back(self, month: str, kpi: str) -> tuple[Decimal, str]:
-        """The credit of month - N returned now because the KPI was green in each of the N months
+    def earned_back(self, month: str, line: Line) -> tuple[Decimal, str]:
+        """The credit of month - N returned now because the line was green in each of the N months
         since; (0, "") otherwise. At most one month can be returned: a green month has no credit."""
         n = self.terms.clause.earn_back_months
         if not n:
             return self.terms.zero, ""
         source = shift_month(month, -n)
-        paid = self.paid.get((source, kpi), self.terms.zero)
+        paid = self.paid.get((source, line), self.terms.zero)
         following = months_between(shift_month(source, 1), month)
-        if paid <= 0 or any(self.status(m, kpi) != GREEN for m in following):
+        if paid <= 0 or any(self.status(m, line) != GREEN for m in following):
             return self.terms.zero, ""
-        raw = self.credit(source, kpi)
+        raw = self.charged[(source, line)]
         amount = self.terms.money(raw) if paid == raw else \
             self.terms.say("credit.capped_amount", raw=self.terms.money(raw), paid=self.terms.money(paid))
-        target = self.results[(month, kpi)]["target"]
-        return paid, self.terms.say("credit.earn_back", kpi=kpi, target=target,
+        row = self.row(month, line)
+        target = explain.threshold(str(row["target"]), str(row["unit"]), self.terms.lang)
+        return paid, self.terms.say("credit.earn_back", kpi=self.terms.label(line), target=target,
                                     months=explain.listing(following, self.terms.lang), source=source,
                                     amount=amount, paid=self.terms.money(paid), n=n)
 
-    def chronic(self, month: str, kpi: str) -> tuple[bool, str]:
-        """At least `misses` misses of the KPI within the `within` months ending with this one."""
+    def chronic(self, month: str, line: Line) -> tuple[bool, str]:
+        """At least `misses` misses of the line within the `within` months ending with this one."""
         misses, within = self.terms.clause.chronic_misses, self.terms.clause.chronic_within_months
         if not misses or not within:
             return False, ""
         window = months_between(shift_month(month, -(within - 1)), month)
-        missed = [m for m in window if self.missed(m, kpi)]
+        missed = [m for m in window if self.missed(m, line)]
         if len(missed) < misses:
             return False, ""
         return True, self.terms.say("credit.chronic", count=len(missed), within=within, month=month,
                                     missed=", ".join(missed), misses=misses)
 
-    def kpi_row(self, month: str, kpi: str) -> dict[str, Any]:
-        row = self.results.get((month, kpi))
-        allocation = self.terms.clause.allocations[kpi]
-        credit, paid = self.credit(month, kpi), self.paid[(month, kpi)]
-        back, back_text = self.earned_back(month, kpi)
-        chronic, chronic_text = self.chronic(month, kpi)
+    def line_row(self, month: str, line: Line) -> dict[str, Any]:
+        row = self.row(month, line)
+        full, credit, paid = self.full[(month, line)], self.charged[(month, line)], self.paid[(month, line)]
+        back, back_text = self.earned_back(month, line)
+        chronic, chronic_text = self.chronic(month, line)
         threshold = "" if row is None else str(row["minimum"] or row["target"])
         paid_text = self.terms.say("credit.capped_paid", paid=self.terms.money(paid)) if paid != credit else ""
-        reason = self._reason(month, kpi, row, allocation, credit)
-        text = " ".join(t for t in (reason, paid_text, back_text, chronic_text) if t)
-        return {"period": month, "kpi": kpi, "value": math.nan if row is None else row["value"],
-                "minimum": threshold, "missed": self.missed(month, kpi),
-                "allocation": allocation, "credit": credit, "earned_back": back,
-                "chronic_failure": chronic, "paid": paid, "explanation": text}
+        reason = self._reason(month, line, row, full)
+        text = " ".join(t for t in (reason, self._transition_text(month, full, credit), paid_text, back_text,
+                                    chronic_text) if t)
+        return {"period": month, "kpi": line.kpi, "value": math.nan if row is None else row["value"],
+                "minimum": threshold, "missed": self.missed(month, line), "allocation": line.share,
+                "credit": credit, "earned_back": back, "chronic_failure": chronic, "paid": paid,
+                "explanation": text, "channel": line.channel, "escalation": self.multiplier(month, line),
+                "would_have_been": full}
 
-    def _reason(self, month: str, kpi: str, row: dict[str, Any] | None, allocation: float,
-                credit: Decimal) -> str:
-        """Why this KPI did or did not earn a credit this month, with the arithmetic."""
-        say, lang = self.terms.say, self.terms.lang
+    def _reason(self, month: str, line: Line, row: dict[str, Any] | None, credit: Decimal) -> str:
+        """Why this line did or did not earn a credit this month, with the arithmetic."""
+        say, lang, kpi = self.terms.say, self.terms.lang, self.terms.label(line)
         if row is None:
             return say("credit.no_result", kpi=kpi, month=month)
         status = row["status"]
@@ -205,48 +268,80 @@ class _Ledger:
                        note=row["note"] or sentence("word.no_value", lang))
         if status == INSUFFICIENT:
             return say("credit.insufficient_sample", kpi=kpi, month=month, n=numbers.number(row["n"], 0, lang),
-                       min_sample=self.terms.min_samples[kpi])
+                       min_sample=self.terms.contract.kpis[line.kpi].min_sample)
         level = sentence("word.minimum" if row["minimum"] else "word.target", lang)
-        threshold = row["minimum"] or row["target"]
+        threshold = explain.threshold(str(row["minimum"] or row["target"]), str(row["unit"]), lang)
         value = explain.value(row["value"], row["unit"], lang)
         if status != RED:
             return say("credit.met", kpi=kpi, value=value, level=level, threshold=threshold)
+        factor = self.multiplier(month, line)
+        run = self.run(month, line)
+        multiplier = say("escalation.factor", multiplier=explain.plain(factor, lang)) if factor != 1 else ""
+        escalation = (say("escalation.run", multiplier=explain.plain(factor, lang), ordinal=explain.ordinal(run, lang),
+                          level=level) if self.terms.clause.escalation and run > 1 else "")
         return say("credit.missed", kpi=kpi, value=value, level=level, threshold=threshold,
-                   allocation=self.terms.percent(allocation), at_risk=self.terms.at_risk_text(),
-                   at_risk_amount=self.terms.money(self.terms.at_risk_amount), credit=self.terms.money(credit))
+                   allocation=self.terms.percent(line.share), at_risk=self.terms.at_risk_text(),
+                   at_risk_amount=self.terms.money(self.terms.at_risk_amount), multiplier=multiplier,
+                   credit=self.terms.money(credit), escalation=escalation)
 
-    def total_row(self, month: str, kpi_rows: list[dict[str, Any]]) -> dict[str, Any]:
+    def _transition_text(self, month: str, full: Decimal, charged: Decimal) -> str:
+        """What the transition took off this line's credit, when it had one to take."""
+        transition = self.terms.clause.transition
+        if full == 0 or not self.terms.in_transition(month):
+            return ""
+        until = fmt_date(transition.until, self.terms.lang)
+        values = {"until": until, "full": self.terms.money(full), "charged": self.terms.money(charged)}
+        if transition.reduction >= 1:
+            return self.terms.say("credit.waived", **values)
+        return self.terms.say("credit.reduced", reduction=self.terms.percent(transition.reduction),
+                              kept=self.terms.percent(1 - transition.reduction), **values)
+
+    def total_row(self, month: str, line_rows: list[dict[str, Any]]) -> dict[str, Any]:
         raw = self.raw[month]
         cap = self.terms.at_risk_amount
-        total = sum((r["paid"] for r in kpi_rows), self.terms.zero)  # min(raw, cap), exactly
-        back = sum((r["earned_back"] for r in kpi_rows), self.terms.zero)
-        chronic = [r["kpi"] for r in kpi_rows if r["chronic_failure"]]
+        total = sum((r["paid"] for r in line_rows), self.terms.zero)  # min(raw, cap), exactly
+        back = sum((r["earned_back"] for r in line_rows), self.terms.zero)
+        full = min(sum((r["would_have_been"] for r in line_rows), self.terms.zero), cap)
+        labels = [self.terms.label(line) for line in self.lines]
+        chronic = [name for name, r in zip(labels, line_rows, strict=True) if r["chronic_failure"]]
         say, amount = self.terms.say, self.terms.money
         cap_text = say("total.cap", amount=amount(cap), at_risk=self.terms.at_risk_text())
         if raw == 0:
             text = say("total.none", month=month, cap=cap_text)
         elif not self.capped(month):
-            parts = [amount(r["credit"]) for r in kpi_rows if r["credit"] > 0]
+            parts = [amount(r["credit"]) for r in line_rows if r["credit"] > 0]
             sum_text = say("total.sum", parts=" + ".join(parts)) if len(parts) > 1 else ""
             text = say("total.within", month=month, sum=sum_text, total=amount(total), cap=cap_text)
         else:
             text = say("total.capped", month=month, raw=amount(raw), cap=cap_text, total=amount(total),
                        factor=self.terms.percent(self.cap_factor(month)))
-            parts = " + ".join(f"{r['kpi']} {amount(r['paid'])}" for r in kpi_rows if r["credit"] > 0)
+            parts = " + ".join(f"{name} {amount(r['paid'])}" for name, r in zip(labels, line_rows, strict=True)
+                               if r["credit"] > 0)
             text += " " + say("total.spread", parts=parts, total=amount(total), raw=amount(raw),
                               unit=explain.minor_unit(self.terms.currency, self.terms.lang))
+        if full != total:
+            text += " " + self._total_transition(full)
         if back > 0:
             text += " " + say("total.earned_back", amount=amount(back))
         if chronic:
             text += " " + say("total.chronic", kpis=", ".join(chronic))
         return {"period": month, "kpi": TOTAL, "value": math.nan, "minimum": "",
-                "missed": any(r["missed"] for r in kpi_rows),
-                "allocation": sum(r["allocation"] for r in kpi_rows), "credit": total,
-                "earned_back": back, "chronic_failure": bool(chronic), "paid": total, "explanation": text}
+                "missed": any(r["missed"] for r in line_rows),
+                "allocation": sum(r["allocation"] for r in line_rows), "credit": total,
+                "earned_back": back, "chronic_failure": bool(chronic), "paid": total, "explanation": text,
+                "channel": "", "escalation": math.nan, "would_have_been": full}
+
+    def _total_transition(self, full: Decimal) -> str:
+        transition = self.terms.clause.transition
+        how = (self.terms.say("total.waived") if transition.reduction >= 1 else
+               self.terms.say("total.reduced", reduction=self.terms.percent(transition.reduction)))
+        return self.terms.say("total.transition", until=fmt_date(transition.until, self.terms.lang), how=how,
+                              full=self.terms.money(full))
 
     def left_out_row(self, month: str, why: LeftOut) -> dict[str, Any]:
         """The one row of a month that is not charged: zero, and why."""
         text = self.terms.say("total.left_out", month=month, reason=why.text(self.terms.lang))
+        zero = self.terms.zero
         return {"period": month, "kpi": TOTAL, "value": math.nan, "minimum": "", "missed": False,
-                "allocation": math.nan, "credit": self.terms.zero, "earned_back": self.terms.zero,
-                "chronic_failure": False, "paid": self.terms.zero, "explanation": text}
+                "allocation": math.nan, "credit": zero, "earned_back": zero, "chronic_failure": False,
+                "paid": zero, "explanation": text, "channel": "", "escalation": math.nan, "would_have_been": zero}

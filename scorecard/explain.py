@@ -19,6 +19,7 @@ import yaml
 from . import money as money_
 from . import numbers
 from .errors import ScorecardError
+from .units import UnitError, parse_target
 
 # Durations as a sentence says them: the largest unit the value spans at least twice.
 _DURATION_UNITS = ((86400, "day"), (3600, "hour"), (60, "minute"))
@@ -89,6 +90,30 @@ def value(x: float, unit: str, lang: str) -> str:
     if unit in ("money", "ratio"):
         return numbers.number(x, 2, lang)
     return numbers.number(x, 1, lang, group=False)
+
+
+def threshold(text: str, unit: str, lang: str) -> str:
+    """A contract comparison as a sentence says it after "a minimum of": '>= 70%' -> '70 %',
+    '<= 30s' -> 'at most 30 s' ('au plus 30 s'); text that does not parse is kept as written."""
+    try:
+        target = parse_target(text)
+    except UnitError:
+        return text
+    if unit == "rate":
+        shown = percent(target.value, lang)
+    elif unit == "duration":
+        size, name = next(((s, n) for s, n in _DURATION_UNITS if abs(target.value) >= 2 * s), (1, "second"))
+        shown = sentence("format.quantity", lang, value=numbers.short(target.value / size, lang, 4),
+                         unit=numbers.unit_name(name, lang))
+    else:
+        shown = numbers.short(target.value, lang)
+    return sentence(f"threshold.{target.op}", lang, value=shown)
+
+
+def ordinal(n: int, lang: str) -> str:
+    """2 -> 'second' ('deuxième'), 5 -> '5th' ('5e')."""
+    key = str(n) if f"ordinal.{n}" in templates() else "other"
+    return sentence(f"ordinal.{key}", lang, n=n)
 
 
 def _quantity(x: float, decimals: int, unit: str, lang: str) -> str:

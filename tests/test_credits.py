@@ -55,7 +55,7 @@ def test_credit_rows_and_explanations():
     assert list(out[out["period"] == "2025-10"]["kpi"]) == ["sl", "asa", "fcr", "qa", "TOTAL"]
     assert cell(out, "2025-10", "sl", "credit") == D("23040.00") == cell(out, "2025-10", "sl", "paid")
     assert cell(out, "2025-10", "sl", "explanation") == (
-        "sl was 64.2 % against a minimum of >= 70% (clause service_credits.allocations.sl = 40 %): "
+        "Service level was 64.2 % against a minimum of 70 % (service-credit share: 40 %): "
         "credit = 12 % x 480,000 EUR at risk = 57,600 EUR x 40 % = 23,040 EUR.")
     assert str(cell(out, "2025-10", "TOTAL", "credit")) == "23040.00"
     assert cell(out, "2025-10", "TOTAL", "explanation") == (
@@ -63,13 +63,17 @@ def test_credit_rows_and_explanations():
         "the cap does not apply.")
     # fcr has no minimum: its target miss is the credit trigger, shown as the threshold.
     assert cell(out, "2026-01", "fcr", "minimum") == ">= 75%" and cell(out, "2026-01", "fcr", "missed")
-    assert "against a target of >= 75%" in cell(out, "2026-01", "fcr", "explanation")
+    assert "First contact resolution was 60.0 % against a target of 75 %" in cell(out, "2026-01", "fcr", "explanation")
     # not measurable: no credit, and the reason is given
     assert not cell(out, "2026-01", "qa", "missed") and cell(out, "2026-01", "qa", "credit") == 0
-    assert "not measurable in 2026-01 (qa_evaluations is empty)" in cell(out, "2026-01", "qa", "explanation")
+    assert cell(out, "2026-01", "qa", "explanation") == \
+        "Quality score is not measurable in 2026-01 (qa_evaluations is empty): no credit."
     # exactly at the minimum is not a miss
     assert not cell(out, "2026-03", "sl", "missed") and cell(out, "2026-03", "sl", "credit") == 0
-    assert "met its minimum of >= 70%" in cell(out, "2026-03", "sl", "explanation")
+    assert "Service level was 70.0 % and met its minimum of 70 %" in cell(out, "2026-03", "sl", "explanation")
+    # a lower-is-better threshold in words, never an id or a comparison sign
+    assert cell(out, "2026-01", "asa", "explanation") == \
+        "Average speed of answer was 20 s and met its minimum of at most 60 s: no credit."
 
 
 def test_cap_applies_and_total_row():
@@ -87,7 +91,8 @@ def test_cap_applies_and_total_row():
     assert cell(out, "2026-02", "TOTAL", "missed")
     assert "add up to 66,240 EUR, above the cap of 57,600 EUR at risk (12 % x 480,000 EUR): the cap applies" \
         in cell(out, "2026-02", "TOTAL", "explanation")
-    assert ("Paid per KPI: sl 20,034.79 EUR + asa 10,017.39 EUR + fcr 20,034.78 EUR + qa 7,513.04 EUR = "
+    assert ("Paid per KPI: Service level 20,034.79 EUR + Average speed of answer 10,017.39 EUR + "
+            "First contact resolution 20,034.78 EUR + Quality score 7,513.04 EUR = "
             "57,600 EUR (each credit x 57,600 EUR / 66,240 EUR, rounded to the cent; the rounding remainder "
             "goes to the largest credit).") in cell(out, "2026-02", "TOTAL", "explanation")
 
@@ -124,8 +129,9 @@ def test_insufficient_sample_quarter_and_no_clause():
     assert list(out["period"].unique()) == ["2026-01", "2026-02", "2026-03"]
     assert not cell(out, "2026-01", "sl", "missed")
     assert cell(out, "2026-01", "sl", "explanation") == (
-        "sl had 400 observations in 2026-01, fewer than its minimum sample of 500: insufficient sample, no credit.")
-    assert cell(out, "2026-02", "sl", "explanation") == "No vendor-level result for sl in 2026-02: no credit."
+        "Service level had 400 observations in 2026-01, fewer than its minimum sample of 500: insufficient "
+        "sample, no credit.")
+    assert cell(out, "2026-02", "sl", "explanation") == "No result for Service level in 2026-02: no credit."
     empty = compute_credits(scored, make_contract(), ["2026-01"])
     assert empty.empty and list(empty.columns) == CREDIT_COLUMNS
 

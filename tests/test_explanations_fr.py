@@ -45,8 +45,8 @@ def explanation(frame: pd.DataFrame, period: str, kpi: str) -> str:
 def test_credit_sentence_word_for_word():
     out = compute_credits(scored(), CONTRACT, ["2025-10"])
     assert explanation(out, "2025-10", "service_level_voice") == (
-        f"service_level_voice était à 65,4{NB}% contre un minimum de >= 70% "
-        f"(clause service_credits.allocations.service_level_voice = 40{NB}%){NB}: "
+        f"Niveau de service (voix) était à 65,4{NB}% contre un minimum de 70{NB}% "
+        f"(part de pénalité{NB}: 40{NB}%){NB}: "
         f"pénalité = 12{NB}% x 480{NB}000{NB}EUR en jeu = 57{NB}600{NB}EUR x 40{NB}% = 23{NB}040{NB}EUR.")
 
 
@@ -56,10 +56,10 @@ def test_total_earn_back_and_cap_in_french():
         f"Pénalité totale pour 2025-10{NB}: 23{NB}040{NB}EUR, sous le plafond de 57{NB}600{NB}EUR en jeu "
         f"(12{NB}% x 480{NB}000{NB}EUR){NB}; le plafond ne s'applique pas.")
     back = explanation(out, "2026-01", "service_level_voice")
-    assert back.startswith(f"service_level_voice était à 85,0{NB}% et a atteint son minimum de >= 70%{NB}: "
+    assert back.startswith(f"Niveau de service (voix) était à 85,0{NB}% et a atteint son minimum de 70{NB}%{NB}: "
                            "pas de pénalité. Restitution")
     assert (f"chacun des mois 2025-11, 2025-12 et 2026-01, la pénalité de 2025-10 (23{NB}040{NB}EUR) est donc "
-            f"restituée{NB}: 23{NB}040{NB}EUR (clause service_credits.earn_back = 3{NB}mois).") in back
+            f"restituée{NB}: 23{NB}040{NB}EUR (restitution après 3{NB}mois).") in back
     total = explanation(out, "2026-01", "TOTAL")
     # 23,040 + 11,520 + 23,040 + 8,640 + 8,640 = 74,880 > 57,600: 76.9 % of each credit is paid
     assert total.startswith(f"Pénalité totale pour 2026-01{NB}: les pénalités des indicateurs s'élèvent à "

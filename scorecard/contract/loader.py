@@ -99,7 +99,7 @@ def check_document(f: Fields) -> Contract | None:
     kpis = read_kpis(f, top.get("kpis"), names, channels, language) if "kpis" in top else {}
     kpi_ids = tuple(top["kpis"]) if isinstance(top.get("kpis"), dict) else ()
     info = informational_ids(top.get("kpis"))
-    credits = read_credits(f, top["service_credits"], kpi_ids, info) if "service_credits" in top else None
+    credits = read_credits(f, top["service_credits"], kpi_ids, info, kpis) if "service_credits" in top else None
     incentives = read_incentives(f, top["incentives"]) if "incentives" in top else None
     scoring = (read_scoring(f, top["scoring"], kpi_ids, info) if "scoring" in top
                else Scoring(rag=dict(DEFAULT_RAG)))

@@ -87,6 +87,10 @@ class ServiceCredits:
     chronic_misses: int | None = None
     chronic_within_months: int | None = None
     transition: Transition | None = None
+    # multiplier of a credit for the 1st, 2nd, 3rd+ consecutive month a KPI misses (before the cap)
+    escalation: tuple[float, ...] = ()
+    # kpi id -> channel -> fraction of the at-risk amount, earned by that channel's own row (grain channel)
+    channel_allocations: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path as PurePath
 
+from collections.abc import Mapping
 from typing import Any, Callable
 
 from ..catalog import metric
@@ -16,9 +17,10 @@ from ..yamlread import Path
 from .actions import read_actions
 from .fields import Fields, one_of, suggest
 from .model import CARD_SECTIONS, DECK_SECTIONS, GRAINS, Governance, Incentives, KpiSpec, Role, Scoring, ServiceCredits
+from .read_credit_terms import read_channel_allocations, read_escalation, read_transition, split_allocations
 from .read_kpis import check_comparison, read_param
 
-CREDIT_FIELDS = ("at_risk", "pool", "allocations", "earn_back", "chronic_failure")
+CREDIT_FIELDS = ("at_risk", "pool", "allocations", "earn_back", "chronic_failure", "transition", "escalation")
 INCENTIVE_FIELDS = ("bonus_pool", "overall_score_bands")
 SCORING_FIELDS = ("weights", "rag")
 ROLE_FIELDS = ("grain", "kpis", "targets", "min_sample", "sections")
@@ -59,8 +61,8 @@ def _kpi_amounts(f: Fields, raw: Any, path: Path, kpi_ids: tuple[str, ...],
     return out
 
 
-def read_credits(f: Fields, raw: Any, kpi_ids: tuple[str, ...],
-                 informational: frozenset[str] = frozenset()) -> ServiceCredits | None:
+def read_credits(f: Fields, raw: Any, kpi_ids: tuple[str, ...], informational: frozenset[str] = frozenset(),
+                 kpis: Mapping[str, KpiSpec] | None = None) -> ServiceCredits | None:
     path: Path = ("service_credits",)
     before = len(f.problems)
     sc = f.mapping(raw, path, allowed=CREDIT_FIELDS, required=("at_risk", "allocations"))
@@ -68,10 +70,13 @@ def read_credits(f: Fields, raw: Any, kpi_ids: tuple[str, ...],
         return None
     at_risk = f.percent(sc["at_risk"], path + ("at_risk",), maximum=1.0) if "at_risk" in sc else None
     pool = f.percent(sc["pool"], path + ("pool",)) if "pool" in sc else 1.0
-    allocations = (_kpi_amounts(f, sc["allocations"], path + ("allocations",), kpi_ids, f.percent, informational)
+    flat, per_channel = split_allocations(sc.get("allocations", {}))
+    allocations = (_kpi_amounts(f, flat, path + ("allocations",), kpi_ids, f.percent, informational)
                    if "allocations" in sc else {})
-    if allocations and pool is not None and sum(allocations.values()) > pool + 1e-9:
-        f.add(path + ("allocations",), f"allocations add up to {sum(allocations.values()):.0%}, above the "
+    channel_allocations = read_channel_allocations(f, per_channel, path + ("allocations",), kpi_ids, kpis or {})
+    allocated = sum(allocations.values()) + sum(s for c in channel_allocations.values() for s in c.values())
+    if allocated and pool is not None and allocated > pool + 1e-9:
+        f.add(path + ("allocations",), f"allocations add up to {allocated:.0%}, above the "
                                        f"pool of {pool:.0%}", "lower the allocations or raise `pool:`")
     earn_back = None
     if "earn_back" in sc:
@@ -87,11 +92,14 @@ def read_credits(f: Fields, raw: Any, kpi_ids: tuple[str, ...],
         if misses is not None and within is not None and misses > within:
             f.add(here + ("misses",), f"{misses} misses cannot happen within {within} months",
                   "misses are counted at most once a month")
+    transition = read_transition(f, sc["transition"], path + ("transition",)) if "transition" in sc else None
+    escalation = read_escalation(f, sc["escalation"], path + ("escalation",)) if "escalation" in sc else ()
     if len(f.problems) > before or at_risk is None or pool is None:
         return None
     return ServiceCredits(at_risk=at_risk, pool=pool, allocations=allocations, earn_back_months=earn_back,
                           chronic_misses=int(misses) if misses is not None else None,
-                          chronic_within_months=within)
+                          chronic_within_months=within, transition=transition, escalation=escalation or (),
+                          channel_allocations=channel_allocations)
 
 
 def read_incentives(f: Fields, raw: Any) -> Incentives | None:

@@ -185,12 +185,23 @@ def _terms() -> dict[str, Schema]:
         "service_credits": _obj("Service credits owed on minimum misses, capped at the at-risk amount.", {
             "at_risk": _percent("Share of the monthly fee at risk."),
             "pool": _percent("What the allocations may add up to (default 100%)."),
-            "allocations": _map("KPI id -> share of the at-risk amount credited on a minimum miss.", share),
+            "allocations": _map("KPI id -> share of the at-risk amount credited on a minimum miss, or "
+                                "channel -> share, earned by each channel's own row.",
+                                {"oneOf": [share, _map("Channel -> share.", share)]}),
             "earn_back": _obj("Credits returned after sustained performance.", {
                 "after": _months("Months of met targets after a miss that return its credit.")}, ("after",)),
             "chronic_failure": _obj("Repeated misses that give a termination right.", {
                 "misses": _int("Number of minimum misses of one KPI.", minimum=1),
                 "within": _months("Rolling window.")}, ("misses", "within")),
+            "transition": _obj("A ramp-up period: credits waived or reduced in each month whose first day is "
+                               "before `until`.", {
+                "until": _date("First day after the transition."),
+                "credits": _str("waived, or reduced with a percentage (reduced 50%).",
+                                pattern=r"^\s*(waived|reduced\s+\S.*%)\s*$"),
+                "kpis": {"type": "object", "description": "KPI id -> softer target and minimum in the transition."}},
+                ("until",)),
+            "escalation": _list("Credit multiplier for the 1st, 2nd, 3rd (and later) consecutive month a KPI "
+                                "misses, before the cap.", _num("A multiplier.", minimum=1, maximum=10), minItems=1),
         }, ("at_risk", "allocations")),
         "incentives": _obj("Bonus paid on the weighted overall score.", {
             "bonus_pool": _percent("Share of the monthly fee available as bonus."),
