@@ -145,3 +145,50 @@ def test_small_months_are_not_judged():
     out = _signals({"handle_time_s": np.full(PER_MONTH, 200.0), "resolved_first_contact": pd.array(idx % 2 == 0)},
                    min_contacts=500)
     assert out.empty
+
+
+def _tickets(month: str, i: int, *, old: int = 0, frt_s: float = 600.0) -> pd.DataFrame:
+    """200 emails of `month` answered after `frt_s`, each resolved two days after it arrived except
+    the last 30 (the open backlog at the month's end, resolved on the next month's 2nd); `old` of
+    those were created on the month's first day instead of in its last hours."""
+    frame = _month(month, i, channel="email")
+    created = frame["created_at"].copy()
+    last = np.arange(PER_MONTH) >= PER_MONTH - 30
+    end = pd.Timestamp(month, tz="UTC") + pd.offsets.MonthBegin(1)
+    created[last] = end - pd.to_timedelta(np.arange(30) * 3600 + 3600, unit="s")
+    created[np.flatnonzero(last)[:old]] = pd.Timestamp(f"{month}-01 08:00", tz="UTC")
+    frame["created_at"] = created
+    frame["first_response_at"] = created + pd.Timedelta(seconds=frt_s)
+    frame["resolved_at"] = (created + pd.Timedelta(days=2)).where(~last, end + pd.Timedelta(days=1))
+    return frame.drop(columns=["answered_at"])
+
+
+def _backlog_signals(governance: dict | None = None, **last) -> pd.DataFrame:
+    frames = [_tickets(m, i, **(last if m == MONTHS[-1] else {})) for i, m in enumerate(MONTHS)]
+    contract = replace(make_contract(), timezone="UTC", governance=Governance(integrity=governance or {}))
+    return integrity_signals(contract, {"interactions": pd.concat(frames, ignore_index=True)}, MONTHS)
+
+
+def test_cherry_picking_old_backlog_ages_while_first_response_looks_good():
+    # 30 open at each month end, created 1..30 h before it: mean age 15.5 h. In April the 20 youngest
+    # were created on April 1st 08:00 instead (712 h before May 1st): (20 x 712 + 21 + ... + 30) / 30 h.
+    out = _backlog_signals(old=20)
+    found = _found(out, "cherry_picking")
+    assert len(found) == 1 and found.iloc[0]["period"] == "2026-04"
+    assert found.iloc[0]["baseline"] == pytest.approx(15.5 * 3600)
+    assert found.iloc[0]["value"] == pytest.approx((20 * 712 + 255) * 3600 / 30)
+    assert found.iloc[0]["evidence"] == ("mean age of the open backlog at month end 20d03h against 15h30m over "
+                                         "the 3 previous months while first response time 10m00s against 10m00s")
+    assert set(out.loc[out["signal"] == "cherry_picking", "grain"]) == {"vendor", "team_id", "agent_id"}
+
+
+def test_steady_backlog_slower_first_responses_or_a_small_backlog_are_no_signal():
+    assert _backlog_signals().empty
+    # the same old items while new contacts wait longer too: overloaded, not choosing
+    assert _found(_backlog_signals(old=20, frt_s=900.0), "cherry_picking").empty
+    # 30 open items are too few to judge when the contract asks for 40
+    assert _found(_backlog_signals({"min_backlog": 40}, old=20), "cherry_picking").empty
+    # one item of the month among 30 lifts the mean age from 15.5 h to 39.2 h: a signal by default
+    # (+153 %), not for a contract that asks for the mean age to triple (backlog_age_rise: 200%)
+    assert len(_found(_backlog_signals(old=1), "cherry_picking")) == 1
+    assert _found(_backlog_signals({"backlog_age_rise": 2.0}, old=1), "cherry_picking").empty

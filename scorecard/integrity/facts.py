@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..contract.model import Contract
 from ..kpis.derive import InteractionRows
-from ..periods import local_months
+from ..periods import local_months, month_start_utc, shift_month
 
 GRAINS = ("vendor", "team_id", "agent_id")
 
@@ -92,6 +92,29 @@ def qa_facts(contract: Contract, qa: pd.DataFrame | None) -> pd.DataFrame:
     return pd.concat(out, ignore_index=True)
 
 
+def backlog_facts(contract: Contract, interactions: pd.DataFrame) -> pd.DataFrame:
+    """Per month x grain x entity: backlog (async contacts open at the month's end, as the catalog's
+    `backlog` counts them: created before the end, not resolved by it) and backlog_age, their mean
+    age in seconds at that instant (old items piling up raise it even when the count holds)."""
+    if "resolved_at" not in interactions or not len(interactions):
+        return pd.DataFrame()
+    rows = InteractionRows(interactions, contract)
+    df = interactions.loc[~rows.live, ["created_at", "resolved_at", *[g for g in GRAINS if g in interactions]]]
+    created, resolved = df["created_at"], df["resolved_at"]
+    months = sorted(set(local_months(interactions["created_at"].dropna(), contract.timezone)))
+    out = []
+    for month in months:
+        end = month_start_utc(shift_month(month, 1), contract.timezone)
+        open_at_end = (created < end) & ~(resolved < end).fillna(False)
+        age = (end - created[open_at_end]).dt.total_seconds()
+        for grain in GRAINS:
+            entity = _entities(df.loc[open_at_end], grain, contract)
+            g = age.groupby(entity.to_numpy(na_value=None), dropna=True).agg(["size", "mean"])
+            out.append(pd.DataFrame({"month": month, "grain": grain, "entity": g.index.astype("string"),
+                                     "backlog": g["size"].to_numpy(), "backlog_age": g["mean"].to_numpy()}))
+    return pd.concat(out, ignore_index=True) if out else pd.DataFrame()
+
+
 def monthly_facts(contract: Contract, tables: dict[str, pd.DataFrame], short_s: float) -> pd.DataFrame:
     """Interaction and QA facts side by side (month, grain, entity, ...), sorted by month."""
     inter = tables.get("interactions")
@@ -100,6 +123,7 @@ def monthly_facts(contract: Contract, tables: dict[str, pd.DataFrame], short_s: 
     keys = ["month", "grain", "entity"]
     if facts.empty:
         return qa
-    if not qa.empty:
-        facts = facts.merge(qa, on=keys, how="left")
+    for more in (qa, backlog_facts(contract, inter)):
+        if not more.empty:
+            facts = facts.merge(more, on=keys, how="left")
     return facts.sort_values(keys, kind="stable").reset_index(drop=True)

@@ -40,6 +40,8 @@ class Thresholds:
     coverage_drop: float = 0.30      # surveyed share down by 30 % of the baseline
     qa_gap_rise: float = 3.0         # vendor minus client QA up by 3 points
     min_pairs: int = 5               # audit pairs needed to judge qa_leniency
+    backlog_age_rise: float = 0.50   # mean age of the open backlog up by half its baseline
+    min_backlog: int = 20            # open items at each month end needed to judge the backlog's age
 
 
 #: how each threshold is written in a contract (`governance.integrity`), as a catalog param type
@@ -47,7 +49,8 @@ THRESHOLD_KINDS = {"baseline_months": "integer", "sensitivity": "number", "min_c
                    "short_contact": "duration", "speed_gain": "percent", "fcr_drop": "percent",
                    "csat_drop": "number", "qa_drop": "number", "short_share_rise": "percent",
                    "easy_share_rise": "percent", "transfer_rise": "percent", "coverage_drop": "percent",
-                   "qa_gap_rise": "number", "min_pairs": "integer"}
+                   "qa_gap_rise": "number", "min_pairs": "integer",
+                   "backlog_age_rise": "percent", "min_backlog": "integer"}
 
 
 @dataclass(frozen=True)
@@ -76,8 +79,12 @@ def move(history: np.ndarray, value: float, sign: float, floor: float, k: float)
 # --- words ------------------------------------------------------------------------------------
 
 def _duration(seconds: float) -> str:
+    """'45s', '7m06s', '2h31m', '3d04h': the two largest units, as a reader compares them."""
     seconds = round(seconds)
-    return f"{seconds // 60}m{seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
+    for size, big, small, unit in ((86400, "d", "h", 3600), (3600, "h", "m", 60), (60, "m", "s", 1)):
+        if seconds >= size:
+            return f"{seconds // size}{big}{(seconds % size) // unit:02d}{small}"
+    return f"{seconds}s"
 
 
 WORDS: dict[str, tuple[str, Callable[[float], str]]] = {
@@ -90,6 +97,7 @@ WORDS: dict[str, tuple[str, Callable[[float], str]]] = {
     "transfer_rate": ("transfer rate", lambda v: f"{100 * v:.1f} %"),
     "survey_coverage": ("share of contacts surveyed", lambda v: f"{100 * v:.1f} %"),
     "qa_gap": ("vendor QA minus the client's audit of the same contacts", lambda v: f"{v:+.1f} points"),
+    "backlog_age": ("mean age of the open backlog at month end", _duration),
 }
 
 
@@ -135,6 +143,8 @@ def judge(rows: pd.DataFrame, i: int, t: Thresholds) -> Iterator[Found]:
     easier = m("easy_share", 1, t.easy_share_rise)
     if faster and easier and easier.beyond:
         yield "cherry_picking", faster[0][0], faster[0][1], [("easy_share", easier)]
+    elif (older := _backlog_older(rows, i, t, m)) is not None:
+        yield "cherry_picking", "backlog_age", older[0], [("frt", older[1])]
     if (x := m("transfer_rate", 1, t.transfer_rise)) and x.beyond:
         yield "transfer_spike", "transfer_rate", x, []
     if (x := m("survey_coverage", -1, t.coverage_drop, relative=True)) and x.beyond:
@@ -143,6 +153,17 @@ def judge(rows: pd.DataFrame, i: int, t: Thresholds) -> Iterator[Found]:
     if (pairs[i - t.baseline_months:i + 1] >= t.min_pairs).all():
         if (x := m("qa_gap", 1, t.qa_gap_rise)) and x.beyond:
             yield "qa_leniency", "qa_gap", x, []
+
+
+def _backlog_older(rows: pd.DataFrame, i: int, t: Thresholds, m: Callable) -> tuple[Move, Move] | None:
+    """The backlog half of cherry_picking: the open backlog's mean age rises beyond its usual
+    variation and `backlog_age_rise` of its baseline, on a backlog of `min_backlog` items or more
+    in the month and its baseline, while first response is no slower than its baseline (the new
+    contacts are answered, the old ones are left to age)."""
+    if "backlog" not in rows or not (rows["backlog"].iloc[i - t.baseline_months:i + 1].fillna(0) >= t.min_backlog).all():
+        return None
+    older, frt = m("backlog_age", 1, t.backlog_age_rise, relative=True), m("frt", -1, 0.0)
+    return (older, frt) if older and older.beyond and frt and frt.change >= 0 else None
 
 
 def signals(facts: pd.DataFrame, t: Thresholds) -> pd.DataFrame:
