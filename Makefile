@@ -25,6 +25,12 @@ spark-setup:
 	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; } \
 	  || echo "no Java runtime: the Spark tests are skipped (install one: apt-get install default-jre-headless)"
 
+# The documentation site: --strict fails on a broken link or anchor, or a page missing from mkdocs.yml's nav.
+.PHONY: docs
+docs: setup
+	$(BIN)/mkdocs build --strict --quiet --site-dir site
+test: docs
+
 bench: setup
 	$(BIN)/python bench/run.py
 
