@@ -16,6 +16,7 @@ from ..yamlread import Document, Path
 from . import patterns
 from .fields import Fields, kind_of, one_of, suggest
 from .model import LANGUAGES, STATISTICS_HELP, KpiSpec
+from .read_intervals import check_interval_params
 from .scales import check_shared_columns, check_survey
 
 KPI_FIELDS = ("metric", "label", "params", "filter", "statistic", "clock", "target", "minimum",
@@ -267,6 +268,7 @@ def read_kpi(f: Fields, kpi_id: str, raw: Any, calendars: tuple[str, ...],
         return None
     m = metrics[name]
     params = _params(f, m, clause.get("params"), path + ("params",))
+    check_interval_params(f, m, params, path + ("params",), calendars)
     flt = _filter(f, clause["filter"], path + ("filter",), channels) if "filter" in clause else {}
     statistic = _statistic(f, m, clause.get("statistic"), path + ("statistic",))
     clock = _clock(f, m, clause.get("clock"), path + ("clock",), calendars)

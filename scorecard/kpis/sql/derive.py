@@ -38,6 +38,7 @@ class InteractionFacts:
     first_ns: str | None
     handled: str | None
     columns: tuple[str, ...]  # the prepared table's columns, in order
+    timezone: str = "UTC"  # the contract's: local wall-clock intervals (sql/intervals.py)
 
     @classmethod
     def of(cls, columns: tuple[str, ...], contract: Contract) -> "InteractionFacts":
@@ -76,7 +77,7 @@ class InteractionFacts:
             handled = live_part if first_ns is None else (
                 f"({live_part} OR (NOT {live} AND NOT {self_service} AND {first_ns} IS NOT NULL))")
         return cls(live, self_service, answered, abandoned, answered_ns, abandoned_ns, first_ns, handled,
-                   tuple(columns))
+                   tuple(columns), contract.timezone)
 
     def timestamp(self, name: str) -> str | None:
         """A timestamp (epoch ns) by canonical name, derivations applied."""

@@ -11,6 +11,7 @@ from ...contract.model import KpiSpec
 from ..interactions import ELAPSED, count_value
 from ..measure import NotMeasurable, statistic_q
 from .compile import MeasureSQL, flag, sql
+from .intervals import per_interval
 from .relation import Rows
 
 DAY = 86400.0
@@ -210,6 +211,7 @@ def _servqual_columns(kpi: KpiSpec, rows: Rows) -> list[str]:
 
 BUILDERS: dict[str, Builder] = {
     "service_level": service_level,
+    "interval_service_level": per_interval(service_level),
     "average_speed_of_answer": average_speed_of_answer,
     "abandonment_rate": abandonment_rate,
     "answer_rate": answer_rate,
