@@ -40,7 +40,8 @@ def summary_lines(ev: Evaluation, folder: Path) -> list[str]:
         score = overall["score"].iloc[0] if len(overall) else float("nan")
         text = f"overall score {score:.1f} / 100" if pd.notna(score) else "overall score not measurable"
         months = parse_period(label).months()
-        paid = sum(ev.credits.loc[ev.credits["period"].isin(months), "paid"], Decimal(0))
+        totals = ev.credits[ev.credits["period"].isin(months) & (ev.credits["kpi"] == "TOTAL")]
+        paid = sum(totals["paid"], Decimal(0))  # the TOTAL rows: KPI rows would count every credit twice
         lines.append(f"{label}: {text}; service credits {fmt_money(float(paid), 'en', c.currency)}")
         rows = ev.results
         red = rows[(rows["period"] == label) & (rows["grain"] == "vendor") & (rows["status"] == "red")]

@@ -20,6 +20,10 @@ def test_evaluate_prints_score_red_kpis_credits_quality_and_where(small_demo, tm
     lines = capsys.readouterr().out.splitlines()
     head = next(line for line in lines if line.startswith("2026-03: overall score "))
     assert "/ 100; service credits €" in head
+    credits = (out / "credits.csv").read_text(encoding="utf-8").splitlines()
+    total = next(line for line in credits if line.startswith("2026-03,TOTAL,"))
+    paid = float(total.split(",")[credits[0].split(",").index("paid")])
+    assert head.endswith(f"service credits €{paid:,.2f}")  # the month's TOTAL, each credit counted once
     red = [line for line in lines if line.startswith("  red: ")]
     assert red and all("(minimum " in line or "(target " in line for line in red)
     assert any(line.startswith("data quality: ") for line in lines)
@@ -73,7 +77,7 @@ def test_catalog_metric_shows_parameters_defaults_unit_and_formula(capsys):
 
 def test_catalog_unknown_metric_suggests_the_nearest(capsys):
     assert main(["catalog", "servce_level"]) == 2
-    assert "did you mean service_level?" in capsys.readouterr().err
+    assert "did you mean service_level" in capsys.readouterr().err
 
 
 def test_completion_script_knows_the_options(capsys):
