@@ -10,6 +10,7 @@ import pytest
 
 from scorecard.contract.model import Governance
 from scorecard.integrity.compute import integrity_signals
+from scorecard.integrity.words import evidence
 from test_scoring import make_contract
 
 MONTHS = ["2026-01", "2026-02", "2026-03", "2026-04"]
@@ -192,3 +193,16 @@ def test_steady_backlog_slower_first_responses_or_a_small_backlog_are_no_signal(
     # (+153 %), not for a contract that asks for the mean age to triple (backlog_age_rise: 200%)
     assert len(_found(_backlog_signals(old=1), "cherry_picking")) == 1
     assert _found(_backlog_signals({"backlog_age_rise": 2.0}, old=1), "cherry_picking").empty
+
+
+def test_evidence_in_french_from_the_moves():
+    row = _found(_backlog_signals(old=20), "cherry_picking").iloc[0]
+    assert evidence(row["moves"], "fr", months=3, short=10.0) == (
+        "âge moyen des demandes en attente en fin de mois 20j03h contre 15h30m sur les 3 mois précédents "
+        "alors que délai de première réponse 10m00s contre 10m00s")
+    assert evidence(row["moves"], "en", months=3, short=10.0) == row["evidence"]
+    moved = [("transfer_rate", 0.105, 0.054), ("qa_gap", -1.25, 2.0), ("csat", 4.2, 4.5)]
+    assert evidence(moved, "fr", months=3, short=8.0) == (
+        "taux de transfert 10,5\u00a0% contre 5,4\u00a0% sur les 3 mois précédents alors que note qualité du "
+        "prestataire moins l'audit du client sur les mêmes contacts -1,2 points contre +2,0 points et "
+        "satisfaction moyenne 4,20 contre 4,50")

@@ -21,7 +21,8 @@ def thresholds(contract: Contract) -> Thresholds:
 
 def integrity_signals(contract: Contract, tables: dict[str, pd.DataFrame], months: Sequence[str]) -> pd.DataFrame:
     """Rows of integrity.csv (period, grain, entity, signal, value, baseline, evidence) for `months`,
-    judged against the data's earlier months."""
+    judged against the data's earlier months, and `moves` (what moved, as numbers: words.py says
+    it in another language)."""
     t = thresholds(contract)
     found = signals(monthly_facts(contract, tables, t.short_contact), t)
-    return found[found["period"].isin(list(months))].reset_index(drop=True).reindex(columns=SIGNAL_COLUMNS)
+    return found[found["period"].isin(list(months))].reset_index(drop=True).reindex(columns=SIGNAL_COLUMNS + ["moves"])

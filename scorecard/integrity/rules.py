@@ -17,6 +17,8 @@ from typing import Callable, Iterator
 import numpy as np
 import pandas as pd
 
+from .words import evidence
+
 SIGNALS = ("speed_vs_quality", "short_contacts", "cherry_picking", "transfer_spike",
            "survey_coverage_drop", "qa_leniency")
 SIGNAL_COLUMNS = ["period", "grain", "entity", "signal", "value", "baseline", "evidence"]
@@ -74,38 +76,6 @@ def move(history: np.ndarray, value: float, sign: float, floor: float, k: float)
     diffs = np.diff(history[np.isfinite(history)])
     sigma = float(np.std(diffs)) if len(diffs) >= 2 else 0.0
     return Move(value, base, sign * (value - base), max(k * sigma, floor))
-
-
-# --- words ------------------------------------------------------------------------------------
-
-def _duration(seconds: float) -> str:
-    """'45s', '7m06s', '2h31m', '3d04h': the two largest units, as a reader compares them."""
-    seconds = round(seconds)
-    for size, big, small, unit in ((86400, "d", "h", 3600), (3600, "h", "m", 60), (60, "m", "s", 1)):
-        if seconds >= size:
-            return f"{seconds // size}{big}{(seconds % size) // unit:02d}{small}"
-    return f"{seconds}s"
-
-
-WORDS: dict[str, tuple[str, Callable[[float], str]]] = {
-    "aht": ("average handle time", _duration), "frt": ("first response time", _duration),
-    "fcr": ("first-contact resolution", lambda v: f"{100 * v:.1f} %"),
-    "resolved": ("resolution rate", lambda v: f"{100 * v:.1f} %"),
-    "csat": ("mean CSAT", lambda v: f"{v:.2f}"), "qa": ("QA score", lambda v: f"{v:.1f}"),
-    "short_share": ("share of voice contacts handled in under {short}", lambda v: f"{100 * v:.1f} %"),
-    "easy_share": ("share of the quickest contact reasons", lambda v: f"{100 * v:.1f} %"),
-    "transfer_rate": ("transfer rate", lambda v: f"{100 * v:.1f} %"),
-    "survey_coverage": ("share of contacts surveyed", lambda v: f"{100 * v:.1f} %"),
-    "qa_gap": ("vendor QA minus the client's audit of the same contacts", lambda v: f"{v:+.1f} points"),
-    "backlog_age": ("mean age of the open backlog at month end", _duration),
-}
-
-
-def said(fact: str, m: Move, months: int, short: float) -> str:
-    """'transfer rate 10.5 % against 5.4 % over the 3 previous months' (months=0: no tail)."""
-    name, fmt = WORDS[fact]
-    tail = f" over the {months} previous months" if months else ""
-    return f"{name.format(short=_duration(short))} {fmt(m.value)} against {fmt(m.baseline)}{tail}"
 
 
 # --- the rules ----------------------------------------------------------------------------------
@@ -170,7 +140,7 @@ def signals(facts: pd.DataFrame, t: Thresholds) -> pd.DataFrame:
     """integrity.csv rows (SIGNAL_COLUMNS) for every month that has a full baseline."""
     out = []
     if facts.empty:
-        return pd.DataFrame(columns=SIGNAL_COLUMNS)
+        return pd.DataFrame(columns=SIGNAL_COLUMNS + ["moves"])
     for (grain, entity), rows in facts.groupby(["grain", "entity"], sort=False):
         rows = rows.sort_values("month").reset_index(drop=True)
         enough = (rows["handled"].fillna(0) >= t.min_contacts).to_numpy() if "handled" in rows else None
@@ -178,10 +148,8 @@ def signals(facts: pd.DataFrame, t: Thresholds) -> pd.DataFrame:
             if enough is not None and not enough[i - t.baseline_months:i + 1].all():
                 continue
             for signal, fact, x, also in judge(rows, i, t):
-                words = said(fact, x, t.baseline_months, t.short_contact)
-                if also:
-                    words += " while " + " and ".join(said(f, y, 0, t.short_contact)
-                                                      for f, y in also)
+                moves = ((fact, x.value, x.baseline), *((f, y.value, y.baseline) for f, y in also))
                 out.append({"period": rows.at[i, "month"], "grain": grain, "entity": entity, "signal": signal,
-                            "value": x.value, "baseline": x.baseline, "evidence": words})
-    return pd.DataFrame(out, columns=SIGNAL_COLUMNS)
+                            "value": x.value, "baseline": x.baseline, "moves": moves,
+                            "evidence": evidence(moves, "en", months=t.baseline_months, short=t.short_contact)})
+    return pd.DataFrame(out, columns=SIGNAL_COLUMNS + ["moves"])
