@@ -84,6 +84,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_data_options(p, period_required=True)
     p.add_argument("--role", help="only this role (agent, team_lead, qa_team, trainer, operations_manager)")
     _add_render_options(p, deck=False, out="output/scorecards", what="output folder")
+    _add_delivery_options(p)
 
     p = sub.add_parser("deck", help="the governance-forum slide deck (.pptx)")
     _add_data_options(p, period_required=True)
@@ -93,6 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_data_options(p, period_required=True)
     _add_render_options(p, deck=True, out="output", what="output folder")
     _add_csv_dialect(p)
+    _add_delivery_options(p)
 
     p = sub.add_parser("program", help="several vendors side by side: a program file of contracts and data")
     p.add_argument("program", help="program YAML file (program: NAME, vendors: [{contract, data}, ...])")
@@ -134,6 +136,12 @@ def _add_csv_dialect(p: argparse.ArgumentParser) -> None:
     p.add_argument("--csv-dialect", choices=CSV_DIALECTS, default="default",
                    help="excel-fr: semicolons, decimal commas and a UTF-8 BOM, as a French Excel opens "
                         "them (default: comma and dot, docs/spec/OUTPUTS.md)")
+
+
+def _add_delivery_options(p: argparse.ArgumentParser) -> None:
+    from .deliver.delivery import add_options
+
+    add_options(p)
 
 
 def _add_global_options(p: argparse.ArgumentParser) -> None:
@@ -245,15 +253,33 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def _cmd_scorecards(args: argparse.Namespace) -> int:
+    from .deliver.delivery import Delivery
     from .outputs import output_set
     from .render.html import other_roles, write_scorecards
+    from .render.html.scorecards import pick_roles
 
+    delivery = Delivery.from_args(args, Path(args.out))
     with output_set(Path(args.out), "scorecards") as stage:
         evaluation = _evaluation(args)
+        roster = delivery.read_roster(evaluation)
         stage.carry(other_roles(args.role))
         written = write_scorecards(evaluation, stage.path, role=args.role, lang=args.lang)
+        pdfs = delivery.print_pdfs(written)
         stage.commit(evaluation)
-    print(f"{len(written)} scorecard file(s) written under {args.out}")
+    print(f"{len(written)} scorecard file(s) written under {args.out}" + (f", {len(pdfs)} PDF(s) beside the cards"
+                                                                         if pdfs else ""))
+    return _delivered(delivery.deliver(evaluation, Path(args.out), roster, pick_roles(evaluation, args.role),
+                                       args.lang))
+
+
+def _delivered(report) -> int:
+    """Print what delivery did; a refused address makes the exit code 2, with every refusal listed."""
+    for line in report.lines:
+        print(line)
+    for line in report.warnings:
+        print(f"warning: {line}", file=sys.stderr)
+    if report.failures:
+        raise ScorecardError(report.failures)
     return EXIT_OK
 
 
@@ -282,17 +308,22 @@ def _cmd_deck(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from .deliver.delivery import Delivery
     from .outputs import output_set, write_run
 
     out, notes = Path(args.out), []
+    delivery = Delivery.from_args(args, out / "scorecards")
     with output_set(out, "run") as stage:
         evaluation = _evaluation(args)
+        roster = delivery.read_roster(evaluation)
         files = write_run(stage, evaluation, actions=args.actions, template=args.template, lang=args.lang,
-                          notes=notes, csv_dialect=args.csv_dialect, step=_progress(args).stage)
+                          notes=notes, csv_dialect=args.csv_dialect, step=_progress(args).stage,
+                          pdfs=delivery.print_pdfs if delivery.pdf else None)
     _notes(notes)
     _report(evaluation, files.results + [files.manifest], out)
     print(f"{len(files.cards)} scorecard file(s) under {out / 'scorecards'}; deck: {files.deck}")
-    return EXIT_OK
+    roles = list(evaluation.contract.card_roles().values())
+    return _delivered(delivery.deliver(evaluation, out / "scorecards", roster, roles, args.lang))
 
 
 def _cmd_program(args: argparse.Namespace) -> int:

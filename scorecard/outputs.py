@@ -322,9 +322,11 @@ class RunFiles:
 def write_run(stage: OutputSet, evaluation: Evaluation, *, actions: str | Path | None = None,
               template: str | Path | None = None, lang: str | None = None,
               notes: list[str] | None = None, csv_dialect: str = "default",
-              step: Callable[[str], ContextManager[None]] = lambda name: nullcontext()) -> RunFiles:
+              step: Callable[[str], ContextManager[None]] = lambda name: nullcontext(),
+              pdfs: Callable[[list[Path]], list[Path]] | None = None) -> RunFiles:
     """`run` and `demo`: results, scorecards/ and deck.pptx staged and committed as ONE set; each
-    part inside `step(name)` (the CLI's progress lines)."""
+    part inside `step(name)` (the CLI's progress lines). `pdfs` (run --pdf) prints the cards into
+    the same set."""
     from .render.deck import write_deck
     from .render.html import write_scorecards
     from .results import write_results
@@ -333,6 +335,9 @@ def write_run(stage: OutputSet, evaluation: Evaluation, *, actions: str | Path |
         results = write_results(evaluation, stage.path, csv_dialect=csv_dialect, lang=lang)
     with step("scorecards"):
         cards = write_scorecards(evaluation, stage.path / "scorecards", lang=lang)
+    if pdfs is not None:
+        with step("PDF cards"):
+            cards += pdfs(cards)
     with step("deck"):
         deck = write_deck(evaluation, stage.path / "deck.pptx", actions=actions, template=template, lang=lang,
                           notes=notes)

@@ -1,0 +1,141 @@
+"""The roster: who reads which card. A CSV with the columns `id,name,email,role,manager`.
+
+`id` is the id the data uses for the person's card (agent_id for an agent, team_id for a team lead
+or a trainer, evaluator_id for QA, the vendor for the operations manager), `role` one of the
+contract's roles, and `manager` the id of the entry of the person copied on their cards (an agent's
+team lead). A team lead and a trainer of the same team share the team's id, so an entry is known by
+its role and id together, and a manager id that several entries share means the team lead's.
+
+Checked like every input: every problem at file:row:column with how to fix it, all in one run.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Collection
+
+from email_validator import EmailNotValidError, validate_email
+
+from ..errors import DataError, Problem
+
+COLUMNS = ("id", "name", "email", "role", "manager")
+REQUIRED = ("id", "email", "role")
+MANAGER_ROLE = "team_lead"  # the entry a shared manager id means (see the module doc)
+
+
+@dataclass(frozen=True)
+class Person:
+    """One roster entry; `row` is its row in the file as a spreadsheet shows it (header = 1)."""
+
+    id: str
+    name: str
+    email: str
+    role: str
+    manager: str
+    row: int
+
+
+@dataclass(frozen=True)
+class Roster:
+    path: str
+    people: tuple[Person, ...]
+
+    def entry(self, role: str, entity: str) -> Person | None:
+        return next((p for p in self.people if p.role == role and p.id == entity), None)
+
+    def manager_of(self, person: Person) -> Person | None:
+        if not person.manager:
+            return None
+        found = [p for p in self.people if p.id == person.manager and p is not person]
+        return next((p for p in found if p.role == MANAGER_ROLE), found[0] if len(found) == 1 else None)
+
+
+def read_roster(path: Path, roles: Collection[str]) -> Roster:
+    """Read and check a roster; raise DataError with every problem found. `roles`: the contract's."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise DataError(Problem("the roster file does not exist", file=str(path), field="--roster",
+                                hint="pass the path of a CSV with the columns id,name,email,role,manager")) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError(Problem(f"cannot read the roster: {exc}", file=str(path), field="--roster",
+                                hint="save it as CSV UTF-8 (Excel: Save As > CSV UTF-8)")) from None
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","  # a French Excel saves with semicolons
+    rows = list(csv.reader(text.splitlines(), delimiter=delimiter))
+    header = [h.strip().lower() for h in rows[0]] if rows else []
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise DataError(Problem(f"the roster has no column {', '.join(missing)}", file=str(path), line=1,
+                                hint=f"the first row names the columns: {','.join(COLUMNS)}"))
+    people, problems = [], []
+    for number, cells in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        values = {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(header)}
+        person, found = _person(values, number, header, roles, str(path))
+        problems += found
+        if person:
+            people.append(person)
+    problems += _links(people, header, str(path))
+    if problems:
+        raise DataError(problems)
+    return Roster(str(path), tuple(people))
+
+
+def _at(path: str, row: int, header: list[str], column: str, message: str, hint: str) -> Problem:
+    return Problem(message, file=path, line=row, col=header.index(column) + 1, field=column, hint=hint)
+
+
+def _person(values: dict[str, str], row: int, header: list[str], roles: Collection[str],
+            path: str) -> tuple[Person | None, list[Problem]]:
+    """One row as a Person, or the problems that keep it from being one."""
+    problems = []
+    if not values["id"]:
+        problems.append(_at(path, row, header, "id", "the id is empty",
+                            "write the id the data uses for this person's card: agent_id, team_id, "
+                            "evaluator_id or the vendor"))
+    if values["role"] not in roles:
+        problems.append(_at(path, row, header, "role", f"unknown role {values['role']!r}",
+                            f"write one of the contract's roles: {', '.join(roles)}"))
+    email = values["email"]
+    try:
+        checked = validate_email(email, check_deliverability=False, allow_smtputf8=False)
+        email = checked.ascii_email or checked.normalized
+    except EmailNotValidError as exc:
+        problems.append(_at(path, row, header, "email", f"{email!r} is not an e-mail address: {exc}",
+                            "write one address like ann.lee@company.com, with no name or brackets around it"))
+    name = values.get("name", "")
+    if any(ord(c) < 32 for c in name):
+        problems.append(_at(path, row, header, "name", "the name holds a line break or a control character",
+                            "write the name on one line"))
+    if problems:
+        return None, problems
+    return Person(values["id"], name, email, values["role"], values.get("manager", ""), row), []
+
+
+def _links(people: list[Person], header: list[str], path: str) -> list[Problem]:
+    """Duplicate entries, and managers that name no entry, only the entry itself, or several entries
+    none of which is a team lead's."""
+    problems, seen = [], {}
+    roster, ids = Roster(path, tuple(people)), {p.id for p in people}
+    for p in people:
+        first = seen.setdefault((p.role, p.id), p)
+        if first is not p:
+            problems.append(_at(path, p.row, header, "id", f"{p.id} is already the {p.role} of row {first.row}",
+                                "keep one row per person and role (remove or merge the other)"))
+        if not p.manager or roster.manager_of(p):
+            continue
+        if p.manager not in ids:
+            message = f"no entry has the id {p.manager!r}"
+        elif p.manager == p.id and sum(q.id == p.id for q in people) == 1:
+            message = "the manager is the entry itself"
+        else:
+            message = f"several entries have the id {p.manager!r} and none is a {MANAGER_ROLE}"
+        problems.append(_at(path, p.row, header, "manager", message,
+                            "write the id of the entry of their team lead (add that entry if it is missing), "
+                            "or leave it empty"))
+    return problems
