@@ -306,7 +306,7 @@ class _Ledger:
         chronic = [name for name, r in zip(labels, line_rows, strict=True) if r["chronic_failure"]]
         say, amount = self.terms.say, self.terms.money
         cap_text = say("total.cap", amount=amount(cap), at_risk=self.terms.at_risk_text())
-        if raw == 0:
+        if raw == 0 and not any(r["missed"] for r in line_rows):
             text = say("total.none", month=month, cap=cap_text)
         elif not self.capped(month):
             parts = [amount(r["credit"]) for r in line_rows if r["credit"] > 0]

@@ -52,7 +52,8 @@ def read_channel_allocations(f: Fields, raw: Mapping[str, Any], path: Path, kpi_
         for channel, value in channels.items():
             share = f.percent(value, here + (channel,))
             if spec is not None and channel not in declared:
-                hint = (f"allocate to {one_of(declared)}, or add {channel} under kpis.{kpi_id}.per_channel_minimums"
+                hint = (f"allocate to {one_of(declared)} (the channels kpis.{kpi_id} gives a target or minimum), "
+                        f"or add {channel} to kpis.{kpi_id}.per_channel_minimums"
                         if declared else f"give kpis.{kpi_id} per_channel_minimums (e.g. {{{channel}: '>= 70%'}}) "
                                          "or allocate to the KPI as a whole (a percentage)")
                 f.add(here + (channel,), f'{kpi_id} has no target or minimum of its own for channel '
