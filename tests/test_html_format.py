@@ -161,12 +161,13 @@ def test_safe_filenames_stay_unique_when_slugs_collide():
     assert "/" not in safe_dirname("../roles")
 
 
-def test_bias_bar_coloured_by_tendency_and_red_only_beyond_tolerance():
+def test_bias_bar_coloured_by_tendency_and_outlined_red_only_beyond_tolerance():
     from scorecard.render.html.sparkline import bias_bar_svg
     assert "bias-aligned" in bias_bar_svg(1.0, 5.0, label="b", scale=3, tendency="aligned")
-    assert "bias-lenient" in bias_bar_svg(3.0, 5.0, label="b", scale=3, tendency="lenient")
-    out = bias_bar_svg(6.0, 5.0, label="b", scale=6, tendency="lenient")
-    assert "bias-out" in out and "bias-lenient" not in out
+    inside = bias_bar_svg(3.0, 5.0, label="b", scale=3, tendency="lenient")
+    assert "bias-lenient" in inside and "bias-out" not in inside
+    out = bias_bar_svg(-6.0, 5.0, label="b", scale=6, tendency="harsh")
+    assert 'class="bias-bar bias-harsh bias-out"' in out  # still reads as harsh, outlined beyond tolerance
 
 
 def test_vendor_card_rows_list_each_channel_of_a_per_channel_kpi_under_it():

@@ -61,6 +61,17 @@ def check_lang(lang: str) -> str:
     return lang
 
 
+_FRENCH_SPACE = re.compile(r"[ \u00a0\u202f]*([:;])(?=\s|$)")
+
+
+def typeset(text: str, lang: str) -> str:
+    """French typography: a no-break space before ":" (a narrow one before ";"), so "Objectif :"
+    never breaks after "Objectif" and reads as French; other languages are left as written."""
+    if lang != "fr":
+        return text
+    return _FRENCH_SPACE.sub(lambda m: ("\u00a0" if m.group(1) == ":" else "\u202f") + m.group(1), text)
+
+
 def t(key: str, lang: str, **values: Any) -> str:
     """The UI string `key` in `lang`, with `{name}` placeholders filled from `values`."""
     try:
@@ -68,7 +79,7 @@ def t(key: str, lang: str, **values: Any) -> str:
     except KeyError:
         raise RenderError(Problem(f"no UI text {key!r} in language {lang!r}",
                                   file="scorecard/render/i18n.yaml", field=f"ui.{key}")) from None
-    return text.format(**values) if values else text
+    return typeset(text.format(**values) if values else text, lang)
 
 
 def caution_texts(cautions: Iterable[Caution], lang: str) -> list[str]:
@@ -84,7 +95,7 @@ def word(table: str, key: str, lang: str, default: str | None = None) -> str:
     entry = strings()[table].get(key)
     if entry is None:
         return key if default is None else default
-    return entry[lang]
+    return typeset(entry[lang], lang)
 
 
 def _is_missing(value: Any) -> bool:
@@ -260,4 +271,4 @@ def role_text(role: str, key: str, lang: str) -> str:
     entry = strings()["roles"].get(role)
     if entry is None:
         return role.replace("_", " ").capitalize() if key == "title" else ""
-    return entry[key][lang]
+    return typeset(entry[key][lang], lang)

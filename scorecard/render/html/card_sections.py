@@ -16,6 +16,7 @@ from markupsafe import Markup
 from ...breakdowns import calibration_params
 from ...contract.model import Role
 from .. import format as f
+from . import card_signals
 from .cards import Context, caution_text, is_true
 from .section_view import Cell, Line, Links, Lookup, Table, num, period_rows, sort_key, status_cell
 from .sparkline import bias_bar_svg
@@ -39,13 +40,22 @@ def team_agents(ctx: Context, role: Role, links: Links) -> Lookup:
                               dropna=False).reindex(columns=kpis)
     statuses = rows.pivot_table(index="entity", columns="kpi", values="status", aggfunc="first")
     statuses = statuses.reindex(index=values.index, columns=kpis)
+    counts = rows.pivot_table(index="entity", columns="kpi", values="n", aggfunc="first")
+    counts = counts.reindex(index=values.index, columns=kpis)
     directions = {k: ctx.kpi_facts(k)[1] for k in kpis}
     flags, quartile = outlier_mask(values, directions), quartiles(values, directions)
+
+    def cell(agent: str, kpi: str) -> Cell:
+        """The agent's value; a sample too small to judge keeps its value, greyed, with its interval."""
+        value, status = values.at[agent, kpi], statuses.at[agent, kpi]
+        status = str(status) if pd.notna(status) else "not_measurable"
+        detail = (caution_text(ctx, kpi, "agent_id", num(value), num(counts.at[agent, kpi]), status)
+                  if status == "insufficient_sample" else "")
+        return status_cell(ctx, ctx.value(value, kpi), value, status, bool(flags.at[agent, kpi]), detail)
+
     lines: dict[str, Line] = {}
     for agent in values.index:
-        cells = [status_cell(ctx, ctx.value(values.at[agent, k], k), values.at[agent, k],
-                              str(statuses.at[agent, k]) if pd.notna(statuses.at[agent, k]) else "not_measurable",
-                              bool(flags.at[agent, k])) for k in kpis]
+        cells = [cell(agent, k) for k in kpis]
         q = quartile.get(agent)
         cells.append(Cell(f.MISSING, "") if pd.isna(q) else Cell(f"Q{int(q)}", str(int(q))))
         lines[str(agent)] = Line(str(agent), cells, links("agent_id", str(agent)),
@@ -103,20 +113,35 @@ def _error_line(ctx: Context, category: str, item: str, row: Any, scale: float, 
 def _reason_rows(ctx: Context) -> list[dict[str, Any]]:
     """DSAT per contact reason in the period, worst first: the results rows at grain reason when
     the evaluation computed that grain (they carry target and status), else the dsat_reasons
-    section (period, reason, dsat, dsat_n, dsat_status), judged by the contract's DSAT clause."""
+    section (period, reason, dsat, dsat_n, dsat_status), judged by the contract's DSAT clause, or
+    shown unjudged (no target, no status) when the contract has no DSAT KPI."""
     results = ctx.evaluation.results
     rows = results[(results["period"] == ctx.period) & (results["metric"] == "dsat")
                    & (results["grain"] == "reason")]
     if len(rows):
         return rows.sort_values("value", ascending=False).to_dict("records")
     section = period_rows(ctx.evaluation.sections.get("dsat_reasons"), ctx.period)
-    kpi = next((k for k, spec in ctx.contract.kpis.items() if spec.metric == "dsat"), None)
-    if kpi is None or not len(section):
+    if not len(section) or "dsat" not in section:
         return []
-    target = ctx.contract.kpis[kpi].target
+    section = section[section["dsat_n"].fillna(0) > 0]
+    kpi = _dsat_kpi(ctx)
+    target = ctx.contract.kpis[kpi].target if kpi else None
     return [{"kpi": kpi, "entity": row["reason"], "value": row["dsat"], "n": row["dsat_n"],
-             "target": target.text if target else "", "status": row.get("dsat_status", "")}
+             "target": target.text if target else "", "status": row.get("dsat_status", "") if kpi else ""}
             for row in section.sort_values("dsat", ascending=False).to_dict("records")]
+
+
+def _dsat_kpi(ctx: Context) -> str | None:
+    return next((k for k, spec in ctx.contract.kpis.items() if spec.metric == "dsat"), None)
+
+
+def _no_reasons_why(ctx: Context) -> str:
+    """Why the trainer sees no dissatisfaction by reason: no reason in the data, or no survey
+    answer with a reason this period."""
+    section = ctx.evaluation.sections.get("dsat_reasons")
+    if section is None or not len(section):
+        return ctx.ui("no_dsat_reasons_data")
+    return ctx.ui("no_dsat_reasons", period=ctx.period_label)
 
 
 def dsat_reasons(ctx: Context, role: Role, links: Links) -> Lookup:
@@ -128,17 +153,18 @@ def dsat_reasons(ctx: Context, role: Role, links: Links) -> Lookup:
     lines = []
     for row in rows:
         value, n, status = num(row["value"]), num(row["n"]), str(row["status"] or "")
-        unit = ctx.kpi_facts(row["kpi"])[0]
-        cells = [Cell(ctx.value(value, row["kpi"]), sort_key(value)),
+        kpi = row["kpi"]
+        cells = [Cell(f.fmt_value(value, "rate", ctx.lang), sort_key(value)),
                  Cell(f.fmt_value(n, "count", ctx.lang), sort_key(n)),
-                 Cell(f.fmt_target(row.get("target"), unit, ctx.lang), ""),
+                 Cell(f.fmt_target(row.get("target"), "rate", ctx.lang), ""),
                  status_cell(ctx, f.status_label(status, ctx.lang), "", status) if status else Cell(f.MISSING, ""),
-                 Cell(caution_text(ctx, row["kpi"], "reason", value, n, status), "")]
+                 Cell(caution_text(ctx, kpi, "reason", value, n, status) if kpi else "", "")]
         width = 0.0 if math.isnan(value) else 100 * value / scale
         lines.append(Line(str(row["entity"]), cells,
                           bar=Markup(f'<span class="bar" style="width:{width:.0f}%"></span>')))
+    footnote = "" if _dsat_kpi(ctx) or not lines else ctx.ui("no_dsat_kpi")
     table = Table(ctx.ui("dsat_reasons"), ctx.ui("dsat_reasons_caption", period=ctx.period_label),
-                  headings, lines, "" if lines else ctx.ui("no_dsat_reasons"), chart=True)
+                  headings, lines, "" if lines else _no_reasons_why(ctx), footnote, chart=True)
     return lambda entity: table
 
 
@@ -171,14 +197,14 @@ def calibration(ctx: Context, role: Role, links: Links) -> Lookup:
                  Cell(f.fmt_change(bias, points, ctx.lang), sort_key(bias)),
                  Cell(f.fmt_value(row.get("spread"), points, ctx.lang), sort_key(row.get("spread"))),
                  Cell(f.word("tendency", str(tendency), ctx.lang) if isinstance(tendency, str) else f.MISSING, "")]
-        label = f"{ctx.ui('bias')}: {f.fmt_change(bias, points, ctx.lang)}"
+        label = f"{ctx.ui('bias')}{ctx.ui('colon')}{f.fmt_change(bias, points, ctx.lang)}"
         bar = bias_bar_svg(bias, tolerance, label=label, scale=scale,
                            tendency=tendency if isinstance(tendency, str) else "")
         base.append((str(row["evaluator_id"]), cells, beyond, bar))
     alpha = num(overall["krippendorff_alpha"].iloc[0]) if len(overall) and "krippendorff_alpha" in overall else math.nan
     tol_text = f.fmt_number(tolerance, 0 if tolerance == int(tolerance) else 1, ctx.lang)
     caption = ctx.ui("calibration_caption", period=ctx.period_label, tolerance=tol_text)
-    footnote = ctx.ui("alpha", alpha=f.fmt_value(alpha, "ratio", ctx.lang))
+    footnote = ctx.ui("alpha", alpha=f.fmt_value(alpha, "ratio", ctx.lang)) + " " + ctx.ui("bias_legend", tolerance=tol_text)
 
     def lookup(evaluator: str) -> Table:
         lines = [Line(name, cells, links("evaluator_id", name) if name != evaluator else None,
@@ -220,8 +246,9 @@ def credits(ctx: Context, role: Role, links: Links) -> Lookup:
 def overall(ctx: Context, role: Role, links: Links) -> Lookup:
     """The weighted overall score and the bonus it earns, with the scoring's own explanation."""
     frame = period_rows(ctx.evaluation.overall, ctx.period)
+    # the KPIs left out of the score are named in the explanation, in words (results.csv has their ids)
     headings = [ctx.ui("score"), ctx.ui("bonus_share"), ctx.ui("bonus"), ctx.ui("weights_used"),
-                ctx.ui("skipped"), ctx.ui("explanation")]
+                ctx.ui("explanation")]
     lines = []
     for row in frame.to_dict("records"):
         weights = row.get("weights_used")
@@ -229,7 +256,7 @@ def overall(ctx: Context, role: Role, links: Links) -> Lookup:
         cells = [Cell(f.fmt_value(row.get("score"), "points", ctx.lang) + " / 100", sort_key(row.get("score"))),
                  Cell(f.fmt_value(row.get("bonus_share"), "rate", ctx.lang), ""),
                  Cell(ctx.money(row.get("bonus")), ""), Cell(weights_text, ""),
-                 Cell(str(row.get("skipped") or ""), ""), Cell(str(row.get("explanation") or ""), "")]
+                 Cell(str(row.get("explanation") or ""), "")]
         lines.append(Line(ctx.period_label, cells))
     table = Table(ctx.ui("overall"), ctx.ui("overall") + ", " + ctx.period_label, [ctx.ui("period"), *headings],
                   lines, "" if lines else ctx.ui("no_overall"))
@@ -239,10 +266,11 @@ def overall(ctx: Context, role: Role, links: Links) -> Lookup:
 BUILDERS: dict[str, Callable[[Context, Role, Links], Lookup]] = {
     "team_agents": team_agents, "qa_errors_by_category": qa_errors, "dsat_reasons": dsat_reasons,
     "calibration": calibration, "credits": credits, "overall": overall,
+    "integrity": card_signals.integrity, "benchmarks": card_signals.benchmarks,
 }
 ROLE_SECTIONS = {
-    "team_lead": ("team_agents",), "trainer": ("qa_errors_by_category", "dsat_reasons"),
-    "qa_team": ("calibration",), "operations_manager": ("overall", "credits"),
+    "team_lead": ("team_agents", "integrity"), "trainer": ("qa_errors_by_category", "dsat_reasons"),
+    "qa_team": ("calibration",), "operations_manager": ("overall", "credits", "integrity", "benchmarks"),
 }
 
 

@@ -161,12 +161,20 @@ def caution_text(ctx: Context, kpi: str, grain: str, value: float, n: float, sta
     return text
 
 
+def guardrail_note(ctx: Context, record: dict[str, Any]) -> str:
+    """Why a met KPI is amber: the guardrails (results' `guardrail` column) that missed, by label."""
+    missed = [k.strip() for k in str(record.get("guardrail") or "").split(",") if k.strip()]
+    if not missed:
+        return ""
+    return ctx.ui("guardrail_missed", kpis=", ".join(ctx.kpi_facts(k)[2] for k in missed))
+
+
 def trend_svg(ctx: Context, index: GrainIndex, entity: str, kpi: str, target: Any) -> Markup:
     """The sparkline of an entity's KPI over the trend months, labelled with every value."""
     values = index.trends.get((entity, kpi))
     if values is None:
         return Markup("")
-    label = ctx.kpi_facts(kpi)[2] + ": " + ", ".join(
+    label = ctx.kpi_facts(kpi)[2] + ctx.ui("colon") + ", ".join(
         f"{f.fmt_period(month, ctx.lang, short=True)} {ctx.value(v, kpi)}"
         for month, v in zip(ctx.months, values))
     level = target_value(target) if isinstance(target, str) and target else None
@@ -199,7 +207,7 @@ def kpi_row(ctx: Context, index: GrainIndex, entity: str, kpi: str) -> KpiRow:
         n=f.MISSING if math.isnan(n) else f.fmt_number(n, 0, ctx.lang),
         caution=caution_text(ctx, kpi, index.grain, value, n, status),
         provisional=is_true(record.get("provisional")),
-        note=str(record.get("note") or ""),
+        note=str(record.get("note") or "") or guardrail_note(ctx, record),
         trend=trend_svg(ctx, index, entity, kpi, record.get("target")),
     )
 

@@ -82,7 +82,7 @@ def _page(ctx: Context, folder: Path) -> Page:
     except OSError as exc:
         raise RenderError(Problem(f"cannot read a template asset: {exc}", file=str(folder))) from exc
     contract = ctx.contract
-    ui = {key: words[ctx.lang] for key, words in strings.items()}
+    ui = {key: f.typeset(words[ctx.lang], ctx.lang) for key, words in strings.items()}
     # "Last month" on a monthly card; a quarter or a year compares with the previous one.
     kind = parse_period(ctx.period).kind
     if kind != "month":

@@ -58,14 +58,15 @@ def bias_bar_svg(bias: float, tolerance: float, *, label: str, scale: float, ten
     """A diverging bar for a calibration bias (points): left = harsh, right = lenient, with the
     ±tolerance band shaded, so "beyond tolerance" is visible at a glance. `scale` is the largest
     absolute value the bar must hold (the same for every evaluator of a table). The bar is coloured
-    by the evaluator's tendency (aligned, lenient, harsh), red beyond the tolerance."""
+    by the evaluator's tendency (aligned, lenient, harsh) and outlined in red beyond the tolerance,
+    so a lenient evaluator beyond it still reads as lenient."""
     if math.isnan(bias):
         return Markup("")
     width, height, mid = 160, 16, 80
     unit = (mid - 4) / max(scale, tolerance, 1e-9)
     x = mid + bias * unit
     band = tolerance * unit
-    outside = " bias-out" if abs(bias) > tolerance else (f" bias-{tendency}" if tendency else "")
+    outside = (f" bias-{tendency}" if tendency else "") + (" bias-out" if abs(bias) > tolerance else "")
     return Markup(
         f'<svg class="bias" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="{escape(label)}"><title>{escape(label)}</title>'
