@@ -12,7 +12,6 @@ from typing import Sequence
 import pandas as pd
 
 from .contract.model import GRAINS, Contract
-from .credits import compute_credits
 from .data import Dataset
 from .data.plausibility import Caution, cautions
 from .errors import Problem, ScorecardError
@@ -23,6 +22,7 @@ from .periods import MONTH, Period, local_months, months_between, parse_period, 
 from .scoring import add_changes, overall_scores, score_results
 from .breakdowns import build_sections, calibration_results
 from .term import LeftOut, left_out_months, left_out_periods, unscore
+from .versions import VersionUse, mark_quarterly, outputs_contract, raw_by_version, version_credits, version_uses
 
 HISTORY_MONTHS = 36
 
@@ -50,6 +50,8 @@ class Evaluation:
     cautions: tuple[Caution, ...] = ()
     # integrity signals of the asked months (integrity/): integrity.csv rows
     integrity: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # the contract versions (amendments, transition) in force over the computed periods (versions.py)
+    versions: tuple[VersionUse, ...] = ()
 
 
 def resolve_periods(dataset: Dataset, contract: Contract, *, period: str | None = None,
@@ -97,6 +99,8 @@ def evaluate(contract: Contract, dataset: Dataset, periods: Sequence[Period],
     Months outside the contract term or the data's span are not charged (term.py): a period wholly
     outside is unscored, and no such month earns a credit or a bonus. `within_term=False` ignores
     the contract's dates (a backtest prices a draft over any months); the data's span still applies.
+    An amended contract is computed, scored and priced month by month with the version in force
+    (versions.py); the outputs read the version in force in the last asked month.
     """
     for grain in extra_grains:
         if grain not in GRAINS:
@@ -114,30 +118,37 @@ def evaluate(contract: Contract, dataset: Dataset, periods: Sequence[Period],
     computed = list(dict.fromkeys(history_months + asked))
     grains = list(dict.fromkeys([*contract.grains(), *extra_grains]))
 
-    kpi_engine = make_engine(engine, contract, dataset.tables, computed, grains,
-                             InputFacts.of(dataset.tables, dataset.cleared, dataset.constants),
-                             spark_master=spark_master)
-    raw = kpi_engine.run()
+    facts = InputFacts.of(dataset.tables, dataset.cleared, dataset.constants)
+    kpi_engine = make_engine(engine, contract, dataset.tables, computed, grains, facts, spark_master=spark_master)
+    uses = version_uses(contract, computed)
+    raws = raw_by_version(kpi_engine, uses, lambda quarters: make_engine(
+        engine, contract, dataset.tables, quarters, grains, facts, spark_master=spark_master))
     left = left_out_months(months_between(first_month, last_month), contract, span, within_term=within_term)
-    scored = add_changes(unscore(score_results(raw, contract), left_out_periods(computed, left)))
+    scored = pd.concat([mark_quarterly(score_results(raw, use.contract), use.contract)
+                        for raw, use in zip(raws, uses, strict=True)], ignore_index=True)
+    scored = add_changes(unscore(scored, left_out_periods(computed, left)))
     asked_labels = [p.label for p in asked]
     monthly = scored[scored["period"].isin([p.label for p in history_months])]
     results = scored[scored["period"].isin(asked_labels)].reset_index(drop=True)
-    overall = overall_scores(scored, contract, left_out=left)
+    overall = pd.concat([overall_scores(scored[scored["period"].isin([p.label for p in use.periods])],
+                                        use.contract, left_out=left) for use in uses], ignore_index=True)
     credit_months = list(dict.fromkeys(m for p in asked for m in p.months()))
-    credits = compute_credits(monthly[monthly["grain"] == "vendor"], contract, credit_months, left)
+    credits = version_credits(monthly[monthly["grain"] == "vendor"], contract, uses, credit_months, left)
+    current = outputs_contract(contract, uses, last_month)
     return Evaluation(
-        contract=contract,
+        contract=current,
         periods=tuple(asked_labels),
         results=results,
         history=monthly.reset_index(drop=True),
         overall=overall[overall["period"].isin(asked_labels + [p.label for p in history_months])].reset_index(drop=True),
         credits=credits,
-        calibration=calibration_results(contract, dataset, asked),
-        sections=build_sections(contract, dataset, kpi_engine),
+        calibration=calibration_results(current, dataset, asked),
+        sections=build_sections(current, dataset, kpi_engine),
         quality=dataset.quality,
         inputs=dict(dataset.hashes),
         left_out={m: left[m] for m in credit_months if m in left},
         cautions=tuple(cautions(dataset)),
-        integrity=integrity_signals(contract, dataset.tables, credit_months),
+        integrity=integrity_signals(current, dataset.tables, credit_months),
+        versions=tuple(uses) if contract.versions else (),
     )
+

@@ -57,6 +57,11 @@ class Amendment:
         return f"{day.year + day.month // 12:04d}-{day.month % 12 + 1:02d}"
 
 
+def _outside(marks: dict[Path, tuple[int, int]]) -> dict[Path, tuple[int, int]]:
+    """The positions of everything but the amendments themselves."""
+    return {p: m for p, m in marks.items() if p[:1] != (SECTION,)}
+
+
 @dataclass
 class _Draft:
     """A document being amended: its data, where each value was written, and, for values written in
@@ -69,9 +74,8 @@ class _Draft:
 
     @classmethod
     def of(cls, doc: Document) -> _Draft:
-        keep = lambda marks: {p: m for p, m in marks.items() if p[:1] != (SECTION,)}  # noqa: E731
         data = {k: copy.deepcopy(v) for k, v in doc.data.items() if k != SECTION}
-        return cls(data, keep(doc.values), keep(doc.keys), {})
+        return cls(data, _outside(doc.values), _outside(doc.keys), {})
 
     def copy(self) -> _Draft:
         return _Draft(copy.deepcopy(self.data), dict(self.values), dict(self.keys), dict(self.written))
@@ -244,8 +248,8 @@ def read_versions(f: Fields, base: Contract, check: Check) -> tuple[Version, ...
         if last is not None:
             draft.write(last.changes, (SECTION, last.index), f.doc)
         label = f"amended {last.effective}" if last else "base"
-        meta = dict(amendments=count, starts=last.starts if last else None,
-                    effective=last.effective if last else base.effective, note=last.note if last else "")
+        meta = {"amendments": count, "starts": last.starts if last else None,
+                "effective": last.effective if last else base.effective, "note": last.note if last else ""}
         versions.append(_version(f, draft, check, Version(label=label, transition=False, contract=base, **meta)))
         if softer:
             soft = draft.copy()

@@ -1,0 +1,179 @@
+"""Each month under the contract version in force in it, and KPIs judged on the quarter's rows.
+
+An amended contract (contract/amendments.py) is evaluated month by month with the version in force,
+as a vendor manager splicing two contracts by hand would, but without the splice going wrong:
+history months too, so trends, earn-back and chronic failure read each month under its own terms.
+A quarter or a year is computed with the version in force in its last month (its status is the
+one the forum discusses at its end). A KPI computed the same way in several versions (only its
+target or minimum changed) is computed once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .contract.model import Contract, KpiSpec
+from .credits import compute_credits
+from .kpis.engine import Engine
+from .periods import MONTH, Period, parse_period
+from .scoring import NOT_MEASURABLE
+from .term import LeftOut
+
+QUARTERLY = "quarterly"
+
+
+@dataclass(frozen=True)
+class VersionUse:
+    """A contract version and the computed periods it applies to."""
+
+    label: str
+    effective: date | None
+    note: str
+    contract: Contract
+    periods: tuple[Period, ...]
+
+    @property
+    def months(self) -> list[str]:
+        return [p.label for p in self.periods if p.kind == MONTH]
+
+    def summary(self, months: Sequence[str]) -> dict[str, Any]:
+        """results.json's entry: which asked months this version applied to."""
+        return {"version": self.label, "effective": self.effective.isoformat() if self.effective else None,
+                "note": self.note, "months": [m for m in self.months if m in months]}
+
+
+def version_uses(contract: Contract, periods: Sequence[Period]) -> list[VersionUse]:
+    """The versions in force over `periods`, in order of first use, each with its periods."""
+    groups: dict[str, list[Period]] = {}
+    meta: dict[str, tuple[date | None, str, Contract]] = {}
+    for period in periods:
+        version = contract.version_of(period.last_month)
+        label = version.label if version else "base"
+        groups.setdefault(label, []).append(period)
+        meta[label] = ((version.effective, version.note, version.contract) if version
+                       else (contract.effective, "", contract))
+    return [VersionUse(label, *meta[label], tuple(ps)) for label, ps in groups.items()]
+
+
+def _computation(spec: KpiSpec) -> str:
+    """What the engine's numbers depend on: two versions equal here share one computation."""
+    return repr((spec.id, spec.metric, sorted(spec.params.items()), sorted(spec.filter.items()), spec.statistic,
+                 spec.clock, bool(spec.per_channel_targets or spec.per_channel_minimums)))
+
+
+def raw_by_version(engine: Engine, uses: Sequence[VersionUse],
+                   quarter_engine: Callable[[list[Period]], Engine]) -> list[pd.DataFrame]:
+    """Raw results of each version's KPIs for its periods. `engine` covers every period;
+    `quarter_engine(quarters)` makes one over quarters, for the KPIs measured quarterly."""
+    batches: list[dict[str, KpiSpec]] = []  # each batch holds one computation per KPI id
+    where: dict[str, int] = {}
+    for use in uses:
+        for spec in use.contract.kpis.values():
+            key = _computation(spec)
+            if key not in where:
+                slot = next((i for i, b in enumerate(batches) if spec.id not in b), None)
+                if slot is None:
+                    batches.append({})
+                    slot = len(batches) - 1
+                batches[slot][spec.id] = spec
+                where[key] = slot
+    raws = [engine.run(list(batch.values())) for batch in batches]
+    quarterly = _quarterly_raw(uses, quarter_engine)
+    out = []
+    for use in uses:
+        labels = [p.label for p in use.periods]
+        parts = []
+        for spec in use.contract.kpis.values():
+            raw = raws[where[_computation(spec)]]
+            rows = raw[(raw["kpi"] == spec.id) & raw["period"].isin(labels)]
+            if spec.measured == QUARTERLY:
+                rows = _judged_quarterly(rows, quarterly.get(_computation(spec)), use.months)
+            parts.append(rows)
+        out.append(pd.concat(parts, ignore_index=True) if parts else raws[0].iloc[:0])
+    return out
+
+
+def quarter_of(month: str) -> str:
+    return f"{month[:4]}-Q{(int(month[5:7]) - 1) // 3 + 1}"
+
+
+def _quarter_end(month: str) -> bool:
+    return int(month[5:7]) % 3 == 0
+
+
+def _quarterly_raw(uses: Sequence[VersionUse], quarter_engine: Callable[[list[Period]], Engine]) -> dict[str, pd.DataFrame]:
+    """computation -> raw rows of each quarter whose last month is under a version measuring the KPI quarterly."""
+    specs: dict[str, KpiSpec] = {}
+    quarters: set[str] = set()
+    for use in uses:
+        for spec in use.contract.kpis.values():
+            if spec.measured == QUARTERLY:
+                specs[_computation(spec)] = spec
+                quarters |= {quarter_of(m) for m in use.months if _quarter_end(m)}
+    if not specs or not quarters:
+        return {}
+    engine = quarter_engine([parse_period(q) for q in sorted(quarters)])
+    return {key: engine.run([spec]) for key, spec in specs.items()}
+
+
+def _judged_quarterly(rows: pd.DataFrame, quarter: pd.DataFrame | None, months: Sequence[str]) -> pd.DataFrame:
+    """A quarterly KPI's month rows: in the quarter's last month, the quarter's rows (judged once,
+    credited there); the other months keep their own value, marked for `mark_quarterly`."""
+    ends = [m for m in months if _quarter_end(m)]
+    kept = rows[~rows["period"].isin(ends)]
+    if quarter is None or not ends:
+        return kept
+    judged = quarter[quarter["period"].isin([quarter_of(m) for m in ends])].copy()
+    judged["note"] = np.where(judged["note"].fillna("") == "", "judged on " + judged["period"] + "'s rows",
+                              judged["note"])
+    judged["period"] = judged["period"].map({quarter_of(m): m for m in ends})
+    return pd.concat([kept, judged], ignore_index=True)
+
+
+def mark_quarterly(scored: pd.DataFrame, contract: Contract) -> pd.DataFrame:
+    """A quarterly KPI in the first two months of a quarter is not judged: its value is the month's
+    own, its status not_measurable with the month it will be judged in, so no credit falls twice."""
+    quarterly = [k for k, spec in contract.kpis.items() if spec.measured == QUARTERLY]
+    month = scored["period"].str.fullmatch(r"\d{4}-\d{2}")
+    hit = (scored["kpi"].isin(quarterly) & month).to_numpy(copy=True)
+    hit[hit] = ~scored.loc[hit, "period"].map(_quarter_end).to_numpy(dtype=bool)
+    if not hit.any():
+        return scored
+    out = scored.copy()
+    out.loc[hit, ["attainment", "points"]] = np.nan
+    out.loc[hit, "status"] = NOT_MEASURABLE
+    end = out.loc[hit, "period"].map(lambda p: f"{p[:4]}-{((int(p[5:7]) - 1) // 3 + 1) * 3:02d}")
+    out.loc[hit, "note"] = "measured quarterly: judged in " + end + " on " + out.loc[hit, "period"].map(quarter_of) \
+        + "'s rows"
+    return out
+
+
+def version_credits(vendor_rows: pd.DataFrame, contract: Contract, uses: Sequence[VersionUse],
+                    months: Sequence[str], left: Mapping[str, LeftOut]) -> pd.DataFrame:
+    """credits.csv rows, each month priced by the version in force in it over the whole history (as
+    two contracts spliced by hand would be), and, for an amended contract, a contract_version column."""
+    if not contract.versions:
+        return compute_credits(vendor_rows, contract, months, left)
+    parts = []
+    for use in uses:
+        own = [m for m in months if m in use.months]
+        if own:
+            parts.append(compute_credits(vendor_rows, use.contract, own, left).assign(contract_version=use.label))
+    frame = pd.concat(parts, ignore_index=True) if parts else compute_credits(vendor_rows, contract, [], left)
+    order = {m: i for i, m in enumerate(months)}
+    return frame.sort_values("period", key=lambda p: p.map(order), kind="stable").reset_index(drop=True)
+
+
+def outputs_contract(contract: Contract, uses: Sequence[VersionUse], last_month: str) -> Contract:
+    """The contract the outputs read: the version in force in the last asked month, still knowing
+    the KPIs an amendment removed (their earlier months have rows to label)."""
+    current = contract.in_force(last_month)
+    removed = {k: spec for use in uses for k, spec in use.contract.kpis.items() if k not in current.kpis}
+    return dataclasses.replace(current, kpis={**current.kpis, **removed}) if removed else current
