@@ -57,8 +57,8 @@ def _parameters(m: Metric) -> list[str]:
 
 def _metric(m: Metric) -> list[str]:
     """One metric's section: what it measures, how, on what, and what a contract may tune."""
-    lines = [f"## {m.name}", "", f"**{m.label['en']}** ({m.abbr}; in French: {m.label['fr']}). "
-             f"{m.description['en']}", "",
+    lines = [f"## {m.name}", "",
+             f"**{m.label['en']}** ({m.abbr}; in French: {m.label['fr']}). {m.description['en']}", "",
              f"- formula: `{m.formula['en']}`",
              f"- reads table `{m.table}`; inputs: {', '.join(f'`{c}`' for c in m.inputs) or 'none'}",
              f"- unit: **{m.unit}** ({UNITS[m.unit]}); {BETTER[m.direction]}"]

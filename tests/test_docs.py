@@ -23,8 +23,8 @@ def test_every_command_is_documented(command):
 
 def _anchors(page: Path) -> set[str]:
     """The heading ids MkDocs gives a page (its toc slugify), outside code fences."""
-    text = re.sub(r"```.*?```", "", page.read_text(encoding="utf-8"), flags=re.S)
-    return {slugify(re.sub(r"[`*]", "", title), "-") for title in re.findall(r"^#+ (.+)$", text, re.M)}
+    text = re.sub(r"```.*?```", "", page.read_text(encoding="utf-8"), flags=re.DOTALL)
+    return {slugify(re.sub(r"[`*]", "", title), "-") for title in re.findall(r"^#+ (.+)$", text, re.MULTILINE)}
 
 
 def test_every_readme_link_into_docs_exists():
@@ -38,7 +38,7 @@ def test_every_readme_link_into_docs_exists():
 
 def test_the_start_page_sections_it_takes_from_the_readme_exist():
     index = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
-    sections = re.findall(r'^--8<-- "README.md:(\w+)"$', index, re.M)
+    sections = re.findall(r'^--8<-- "README.md:(\w+)"$', index, re.MULTILINE)
     assert sections == ["intro", "commands", "example"]
     for name in sections:
         start, end = f"<!-- --8<-- [start:{name}] -->", f"<!-- --8<-- [end:{name}] -->"
