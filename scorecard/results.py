@@ -103,6 +103,9 @@ def results_json(ev: Evaluation) -> str:
                      "timezone": c.timezone, "path": c.path, "version_hash": c.version_hash},
         "inputs": [{"file": f, "sha256": h} for f, h in sorted(ev.inputs.items())],
     }
+    if ev.versions:  # an amended contract: which version applied to each asked month
+        asked = [m for label in ev.periods for m in parse_period(label).months()]
+        head["contract_versions"] = [use.summary(asked) for use in ev.versions if use.summary(asked)["months"]]
     periods = []
     for label in ev.periods:
         kpis = ev.results[ev.results["period"] == label].drop(columns=["period"], errors="ignore")
@@ -131,7 +134,7 @@ def write_results(ev: Evaluation, out_dir: Path, *, csv_dialect: str = "default"
     out_dir = Path(out_dir)
     files = {
         "results.csv": csv_text(ev.results, RESULT_COLUMNS, dialect=csv_dialect),
-        "credits.csv": csv_text(ev.credits, CREDIT_COLUMNS, dialect=csv_dialect),
+        "credits.csv": csv_text(ev.credits, CREDIT_COLUMNS, ["contract_version"], dialect=csv_dialect),
         "calibration.csv": csv_text(ev.calibration, CALIBRATION_COLUMNS, ["spread", "tendency"], csv_dialect),
         "data_quality.csv": csv_text(ev.quality, QUALITY_COLUMNS, dialect=csv_dialect),
         "integrity.csv": csv_text(ev.integrity, SIGNAL_COLUMNS, dialect=csv_dialect),
