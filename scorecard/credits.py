@@ -40,6 +40,8 @@ from .term import LeftOut
 
 CREDIT_COLUMNS = ["period", "kpi", "value", "minimum", "missed", "allocation", "credit", "earned_back",
                   "chronic_failure", "paid", "explanation", "channel", "escalation", "would_have_been"]
+#: written in credits.csv after the columns of OUTPUTS.md
+EXTRA_COLUMNS = ["channel", "escalation", "would_have_been"]
 MONEY_COLUMNS = ("credit", "earned_back", "paid", "would_have_been")
 TOTAL = "TOTAL"
 _DTYPES = {"period": "str", "kpi": "str", "value": "float64", "minimum": "str", "missed": "bool",

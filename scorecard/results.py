@@ -13,6 +13,7 @@ from . import __version__
 from .atomic import write_text
 from .evaluate import Evaluation
 from .integrity.rules import SIGNAL_COLUMNS
+from .credits import EXTRA_COLUMNS as CREDIT_EXTRA_COLUMNS
 from .rootcause import root_causes
 from .periods import parse_period
 
@@ -70,7 +71,7 @@ def csv_text(frame: pd.DataFrame, columns: list[str], extra: list[str] = (), dia
     return out.to_csv(index=False, lineterminator="\n")
 
 
-MONEY_COLUMNS = ("credit", "earned_back", "paid", "bonus")
+MONEY_COLUMNS = ("credit", "earned_back", "paid", "bonus", "would_have_been")
 
 
 def _rows(frame: pd.DataFrame) -> str:
@@ -134,7 +135,8 @@ def write_results(ev: Evaluation, out_dir: Path, *, csv_dialect: str = "default"
     out_dir = Path(out_dir)
     files = {
         "results.csv": csv_text(ev.results, RESULT_COLUMNS, dialect=csv_dialect),
-        "credits.csv": csv_text(ev.credits, CREDIT_COLUMNS, ["contract_version"], dialect=csv_dialect),
+        "credits.csv": csv_text(ev.credits, CREDIT_COLUMNS, [*CREDIT_EXTRA_COLUMNS, "contract_version"],
+                                dialect=csv_dialect),
         "calibration.csv": csv_text(ev.calibration, CALIBRATION_COLUMNS, ["spread", "tendency"], csv_dialect),
         "data_quality.csv": csv_text(ev.quality, QUALITY_COLUMNS, dialect=csv_dialect),
         "integrity.csv": csv_text(ev.integrity, SIGNAL_COLUMNS, dialect=csv_dialect),

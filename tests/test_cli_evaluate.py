@@ -32,7 +32,8 @@ def test_evaluate_writes_the_result_files_with_the_spec_columns(demo_data, tmp_p
     assert header(tmp_path / "results.csv") == ["period", "kpi", "metric", "grain", "entity", "value", "n",
                                                 "target", "minimum", "status", "provisional"]
     assert header(tmp_path / "credits.csv") == ["period", "kpi", "value", "minimum", "missed", "allocation",
-                                                "credit", "earned_back", "chronic_failure", "paid"]
+                                                "credit", "earned_back", "chronic_failure", "paid",
+                                                "channel", "escalation", "would_have_been"]  # spec's, then ours
     assert header(tmp_path / "calibration.csv")[:8] == ["period", "evaluator_id", "sessions", "scores",
                                                         "within_tolerance", "mean_abs_deviation", "bias",
                                                         "krippendorff_alpha"]
