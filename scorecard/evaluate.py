@@ -133,7 +133,8 @@ def evaluate(contract: Contract, dataset: Dataset, periods: Sequence[Period],
     overall = pd.concat([overall_scores(scored[scored["period"].isin([p.label for p in use.periods])],
                                         use.contract, left_out=left) for use in uses], ignore_index=True)
     credit_months = list(dict.fromkeys(m for p in asked for m in p.months()))
-    credits = version_credits(monthly[monthly["grain"] == "vendor"], contract, uses, credit_months, left)
+    credits = version_credits(monthly[monthly["grain"].isin(["vendor", "channel"])], contract, uses, credit_months,
+                              left)  # channel rows: per-channel allocations
     current = outputs_contract(contract, uses, last_month)
     return Evaluation(
         contract=current,
