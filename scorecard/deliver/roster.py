@@ -78,8 +78,7 @@ def read_roster(path: Path, roles: Collection[str]) -> Roster:
         values = {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(header)}
         person, found = _person(values, number, header, roles, str(path))
         problems += found
-        if person:
-            people.append(person)
+        people.append(person)
     problems += _links(people, header, str(path))
     if problems:
         raise DataError(problems)
@@ -91,8 +90,8 @@ def _at(path: str, row: int, header: list[str], column: str, message: str, hint:
 
 
 def _person(values: dict[str, str], row: int, header: list[str], roles: Collection[str],
-            path: str) -> tuple[Person | None, list[Problem]]:
-    """One row as a Person, or the problems that keep it from being one."""
+            path: str) -> tuple[Person, list[Problem]]:
+    """One row as a Person, and its problems (the row still counts for duplicates and managers)."""
     problems = []
     if not values["id"]:
         problems.append(_at(path, row, header, "id", "the id is empty",
@@ -112,9 +111,7 @@ def _person(values: dict[str, str], row: int, header: list[str], roles: Collecti
     if any(ord(c) < 32 for c in name):
         problems.append(_at(path, row, header, "name", "the name holds a line break or a control character",
                             "write the name on one line"))
-    if problems:
-        return None, problems
-    return Person(values["id"], name, email, values["role"], values.get("manager", ""), row), []
+    return Person(values["id"], name, email, values["role"], values.get("manager", ""), row), problems
 
 
 def _links(people: list[Person], header: list[str], path: str) -> list[Problem]:
