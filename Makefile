@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test bench setup spark-setup clean
+.PHONY: demo test bench setup spark-setup browser-setup clean
 
 $(BIN)/scorecard: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,7 @@ setup: $(BIN)/scorecard
 demo: setup
 	$(BIN)/scorecard demo --out output/demo
 
-test: setup spark-setup
+test: setup spark-setup browser-setup
 	$(BIN)/python -m pytest
 
 # The Spark tests need a Java runtime: installed from Debian when missing and we are root (CI).
@@ -30,6 +30,12 @@ spark-setup:
 docs: setup
 	$(BIN)/mkdocs build --strict --quiet --site-dir site
 test: docs
+
+# The browser tests of the scorecards drive Chromium headless: installed from Debian when missing and root (CI).
+browser-setup:
+	@command -v chromedriver >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; } \
+	  || echo "no chromium-driver: the browser tests are skipped (install one: apt-get install chromium chromium-driver)"
 
 bench: setup
 	$(BIN)/python bench/run.py
