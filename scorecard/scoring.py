@@ -22,6 +22,7 @@ from .contract.model import Contract
 from .errors import ScorecardError
 from .explain import sentence
 from .periods import month_to_period, parse_period, shift_month, window
+from .render.format import kpi_label
 from .units import Target
 
 GREEN, AMBER, RED = "green", "amber", "red"
@@ -313,7 +314,9 @@ def _overall_row(period: str, by_kpi: pd.DataFrame, contract: Contract,
     bonus = (money.amount(contract.currency, share, inc.bonus_pool, contract.monthly_fee, months)
              if inc is not None and contract.monthly_fee is not None else math.nan)
     lang = contract.language
-    text = _score_sentence(period, score, used, weights, _skipped_text(skipped, lang), lang)
+    # the sentence names the KPIs by label, as the cards and the deck do; the skipped column keeps ids
+    named = [(kpi_label(contract, kpi, lang), why) for kpi, why in skipped]
+    text = _score_sentence(period, score, used, weights, _skipped_text(named, lang), lang)
     text += " " + _bonus_sentence(contract, score, share, band, bonus, months)
     return {"period": period, "score": score, "weights_used": weights_used,
             "skipped": _skipped_text(skipped, "en"),

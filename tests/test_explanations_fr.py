@@ -72,8 +72,8 @@ def test_overall_score_and_bonus_in_french():
     out = overall_scores(scored(), CONTRACT).set_index("period")
     assert out.at["2025-11", "explanation"] == (
         f"2025-11{NB}: note globale 100,0{NB}/{NB}100, moyenne pondérée des points de 4 indicateurs "
-        f"(poids 70 sur 100{NB}; écartés{NB}: frt_email (pas de résultat), aht (pas de résultat), "
-        f"qa_calibration (pas de résultat)). Elle atteint la tranche note ≥{NB}95{NB}: "
+        f"(poids 70 sur 100{NB}; écartés{NB}: Délai avant la première réponse (e-mail) (pas de résultat), "
+        f"Durée moyenne de traitement (pas de résultat), Calibrage de la qualité (pas de résultat)). Elle atteint la tranche note ≥{NB}95{NB}: "
         f"bonus = 100{NB}% x 3{NB}% x 480{NB}000{NB}EUR = 14{NB}400{NB}EUR.")
     assert f"(note ≥{NB}90){NB}: pas de bonus." in out.at["2026-01", "explanation"]
     # the skipped column is data (overall.csv), the same in every language
