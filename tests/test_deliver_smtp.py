@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import contextlib
 import io
+import shutil
 import socket
+import ssl
+import subprocess
 from collections import defaultdict
 
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 from deliver_helpers import AGENTS, CONTRACT, cards_of, read_eml, team_of, write_roster
 
 from scorecard.cli import main
@@ -122,3 +126,37 @@ def test_credentials_half_set_and_an_unreachable_server_exit_2(small_demo, tmp_p
     monkeypatch.delenv("SCORECARD_SMTP_USER")
     code, _, err = run(*base, "--smtp", f"127.0.0.1:{free_port()}")
     assert code == 2 and "cannot reach the mail server 127.0.0.1:" in err and "Traceback" not in err
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="no openssl program to make a test certificate")
+def test_starttls_then_login_from_the_environment(small_demo, tmp_path, monkeypatch):
+    """A server that requires STARTTLS and a login: the session is encrypted before the password."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    logins: list[tuple[bytes, bool]] = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        logins.append((auth_data.login, session.ssl is not None))
+        return AuthResult(success=auth_data.login == b"vm" and auth_data.password == b"secret")
+
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port(), tls_context=context,
+                            require_starttls=True, authenticator=authenticator, auth_required=True)
+    controller.start()
+    try:
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # trust the test certificate
+        monkeypatch.setenv("SCORECARD_SMTP_USER", "vm")
+        monkeypatch.setenv("SCORECARD_SMTP_PASSWORD", "secret")
+        code, out, err = run("scorecards", CONTRACT, "--data", str(small_demo), "--period", "2026-03",
+                             "--role", "operations_manager", "--out", str(tmp_path / "cards"),
+                             "--roster", str(write_roster(tmp_path / "roster.csv")),
+                             "--smtp", f"127.0.0.1:{controller.port}", "--smtp-from", "vm@example.com")
+    finally:
+        controller.stop()
+    assert code == 0, err
+    assert logins == [(b"vm", True)]
+    assert [r for r, _ in mailbox.received] == [["ops@example.com"]]
