@@ -131,3 +131,16 @@ def test_pdf_without_chromium_says_what_to_install(small_demo, tmp_path, monkeyp
     assert "--pdf: --pdf prints the cards with headless Chromium" in err
     assert "install chromium: apt-get install chromium" in err
     assert not (tmp_path / "c" / "manifest.json").exists()
+
+
+def test_run_prints_the_pdfs_into_its_own_set_and_fills_the_outbox(small_demo, tmp_path):
+    pdf = ["--pdf"] if CHROMIUM else []
+    code, out, err = run("run", CONTRACT, "--data", str(small_demo), "--period", PERIOD, "--out", str(tmp_path / "out"),
+                         "--roster", str(write_roster(tmp_path / "r.csv")), "--outbox", str(tmp_path / "outbox"), *pdf)
+    assert code == 0, err
+    files = {f["path"] for f in json.loads((tmp_path / "out" / "manifest.json").read_text())["files"]}
+    cards = {p for p in files if p.startswith("scorecards/") and p.endswith(".html") and not p.endswith("index.html")}
+    if CHROMIUM:
+        assert {p[:-5] + ".pdf" for p in cards} <= files  # every card's PDF is part of the run's set
+    assert len(list((tmp_path / "outbox").glob("*.eml"))) == AGENTS + len(TEAMS) + 1
+    assert "outbox: 19 e-mail(s)" in out
