@@ -105,3 +105,119 @@ def test_dst_days_have_46_and_50_half_hours(day, hours, intervals):
     k = isl(calendar=None, min_offered=1, exclude_abandoned_within=None)
     r = value(run(contract(k), {"interactions": calls_}, period=day[:7]), "isl")
     assert (r.value, r.n) == (1.0, intervals)
+
+
+def test_the_target_edge_is_target_met_inclusive():
+    from scorecard.kpis.intervals import target_edge
+    from scorecard.units import parse_target
+    for share in (0.8, 0.9, 2 / 3, 1.0, 0.0):
+        target = parse_target(f">= {share * 100!r}%")
+        assert target.met(target_edge(target.value)) and not target.met(target_edge(target.value) - 1e-8)
+    assert 4 / 5 >= target_edge(0.8) and 3 / 4 < target_edge(0.8)
+
+
+# -- invariants --------------------------------------------------------------------------------------
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from scorecard.kpis.engine import compute_kpis  # noqa: E402
+from scorecard.periods import parse_period  # noqa: E402
+
+CALL = st.tuples(st.integers(0, 4 * 24 * 60 - 1),             # minute of 2026-03-28 .. 03-31 (DST on the 29th)
+                 st.one_of(st.none(), st.integers(0, 60)),    # answered after, seconds
+                 st.integers(0, 10),                           # abandoned after (when not answered)
+                 st.sampled_from(["T1", "T2", None]))
+
+
+def _random_calls(specs: list[tuple]) -> pd.DataFrame:
+    created = pd.Timestamp("2026-03-28", tz="Europe/Paris").tz_convert("UTC") + pd.to_timedelta(
+        [s[0] for s in specs], unit="min")
+    wait = pd.to_timedelta([s[1] if s[1] is not None else s[2] for s in specs], unit="s")
+    answered = pd.Series([s[1] is not None for s in specs])
+    return pd.DataFrame({
+        "interaction_id": pd.array([f"h{i}" for i in range(len(specs))], dtype="string"),
+        "channel": pd.array(["voice"] * len(specs), dtype="string"),
+        "created_at": created, "answered_at": pd.Series(created + wait).where(answered),
+        "abandoned_at": pd.Series(created + wait).where(~answered),
+        "team_id": pd.array([s[3] for s in specs], dtype="string")})
+
+
+def _distinct_half_hours(frame: pd.DataFrame) -> int:
+    """Independently of the engine: distinct (local wall half hour, UTC offset) of the calls."""
+    local = [t.tz_convert("Europe/Paris") for t in frame["created_at"]]
+    return len({(t.replace(minute=t.minute // 30 * 30, second=0, tzinfo=None), t.utcoffset()) for t in local})
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(CALL, min_size=1, max_size=60), st.integers(1, 3), st.sampled_from([0.5, 0.8, 1.0]),
+       st.sampled_from([None, "business"]))
+def test_value_is_a_share_and_n_at_most_the_intervals_with_contacts(specs, min_offered, target, calendar):
+    frame = _random_calls(specs)
+    k = isl(min_offered=min_offered, interval_target=target, calendar=calendar)
+    res = compute_kpis(contract(k), {"interactions": frame}, [parse_period("2026-03")], ["vendor", "team_id"])
+    for row in res.itertuples():
+        calls_ = frame if row.grain == "vendor" else frame[frame["team_id"] == row.entity]
+        assert row.n <= _distinct_half_hours(calls_)
+        assert (row.n == 0 and pd.isna(row.value)) or 0.0 <= row.value <= 1.0
+
+
+def test_random_calls_are_the_same_on_both_engines():
+    import random
+    rng = random.Random(7)
+    specs = [(rng.randrange(4 * 24 * 60), rng.choice([None, rng.randrange(40)]), rng.randrange(10),
+              rng.choice(["T1", "T2", "T3", None])) for _ in range(3000)]
+    res = run(contract(isl(min_offered=3)), {"interactions": _random_calls(specs)},
+              period=["2026-03", "2026-Q1", "2026"], grains=("vendor", "team_id"))
+    assert (res["n"] > 0).sum() == 3 * 4  # vendor and T1-T3, for the month, the quarter and the year
+
+
+# -- the contract: validation, the CLI end to end ------------------------------------------------------
+from pathlib import Path  # noqa: E402
+
+from scorecard.cli import main  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE_CONTRACT = ROOT / "examples" / "interval-service-level.yaml"
+
+
+@pytest.mark.parametrize("old, new, words", [
+    ("interval_target: 80%", "interval_target: 80", "percent"),
+    ("threshold: 20s                 #", "threshold: 20 #", "s"),
+    ("interval: 30m", "interval: 7m", "does not divide 24 hours"),
+    ("interval: 30m", "interval: 30s", "shorter than a minute"),
+    ("interval_target: 80%", "interval_target: 120%", "at most 100%"),
+    ("interval_target: 80%", "", "needs params.interval_target"),
+    ("calendar: business ", "calendar: busines ", 'did you mean "business"'),
+    ("min_offered: 5", "min_offered: 0", "at least 1"),
+])
+def test_bad_params_are_exit_2_with_a_located_message(tmp_path, capsys, old, new, words):
+    text = EXAMPLE_CONTRACT.read_text()
+    assert old in text
+    path = tmp_path / "contract.yaml"
+    path.write_text(text.replace(old, new, 1))
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr()
+    message = err.out + err.err
+    assert words in message and "interval_sl_voice" in message and "contract.yaml:" in message, message
+
+
+def test_the_example_contract_validates_and_evaluates_the_same_on_both_engines(small_demo, tmp_path, capsys):
+    assert main(["validate", str(EXAMPLE_CONTRACT)]) == 0
+    for engine in ("pandas", "duckdb"):
+        assert main(["evaluate", str(EXAMPLE_CONTRACT), "--data", str(small_demo), "--period", "2026-03",
+                     "--grain", "team_id", "--engine", engine, "--out", str(tmp_path / engine)]) == 0
+    pandas_csv, duckdb_csv = ((tmp_path / e / "results.csv").read_text() for e in ("pandas", "duckdb"))
+    assert pandas_csv == duckdb_csv
+    results = pd.read_csv(tmp_path / "pandas" / "results.csv")
+    rows = results[results.kpi == "interval_sl_voice"]
+    assert set(rows.grain) == {"vendor", "team_id"}
+    vendor = rows[rows.grain == "vendor"].iloc[0]
+    assert 0 < vendor.n <= 31 * 24 and 0 <= vendor.value <= 1 and vendor.status in ("green", "amber", "red")
+    assert "Interval service level" in capsys.readouterr().out
+
+
+def test_the_catalog_command_shows_the_metric(capsys):
+    assert main(["catalog", "interval_service_level"]) == 0
+    out = capsys.readouterr().out
+    assert "interval_service_level (ISL): Interval service level" in out
+    assert "interval: duration (default: 30m)" in out and "min_offered: integer (default: 1)" in out
+    assert "interval_target: percent" in out and "calendar: string" in out

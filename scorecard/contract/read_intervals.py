@@ -29,9 +29,10 @@ def check_interval_params(f: Fields, m: Metric, params: dict[str, Any] | None, p
               "write the per-interval service level, e.g. 80%")
     interval = params.get("interval")
     if interval is not None and (interval < 60 or interval != int(interval) or DAY_S % int(interval)):
-        why = ("shorter than a minute, so most intervals would hold a single contact" if interval < 60 else
+        why = ("is shorter than a minute, so most intervals would hold a single contact" if interval < 60 else
                "does not divide 24 hours, so intervals would not start at the same times every day")
-        f.add(path + ("interval",), f"an interval of {interval:g}s is {why}",
+        written = f"{interval / 60:g}m" if interval >= 60 else f"{interval:g}s"
+        f.add(path + ("interval",), f"an interval of {written} {why}",
               f"use a duration that divides the day, such as {one_of(TILING)}")
     if params.get("min_offered") is not None and params["min_offered"] < 1:
         f.add(path + ("min_offered",), "min_offered must be at least 1 (an interval with no offered contact "
