@@ -9,6 +9,7 @@ of the fee (more is priced into the fee) and pair every speed target with a qual
 from __future__ import annotations
 
 from ..contract.model import Contract, KpiSpec
+from .amendment_rule import easier_amendment
 from .findings import ADVICE, WARNING, Finding, Locator
 
 SPEED_METRICS = frozenset({"average_handle_time", "average_speed_of_answer", "first_response_time",
@@ -140,7 +141,7 @@ def money_at_stake(contract: Contract, at: Locator) -> list[Finding]:
     return found
 
 
-CONTRACT_RULES = (unguarded_speed, ownership, unweighted, bands, money_at_stake)
+CONTRACT_RULES = (unguarded_speed, ownership, unweighted, bands, money_at_stake, easier_amendment)
 
 
 def contract_findings(contract: Contract, at: Locator) -> list[Finding]:
