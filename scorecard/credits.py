@@ -15,8 +15,9 @@ One credit line is a KPI as a whole (its vendor-level row) or one channel of it
 minimum). Escalation multiplies a line's credit by the clause's factor for the 1st, 2nd, 3rd (and
 later) consecutive red month of that line, before the cap; any month that is not red (amber, green,
 not measurable, insufficient sample, left out, no result) or is in transition ends the run. In a
-transition month (its first day before `until`) the credit is reduced or waived after escalation
-and before the cap; `would_have_been` keeps the credit without the transition.
+transition month (its first day before `until`) the credit is reduced or waived before the cap,
+`would_have_been` keeps the credit without the transition, and the miss counts neither for
+escalation nor for chronic failure.
 """
 
 from __future__ import annotations
@@ -232,12 +233,13 @@ class _Ledger:
                                     amount=amount, paid=self.terms.money(paid), n=n)
 
     def chronic(self, month: str, line: Line) -> tuple[bool, str]:
-        """At least `misses` misses of the line within the `within` months ending with this one."""
+        """At least `misses` misses of the line within the `within` months ending with this one; a
+        miss in the transition period is forgiven (the ramp-up is what the transition is for)."""
         misses, within = self.terms.clause.chronic_misses, self.terms.clause.chronic_within_months
         if not misses or not within:
             return False, ""
         window = months_between(shift_month(month, -(within - 1)), month)
-        missed = [m for m in window if self.missed(m, line)]
+        missed = [m for m in window if self.missed(m, line) and not self.terms.in_transition(m)]
         if len(missed) < misses:
             return False, ""
         return True, self.terms.say("credit.chronic", count=len(missed), within=within, month=month,
@@ -329,7 +331,7 @@ class _Ledger:
             text += " " + say("total.chronic", kpis=", ".join(chronic))
         return {"period": month, "kpi": TOTAL, "value": math.nan, "minimum": "",
                 "missed": any(r["missed"] for r in line_rows),
-                "allocation": sum(r["allocation"] for r in line_rows), "credit": total,
+                "allocation": math.fsum(r["allocation"] for r in line_rows), "credit": total,
                 "earned_back": back, "chronic_failure": bool(chronic), "paid": total, "explanation": text,
                 "channel": "", "escalation": math.nan, "would_have_been": full}
 

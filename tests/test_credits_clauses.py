@@ -184,3 +184,13 @@ def test_never_above_the_cap_and_paid_rows_add_up(grid, shares, escalation, unti
         assert lines["escalation"].between(1.0, max(escalation)).all()
         if not transition.covers(month):
             assert (lines["credit"] == lines["would_have_been"]).all()
+
+
+def test_transition_misses_count_for_no_chronic_failure():
+    """Red from January to June; January to March are forgiven: 3 misses within 6 months only in June."""
+    c = contract(transition=WAIVED, chronic_misses=3, chronic_within_months=6)
+    out = compute_credits(scored(c, {m: RED for m in months_between("2026-01", "2026-06")}), c,
+                          months_between("2026-01", "2026-06"))
+    flags = out[out["kpi"] == "sl"].set_index("period")["chronic_failure"]
+    assert list(flags[flags].index) == ["2026-06"]
+    assert "(2026-04, 2026-05, 2026-06)" in cell(out, "2026-06", "sl", "explanation")

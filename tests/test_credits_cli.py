@@ -1,0 +1,72 @@
+"""End to end through the CLI: a contract with a waived transition, escalation and a per-channel
+allocation evaluated on the small demo (2026-02 in transition, 2026-03 charged)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from decimal import Decimal as D
+from pathlib import Path
+
+from test_contract_errors import SKETCH
+
+from scorecard.cli import main
+
+SERVICE_LEVEL = """  service_level:
+    metric: service_level
+    params: {threshold: 20s, exclude_abandoned_within: 5s}
+    filter: {channel: [voice, chat]}
+    target: ">= 80%"
+    per_channel_minimums: {voice: ">= 70%", chat: ">= 65%"}
+  service_level_voice:
+"""
+AT_RISK = D("57600")  # 12 % x 480,000 EUR
+
+
+def write_contract(tmp_path: Path, allocation: str = "{voice: 20%, chat: 20%}") -> Path:
+    text = (SKETCH.replace("  service_level_voice:\n", SERVICE_LEVEL, 1)
+            .replace("    service_level_voice: 40%\n", f"    service_level: {allocation}\n", 1)
+            .replace("    qa_score: 15%\n", "    qa_score: 5%\n    aht: 10%\n", 1)
+            .replace("  earn_back:\n", "  transition: {until: 2026-03-01, credits: waived}\n"
+                                       "  escalation: [1, 1.5, 2]\n  earn_back:\n", 1))
+    path = tmp_path / "contract.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_transition_escalation_and_channels_from_the_cli(small_demo, tmp_path):
+    out = tmp_path / "out"
+    assert main(["-q", "evaluate", str(write_contract(tmp_path)), "--data", str(small_demo), "--out", str(out),
+                 "--from", "2026-02", "--to", "2026-03"]) == 0
+    with (out / "credits.csv").open() as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0])[-3:] == ["channel", "escalation", "would_have_been"]
+    lines = [r for r in rows if r["kpi"] != "TOTAL"]
+    assert [(r["kpi"], r["channel"]) for r in lines if r["kpi"] == "service_level"] == \
+        [("service_level", "voice"), ("service_level", "chat")] * 2
+    for r in lines:
+        share = D(r["allocation"])
+        expected = (AT_RISK * share).quantize(D("0.01")) if r["missed"] == "true" else D("0.00")
+        assert D(r["would_have_been"]) == expected, r  # 2026-03: x 1, February was waived (the run restarts)
+        assert D(r["credit"]) == (D(0) if r["period"] == "2026-02" else expected), r
+        assert r["escalation"] == "1.0"
+    totals = {r["period"]: r for r in rows if r["kpi"] == "TOTAL"}
+    # February: AHT (10 %) and calibration (15 %) missed, 5,760 + 8,640 EUR waived
+    assert D(totals["2026-02"]["paid"]) == 0 and D(totals["2026-02"]["would_have_been"]) == D("14400.00")
+    # March: voice service level 65.5 % < 70 % (11,520), chat 83.6 % meets its 65 %; AHT x 1 again
+    assert [(r["channel"], r["credit"]) for r in lines if r["kpi"] == "service_level" and r["period"] == "2026-03"] \
+        == [("voice", "11520.00"), ("chat", "0.00")]
+    assert D(totals["2026-03"]["paid"]) == D("51840.00")  # 11,520 + 23,040 + 5,760 + 11,520
+    explanations = [c["explanation"] for p in json.loads((out / "results.json").read_text())["periods"]
+                    for c in p["credits"]]
+    assert sum("the credit is waived: 0 EUR charged" in e for e in explanations) == 2
+    assert not any("service_credits." in e or "clause " in e for e in explanations)
+
+
+def test_a_channel_allocation_the_kpi_cannot_judge_exits_2(small_demo, tmp_path, capsys):
+    path = write_contract(tmp_path, "{voice: 20%, email: 20%}")
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    line = path.read_text().splitlines().index("    service_level: {voice: 20%, email: 20%}") + 1
+    assert f"contract.yaml:{line}:" in err and 'no target or minimum of its own for channel "email"' in err
+    assert "Traceback" not in err
