@@ -222,13 +222,14 @@ def status_icon(status: str) -> str:
 
 
 def kpi_label(contract: Contract, kpi_id: str, lang: str) -> str:
-    """A KPI's display name: the contract's `label` in `lang` if given (a single-language label
-    in the contract's language only), else the catalog label qualified by what distinguishes it
-    (channel filter, statistic): "First response time (chat, p90)"."""
+    """A KPI's display name: the contract's `label` in `lang` if given, else its label in the
+    contract's language (the name its author chose tells two KPIs of one metric apart, which the
+    catalog's cannot), else the catalog label qualified by what distinguishes it (channel filter,
+    statistic): "First response time (chat, p90)"."""
     spec = contract.kpis.get(kpi_id)
     if spec is None:
         return kpi_id
-    given = spec.labels.get(lang) or (spec.label if lang == contract.language else None)
+    given = spec.labels.get(lang) or spec.label
     if given:
         return given
     metric = catalog().get(spec.metric)

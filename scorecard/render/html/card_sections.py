@@ -204,7 +204,7 @@ def calibration(ctx: Context, role: Role, links: Links) -> Lookup:
     alpha = num(overall["krippendorff_alpha"].iloc[0]) if len(overall) and "krippendorff_alpha" in overall else math.nan
     tol_text = f.fmt_number(tolerance, 0 if tolerance == int(tolerance) else 1, ctx.lang)
     caption = ctx.ui("calibration_caption", period=ctx.period_label, tolerance=tol_text)
-    footnote = ctx.ui("alpha", alpha=f.fmt_value(alpha, "ratio", ctx.lang)) + " " + ctx.ui("bias_legend", tolerance=tol_text)
+    footnote = ctx.ui("alpha", alpha=f.fmt_value(alpha, "ratio", ctx.lang)) + ". " + ctx.ui("bias_legend", tolerance=tol_text)
 
     def lookup(evaluator: str) -> Table:
         lines = [Line(name, cells, links("evaluator_id", name) if name != evaluator else None,
