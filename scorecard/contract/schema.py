@@ -17,7 +17,7 @@ from . import patterns
 from .loader import LANGUAGES
 from .model import GRAINS, STANDARD_CHANNELS, STATISTICS_HELP
 from .read_calendars import CLOSED
-from .read_kpis import ELAPSED, FILTER_COLUMNS, enum_choices
+from .read_kpis import ELAPSED, FILTER_COLUMNS, MEASURED, enum_choices
 from .read_terms import ALL, RAG_RULES
 
 Schema = dict[str, Any]
@@ -141,6 +141,8 @@ def _kpi() -> Schema:
             "guardrails": {"type": "array", "items": {"type": "string"}, "uniqueItems": True,
                            "description": "Quality KPI ids (e.g. [fcr, csat]) that must hold when this KPI is "
                                           "met: met while one of them misses its minimum is amber, not green."},
+            "measured": {"enum": list(MEASURED), "description": "monthly (default), or quarterly: judged on the "
+                         "quarter's rows, with its status and credit in the quarter's last month."},
         },
         ("metric",),
         allOf=[_metric_rule(m) for m in metrics.values()],
@@ -240,6 +242,22 @@ def _terms() -> dict[str, Schema]:
     }
 
 
+def _amendments() -> Schema:
+    """`amendments:` (contract/amendments.py): the changed clauses are checked by the loader, as written."""
+    clauses = {"type": "object", "description": "The clauses changed, written as in the contract; `removed` "
+                                                "deletes one."}
+    return _list("Changes to the contract from a date, applied in date order to every month starting on or "
+                 "after it.", _obj("One amendment.", {
+                     "effective": _date("The date it takes effect (a mid-month date applies from the next month)."),
+                     "note": _str("Which amendment this is and why, e.g. 'Amendment 2: AHT ratcheted'."),
+                     "contract": _obj("The header fields an amendment may change.", {
+                         "monthly_fee": _num("The new monthly fee.", minimum=0)}),
+                     "kpis": _map("KPI id -> changed clauses, a new KPI, or `removed`.",
+                                  {"oneOf": [{"const": "removed"}, {"type": "object"}]}),
+                     "service_credits": clauses, "incentives": clauses, "scoring": clauses,
+                 }, ("effective", "note")))
+
+
 @lru_cache(maxsize=1)
 def _schema() -> Schema:
     calendar = _obj("A business calendar.", {
@@ -256,6 +274,7 @@ def _schema() -> Schema:
             "calendars": _map("Calendar name -> business hours, for `clock:`.", calendar),
             "kpis": _map("KPI id -> clause.", _kpi(), propertyNames={"pattern": patterns.KPI_ID}, minProperties=1),
             **_terms(),
+            "amendments": _amendments(),
         }, ("contract", "kpis")),
     }
 
