@@ -205,3 +205,12 @@ def test_cli_validate_and_evaluate_an_amended_contract(data, tmp_path, capsys):
     assert main(["validate", str(bad)]) == 2
     line = next(i for i, text in enumerate(bad.read_text().splitlines(), 1) if "lots" in text)
     assert f"{bad}:{line}:" in capsys.readouterr().err
+
+
+def test_validate_warns_that_a_mid_month_date_applies_from_the_next_month(tmp_path, capsys):
+    text = BASE + "\namendments:\n  - {effective: 2026-03-15, note: x, kpis: {aht: {target: '<= 8m'}}}\n"
+    path = _write(tmp_path, "c.yaml", text)
+    assert main(["validate", str(path)]) == 0
+    line = len(text.splitlines())
+    err = capsys.readouterr().err
+    assert f"warning: {path}:{line}:" in err and "applies from 2026-04" in err and "2026-04-01" in err

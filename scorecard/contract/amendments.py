@@ -17,9 +17,11 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path as PathLike
 from typing import Any
 
-from ..yamlread import Document, Path, field_name
+from ..errors import Problem
+from ..yamlread import Document, FileKind, Path, field_name, read_yaml_file
 from .fields import Fields, one_of, suggest
 from .model import Contract, Version
 
@@ -278,3 +280,20 @@ def _version(f: Fields, draft: _Draft, check: Check, version: Version) -> Versio
     return dataclasses.replace(version, contract=dataclasses.replace(
         contract, path=version.contract.path, version_hash=version.contract.version_hash))
 
+
+
+def mid_month_warnings(path: PathLike) -> list[Problem]:
+    """`validate` warnings: an amendment dated after the first of a month applies from the next one."""
+    doc, _ = read_yaml_file(PathLike(path), FileKind("the contract"))
+    entries = doc.data.get(SECTION) if isinstance(doc.data, dict) else None
+    out = []
+    for i, entry in enumerate(entries if isinstance(entries, list) else []):
+        day = entry.get("effective") if isinstance(entry, dict) else None
+        if isinstance(day, date) and day.day != 1:
+            starts = Amendment(i, day, "", {}).starts
+            line, col = doc.where((SECTION, i, "effective"))
+            out.append(Problem(f"the amendment effective {day} applies from {starts}: a month is under the "
+                               f"amendments effective on or before its first day", str(path), line, col,
+                               field_name((SECTION, i, "effective")),
+                               f"write effective: {starts}-01 to say so, or the first of the month you mean"))
+    return out

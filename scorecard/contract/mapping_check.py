@@ -13,6 +13,7 @@ from ..catalog import metric
 from ..data.mapping import Mapping, constant_inputs, resolve_mapping
 from ..errors import ContractError, Problem
 from ..kpis.inputs import InputFacts
+from .amendments import mid_month_warnings
 from .loader import load_contract, validate_files
 from .model import Contract
 
@@ -21,15 +22,16 @@ def check_files(paths: list[Path], mapping: str | None) -> tuple[list[Problem], 
     """(problems, warnings) of `scorecard validate`: every contract's problems and the mapping's
     (a preset name or a file); when there are none, the warnings of each contract against it."""
     problems = validate_files(paths)
+    dates = [] if problems else [w for path in paths for w in mid_month_warnings(path)]
     if mapping is None:
-        return problems, []
+        return problems, dates
     try:
         resolved = resolve_mapping(mapping)
     except ContractError as exc:
         return [*problems, *exc.problems], []
     if problems or resolved is None:
         return problems, []
-    return [], [w for path in paths for w in mapping_warnings(load_contract(path), resolved)]
+    return [], dates + [w for path in paths for w in mapping_warnings(load_contract(path), resolved)]
 
 
 def mapping_warnings(contract: Contract, mapping: Mapping) -> list[Problem]:
