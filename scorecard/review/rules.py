@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..contract.model import Contract, KpiSpec
 from .amendment_rule import easier_amendment
+from .credit_rules import long_transition, uncapped_escalation
 from .findings import ADVICE, WARNING, Finding, Locator
 
 SPEED_METRICS = frozenset({"average_handle_time", "average_speed_of_answer", "first_response_time",
@@ -21,10 +22,17 @@ MAX_AT_RISK = 0.20
 MAX_ALLOCATION_SHARE = 0.50
 
 
+def _credited(contract: Contract) -> dict[str, float]:
+    """KPI id -> its credit share, as a whole or summed over its channels."""
+    credits = contract.service_credits
+    if credits is None:
+        return {}
+    return {**credits.allocations, **{k: sum(c.values()) for k, c in credits.channel_allocations.items()}}
+
+
 def _scored(contract: Contract, kpi: str) -> bool:
     """The KPI moves money or the overall score: it carries a weight or a credit allocation."""
-    credits = contract.service_credits
-    return kpi in contract.scoring.weights or bool(credits and kpi in credits.allocations)
+    return kpi in contract.scoring.weights or kpi in _credited(contract)
 
 
 def _covers(guard: KpiSpec, speed: KpiSpec) -> bool:
@@ -77,7 +85,6 @@ def ownership(contract: Contract, at: Locator) -> list[Finding]:
 
 def unweighted(contract: Contract, at: Locator) -> list[Finding]:
     weights = contract.scoring.weights
-    credits = contract.service_credits
     carried = {k for role in contract.card_roles().values() for k in role.kpis}
     found = [at.finding(
         "unweighted", WARNING, ("service_credits", "allocations", k), kpi=k,
@@ -85,7 +92,7 @@ def unweighted(contract: Contract, at: Locator) -> list[Finding]:
         why="the vendor pays for a miss that the scorecard's overall score does not show, so the forum "
             "sees a good score and a credit at the same time",
         suggestion=f"add {k} to scoring.weights")
-        for k in (credits.allocations if credits else {}) if weights and k not in weights]
+        for k in _credited(contract) if weights and k not in weights]
     found += [at.finding(
         "unweighted", WARNING, ("scoring", "weights", k), kpi=k,
         message=f"{k} is weighted in the overall score but is on no role's scorecard",
@@ -120,7 +127,7 @@ def money_at_stake(contract: Contract, at: Locator) -> list[Finding]:
             why=f"above {MAX_AT_RISK:.0%} vendors price the risk into the fee, so the client pays for it "
                 "either way (common practice: 10-15 %)",
             suggestion="lower at_risk to 15% or less, and use chronic_failure for persistent misses"))
-    for k, share in credits.allocations.items():
+    for k, share in _credited(contract).items():
         if credits.pool and share / credits.pool > MAX_ALLOCATION_SHARE:
             found.append(at.finding(
                 "allocation_concentrated", WARNING, ("service_credits", "allocations", k), kpi=k,
@@ -141,7 +148,8 @@ def money_at_stake(contract: Contract, at: Locator) -> list[Finding]:
     return found
 
 
-CONTRACT_RULES = (unguarded_speed, ownership, unweighted, bands, money_at_stake, easier_amendment)
+CONTRACT_RULES = (unguarded_speed, ownership, unweighted, bands, money_at_stake, easier_amendment, long_transition,
+                  uncapped_escalation)
 
 
 def contract_findings(contract: Contract, at: Locator) -> list[Finding]:
