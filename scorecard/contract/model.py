@@ -19,8 +19,8 @@ STANDARD_CHANNELS = ("voice", "chat", "email", "social", "messaging", "self_serv
 VENDOR_ROLE = "operations_manager"  # the card a contract without roles gets
 STATISTICS_HELP = "mean, median or pNN (p50, p90, p95 ...)"
 #: the sections a deck can show (governance.deck.sections), in their default order; render/deck/ draws them
-DECK_SECTIONS = ("summary", "service_levels", "trends", "quality", "calibration", "service_credits",
-                 "contact_reasons", "workforce", "actions")
+DECK_SECTIONS = ("summary", "service_levels", "trends", "quality", "calibration", "root_causes", "integrity",
+                 "service_credits", "contact_reasons", "workforce", "actions")
 #: the extra tables a role's scorecards can show (roles.NAME.sections); render/html/card_sections.py draws them
 CARD_SECTIONS = ("team_agents", "qa_errors_by_category", "dsat_reasons", "calibration", "credits", "overall",
                  "integrity", "benchmarks")

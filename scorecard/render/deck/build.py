@@ -13,15 +13,18 @@ from pathlib import Path
 from typing import Callable
 
 from ...atomic import atomic_path
+from ...contract.model import DECK_SECTIONS
 from ...errors import Problem, RenderError
 from ...evaluate import Evaluation
 from .actions import load_actions
 from .context import DeckContext
 from .credits import build_credits, credits_missing
 from .followup import actions_missing, build_actions
+from .integrity import build_integrity, integrity_missing
 from .layout import DeckCanvas
 from .levels import build_service_levels, levels_missing
 from .operations import build_contact_reasons, build_workforce, reasons_missing, workforce_missing
+from .rootcauses import build_root_causes, root_causes_missing
 from .quality import build_calibration, build_quality, calibration_missing, quality_missing
 from .summary import build_agenda, build_cover, build_summary
 from .text import LANGS
@@ -39,21 +42,21 @@ class Section:
 
 SECTIONS: dict[str, Section] = {
     "summary": Section(build_summary, lambda ctx: None),
+    "root_causes": Section(build_root_causes, root_causes_missing),
     "service_levels": Section(build_service_levels, levels_missing),
     "trends": Section(build_trends, trends_missing),
     "quality": Section(build_quality, quality_missing),
     "calibration": Section(build_calibration, calibration_missing),
+    "integrity": Section(build_integrity, integrity_missing),
     "service_credits": Section(build_credits, credits_missing),
     "contact_reasons": Section(build_contact_reasons, reasons_missing),
     "workforce": Section(build_workforce, workforce_missing),
     "actions": Section(build_actions, actions_missing),
 }
-DEFAULT_SECTIONS = ("summary", "service_levels", "trends", "quality", "calibration", "service_credits",
-                    "contact_reasons", "workforce", "actions")
 
 
 def _sections(evaluation: Evaluation) -> tuple[str, ...]:
-    names = evaluation.contract.governance.sections or DEFAULT_SECTIONS
+    names = evaluation.contract.governance.sections or DECK_SECTIONS
     unknown = [n for n in names if n not in SECTIONS]
     if unknown:
         raise RenderError(Problem(f"unknown deck section(s): {', '.join(unknown)}",
@@ -93,16 +96,15 @@ def write_deck(evaluation: Evaluation, out: Path, *, actions: str | Path | None 
     path = _actions_path(evaluation, actions)
     ctx = DeckContext(evaluation=evaluation, canvas=DeckCanvas(template), lang=lang,
                       actions=load_actions(path, evaluation.contract) if path else None)
-    present = []
     for name in names:
         why = SECTIONS[name].missing(ctx)
         if why:
             ctx.skipped[name] = why
         else:
-            present.append(name)
+            ctx.present.append(name)
     build_cover(ctx)
-    build_agenda(ctx, present)
-    for name in present:
+    build_agenda(ctx, ctx.present)
+    for name in ctx.present:
         SECTIONS[name].build(ctx)
     out = Path(out)
     with atomic_path(out) as tmp:

@@ -31,6 +31,7 @@ class DeckContext:
     lang: str
     actions: list[Action] | None
     skipped: dict[str, str] = field(default_factory=dict)  # section -> why it has no slide
+    present: list[str] = field(default_factory=list)  # the sections that get slides, in order
 
     @property
     def contract(self) -> Contract:

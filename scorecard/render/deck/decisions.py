@@ -26,10 +26,14 @@ def _target_value(text: object) -> float | None:
         return None
 
 
+def contributor(ctx: DeckContext, grain: str, entity: str) -> tuple[str, str]:
+    """('team', 'LIS-2'), ('channel', 'voice'): a grain and one of its entities in the deck's words."""
+    name = strings()["grains"].get(grain, {}).get(ctx.lang, grain).lower()
+    return name, word("channels", entity, ctx.lang, default=entity) if grain == "channel" else entity
+
+
 def _part(ctx: DeckContext, share: GapShare, unit_share: str) -> str:
-    grain = strings()["grains"].get(share.grain, {}).get(ctx.lang, share.grain).lower()
-    entity = word("channels", share.entity, ctx.lang, default=share.entity) if share.grain == "channel" \
-        else share.entity
+    grain, entity = contributor(ctx, share.grain, share.entity)
     return ctx.w("why_part", grain=grain, entity=entity, share=unit_share)
 
 

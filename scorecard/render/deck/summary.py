@@ -15,6 +15,7 @@ from ...scoring import previous_period
 from .charts import line_chart
 from .context import DeckContext
 from .decisions import build_decisions, missed_line, open_actions, overdue_actions, red_rows
+from .integrity import counts_line
 from .tables import Line, write_lines
 from .text import fmt_share
 from ..format import caution_texts
@@ -120,6 +121,9 @@ def build_summary(ctx: DeckContext) -> None:
     if ctx.actions:
         lines.append(Line(ctx.w("actions_line", n=len(overdue_actions(ctx)), total=open_actions(ctx)),
                           status="red" if overdue_actions(ctx) else None))
+    signals = counts_line(ctx) if "integrity" in ctx.present else None
+    if signals:
+        lines.append(Line(signals, status="amber"))
     top = movers(ctx)
     if len(top):
         lines.append(Line(ctx.pair(ctx.w("movers"), "").rstrip()))

@@ -88,8 +88,11 @@ def column_widths(width: int, columns: Sequence[Column], rows: Sequence[Row]) ->
     return widths
 
 
+ROUNDING = 0.01  # points: widths are whole EMUs, so a column sized to its longest word may lose 1/12700 pt
+
+
 def cell_lines(cell_text: str, width: int, bold: bool) -> list[str]:
-    return wrap(cell_text, width / 12700 - PAD, FONT.pt, bold)
+    return wrap(cell_text, width / 12700 - PAD + ROUNDING, FONT.pt, bold)
 
 
 def row_heights(widths: Sequence[int], columns: Sequence[Column], rows: Sequence[Row]) -> list[int]:

@@ -1,0 +1,102 @@
+"""The deck's context slides, read back with python-pptx: integrity signals (by grain, with what
+moved in the deck's language), root causes of the red KPIs (results.json's rows), and which
+sections show them."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import pytest
+from pptx import Presentation
+
+from fixtures_deck import make_evaluation
+from scorecard.integrity.rules import SIGNAL_COLUMNS
+from scorecard.render.deck import write_deck
+from scorecard.rootcause import root_causes
+
+SIGNALS = pd.DataFrame([
+    # an agent first and a team before the vendor: the slide puts the vendor first
+    ("2026-03", "agent_id", "AG7", "transfer_spike", 0.105, 0.054, "transfer rate ...",
+     (("transfer_rate", 0.105, 0.054),)),
+    ("2026-03", "team_id", "T2", "cherry_picking", 580000.0, 380000.0, "mean age ...",
+     (("backlog_age", 580000.0, 380000.0), ("frt", 6198.0, 7400.0))),
+    ("2026-03", "vendor", "Nordlys Contact Services", "short_contacts", 0.35, 0.0, "share ...",
+     (("short_share", 0.35, 0.0),)),
+    ("2026-02", "vendor", "Nordlys Contact Services", "transfer_spike", 0.2, 0.05, "not this month", ()),
+], columns=SIGNAL_COLUMNS + ["moves"])
+
+
+def _slides(prs: Presentation, title: str) -> list:
+    return [s for s in prs.slides if s.shapes.title is not None and s.shapes.title.text.startswith(title)]
+
+
+def _rows(slide) -> list[list[str]]:
+    table = next(sh.table for sh in slide.shapes if sh.has_table)
+    return [[c.text.replace("\n", " ") for c in r.cells] for r in table.rows]  # wrapped lines joined
+
+
+def _text(slide) -> str:
+    return " ".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
+
+
+@pytest.fixture(scope="module")
+def evaluation():
+    return replace(make_evaluation(), integrity=SIGNALS)
+
+
+def _deck(evaluation, tmp_path, lang="en", sections=None) -> Presentation:
+    if sections is not None:
+        contract = evaluation.contract
+        evaluation = replace(evaluation, contract=replace(
+            contract, governance=replace(contract.governance, sections=sections)))
+    return Presentation(str(write_deck(evaluation, tmp_path / f"deck-{lang}.pptx", lang=lang)))
+
+
+def test_integrity_slide_lists_the_months_signals_vendor_first_in_words(evaluation, tmp_path):
+    slide, = _slides(_deck(evaluation, tmp_path), "Integrity signals - Mar 2026")
+    rows = _rows(slide)
+    assert rows[0] == ["Level", "Who", "Signal", "What moved"]
+    assert [r[:2] for r in rows[1:]] == [["Vendor", "Nordlys Contact Services"], ["Team", "T2"], ["Agent", "AG7"]]
+    assert rows[1][3] == "share of voice contacts handled in under 10s 35.0 % against 0.0 % over the 3 previous months"
+    # 580 000 s = 6 d 17 h 06 min, 380 000 s = 4 d 09 h 33 min; 6 198 s = 1 h 43 min, 7 400 s = 2 h 03 min
+    assert rows[2][3] == ("mean age of the open backlog at month end 6d17h against 4d09h over the 3 previous months "
+                          "while first response time 1h43m against 2h03m")
+    notes = slide.notes_slide.notes_text_frame.text
+    assert "not a verdict" in notes and "Agent AG7, Mar 2026" in notes
+
+
+def test_integrity_slide_in_french(evaluation, tmp_path):
+    slide, = _slides(_deck(evaluation, tmp_path, "fr"), "Signaux d'intégrité - mars 2026")
+    rows = _rows(slide)
+    assert rows[0] == ["Niveau", "Qui", "Signal", "Ce qui a bougé"]
+    assert rows[3][3] == "taux de transfert 10,5\u00a0% contre 5,4\u00a0% sur les 3 mois précédents"
+    assert "6j17h contre 4j09h" in rows[2][3]
+
+
+def test_summary_counts_signals_and_no_signal_means_no_slide(evaluation, tmp_path):
+    summary, = _slides(_deck(evaluation, tmp_path), "Executive summary")
+    assert "Integrity signals: 1 for the vendor, 1 for teams, 1 for agents" in _text(summary)
+    quiet = _deck(replace(evaluation, integrity=SIGNALS.iloc[3:]), tmp_path)
+    assert not _slides(quiet, "Integrity signals")
+    summary, = _slides(quiet, "Executive summary")
+    assert "Not shown: Integrity signals (no integrity signal in the period)" in _text(summary)
+
+
+def test_a_contract_listing_sections_without_integrity_gets_no_integrity_slide(evaluation, tmp_path):
+    prs = _deck(evaluation, tmp_path, sections=("summary", "service_levels"))
+    assert not _slides(prs, "Integrity signals")
+    assert "Integrity signals:" not in _text(_slides(prs, "Executive summary")[0])
+
+
+def test_root_causes_slide_shows_results_json_rows(evaluation, tmp_path):
+    expected = root_causes(evaluation, "2026-03")
+    assert len(expected)  # the fixture has red KPIs with two teams
+    slides = _slides(_deck(evaluation, tmp_path), "Root causes - Mar 2026")
+    rows = [r for s in slides for r in _rows(s)[1:]]
+    assert [r[1] for r in rows] == [str(k) for k in expected["rank"]]
+    assert [r[2] for r in rows] == [f"team {e}" for e in expected["entity"]]
+    first = expected.iloc[0]
+    assert rows[0][5] == f"{first['gap_share'] * 100:.0f}%" and rows[0][0] != ""
+    assert "Share of the gap" in _rows(slides[0])[0][5]
+    assert "of the gap" in slides[0].notes_slide.notes_text_frame.text
