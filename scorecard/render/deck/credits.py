@@ -97,7 +97,9 @@ def _rows(ctx: DeckContext, rows: pd.DataFrame) -> list[list[Cell]]:
 
 def _rules(ctx: DeckContext) -> list[Line]:
     sc, c = ctx.contract.service_credits, ctx.contract
-    lines = []
+    rows = _span_rows(ctx)  # an amended contract: the version each month was priced with
+    versions = rows.groupby("contract_version", sort=False)["period"] if "contract_version" in rows else ()
+    lines = [Line(ctx.w("version_line", version=v, months=", ".join(map(ctx.month, ms.unique())))) for v, ms in versions]
     if c.monthly_fee is not None:
         lines.append(Line(ctx.w("cap_line", pct=fmt_share(sc.at_risk, ctx.lang), fee=ctx.money(c.monthly_fee),
                                 cap=ctx.money(c.at_risk_amount)), bold=True))
