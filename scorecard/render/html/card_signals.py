@@ -15,6 +15,7 @@ import pandas as pd
 from ...benchmarks import Benchmark, benchmark_of, benchmarks_for
 from ...catalog import catalog
 from ...contract.model import Role
+from ...integrity.compute import thresholds
 from ...periods import parse_period
 from .. import format as f
 from .cards import Context
@@ -68,7 +69,7 @@ def integrity(ctx: Context, role: Role, links: Links) -> Lookup:
                  for r in found]
         caption = ctx.ui("integrity_caption", period=ctx.period_label)
         return Table(title, caption, headings, lines, "" if lines else ctx.ui("no_integrity", period=ctx.period_label),
-                     ctx.ui("integrity_help"))
+                     ctx.ui("integrity_help", n=thresholds(ctx.contract).baseline_months))
     return lookup
 
 
