@@ -214,3 +214,16 @@ def test_validate_warns_that_a_mid_month_date_applies_from_the_next_month(tmp_pa
     line = len(text.splitlines())
     err = capsys.readouterr().err
     assert f"warning: {path}:{line}:" in err and "applies from 2026-04" in err and "2026-04-01" in err
+
+
+def test_the_deck_says_which_version_priced_each_month(data, tmp_path):
+    from pptx import Presentation
+
+    path = _write(tmp_path, "amended.yaml", BASE + AMENDMENT)
+    assert main(["run", str(path), "--data", str(data), "--period", "2026-Q1", "--out", str(tmp_path / "o"),
+                 "-q"]) == 0
+    texts = [" | ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+             for slide in Presentation(str(tmp_path / "o" / "deck.pptx")).slides]
+    credits = next(t for t in texts if t.startswith("Service credits"))
+    assert "Contract version base: Jan 2026, Feb 2026" in credits
+    assert "Contract version amended 2026-03-01: Mar 2026" in credits
