@@ -122,6 +122,9 @@ def test_calibration_bars_are_coloured_by_tendency_with_the_tolerance_band(evalu
         assert f"bias-{row['tendency']}" in classes.split()
         assert ("bias-out" in classes.split()) == (abs(row["bias"]) > 5)
     assert html.count('class="bias-band"') == len(rows)
+    for x, width in re.findall(r'<rect x="([\d.]+)" y="1" width="([\d.]+)"[^>]*class="bias-band"', html):
+        assert 0 < float(x) and float(x) + float(width) < 160  # both edges of the band in view
+    assert html.count('class="bias-edge"') == 2 * len(rows)
     assert "±5 points" in html and "tolerance" in html and "--" not in html
 
 

@@ -63,7 +63,8 @@ def bias_bar_svg(bias: float, tolerance: float, *, label: str, scale: float, ten
     if math.isnan(bias):
         return Markup("")
     width, height, mid = 160, 16, 80
-    unit = (mid - 4) / max(scale, tolerance, 1e-9)
+    # the axis holds 1.5 tolerances at least, so the band's edges are always in view
+    unit = (mid - 4) / max(scale, 1.5 * tolerance, 1e-9)
     x = mid + bias * unit
     band = tolerance * unit
     outside = (f" bias-{tendency}" if tendency else "") + (" bias-out" if abs(bias) > tolerance else "")
@@ -71,6 +72,8 @@ def bias_bar_svg(bias: float, tolerance: float, *, label: str, scale: float, ten
         f'<svg class="bias" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="{escape(label)}"><title>{escape(label)}</title>'
         f'<rect x="{mid - band:.1f}" y="1" width="{2 * band:.1f}" height="{height - 2}" class="bias-band"/>'
+        f'<line x1="{mid - band:.1f}" x2="{mid - band:.1f}" y1="1" y2="{height - 1}" class="bias-edge"/>'
+        f'<line x1="{mid + band:.1f}" x2="{mid + band:.1f}" y1="1" y2="{height - 1}" class="bias-edge"/>'
         f'<rect x="{min(mid, x):.1f}" y="4" width="{abs(x - mid):.1f}" height="{height - 8}" '
         f'class="bias-bar{outside}"/>'
         f'<line x1="{mid}" x2="{mid}" y1="0" y2="{height}" class="bias-axis"/></svg>'
