@@ -179,14 +179,23 @@ def test_integrity_signals_on_the_ops_and_team_lead_cards(evaluation, tmp_path):
     assert [(label, cells[:2]) for label, cells in ops.tables[0][1]] == [
         (evaluation.contract.vendor, ["Vendor", "Many very short contacts"]),
         ("T02", ["Team", "Transfers jump"])]
-    assert ops.tables[0][1][0][1][3:5] == ["12.0%", "2.0%"]
+    assert ops.tables[0][1][0][1][2:4] == ["12.0%", "2.0%"]  # a month's card: no month column
     lead = section(html_of(tmp_path, "team_lead", "T01"), title)
     rows = Tables(lead).tables[0][1]
     assert [(label, cells[1]) for label, cells in rows] == [("AG0003", "Speed at the expense of quality")]
-    assert rows[0][1][3:5] == [f"5{NBSP}min", f"7{NBSP}min"]
+    assert rows[0][1][2:4] == [f"5{NBSP}min", f"7{NBSP}min"]
     assert 'href="../agent/' in lead  # the agent's own card
     quiet = section(html_of(tmp_path, "team_lead", "T02"), title)
     assert "Transfers jump" in quiet and "AG0003" not in quiet
+
+
+def test_a_quarter_card_says_the_month_of_each_signal(evaluation, tmp_path):
+    quarter = replace(evaluation, periods=("2026-Q1",), integrity=_signals(evaluation),
+                      results=evaluation.results.assign(period="2026-Q1"))
+    write_scorecards(quarter, tmp_path, role="team_lead")
+    rows = Tables(section(html_of(tmp_path, "team_lead", "T01"), f.t("integrity", "en"))).tables[0][1]
+    # both months of the quarter, each named: the team's Feb signal and its agent's Mar one
+    assert [(label, cells[2]) for label, cells in rows] == [("AG0003", "Mar 2026"), ("T01", "Feb 2026")]
 
 
 def test_integrity_in_french_says_the_rule_in_french(evaluation, tmp_path):

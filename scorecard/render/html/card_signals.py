@@ -26,14 +26,14 @@ SIGNAL_UNITS = {"speed_vs_quality": "duration", "cherry_picking": "duration", "s
                 "transfer_spike": "rate", "survey_coverage_drop": "rate", "qa_leniency": "points"}
 
 
-def _signal_line(ctx: Context, row: dict, href: str | None) -> Line:
+def _signal_line(ctx: Context, row: dict, href: str | None, month: bool) -> Line:
     signal = str(row["signal"])
     unit = SIGNAL_UNITS.get(signal, "ratio")
     # integrity.csv's evidence is written in English; another language gets the rule in its words
     evidence = str(row.get("evidence") or "") if ctx.lang == "en" else f.word("signal_help", signal, ctx.lang)
     cells = [Cell(f.word("grains", str(row["grain"]), ctx.lang), ""),
              Cell(f.word("signals", signal, ctx.lang), signal),
-             Cell(f.fmt_period(str(row["period"]), ctx.lang, short=True), str(row["period"])),
+             *([Cell(f.fmt_period(str(row["period"]), ctx.lang, short=True), str(row["period"]))] if month else []),
              Cell(f.fmt_value(row["value"], unit, ctx.lang), sort_key(row["value"])),
              Cell(f.fmt_value(row["baseline"], unit, ctx.lang), sort_key(row["baseline"])),
              Cell(evidence, "")]
@@ -46,8 +46,9 @@ def integrity(ctx: Context, role: Role, links: Links) -> Lookup:
     frame = ctx.evaluation.integrity
     months = parse_period(ctx.period).months()
     rows = frame[frame["period"].isin(months)] if len(frame) and "period" in frame else pd.DataFrame()
-    headings = [ctx.ui("who"), ctx.ui("level"), ctx.ui("signal"), ctx.ui("month"), ctx.ui("value"),
-                ctx.ui("baseline"), ctx.ui("evidence")]
+    by_month = len(months) > 1  # a quarter's or a year's card says which month each signal fired in
+    headings = [ctx.ui("who"), ctx.ui("level"), ctx.ui("signal"), *([ctx.ui("month")] if by_month else []),
+                ctx.ui("value"), ctx.ui("baseline"), ctx.ui("evidence")]
     title = ctx.ui("integrity")
     teams = ctx.evaluation.sections.get("agent_teams")
     team_of = (dict(zip(teams["agent_id"].astype(str), teams["team_id"].astype(str)))
@@ -65,8 +66,8 @@ def integrity(ctx: Context, role: Role, links: Links) -> Lookup:
     def lookup(entity: str) -> Table:
         found = sorted((r for r in records if mine(r, entity)),
                        key=lambda r: (r["grain"] != "vendor", r["grain"], str(r["entity"]), r["period"]))
-        lines = [_signal_line(ctx, r, None if r["grain"] == "vendor" else links(str(r["grain"]), str(r["entity"])))
-                 for r in found]
+        lines = [_signal_line(ctx, r, None if r["grain"] == "vendor" else links(str(r["grain"]), str(r["entity"])),
+                              by_month) for r in found]
         caption = ctx.ui("integrity_caption", period=ctx.period_label)
         return Table(title, caption, headings, lines, "" if lines else ctx.ui("no_integrity", period=ctx.period_label),
                      ctx.ui("integrity_help", n=thresholds(ctx.contract).baseline_months))
