@@ -14,7 +14,8 @@ from .context import DeckContext
 from .summary import chronic_misses
 from .tables import Cell, Column, Line, draw_table, table_height, write_lines
 from .text import fmt_share
-from ..format import MISSING
+from ... import numbers
+from ..format import MISSING, fmt_date, word
 
 
 def _period_rows(ctx: DeckContext) -> pd.DataFrame:
@@ -62,11 +63,24 @@ def build_span_credits(ctx: DeckContext) -> None:
 
 
 def _arithmetic(ctx: DeckContext, row) -> str:
-    """'40% × €57,600 = €23,040' for a missed KPI, a dash otherwise."""
+    """'40% × €57,600 = €23,040' for a missed KPI ('× 1.5' when escalated; ', waived' or
+    ', −50% = €11,520' in a transition), a dash otherwise."""
     if not row.missed:
         return MISSING
     at_risk = ctx.contract.at_risk_amount
-    return f"{fmt_share(row.allocation, ctx.lang)} × {ctx.money(at_risk)} = {ctx.money(row.credit)}"
+    factor = f" × {numbers.short(row.escalation, ctx.lang)}" if row.escalation != 1 else ""
+    text = f"{fmt_share(row.allocation, ctx.lang)} × {ctx.money(at_risk)}{factor} = {ctx.money(row.would_have_been)}"
+    if row.credit == row.would_have_been:
+        return text
+    reduction = ctx.contract.service_credits.transition.reduction
+    return text + (", " + ctx.w("waived_cell") if row.credit == 0 else
+                   f", −{fmt_share(reduction, ctx.lang)} = {ctx.money(row.credit)}")
+
+
+def _line_label(ctx: DeckContext, row) -> str:
+    """The KPI's label, with the channel of a per-channel allocation: "Service level (voice)"."""
+    label = ctx.label(row.kpi)
+    return f"{label} ({word('channels', row.channel, ctx.lang)})" if row.channel else label
 
 
 def _rows(ctx: DeckContext, rows: pd.DataFrame) -> list[list[Cell]]:
@@ -74,7 +88,7 @@ def _rows(ctx: DeckContext, rows: pd.DataFrame) -> list[list[Cell]]:
     out = []
     for r in rows[rows["kpi"] != "TOTAL"].itertuples():
         misses = chronic_misses(ctx, r.kpi)
-        out.append([Cell(ctx.label(r.kpi)),
+        out.append([Cell(_line_label(ctx, r)),
                     Cell(ctx.value(r.value, ctx.unit(r.kpi)), status="red" if r.missed else "green", align="r"),
                     Cell(ctx.target(r.minimum, r.kpi), align="r"),
                     Cell(fmt_share(r.allocation, ctx.lang), align="r"),
@@ -103,6 +117,14 @@ def _rules(ctx: DeckContext) -> list[Line]:
     if c.monthly_fee is not None:
         lines.append(Line(ctx.w("cap_line", pct=fmt_share(sc.at_risk, ctx.lang), fee=ctx.money(c.monthly_fee),
                                 cap=ctx.money(c.at_risk_amount)), bold=True))
+    if sc.transition is not None and sc.transition.reduction:
+        how = ctx.w("waived_word") if sc.transition.reduction >= 1 else \
+            ctx.w("reduced_word", share=fmt_share(sc.transition.reduction, ctx.lang))
+        lines.append(Line(ctx.w("transition_line", until=fmt_date(sc.transition.until, ctx.lang), how=how),
+                          status="amber" if sc.transition.covers(ctx.period_months[-1]) else None))
+    if sc.escalation:
+        factors = " / ".join(f"× {numbers.short(x, ctx.lang)}" for x in sc.escalation)
+        lines.append(Line(ctx.w("escalation_line", factors=factors)))
     if sc.earn_back_months:
         lines.append(Line(ctx.w("earn_back_line", n=sc.earn_back_months)))
     if sc.chronic_misses and sc.chronic_within_months:
