@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-from pathlib import Path
 
 import pytest
 from deliver_helpers import AGENTS, CONTRACT, cards_of, read_eml, team_of, write_roster

@@ -11,7 +11,12 @@ from hypothesis import strategies as st
 
 from scorecard.deliver.letters import CardFile, plan
 from scorecard.deliver.roster import Person, Roster, read_roster
-from scorecard.demo_data.setting import CLIENT_EVALUATORS, TEAMS, VENDOR, VENDOR_EVALUATORS
+from scorecard.demo_data.setting import (
+    CLIENT_EVALUATORS,
+    TEAMS,
+    VENDOR,
+    VENDOR_EVALUATORS,
+)
 from scorecard.errors import DataError
 
 ROLES = ("agent", "team_lead", "qa_team", "trainer", "operations_manager")
@@ -71,9 +76,9 @@ def test_missing_columns_and_a_manager_that_is_the_entry_itself(tmp_path):
     assert problems(write(tmp_path, "id,name,role\nA1,Ann,agent\n"))[0].startswith(
         f"{tmp_path / 'roster.csv'}:1: the roster has no column email")
     found = problems(write(tmp_path, "id,name,email,role,manager\nA1,Ann,ann@example.com,agent,A1\n"))
-    assert found == [f"{tmp_path / 'roster.csv'}:2:5: manager: the manager is the entry itself\n"
-                     "    hint: write the id of the entry of their team lead (add that entry if it is missing), "
-                     "or leave it empty"]
+    assert found == [(f"{tmp_path / 'roster.csv'}:2:5: manager: the manager is the entry itself\n"
+                      "    hint: write the id of the entry of their team lead (add that entry if it is missing), "
+                      "or leave it empty")]
     missing = problems(tmp_path / "nope.csv")
     assert "the roster file does not exist" in missing[0]
 
@@ -105,8 +110,8 @@ def test_plan_by_hand_agent_copied_to_lead_trainer_cards_in_one_letter():
     assert got == {("ann@x.com", "tess@x.com"): [("agent", "A1")],
                    ("tess@x.com", None): [("team_lead", "T1")],
                    ("tom@x.com", None): [("trainer", "T1"), ("trainer", "T2")]}
-    assert warnings == ["1 card(s) with no roster entry, not sent: agent A2 (add a row to r.csv for each "
-                        "(id = the card's id, role = its role))",
+    assert warnings == [("1 card(s) with no roster entry, not sent: agent A2 (add a row to r.csv for each "
+                         "(id = the card's id, role = its role))"),
                         "1 roster entr(y/ies) with no card this period, nothing to send: agent A9 (row 6)"]
 
 

@@ -151,7 +151,7 @@ def test_starttls_then_login_from_the_environment(small_demo, tmp_path, monkeypa
         monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # trust the test certificate
         monkeypatch.setenv("SCORECARD_SMTP_USER", "vm")
         monkeypatch.setenv("SCORECARD_SMTP_PASSWORD", "secret")
-        code, out, err = run("scorecards", CONTRACT, "--data", str(small_demo), "--period", "2026-03",
+        code, _, err = run("scorecards", CONTRACT, "--data", str(small_demo), "--period", "2026-03",
                              "--role", "operations_manager", "--out", str(tmp_path / "cards"),
                              "--roster", str(write_roster(tmp_path / "roster.csv")),
                              "--smtp", f"127.0.0.1:{controller.port}", "--smtp-from", "vm@example.com")

@@ -8,14 +8,17 @@ The CLI prints and exits; this module returns what to print (`Report`) and raise
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
-
-from email_validator import EmailNotValidError, validate_email
+from typing import TYPE_CHECKING
 
 from ..errors import Problem, ScorecardError
-from ..evaluate import Evaluation
+
+if TYPE_CHECKING:  # the CLI builds its parser from add_options: no pandas import for that
+    from ..contract.model import Role
+    from ..evaluate import Evaluation
+    from .roster import Roster
 
 DEFAULT_SENDER = "scorecard@localhost"
 
@@ -49,14 +52,14 @@ class Delivery:
     sender: str
 
     @classmethod
-    def from_args(cls, args: argparse.Namespace, cards_folder: Path) -> "Delivery":
+    def from_args(cls, args: argparse.Namespace, cards_folder: Path) -> Delivery:
         """The options, checked together before the long work starts."""
         roster = Path(args.roster) if args.roster else None
         outbox = Path(args.outbox) if args.outbox else None
         if (outbox or args.smtp) and roster is None:
             option = "--outbox" if outbox else "--smtp"
             raise ScorecardError(Problem("who receives the cards?", field=option,
-                                         hint=f"add --roster roster.csv (columns id,name,email,role,manager)"))
+                                         hint="add --roster roster.csv (columns id,name,email,role,manager)"))
         if outbox and outbox.resolve() in (cards_folder.resolve(), *cards_folder.resolve().parents):
             raise ScorecardError(Problem("the outbox cannot be the scorecards' folder or hold it", field="--outbox",
                                          hint=f"choose a folder of its own, e.g. --outbox {cards_folder.parent / 'outbox'}"))
@@ -72,7 +75,7 @@ class Delivery:
             _check_sender(args.smtp_from)
         return cls(args.pdf, roster, outbox, args.smtp, args.smtp_from or DEFAULT_SENDER)
 
-    def read_roster(self, evaluation: Evaluation):
+    def read_roster(self, evaluation: Evaluation) -> Roster | None:
         """The checked roster (exit 2 on any problem), or None without --roster."""
         from .roster import read_roster
 
@@ -86,7 +89,8 @@ class Delivery:
 
         return write_pdfs([p for p in written if p.suffix == ".html" and p.name != "index.html"])
 
-    def deliver(self, evaluation: Evaluation, cards_folder: Path, roster, roles, lang: str | None) -> Report:
+    def deliver(self, evaluation: Evaluation, cards_folder: Path, roster: Roster | None, roles: Sequence[Role],
+                lang: str | None) -> Report:
         """Match the committed cards to the roster, then write the outbox and send, as asked."""
         report = Report()
         if roster is None:
@@ -122,6 +126,8 @@ class Delivery:
 
 def _check_sender(sender: str) -> None:
     from email.utils import parseaddr
+
+    from email_validator import EmailNotValidError, validate_email
 
     try:
         validate_email(parseaddr(sender)[1], check_deliverability=False)

@@ -9,9 +9,9 @@ another agent's card.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 from ..contract.model import Role
 from ..evaluate import Evaluation

@@ -32,12 +32,12 @@ WORDS = {
            "pdf_many": "Les PDF joints les impriment en A4.", "sender": "Envoyé par scorecard pour {contract}."},
 }
 
-_DROP = [re.compile(p, re.S) for p in (r"<script>.*?</script>\s*", r'<nav class="crumbs">.*?</nav>\s*',
+_DROP = [re.compile(p, re.DOTALL) for p in (r"<script>.*?</script>\s*", r'<nav class="crumbs">.*?</nav>\s*',
                                         r'<a class="skip"[^>]*>.*?</a>\s*', r'<p class="[^"]*\bno-print\b[^"]*">.*?</p>\s*')]
-_LOCAL_LINK = re.compile(r'<a href="(?![a-z]+:|#)[^"]*">(.*?)</a>', re.S)
+_LOCAL_LINK = re.compile(r'<a href="(?![a-z]+:|#)[^"]*">(.*?)</a>', re.DOTALL)
 _ROOT = re.compile(r":root\s*\{([^}]*)\}")
 _VARIABLE = re.compile(r"(--[\w-]+)\s*:\s*([^;]+);")
-_ARTICLE = re.compile(r'<article class="card">.*?</article>', re.S)
+_ARTICLE = re.compile(r'<article class="card">.*?</article>', re.DOTALL)
 
 
 def one_line(text: str) -> str:

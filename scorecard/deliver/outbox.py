@@ -7,10 +7,10 @@ as a received message. The files use CRLF line ends, as RFC 5322 writes mail.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from email import policy
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Sequence
 
 import pandas as pd
 

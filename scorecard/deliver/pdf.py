@@ -17,8 +17,9 @@ import select
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from ..atomic import write_bytes
 from ..errors import Problem, RenderError
@@ -53,11 +54,16 @@ class Browser:
                 "--disable-extensions", "--disable-background-networking", f"--user-data-dir={profile}"]
         if os.geteuid() == 0:  # Chromium refuses to start as root inside its sandbox
             args.append("--no-sandbox")
-        self._errors = tempfile.TemporaryFile()
+        self._errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close(), with the browser)
+
+        def pipes_as_3_and_4() -> None:  # only two dup2 calls between fork and exec
+            os.dup2(to_browser, 3)
+            os.dup2(from_browser, 4)
+
         try:
             self._proc = subprocess.Popen(
                 args + ["about:blank"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self._errors,
-                pass_fds=(3, 4), preexec_fn=lambda: (os.dup2(to_browser, 3), os.dup2(from_browser, 4)))
+                pass_fds=(3, 4), preexec_fn=pipes_as_3_and_4)  # noqa: PLW1509
         except OSError as exc:
             raise _failed(f"cannot start {program}: {exc.strerror}", INSTALL_HINT) from None
         finally:

@@ -12,9 +12,10 @@ Checked like every input: every problem at file:row:column with how to fix it, a
 from __future__ import annotations
 
 import csv
+from collections.abc import Collection
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Collection
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -42,13 +43,24 @@ class Roster:
     path: str
     people: tuple[Person, ...]
 
+    @cached_property
+    def _by_id(self) -> dict[str, list[Person]]:
+        """Entries per id, looked up once per card (a roster of thousands of agents)."""
+        index: dict[str, list[Person]] = {}
+        for p in self.people:
+            index.setdefault(p.id, []).append(p)
+        return index
+
+    def entries(self, entity: str) -> list[Person]:
+        """Every entry with this id (a team's team lead and trainer share the team's)."""
+        return self._by_id.get(entity, [])
+
     def entry(self, role: str, entity: str) -> Person | None:
-        return next((p for p in self.people if p.role == role and p.id == entity), None)
+        return next((p for p in self.entries(entity) if p.role == role), None)
 
     def manager_of(self, person: Person) -> Person | None:
-        if not person.manager:
-            return None
-        found = [p for p in self.people if p.id == person.manager and p is not person]
+        """The entry `person.manager` names: the only entry with that id, else its team lead's."""
+        found = [p for p in self.entries(person.manager) if p is not person] if person.manager else []
         return next((p for p in found if p.role == MANAGER_ROLE), found[0] if len(found) == 1 else None)
 
 
@@ -117,7 +129,8 @@ def _person(values: dict[str, str], row: int, header: list[str], roles: Collecti
 def _links(people: list[Person], header: list[str], path: str) -> list[Problem]:
     """Duplicate entries, and managers that name no entry, only the entry itself, or several entries
     none of which is a team lead's."""
-    problems, seen = [], {}
+    problems: list[Problem] = []
+    seen: dict[tuple[str, str], Person] = {}
     roster, ids = Roster(path, tuple(people)), {p.id for p in people}
     for p in people:
         first = seen.setdefault((p.role, p.id), p)
@@ -128,7 +141,7 @@ def _links(people: list[Person], header: list[str], path: str) -> list[Problem]:
             continue
         if p.manager not in ids:
             message = f"no entry has the id {p.manager!r}"
-        elif p.manager == p.id and sum(q.id == p.id for q in people) == 1:
+        elif p.manager == p.id and len(roster.entries(p.id)) == 1:
             message = "the manager is the entry itself"
         else:
             message = f"several entries have the id {p.manager!r} and none is a {MANAGER_ROLE}"

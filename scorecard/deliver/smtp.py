@@ -12,9 +12,9 @@ from __future__ import annotations
 import os
 import smtplib
 import ssl
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
-from typing import Sequence
 
 from ..errors import Problem, ScorecardError
 from .letters import Letter
@@ -30,7 +30,7 @@ class Server:
     port: int
 
     @classmethod
-    def parse(cls, text: str) -> "Server":
+    def parse(cls, text: str) -> Server:
         """HOST, HOST:PORT or [IPv6]:PORT."""
         host, _, port = text.rpartition(":") if text.count(":") == 1 or text.startswith("[") else (text, "", "")
         host = host.strip("[]")
@@ -84,7 +84,7 @@ def _connect(server: Server, login: tuple[str, str] | None) -> smtplib.SMTP:
         return conn
     except smtplib.SMTPAuthenticationError as exc:
         raise _refused(server, f"{where} refused the login of {login[0] if login else ''}: "
-                               f"{exc.smtp_code} {exc.smtp_error.decode(errors='replace')}",
+                               f"{exc.smtp_code} {_text(exc.smtp_error)}",
                        f"check {ENV_USER} and {ENV_PASSWORD}") from None
     except (OSError, smtplib.SMTPException) as exc:
         raise _refused(server, f"cannot reach the mail server {where}: {exc}",
@@ -98,21 +98,22 @@ def send(server: Server, letters: Sequence[Letter], messages: Sequence[EmailMess
     failures: list[Failure] = []
     try:
         for letter, message in zip(letters, messages):
+            refused: dict[str, tuple[int, bytes | str]]
             try:
-                refused = conn.send_message(message)
+                refused = dict(conn.send_message(message))
             except smtplib.SMTPRecipientsRefused as exc:
-                refused = exc.recipients
+                refused = dict(exc.recipients)
             except smtplib.SMTPSenderRefused as exc:
                 raise _refused(server, f"the server refused the sender {message['From']}: {exc.smtp_code} "
-                                       f"{exc.smtp_error.decode(errors='replace')}",
+                                       f"{_text(exc.smtp_error)}",
                                "pass --smtp-from an address this server may send from") from None
             except smtplib.SMTPResponseException as exc:
-                refused = {a: (exc.smtp_code, exc.smtp_error) for a in _addresses(letter)}
+                refused = dict.fromkeys(_addresses(letter), (exc.smtp_code, exc.smtp_error))
             except (OSError, smtplib.SMTPServerDisconnected) as exc:
                 failures += [Failure(a, letter, f"connection lost: {exc}") for a in _addresses(letter)]
                 conn = _connect(server, login)
                 continue
-            failures += [Failure(a, letter, f"{code} {text.decode(errors='replace')}")
+            failures += [Failure(a, letter, f"{code} {_text(text)}")
                          for a, (code, text) in refused.items()]
     finally:
         try:
@@ -120,6 +121,11 @@ def send(server: Server, letters: Sequence[Letter], messages: Sequence[EmailMess
         except (OSError, smtplib.SMTPException):
             conn.close()
     return failures
+
+
+def _text(answer: bytes | str) -> str:
+    """A server's answer as text (smtplib gives bytes, or str for its own errors)."""
+    return answer.decode(errors="replace") if isinstance(answer, bytes) else answer
 
 
 def _addresses(letter: Letter) -> list[str]:
