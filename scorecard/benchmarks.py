@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .catalog import catalog
 from .contract.fields import Fields, suggest
+from .contract.model import KpiSpec
 from .contract.read_kpis import read_param
 from .errors import ContractError, Problem
 from .units import DURATION, RATE
@@ -34,9 +35,18 @@ class Benchmark:
     source: str
     year: int | None = None
 
+    @property
+    def named(self) -> str:
+        """'Zendesk Benchmark', or 'Zendesk Benchmark, 2024' when the source gives a year."""
+        return f"{self.source}{f', {self.year}' if self.year else ''}"
+
     def cited(self) -> str:
         """'48s (Zendesk Benchmark)' or with its year when the source gives one."""
-        return f"{self.text} ({self.source}{f', {self.year}' if self.year else ''})"
+        return f"{self.text} ({self.named})"
+
+    def shown(self, fmt: Callable[[float], str]) -> str:
+        """The figure or the range in a renderer's number format: '48 s', '70.0%–75.0%'."""
+        return fmt(self.low) if self.high == self.low else f"{fmt(self.low)}–{fmt(self.high)}"
 
 
 def _entry(f: Fields, raw: Any, i: int) -> Benchmark | None:
@@ -103,6 +113,21 @@ def benchmarks_for(contract_path: str, own: str | None) -> dict[tuple[str, str |
             raise ContractError(problems)
         table.update({(b.metric, b.channel): b for b in found})
     return table
+
+
+def kpi_benchmark(table: dict[tuple[str, str | None], Benchmark], spec: KpiSpec,
+                  channel: str | None = None) -> Benchmark | None:
+    """A KPI's benchmark: `channel`'s (a per-channel row), else that of the one channel the KPI is
+    filtered on, else the metric's any-channel one."""
+    channels = spec.filter.get("channel", ())
+    return benchmark_of(table, spec.metric, channel or (channels[0] if len(channels) == 1 else None))
+
+
+def comparable(spec: KpiSpec) -> bool:
+    """Whether a KPI is measured as the published figures are (an average, in the metric's own
+    unit): a p90 first response or a response rate within a threshold is not held against them."""
+    metric = catalog()[spec.metric]
+    return metric.target_kind(spec.params) == metric.target_kind({}) and spec.statistic == "mean"
 
 
 def benchmark_of(table: dict[tuple[str, str | None], Benchmark], metric: str,

@@ -100,3 +100,21 @@ def test_root_causes_slide_shows_results_json_rows(evaluation, tmp_path):
     assert rows[0][5] == f"{first['gap_share'] * 100:.0f}%" and rows[0][0] != ""
     assert "Share of the gap" in _rows(slides[0])[0][5]
     assert "of the gap" in slides[0].notes_slide.notes_text_frame.text
+
+
+@pytest.mark.parametrize("lang, header, figure, source", [
+    ("en", "Benchmark", "70.0%–75.0%¹", "¹ Zendesk Benchmark: an industry figure, for context - not a term"),
+    ("fr", "Référence marché", "70,0\u00a0%–75,0\u00a0%¹", "¹ Zendesk Benchmark\u00a0: un chiffre du secteur"),
+])
+def test_levels_slide_shows_benchmarks_with_their_source(evaluation, tmp_path, lang, header, figure, source):
+    prs = _deck(evaluation, tmp_path, lang, sections=("service_levels",))
+    pages = [s for s in prs.slides if any(sh.has_table for sh in s.shapes)]
+    rows = {r[0]: r for s in pages for r in _rows(s)[1:]}
+    assert _rows(pages[0])[0][-1] == header
+    fcr = "First contact resolution" if lang == "en" else "Résolution au premier contact"
+    assert rows[fcr][-1] == figure  # the shipped benchmarks.yaml: FCR 70-75 %, Zendesk Benchmark
+    assert source in _text(pages[0])
+    # first response at p90 is not what the published 48 s average measures: no figure, said in the notes
+    frt = next(k for k in rows if "p90" in k)
+    assert rows[frt][-1] == "—"
+    assert "48s (Zendesk Benchmark)" in "\n".join(s.notes_slide.notes_text_frame.text for s in pages)

@@ -97,7 +97,7 @@ def build_decisions(ctx: DeckContext) -> None:
         why = why_line(ctx, row)
         if why:
             missed.append(Line(why, level=1))
-            notes.append(f"{text}: {why}. " + ctx.w("why_notes", target=ctx.target(row.target, row.kpi)))
+            notes.append(ctx.pair(text, f"{why}. ") + ctx.w("why_notes", target=ctx.target(row.target, row.kpi)))
     left, right = ctx.canvas.add("two", f"{ctx.w('decisions')} - {ctx.month(ctx.period)}", "\n".join(notes))
     write_lines(left, [Line(ctx.w("missed_kpis"), bold=True)] + (missed or [Line(ctx.w("no_missed"))]))
     write_lines(right, [Line(ctx.w("decisions"), bold=True)] + _decisions(ctx))

@@ -72,7 +72,8 @@ def build_integrity(ctx: DeckContext) -> None:
         cells.append([Cell(level, bold=r.grain == "vendor"), Cell(str(r.entity), bold=r.grain == "vendor")]
                      + ([Cell(ctx.month(str(r.period)))] if span else [])
                      + [Cell(signal_name(str(r.signal), ctx.lang), status="amber"), Cell(text)])
-        notes.append(f"{level} {r.entity}, {ctx.month(str(r.period))}: {signal_name(str(r.signal), ctx.lang)} - {text}")
+        notes.append(ctx.pair(f"{level} {r.entity}, {ctx.month(str(r.period))}",
+                              f"{signal_name(str(r.signal), ctx.lang)} - {text}"))
     intro = ctx.w("integrity_notes", n=thresholds(ctx.contract).baseline_months)
     paged_table(ctx, f"{ctx.w('integrity')} - {ctx.month(ctx.period)}", columns, cells,
                 lambda shown: "\n".join([intro] + [notes[i] for i in shown]))

@@ -10,10 +10,17 @@ from typing import Callable
 
 import pandas as pd
 
+from pptx.dml.color import RGBColor
+from pptx.enum.text import MSO_ANCHOR
+from pptx.util import Pt
+
+from ...benchmarks import benchmarks_for, comparable, kpi_benchmark
 from .context import DeckContext
 from .layout import Slot
 from .tables import Cell, Column, draw_table, table_pages
-from ..format import status_label, word
+from ..format import MISSING, status_label, word
+
+FOOT_GREY = RGBColor(0x59, 0x59, 0x59)
 
 
 def levels_missing(ctx: DeckContext) -> str | None:
@@ -55,28 +62,29 @@ def _channel_rows(ctx: DeckContext, kpi: str) -> pd.DataFrame:
         .sort_values(["_o", "entity"]).drop(columns="_o")
 
 
-def kpi_lines(ctx: DeckContext, rows: pd.DataFrame) -> list[tuple[str, list[Cell]]]:
-    """(kpi, cells) per table row: each KPI, then its channels indented under it."""
+def kpi_lines(ctx: DeckContext, rows: pd.DataFrame) -> list[tuple[str, str | None, list[Cell]]]:
+    """(kpi, channel or None, cells) per table row: each KPI, then its channels indented under it."""
     out = []
     for r in rows.itertuples():
-        out.append((r.kpi, _row(ctx, r)))
+        out.append((r.kpi, None, _row(ctx, r)))
         for c in _channel_rows(ctx, r.kpi).itertuples():
             name = word("channels", str(c.entity), ctx.lang, default=str(c.entity))
-            out.append((r.kpi, _row(ctx, c, label=f"{INDENT}{name}")))
+            out.append((r.kpi, str(c.entity), _row(ctx, c, label=f"{INDENT}{name}")))
     return out
 
 
 def kpi_cells(ctx: DeckContext, rows: pd.DataFrame) -> list[list[Cell]]:
-    return [cells for _, cells in kpi_lines(ctx, rows)]
+    return [cells for _, _, cells in kpi_lines(ctx, rows)]
 
 
 def paged_table(ctx: DeckContext, title: str, columns: list[Column], rows: list[list[Cell]],
-                notes: Callable[[range], str]) -> None:
+                notes: Callable[[range], str], footnote: list[str] = ()) -> None:
     """A table on as many slides as its measured rows need (titles say 1/2, 2/2); `notes` gets the
-    indices of each slide's rows."""
+    indices of each slide's rows; `footnote` lines sit under the table on every page."""
     first = ctx.canvas.add("table", title)
     box = first[0].box
-    chunks = table_pages(box.width, box.height, columns, rows)
+    foot = int(Pt(FOOT_PT * 1.3) * len(footnote) + ctx.canvas.gap) if footnote else 0
+    chunks = table_pages(box.width, box.height - foot, columns, rows)
     start = 0
     for i, chunk in enumerate(chunks):
         slots = first if i == 0 else ctx.canvas.add("table", title)
@@ -84,12 +92,64 @@ def paged_table(ctx: DeckContext, title: str, columns: list[Column], rows: list[
         if len(chunks) > 1:
             slide.shapes.title.text = f"{title} ({ctx.w('page', n=i + 1, total=len(chunks))})"
         slide.notes_slide.notes_text_frame.text = notes(range(start, start + len(chunk)))
-        draw_table(slots[0], columns, chunk)
+        table_slot, under = slots[0].caption(box.height - foot) if footnote else (slots[0], None)
+        draw_table(table_slot, columns, chunk)
+        if under is not None:
+            write_footnote(under, footnote)
         start += len(chunk)
+
+
+FOOT_PT = 10
+
+
+def write_footnote(slot: Slot, lines: list[str]) -> None:
+    """Small grey lines at the bottom of a slot (sources, never content)."""
+    frame = slot.text()
+    frame.word_wrap = True
+    frame.vertical_anchor = MSO_ANCHOR.BOTTOM
+    for i, text in enumerate(lines):
+        para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        run = para.add_run()
+        run.text = text
+        run.font.size = Pt(FOOT_PT)
+        run.font.color.rgb = FOOT_GREY
+
+
+MARKS = "¹²³⁴⁵⁶⁷⁸⁹"
+
+
+def _benchmarks(ctx: DeckContext, lines: list[tuple[str, str | None, list[Cell]]]) \
+        -> tuple[list[Cell], list[str], list[str]]:
+    """A benchmark cell per table row ('70.0%–75.0%¹'), the footnotes naming each source, and
+    note lines for KPIs measured otherwise than the published figure (a p90, a share within a
+    threshold): those get no figure on the slide, where it would read as comparable."""
+    table = benchmarks_for(ctx.contract.path, ctx.contract.governance.benchmarks)
+    sources: list[str] = []
+    cells, aside = [], []
+    for kpi, channel, _ in lines:
+        spec = ctx.contract.kpis[kpi]
+        bench = kpi_benchmark(table, spec, channel)
+        if bench is None or not comparable(spec):
+            if bench is not None and channel is None:
+                aside.append(ctx.w("bench_aside", kpi=ctx.label(kpi), bench=bench.text, source=bench.named))
+            cells.append(Cell(MISSING, align="r"))
+            continue
+        if bench.named not in sources:
+            sources.append(bench.named)
+        mark = MARKS[min(sources.index(bench.named), len(MARKS) - 1)]
+        cells.append(Cell(bench.shown(lambda v: ctx.value(v, ctx.unit(kpi))) + mark, align="r"))
+    foot = [f"{MARKS[i]} {ctx.w('bench_source', source=name)}" for i, name in enumerate(sources[:len(MARKS)])]
+    return cells, foot, aside
 
 
 def build_service_levels(ctx: DeckContext) -> None:
     lines = kpi_lines(ctx, ctx.vendor_results())
-    paged_table(ctx, f"{ctx.w('service_levels')} - {ctx.month(ctx.period)}", kpi_columns(ctx),
-                [cells for _, cells in lines],
-                lambda rows: ctx.w("notes_rag") + "\n" + ctx.definitions(list(dict.fromkeys(lines[i][0] for i in rows))))
+    columns, rows = kpi_columns(ctx), [cells for _, _, cells in lines]
+    bench, foot, aside = _benchmarks(ctx, lines)
+    if foot:
+        columns.append(Column(ctx.w("benchmark"), 1.4, "r"))
+        rows = [cells + [b] for cells, b in zip(rows, bench)]
+    paged_table(ctx, f"{ctx.w('service_levels')} - {ctx.month(ctx.period)}", columns, rows,
+                lambda shown: "\n".join([ctx.w("notes_rag"), *aside,
+                                          ctx.definitions(list(dict.fromkeys(lines[i][0] for i in shown)))]),
+                footnote=foot)

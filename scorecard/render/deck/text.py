@@ -10,18 +10,19 @@ from __future__ import annotations
 import math
 
 from ... import numbers
-from ..format import LANGUAGES, MISSING, fmt_number, strings, t
+from ..format import LANGUAGES, MISSING, fmt_number, strings, t, typeset
 
 LANGS = LANGUAGES
 
 def word(key: str, lang: str, **values: object) -> str:
     """A slide word in the deck's language, with its {placeholders} filled: the deck's own phrase,
-    else the UI string shared with the HTML scorecards (format.t), so common words agree."""
+    else the UI string shared with the HTML scorecards (format.t), so common words agree; French
+    typography as the cards have it (a no-break space before ':')."""
     phrases = strings()["deck"]
     if key not in phrases:
         return t(key, lang, **values)
     text = phrases[key][lang]
-    return text.format(**values) if values else text
+    return typeset(text.format(**values) if values else text, lang)
 
 
 def fmt_share(value: float | None, lang: str, decimals: int = 0) -> str:
