@@ -4,12 +4,23 @@ validation and the CLI end to end."""
 
 from __future__ import annotations
 
+import os
+import random
+import shutil
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from kpi_helpers import assert_same_results, contract, interactions, kpi, run, value
 
-from kpi_helpers import contract, interactions, kpi, run, value
+from scorecard.cli import main
+from scorecard.kpis.engine import compute_kpis
+from scorecard.kpis.sqlengine import SqlEngine
+from scorecard.periods import parse_period
+from scorecard.units import parse_target
 
 DAY = "2026-03-03"  # a Tuesday: the test calendar opens 08:00-20:00
 
@@ -109,7 +120,6 @@ def test_dst_days_have_46_and_50_half_hours(day, hours, intervals):
 
 def test_the_target_edge_is_target_met_inclusive():
     from scorecard.kpis.intervals import target_edge
-    from scorecard.units import parse_target
     for share in (0.8, 0.9, 2 / 3, 1.0, 0.0):
         target = parse_target(f">= {share * 100!r}%")
         assert target.met(target_edge(target.value)) and not target.met(target_edge(target.value) - 1e-8)
@@ -117,10 +127,7 @@ def test_the_target_edge_is_target_met_inclusive():
 
 
 # -- invariants --------------------------------------------------------------------------------------
-from hypothesis import given, settings, strategies as st  # noqa: E402
 
-from scorecard.kpis.engine import compute_kpis  # noqa: E402
-from scorecard.periods import parse_period  # noqa: E402
 
 CALL = st.tuples(st.integers(0, 4 * 24 * 60 - 1),             # minute of 2026-03-28 .. 03-31 (DST on the 29th)
                  st.one_of(st.none(), st.integers(0, 60)),    # answered after, seconds
@@ -161,7 +168,6 @@ def test_value_is_a_share_and_n_at_most_the_intervals_with_contacts(specs, min_o
 
 
 def test_random_calls_are_the_same_on_both_engines():
-    import random
     rng = random.Random(7)
     specs = [(rng.randrange(4 * 24 * 60), rng.choice([None, rng.randrange(40)]), rng.randrange(10),
               rng.choice(["T1", "T2", "T3", None])) for _ in range(3000)]
@@ -171,9 +177,7 @@ def test_random_calls_are_the_same_on_both_engines():
 
 
 # -- the contract: validation, the CLI end to end ------------------------------------------------------
-from pathlib import Path  # noqa: E402
 
-from scorecard.cli import main  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_CONTRACT = ROOT / "examples" / "interval-service-level.yaml"
@@ -221,3 +225,26 @@ def test_the_catalog_command_shows_the_metric(capsys):
     assert "interval_service_level (ISL): Interval service level" in out
     assert "interval: duration (default: 30m)" in out and "min_offered: integer (default: 1)" in out
     assert "interval_target: percent" in out and "calendar: string" in out
+
+
+@pytest.mark.spark
+def test_spark_gives_the_duckdb_intervals():
+    """The same compiled query on Spark (its own SQL dialect and session time zone)."""
+    pytest.importorskip("pyspark")
+    if shutil.which("java") is None and not os.environ.get("CI"):
+        pytest.skip("no Java runtime (make spark-setup)")
+    from scorecard.kpis.spark import SparkBackend, spark_session
+
+    rng = random.Random(3)
+    specs = [(rng.randrange(4 * 24 * 60), rng.choice([None, rng.randrange(40)]), rng.randrange(10),
+              rng.choice(["T1", "T2", None])) for _ in range(500)]
+    tables = {"interactions": _random_calls(specs)}
+    c = contract(isl(min_offered=2))
+    periods = [parse_period(p) for p in ("2026-03", "2026-Q1")]
+    session = spark_session("local[2]")
+    try:
+        on_spark = SqlEngine(c, tables, periods, ["team_id"], backend=SparkBackend(session)).run()
+    finally:
+        session.stop()
+    assert_same_results(compute_kpis(c, tables, periods, ["team_id"]), on_spark)
+    assert (on_spark["n"] > 0).sum() == 2 * 3

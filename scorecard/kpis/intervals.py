@@ -19,7 +19,7 @@ intervals (all its contacts together) and nothing else.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -41,8 +41,12 @@ def slots(created: pd.Series, timezone: str, interval_s: float) -> tuple[np.ndar
     the repeated hour of a 25-hour day gives two intervals and a 23-hour day has two fewer."""
     utc = created.to_numpy(dtype="datetime64[ns]").astype("int64")
     wall = created.dt.tz_convert(timezone).dt.tz_localize(None).to_numpy(dtype="datetime64[ns]").astype("int64")
-    step = int(round(interval_s * NS))
+    step = interval_ns(interval_s)
     return wall - wall % step, wall - utc
+
+
+def interval_ns(interval_s: float) -> int:
+    return round(interval_s * NS)
 
 
 def opens_at(clock: BusinessClock, start_ns: np.ndarray) -> np.ndarray:
@@ -76,17 +80,22 @@ def per_interval(formula: Formula) -> Formula:
     registers `per_interval(service_level)`, so the formula is the one service_level uses."""
     def build(kpi: KpiSpec, rows: InteractionRows, src: RowSource, base: np.ndarray) -> Measure | NotMeasurable:
         sl = formula(kpi, rows, src, base)
-        return sl if isinstance(sl, NotMeasurable) else _measure(kpi, rows, src, base, sl)
+        if isinstance(sl, NotMeasurable):
+            return sl
+        if sl.num is None or sl.den is None:
+            raise TypeError(f"per_interval needs a ratio builder, not {formula.__name__}")
+        return _measure(kpi, rows, src, base, sl.num, sl.den)
     return build
 
 
-def _measure(kpi: KpiSpec, rows: InteractionRows, src: RowSource, base: np.ndarray, sl: Measure) -> Measure:
+def _measure(kpi: KpiSpec, rows: InteractionRows, src: RowSource, base: np.ndarray, num: np.ndarray,
+             den: np.ndarray) -> Measure:
     """Offered contacts -> interval rows of every grain -> the engine's source of met / counted."""
     frame = src.frame
     offered = np.flatnonzero(base & rows.live & frame["created_at"].notna().to_numpy())
     start, offset = slots(frame["created_at"].iloc[offered], rows.contract.timezone, kpi.params["interval"])
     contacts = pd.DataFrame({"_start": start, "_offset": offset, "_month": src.month.iloc[offered].to_numpy(),
-                             "_num": sl.num[offered], "_den": sl.den[offered]})
+                             "_num": num[offered], "_den": den[offered]})
     grains = [g for g in GRAIN_COLUMNS if g in frame]
     for g in grains:
         contacts[g] = frame[g].astype("string").iloc[offered].to_numpy()

@@ -10,15 +10,15 @@ as a balanced CASE over their change instants (1970-2100), a dozen comparisons p
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Callable
+from collections.abc import Callable
+from functools import cache
 
 import numpy as np
 import pandas as pd
 from sqlglot import exp
 
 from ...contract.model import KpiSpec
-from ..intervals import GRAIN_COLUMNS, target_edge
+from ..intervals import GRAIN_COLUMNS, interval_ns, target_edge
 from ..measure import NotMeasurable
 from .clock import BUCKET_NS, clock_table_name
 from .compile import MeasureSQL, sql
@@ -34,7 +34,7 @@ def _offsets(instants: pd.DatetimeIndex, timezone: str) -> np.ndarray:
     return instants.tz_convert(timezone).tz_localize(None).asi8 - instants.tz_localize(None).asi8
 
 
-@lru_cache(maxsize=None)
+@cache
 def offset_changes(timezone: str) -> tuple[tuple[int, int], ...]:
     """(first UTC instant in ns, offset in ns) of each offset the zone takes in SPAN, the first one
     from the start of time; found day by day, then to the minute inside a changing day."""
@@ -64,38 +64,35 @@ def per_interval(formula: Formula) -> Formula:
         m = formula(kpi, rows, base)
         if isinstance(m, NotMeasurable):
             return m
-        return MeasureSQL(_relation(kpi, rows, base, m), sql("TRUE"), num=sql("v._met"), den=sql("v._counted"))
+        if m.num is None or m.den is None:
+            raise TypeError(f"per_interval needs a ratio builder, not {formula.__name__}")
+        return MeasureSQL(_relation(kpi, rows, base, m, m.num, m.den), sql("TRUE"), num=sql("v._met"),
+                          den=sql("v._counted"))
     return build
 
 
-def _relation(kpi: KpiSpec, rows: Rows, base: str, m: MeasureSQL) -> exp.Select:
+def _relation(kpi: KpiSpec, rows: Rows, base: str, m: MeasureSQL, num: exp.Expression, den: exp.Expression
+              ) -> exp.Expression:
+    """Interval rows of every grain with their flags, and each month's correction row."""
     grains = [g for g in GRAIN_COLUMNS if rows.has(g)]
     cols = "".join(f", {g}" for g in grains)
-    step = int(round(kpi.params["interval"] * 1e9))
     offset = offset_sql("v.created_at", offset_changes(rows.facts.timezone))
-    contacts = (f"SELECT v._month, v._row{''.join(f', v.{g}' for g in grains)}, v.created_at + {offset} AS _wall, "
-                f"{offset} AS _offset, CAST({m.num.sql('duckdb')} AS DOUBLE) AS _num, "
-                f"CAST({m.den.sql('duckdb')} AS DOUBLE) AS _den "
+    contacts = (f"SELECT v._month, v._row{cols.replace(', ', ', v.')}, v.created_at, {offset} AS _offset, "
+                f"CAST({num.sql('duckdb')} AS DOUBLE) AS _num, CAST({den.sql('duckdb')} AS DOUBLE) AS _den "
                 f"FROM ({m.relation.sql('duckdb')}) v WHERE {base} AND v._live AND v.created_at IS NOT NULL")
-    sets = ", ".join([f"(_start, _offset, _month{', ' + g if g else ''})" for g in ["", *grains]])
+    step = interval_ns(kpi.params["interval"])
+    slotted = f"SELECT *, (created_at + _offset) - (created_at + _offset) % {step} AS _start FROM ({contacts}) c"
+    sets = ", ".join(f"(_start, _offset, _month{g})" for g in ["", *[f", {g}" for g in grains]])
     vendor = " + ".join(f"GROUPING({g})" for g in grains) + f" = {len(grains)}" if grains else "TRUE"
     intervals = (f"SELECT _start, _offset, _month{cols}, COUNT(*) AS _offered, SUM(_num) AS _num, "
-                 f"SUM(_den) AS _den, MIN(_row) AS _row, {vendor} AS _vendor "
-                 f"FROM (SELECT *, _wall - _wall % {step} AS _start FROM ({contacts}) c) s "
+                 f"SUM(_den) AS _den, MIN(_row) AS _row, {vendor} AS _vendor FROM ({slotted}) s "
                  f"GROUP BY GROUPING SETS ({sets})")
     kept = " OR ".join(["i._vendor", *[f"i.{g} IS NOT NULL" for g in grains]])  # no entity: no interval
-    calendar = kpi.params.get("calendar")
-    open_, join = "TRUE", ""
-    if calendar:
-        start = "(CAST(i._start - i._offset AS DOUBLE) / 1e9)"
-        open_ = "COALESCE(" + " OR ".join(f"({start} >= k.o{j} AND {start} < k.o{j} + k.l{j})"
-                                          for j in range(rows.clock_k[calendar])) + ", FALSE)"
-        join = (f" LEFT JOIN {clock_table_name(calendar)} k "
-                f"ON k.bucket = (i._start - i._offset) // {BUCKET_NS}")
+    open_, join = _opening_hours(kpi, rows)
     counted = f"(i._offered >= {int(kpi.params['min_offered'])} AND i._den > 0 AND {open_})"
     sl = "i._num / (CASE WHEN i._den > 0 THEN i._den ELSE 1.0 END)"
     met = f"({counted} AND {sl} >= {target_edge(kpi.params['interval_target'])!r})"
-    flags = (f"SELECT i._month, i._row{''.join(f', i.{g}' for g in grains)}, i._vendor, "
+    flags = (f"SELECT i._month, i._row{cols.replace(', ', ', i.')}, i._vendor, "
              f"CASE WHEN {met} THEN 1.0 ELSE 0.0 END AS _met, CASE WHEN {counted} THEN 1.0 ELSE 0.0 END AS _counted "
              f"FROM ({intervals}) i{join} WHERE {kept}")
     nulls = "".join(f", CAST(NULL AS VARCHAR) AS {g}" for g in grains)
@@ -103,3 +100,15 @@ def _relation(kpi: KpiSpec, rows: Rows, base: str, m: MeasureSQL) -> exp.Select:
                   f"-SUM(_counted) AS _counted FROM f WHERE NOT _vendor GROUP BY _month")
     return sql(f"WITH f AS ({flags}) SELECT * FROM (SELECT _month, _row{cols}, _met, _counted FROM f "
                f"UNION ALL {correction}) u")
+
+
+def _opening_hours(kpi: KpiSpec, rows: Rows) -> tuple[str, str]:
+    """(condition, join): an interval's start instant inside an opening of the calendar's day,
+    read from its clock table (clock.py); TRUE without a calendar."""
+    calendar = kpi.params.get("calendar")
+    if not calendar:
+        return "TRUE", ""
+    start = "(CAST(i._start - i._offset AS DOUBLE) / 1e9)"
+    inside = " OR ".join(f"({start} >= k.o{j} AND {start} < k.o{j} + k.l{j})" for j in range(rows.clock_k[calendar]))
+    return (f"COALESCE({inside}, FALSE)",
+            f" LEFT JOIN {clock_table_name(calendar)} k ON k.bucket = (i._start - i._offset) // {BUCKET_NS}")
