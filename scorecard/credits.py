@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -60,6 +60,18 @@ class Line:
     share: float
 
 
+def line_label(contract: Contract, kpi: str, channel: str, lang: str) -> str:
+    """A credit line as the forum names it: "Service level", "Service level (voice)" (a channel line
+    drops the KPI's own channel filter from its label: "(voice)", not "(voice, chat) (voice)")."""
+    if not channel:
+        return kpi_label(contract, kpi, lang)
+    spec = contract.kpis.get(kpi)
+    if spec is not None and "channel" in spec.filter:
+        unfiltered = replace(spec, filter={k: v for k, v in spec.filter.items() if k != "channel"})
+        contract = replace(contract, kpis={**contract.kpis, kpi: unfiltered})
+    return f"{kpi_label(contract, kpi, lang)} ({word('channels', channel, lang)})"
+
+
 def credit_lines(clause: ServiceCredits) -> list[Line]:
     """The clause's allocations in contract order, the per-channel ones after the whole-KPI ones."""
     return ([Line(k, "", share) for k, share in clause.allocations.items()]
@@ -93,9 +105,7 @@ class _Terms:
         return explain.percent(fraction, self.lang)
 
     def label(self, line: Line) -> str:
-        """The line as the forum names it: "Service level", "Service level (voice)"."""
-        name = kpi_label(self.contract, line.kpi, self.lang)
-        return f"{name} ({word('channels', line.channel, self.lang)})" if line.channel else name
+        return line_label(self.contract, line.kpi, line.channel, self.lang)
 
     def at_risk_text(self) -> str:
         return self.say("credit.at_risk", share=self.percent(self.clause.at_risk), fee=self.money(self.monthly_fee))

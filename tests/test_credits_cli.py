@@ -8,6 +8,7 @@ import json
 from decimal import Decimal as D
 from pathlib import Path
 
+from pptx import Presentation
 from test_contract_errors import SKETCH
 
 from scorecard.cli import main
@@ -70,3 +71,21 @@ def test_a_channel_allocation_the_kpi_cannot_judge_exits_2(small_demo, tmp_path,
     line = path.read_text().splitlines().index("    service_level: {voice: 20%, email: 20%}") + 1
     assert f"contract.yaml:{line}:" in err and 'no target or minimum of its own for channel "email"' in err
     assert "Traceback" not in err
+
+
+def test_the_decks_credits_slide_says_what_was_waived(small_demo, tmp_path):
+    out = tmp_path / "run"
+    assert main(["-q", "run", str(write_contract(tmp_path)), "--data", str(small_demo), "--out", str(out),
+                 "--period", "2026-02"]) == 0
+    slide = next(s for s in Presentation(str(out / "deck.pptx")).slides
+                 if s.shapes.title is not None and s.shapes.title.text == "Service credits - Feb 2026")
+    table = next(shape.table for shape in slide.shapes if shape.has_table)
+    cells = {" ".join(row.cells[0].text.split()): [" ".join(c.text.split()) for c in row.cells] for row in table.rows}
+    assert cells["Average handle time"][4] == "10% × €57,600 = €5,760, waived (transition)"
+    assert cells["Average handle time"][5] == "€0"
+    assert cells["Service level (voice)"][3] == "20%" and cells["Service level (chat)"][4] == "—"
+    text = " ".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
+    assert "Transition until 1\u00a0Mar\u00a02026: credits waived" in text
+    assert "Escalation of consecutive misses: × 1 / × 1.5 / × 2" in text
+    notes = slide.notes_slide.notes_text_frame.text
+    assert "In the transition period (until 1\u00a0Mar\u00a02026) the credit is waived" in notes

@@ -15,7 +15,8 @@ from .summary import chronic_misses
 from .tables import Cell, Column, Line, draw_table, table_height, write_lines
 from .text import fmt_share
 from ... import numbers
-from ..format import MISSING, fmt_date, word
+from ..format import MISSING, fmt_date
+from ...credits import line_label
 
 
 def _period_rows(ctx: DeckContext) -> pd.DataFrame:
@@ -77,18 +78,12 @@ def _arithmetic(ctx: DeckContext, row) -> str:
                    f", −{fmt_share(reduction, ctx.lang)} = {ctx.money(row.credit)}")
 
 
-def _line_label(ctx: DeckContext, row) -> str:
-    """The KPI's label, with the channel of a per-channel allocation: "Service level (voice)"."""
-    label = ctx.label(row.kpi)
-    return f"{label} ({word('channels', row.channel, ctx.lang)})" if row.channel else label
-
-
 def _rows(ctx: DeckContext, rows: pd.DataFrame) -> list[list[Cell]]:
     sc = ctx.contract.service_credits
     out = []
     for r in rows[rows["kpi"] != "TOTAL"].itertuples():
         misses = chronic_misses(ctx, r.kpi)
-        out.append([Cell(_line_label(ctx, r)),
+        out.append([Cell(line_label(ctx.contract, r.kpi, r.channel, ctx.lang)),
                     Cell(ctx.value(r.value, ctx.unit(r.kpi)), status="red" if r.missed else "green", align="r"),
                     Cell(ctx.target(r.minimum, r.kpi), align="r"),
                     Cell(fmt_share(r.allocation, ctx.lang), align="r"),
