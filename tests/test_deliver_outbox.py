@@ -12,6 +12,7 @@ import pytest
 from deliver_helpers import AGENTS, CONTRACT, cards_of, read_eml, team_of, write_roster
 
 from scorecard.cli import main
+from scorecard.deliver.message import inline_html, merged_html
 from scorecard.deliver.pdf import find_chromium
 from scorecard.demo_data.setting import TEAMS, VENDOR
 
@@ -143,3 +144,11 @@ def test_run_prints_the_pdfs_into_its_own_set_and_fills_the_outbox(small_demo, t
         assert {p[:-5] + ".pdf" for p in cards} <= files  # every card's PDF is part of the run's set
     assert len(list((tmp_path / "outbox").glob("*.eml"))) == AGENTS + len(TEAMS) + 1
     assert "outbox: 19 e-mail(s)" in out
+
+
+def test_several_cards_of_one_person_share_one_body(outbox):
+    """A trainer of two teams: both cards, one after the other, in one inlined HTML body."""
+    cards = sorted(p for p in (outbox[0] / "cards" / "trainer").glob("*.html") if p.name != "index.html")
+    pages = [inline_html(p.read_text(encoding="utf-8")) for p in cards[:2]]
+    merged = merged_html(pages)
+    assert merged.count("<h1") == 2 and merged.count("<article") == 2 and merged.count("<html") == 1

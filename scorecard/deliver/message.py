@@ -37,7 +37,7 @@ _DROP = [re.compile(p, re.DOTALL) for p in (r"<script>.*?</script>\s*", r'<nav c
 _LOCAL_LINK = re.compile(r'<a href="(?![a-z]+:|#)[^"]*">(.*?)</a>', re.DOTALL)
 _ROOT = re.compile(r":root\s*\{([^}]*)\}")
 _VARIABLE = re.compile(r"(--[\w-]+)\s*:\s*([^;]+);")
-_ARTICLE = re.compile(r'<article class="card">.*?</article>', re.DOTALL)
+_ARTICLE = re.compile(r'<article class="card"[^>]*>.*?</article>', re.DOTALL)
 
 
 def one_line(text: str) -> str:
