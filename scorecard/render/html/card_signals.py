@@ -9,6 +9,7 @@ team's and its agents'.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pandas as pd
 
@@ -26,7 +27,8 @@ SIGNAL_UNITS = {"speed_vs_quality": "duration", "cherry_picking": "duration", "s
                 "transfer_spike": "rate", "survey_coverage_drop": "rate", "qa_leniency": "points"}
 
 
-def _signal_line(ctx: Context, row: dict, href: str | None, month: bool) -> Line:
+def _signal_line(ctx: Context, row: dict[str, Any], href: str | None, month: bool) -> Line:
+    """One signal: who, level, signal, (month), value and baseline in the fact's unit, what moved."""
     signal = str(row["signal"])
     unit = SIGNAL_UNITS.get(signal, "ratio")
     # integrity.csv's evidence is written in English; another language gets the rule in its words
@@ -55,7 +57,7 @@ def integrity(ctx: Context, role: Role, links: Links) -> Lookup:
                if teams is not None and len(teams) else {})
     records = rows.to_dict("records") if len(rows) else []
 
-    def mine(row: dict, entity: str) -> bool:
+    def mine(row: dict[str, Any], entity: str) -> bool:
         grain, who = str(row["grain"]), str(row["entity"])
         if role.grain == "vendor":
             return grain in ("vendor", "team_id")
@@ -75,6 +77,7 @@ def integrity(ctx: Context, role: Role, links: Links) -> Lookup:
 
 
 def _benchmark_text(ctx: Context, bench: Benchmark, unit: str) -> str:
+    """The benchmark's figure or range in the card's language and the KPI's unit."""
     low = f.fmt_value(bench.low, unit, ctx.lang, currency=ctx.contract.currency)
     if bench.high == bench.low:
         return low
@@ -113,7 +116,8 @@ def benchmarks(ctx: Context, role: Role, links: Links) -> Lookup:
     def lookup(entity: str) -> Table:
         lines = []
         for kpi, bench in found:
-            spec, metric = ctx.contract.kpis[kpi], catalog()[ctx.contract.kpis[kpi].metric]
+            spec = ctx.contract.kpis[kpi]
+            metric = catalog()[spec.metric]
             unit, direction, label = ctx.kpi_facts(kpi)
             value = num(values.get((entity, kpi)))
             alike = metric.target_kind(spec.params) == metric.target_kind({}) and spec.statistic == "mean"
