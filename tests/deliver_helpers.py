@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
 
+from scorecard.cli import main
 from scorecard.demo_data.setting import TEAMS, VENDOR
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,6 +33,14 @@ def write_roster(path: Path, *, bad: dict[str, str] | None = None) -> Path:
         lines.append(f"{agent},Agent {agent},{bad.get(agent, f'{agent.lower()}@example.com')},agent,{team_of(i)}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    """The CLI's exit code, stdout and stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(args))
+    return code, out.getvalue(), err.getvalue()
 
 
 def read_eml(data: bytes) -> EmailMessage:

@@ -4,27 +4,25 @@ part is a PDF), the outbox written as one output set, bad options and rosters re
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 
 import pytest
-from deliver_helpers import AGENTS, CONTRACT, cards_of, read_eml, team_of, write_roster
+from deliver_helpers import (
+    AGENTS,
+    CONTRACT,
+    cards_of,
+    read_eml,
+    run,
+    team_of,
+    write_roster,
+)
 
-from scorecard.cli import main
 from scorecard.deliver.message import inline_html, merged_html
 from scorecard.deliver.pdf import find_chromium
 from scorecard.demo_data.setting import TEAMS, VENDOR
 
 CHROMIUM = find_chromium()
 PERIOD = "2026-03"
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(list(args))
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(scope="module")

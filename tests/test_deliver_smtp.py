@@ -4,8 +4,6 @@ is reported at its roster row and every other letter is still delivered."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import shutil
 import socket
 import ssl
@@ -15,9 +13,16 @@ from collections import defaultdict
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
-from deliver_helpers import AGENTS, CONTRACT, cards_of, read_eml, team_of, write_roster
+from deliver_helpers import (
+    AGENTS,
+    CONTRACT,
+    cards_of,
+    read_eml,
+    run,
+    team_of,
+    write_roster,
+)
 
-from scorecard.cli import main
 from scorecard.demo_data.setting import TEAMS
 
 REFUSED = "nobody@refused.example.com"
@@ -55,13 +60,6 @@ def server():
         yield mailbox, controller.port
     finally:
         controller.stop()
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(list(args))
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_every_recipient_gets_exactly_their_own_cards_and_a_refused_address_is_reported(small_demo, tmp_path,
