@@ -158,3 +158,36 @@ def test_starttls_then_login_from_the_environment(small_demo, tmp_path, monkeypa
     assert code == 0, err
     assert logins == [(b"vm", True)]
     assert [r for r, _ in mailbox.received] == [["ops@example.com"]]
+
+
+class CappedMailbox(Mailbox):
+    """A server that takes five messages per connection, then answers 421 (as many do)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sessions: dict[int, int] = defaultdict(int)
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.sessions[id(session)] == 5:
+            return "421 4.7.0 Too many messages in this session"
+        self.sessions[id(session)] += 1
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
+
+def test_a_server_that_caps_messages_per_connection_gets_every_letter(small_demo, tmp_path, monkeypatch):
+    monkeypatch.delenv("SCORECARD_SMTP_USER", raising=False)
+    monkeypatch.delenv("SCORECARD_SMTP_PASSWORD", raising=False)
+    mailbox = CappedMailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        code, _, err = run("scorecards", CONTRACT, "--data", str(small_demo), "--period", "2026-03",
+                           "--out", str(tmp_path / "cards"), "--roster", str(write_roster(tmp_path / "roster.csv")),
+                           "--smtp", f"127.0.0.1:{controller.port}", "--smtp-from", "vm@example.com")
+    finally:
+        controller.stop()
+    assert code == 0, err
+    assert len(mailbox.received) == AGENTS + len(TEAMS) + 1
+    assert sorted(mailbox.sessions.values()) == [4, 5, 5, 5]

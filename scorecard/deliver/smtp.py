@@ -21,6 +21,7 @@ from .letters import Letter
 
 ENV_USER, ENV_PASSWORD = "SCORECARD_SMTP_USER", "SCORECARD_SMTP_PASSWORD"
 DEFAULT_PORT, TLS_PORT = 25, 465
+CLOSED = 421  # "service not available, closing the channel": often a cap on messages per connection
 TIMEOUT_S = 30
 
 
@@ -92,35 +93,49 @@ def _connect(server: Server, login: tuple[str, str] | None) -> smtplib.SMTP:
 
 
 def send(server: Server, letters: Sequence[Letter], messages: Sequence[EmailMessage]) -> list[Failure]:
-    """Send every message; return the recipients that were refused (the rest were sent)."""
+    """Send every message; return the recipients that were refused (the rest were sent). A server
+    that closes the connection (many allow only so many messages per session) is reconnected to
+    once for the letter it dropped."""
     login = credentials()
     conn = _connect(server, login)
     failures: list[Failure] = []
     try:
         for letter, message in zip(letters, messages):
-            refused: dict[str, tuple[int, bytes | str]]
             try:
-                refused = dict(conn.send_message(message))
-            except smtplib.SMTPRecipientsRefused as exc:
-                refused = dict(exc.recipients)
-            except smtplib.SMTPSenderRefused as exc:
-                raise _refused(server, f"the server refused the sender {message['From']}: {exc.smtp_code} "
-                                       f"{_text(exc.smtp_error)}",
-                               "pass --smtp-from an address this server may send from") from None
-            except smtplib.SMTPResponseException as exc:
-                refused = dict.fromkeys(_addresses(letter), (exc.smtp_code, exc.smtp_error))
-            except (OSError, smtplib.SMTPServerDisconnected) as exc:
-                failures += [Failure(a, letter, f"connection lost: {exc}") for a in _addresses(letter)]
+                refused = _send_one(server, conn, letter, message)
+            except (OSError, smtplib.SMTPServerDisconnected):
+                conn.close()
                 conn = _connect(server, login)
-                continue
-            failures += [Failure(a, letter, f"{code} {_text(text)}")
-                         for a, (code, text) in refused.items()]
+                try:
+                    refused = _send_one(server, conn, letter, message)
+                except (OSError, smtplib.SMTPServerDisconnected) as exc:
+                    refused = dict.fromkeys(_addresses(letter), (CLOSED, str(exc)))
+            failures += [Failure(a, letter, f"{code} {_text(text)}") for a, (code, text) in refused.items()]
     finally:
         try:
             conn.quit()
         except (OSError, smtplib.SMTPException):
             conn.close()
     return failures
+
+
+def _send_one(server: Server, conn: smtplib.SMTP, letter: Letter,
+              message: EmailMessage) -> dict[str, tuple[int, bytes | str]]:
+    """The recipients of one message the server refused, with its code and answer."""
+    try:
+        return dict(conn.send_message(message))
+    except smtplib.SMTPRecipientsRefused as exc:
+        if any(code == CLOSED for code, _ in exc.recipients.values()):
+            raise smtplib.SMTPServerDisconnected("the server closed the connection") from None
+        return dict(exc.recipients)
+    except smtplib.SMTPResponseException as exc:
+        if exc.smtp_code == CLOSED:  # smtplib has closed its end: a new connection, once (see send)
+            raise smtplib.SMTPServerDisconnected(_text(exc.smtp_error)) from None
+        if not isinstance(exc, smtplib.SMTPSenderRefused):  # refused after the recipients: the whole message
+            return dict.fromkeys(_addresses(letter), (exc.smtp_code, exc.smtp_error))
+        raise _refused(server, f"the server refused the sender {message['From']}: {exc.smtp_code} "
+                               f"{_text(exc.smtp_error)}",
+                       "pass --smtp-from an address this server may send from") from None
 
 
 def _text(answer: bytes | str) -> str:
