@@ -70,7 +70,7 @@ def test_catalog_metric_shows_parameters_defaults_unit_and_formula(capsys):
     assert out.splitlines()[0] == "service_level (SL): Service level"
     assert "  unit: rate; direction: higher" in out
     assert "    threshold: duration (default: 20s)" in out
-    assert "answered within threshold" in out
+    assert "  formula: answered within the threshold / (offered - short abandons)" in out  # words, not columns
     assert main(["catalog", "service_level", "--lang", "fr"]) == 0
     assert "Niveau de service" in capsys.readouterr().out
 
