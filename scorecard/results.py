@@ -8,9 +8,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from . import __version__
-from .atomic import write_text
+from .atomic import atomic_path, write_text
 from .evaluate import Evaluation
 from .integrity.rules import SIGNAL_COLUMNS
 from .credits import EXTRA_COLUMNS as CREDIT_EXTRA_COLUMNS
@@ -143,4 +145,22 @@ def write_results(ev: Evaluation, out_dir: Path, *, csv_dialect: str = "default"
         "results.json": results_json(ev),
     }
     written = [write_text(out_dir / name, text) for name, text in files.items()]
-    return written + [write_xlsx(ev, out_dir / "results.xlsx", lang)]
+    return written + [write_parquet(ev.results, out_dir / "results.parquet"),
+                      write_xlsx(ev, out_dir / "results.xlsx", lang)]
+
+
+# results.parquet: the columns of results.csv, these typed, the others text as the CSV writes them
+PARQUET_TYPES = {"value": pa.float64(), "n": pa.int64(), "provisional": pa.bool_()}
+
+
+def write_parquet(results: pd.DataFrame, path: Path) -> Path:
+    """results.parquet (atomically): the rows of results.csv with typed columns, so a tool reading
+    hundreds of thousands of rows gets numbers and booleans without parsing text. Missing (NaN
+    included) is null; text is not neutralised: no spreadsheet runs a Parquet cell as a formula."""
+    frame = results.reindex(columns=RESULT_COLUMNS)
+    table = pa.table({col: pa.array(frame[col] if col in PARQUET_TYPES else frame[col].astype("string"),
+                                    type=PARQUET_TYPES.get(col, pa.string()), from_pandas=True)
+                      for col in RESULT_COLUMNS})
+    with atomic_path(path) as tmp:
+        pq.write_table(table, tmp, compression="zstd")
+    return Path(path)
