@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ContractError, Problem
+from ..fileversion import version_problem
 from ..yamlread import FileKind, read_yaml_file
 from . import patterns
 from .amendments import read_versions
@@ -69,7 +70,10 @@ def _top(f: Fields, data: Any) -> dict[str, Any] | None:
     if data is None:
         f.add((), "the contract is empty", "start from an example in contracts/ (the reference: contracts/acme-travel-nordlys.yaml)")
         return None
-    top = f.mapping(data, (), allowed=(*SECTIONS, *HEADER_FIELDS), required=("contract", "kpis"))
+    top = f.mapping(data, (), allowed=("version", *SECTIONS, *HEADER_FIELDS), required=("contract", "kpis"))
+    wrong = version_problem(top["version"]) if top and "version" in top else None
+    if wrong:
+        f.add(("version",), *wrong)
     for key in (top or {}):
         if key in HEADER_FIELDS:
             f.add((key,), f"{key!r} belongs in the contract: block", f"move `{key}:` under `contract:`", key=True)

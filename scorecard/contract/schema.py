@@ -270,6 +270,7 @@ def _schema() -> Schema:
         "$id": "https://scorecard.invalid/contract.schema.json",
         "title": "scorecard contract",
         **_obj("A customer-service outsourcing contract: KPIs, targets, credits, incentives, roles, governance.", {
+            "version": {"const": 1, "description": "The file's format version (optional): 1."},
             "contract": _header(),
             "calendars": _map("Calendar name -> business hours, for `clock:`.", calendar),
             "kpis": _map("KPI id -> clause.", _kpi(), propertyNames={"pattern": patterns.KPI_ID}, minProperties=1),

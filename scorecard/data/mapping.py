@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ContractError, Problem
+from ..fileversion import version_problem
 from ..yamlread import Document, FileKind, field_name, read_yaml_file
 from ..yamlread import Path as YamlPath
 from .schema import BOOL, LABEL, NUMBER, SECONDS, TABLES, TIMESTAMP, TableSpec
@@ -139,7 +140,10 @@ class _Checker:
             self.problems.append(Problem("a mapping file must be a YAML mapping with `tables:`",
                                          file=self.file, line=1, col=1, hint="see docs/readme-data.md"))
             return Mapping(path.stem, "", {}, str(path))
-        self.known_keys(doc, ("summary", "tables"), ())
+        self.known_keys(doc, ("version", "summary", "tables"), ())
+        wrong = version_problem(doc["version"]) if "version" in doc else None
+        if wrong:
+            self.add(("version",), *wrong)
         summary = doc.get("summary", "")
         if not isinstance(summary, str):
             self.add(("summary",), "must be one line of text")
