@@ -19,7 +19,7 @@ from .integrity.compute import integrity_signals
 from .kpis.sqlengine import make_engine
 from .kpis.inputs import InputFacts
 from .periods import MONTH, Period, local_months, months_between, parse_period, shift_month
-from .scoring import add_changes, overall_scores, score_results
+from .scoring import add_changes, overall_scores, previous_period, score_results
 from .breakdowns import build_sections, calibration_results
 from .term import LeftOut, left_out_months, left_out_periods, unscore
 from .versions import VersionUse, mark_quarterly, outputs_contract, raw_by_version, version_credits, version_uses
@@ -50,6 +50,8 @@ class Evaluation:
     cautions: tuple[Caution, ...] = ()
     # integrity signals of the asked months (integrity/): integrity.csv rows
     integrity: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # scored rows of the period before each asked quarter or year (a QBR compares with it); empty for months
+    before: pd.DataFrame = field(default_factory=pd.DataFrame)
     # the contract versions (amendments, transition) in force over the computed periods (versions.py)
     versions: tuple[VersionUse, ...] = ()
 
@@ -115,7 +117,9 @@ def evaluate(contract: Contract, dataset: Dataset, periods: Sequence[Period],
     # more than HISTORY_MONTHS before the first asked month.
     first_month = min(first_asked, max(first_data or first_asked, shift_month(first_asked, -HISTORY_MONTHS)))
     history_months = [parse_period(m) for m in months_between(first_month, last_month)]
-    computed = list(dict.fromkeys(history_months + asked))
+    # a quarter's or a year's review compares with the one before (issue 13: the QBR summary)
+    before = [parse_period(previous_period(p.label)) for p in asked if p.kind != MONTH]
+    computed = list(dict.fromkeys(history_months + asked + before))
     grains = list(dict.fromkeys([*contract.grains(), *extra_grains]))
 
     facts = InputFacts.of(dataset.tables, dataset.cleared, dataset.constants)
@@ -141,7 +145,9 @@ def evaluate(contract: Contract, dataset: Dataset, periods: Sequence[Period],
         periods=tuple(asked_labels),
         results=results,
         history=monthly.reset_index(drop=True),
-        overall=overall[overall["period"].isin(asked_labels + [p.label for p in history_months])].reset_index(drop=True),
+        overall=overall[overall["period"].isin(asked_labels + [p.label for p in history_months + before])]
+        .reset_index(drop=True),
+        before=scored[scored["period"].isin([p.label for p in before])].reset_index(drop=True),
         credits=credits,
         calibration=calibration_results(current, dataset, asked),
         sections=build_sections(current, dataset, kpi_engine),

@@ -75,8 +75,10 @@ def test_integrity_slide_in_french(evaluation, tmp_path):
 
 
 def test_summary_counts_signals_and_no_signal_means_no_slide(evaluation, tmp_path):
-    summary, = _slides(_deck(evaluation, tmp_path), "Executive summary")
+    prs = _deck(evaluation, tmp_path)
+    summary, = _slides(prs, "Executive summary")
     assert "Integrity signals: 1 for the vendor, 1 for teams, 1 for agents" in _text(summary)
+    assert not [s for s in prs.slides if " against " in s.shapes.title.text]  # a month has no QBR comparison
     quiet = _deck(replace(evaluation, integrity=SIGNALS.iloc[3:]), tmp_path)
     assert not _slides(quiet, "Integrity signals")
     summary, = _slides(quiet, "Executive summary")

@@ -57,9 +57,10 @@ class DeckContext:
 
     @cached_property
     def months(self) -> list[str]:
-        """The trend window: contract.governance.trend_months months ending with the period, less
-        the months before the data starts (a contract's first forums have a shorter history)."""
-        count = max(1, self.contract.governance.trend_months)
+        """The trend window: contract.governance.trend_months months ending with the period (the
+        whole span of a quarter or a year at least), less the months before the data starts (a
+        contract's first forums have a shorter history)."""
+        count = max(1, self.contract.governance.trend_months, len(self.period_months))  # a year: 12 at least
         shown = window(self.last_month, count)
         known = set(self.evaluation.history["period"])
         return [m for m in shown if m in known] or shown

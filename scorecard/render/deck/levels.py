@@ -119,19 +119,19 @@ MARKS = "¹²³⁴⁵⁶⁷⁸⁹"
 
 
 def _benchmarks(ctx: DeckContext, lines: list[tuple[str, str | None, list[Cell]]]) \
-        -> tuple[list[Cell], list[str], list[str]]:
+        -> tuple[list[Cell], list[str], dict[str, str]]:
     """A benchmark cell per table row ('70.0%–75.0%¹'), the footnotes naming each source, and
     note lines for KPIs measured otherwise than the published figure (a p90, a share within a
     threshold): those get no figure on the slide, where it would read as comparable."""
     table = benchmarks_for(ctx.contract.path, ctx.contract.governance.benchmarks)
     sources: list[str] = []
-    cells, aside = [], []
+    cells, aside = [], {}
     for kpi, channel, _ in lines:
         spec = ctx.contract.kpis[kpi]
         bench = kpi_benchmark(table, spec, channel)
         if bench is None or not comparable(spec):
             if bench is not None and channel is None:
-                aside.append(ctx.w("bench_aside", kpi=ctx.label(kpi), bench=bench.text, source=bench.named))
+                aside[kpi] = ctx.w("bench_aside", kpi=ctx.label(kpi), bench=bench.text, source=bench.named)
             cells.append(Cell(MISSING, align="r"))
             continue
         if bench.named not in sources:
@@ -146,10 +146,14 @@ def build_service_levels(ctx: DeckContext) -> None:
     lines = kpi_lines(ctx, ctx.vendor_results())
     columns, rows = kpi_columns(ctx), [cells for _, _, cells in lines]
     bench, foot, aside = _benchmarks(ctx, lines)
+
+    def _kpis(shown: range) -> list[str]:
+        return list(dict.fromkeys(lines[i][0] for i in shown))
+
     if foot:
         columns.append(Column(ctx.w("benchmark"), 1.4, "r"))
         rows = [cells + [b] for cells, b in zip(rows, bench)]
     paged_table(ctx, f"{ctx.w('service_levels')} - {ctx.month(ctx.period)}", columns, rows,
-                lambda shown: "\n".join([ctx.w("notes_rag"), *aside,
-                                          ctx.definitions(list(dict.fromkeys(lines[i][0] for i in shown)))]),
+                lambda shown: "\n".join([ctx.w("notes_rag"), *(aside[k] for k in _kpis(shown) if k in aside),
+                                          ctx.definitions(_kpis(shown))]),
                 footnote=foot)

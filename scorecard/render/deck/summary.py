@@ -13,6 +13,7 @@ import pandas as pd
 from ...periods import shift_month
 from ...scoring import previous_period
 from .charts import line_chart
+from .compare import build_comparison, compared_line
 from .context import DeckContext
 from .decisions import build_decisions, missed_line, open_actions, overdue_actions, red_rows
 from .integrity import counts_line
@@ -49,7 +50,7 @@ def _score_lines(ctx: DeckContext) -> list[Line]:
         return []
     row = overall.loc[ctx.period]
     text = ctx.pair(ctx.w("overall_score"), ctx.value(row["score"], "points"))
-    before = shift_month(ctx.period, -1) if ctx.period_months == [ctx.period] else None  # months only
+    before = previous_period(ctx.period)  # the month, quarter or year before
     if before in overall.index and pd.notna(row["score"]) and pd.notna(overall.loc[before, "score"]):
         delta = ctx.change(row["score"] - overall.loc[before, "score"], "points")
         text += f" ({delta} {ctx.w('vs_previous', period=ctx.month(before))})"
@@ -116,6 +117,9 @@ def movers(ctx: DeckContext, count: int = MOVERS) -> pd.DataFrame:
 
 def build_summary(ctx: DeckContext) -> None:
     lines = _score_lines(ctx) + [_rag_line(ctx)]
+    compared = compared_line(ctx)
+    if compared:
+        lines.append(Line(compared, level=1))
     lines += [Line(missed_line(ctx, r), level=1, status="red") for r in red_rows(ctx).itertuples()]
     lines += _credit_lines(ctx)
     if ctx.actions:
@@ -146,3 +150,4 @@ def build_summary(ctx: DeckContext) -> None:
                        axis_title=ctx.w("score_axis"), dashed=list(series)[1:])
     chart.value_axis.minimum_scale, chart.value_axis.maximum_scale = 0, 100
     build_decisions(ctx)
+    build_comparison(ctx)
