@@ -127,8 +127,6 @@ def test_the_target_edge_is_target_met_inclusive():
 
 
 # -- invariants --------------------------------------------------------------------------------------
-
-
 CALL = st.tuples(st.integers(0, 4 * 24 * 60 - 1),             # minute of 2026-03-28 .. 03-31 (DST on the 29th)
                  st.one_of(st.none(), st.integers(0, 60)),    # answered after, seconds
                  st.integers(0, 10),                           # abandoned after (when not answered)
@@ -177,15 +175,13 @@ def test_random_calls_are_the_same_on_both_engines():
 
 
 # -- the contract: validation, the CLI end to end ------------------------------------------------------
-
-
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_CONTRACT = ROOT / "examples" / "interval-service-level.yaml"
 
 
 @pytest.mark.parametrize("old, new, words", [
-    ("interval_target: 80%", "interval_target: 80", "percent"),
-    ("threshold: 20s                 #", "threshold: 20 #", "s"),
+    ("interval_target: 80%", "interval_target: 80", "has no unit: a percentage needs its % sign"),
+    ("threshold: 20s                 #", "threshold: 20 #", "has no unit: a duration needs one"),
     ("interval: 30m", "interval: 7m", "does not divide 24 hours"),
     ("interval: 30m", "interval: 30s", "shorter than a minute"),
     ("interval_target: 80%", "interval_target: 120%", "at most 100%"),
