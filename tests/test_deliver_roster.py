@@ -102,7 +102,8 @@ def test_plan_by_hand_agent_copied_to_lead_trainer_cards_in_one_letter():
               Person("A1", "Ann", "ann@x.com", "agent", "T1", 3),
               Person("T1", "Tom", "tom@x.com", "trainer", "", 4),
               Person("T2", "Tom", "tom@x.com", "trainer", "", 5),
-              Person("A9", "Gone", "gone@x.com", "agent", "T1", 6))
+              Person("A9", "Gone", "gone@x.com", "agent", "T1", 6),
+              Person("Q1", "Quinn", "quinn@x.com", "qa_team", "", 7))  # no qa_team card drawn: no warning
     cards = [card("agent", "A1"), card("agent", "A2"), card("team_lead", "T1"),
              card("trainer", "T1"), card("trainer", "T2")]
     letters, warnings = plan(Roster("r.csv", people), cards)

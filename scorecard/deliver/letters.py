@@ -71,8 +71,8 @@ def plan(roster: Roster, cards: Sequence[CardFile]) -> tuple[list[Letter], list[
     letters = [Letter(people[key][0], people[key][1], tuple(found)) for key, found in sorted(grouped.items())]
     warnings = _listed(unmatched, "card(s) with no roster entry, not sent",
                        f"add a row to {roster.path} for each (id = the card's id, role = its role)")
-    drawn = {(c.role, c.entity) for c in cards}
-    idle = [f"{p.role} {p.id} (row {p.row})" for p in roster.people if (p.role, p.id) not in drawn]
+    drawn, roles = {(c.role, c.entity) for c in cards}, {c.role for c in cards}  # `--role X` draws one role
+    idle = [f"{p.role} {p.id} (row {p.row})" for p in roster.people if p.role in roles and (p.role, p.id) not in drawn]
     warnings += _listed(idle, "roster entr(y/ies) with no card this period, nothing to send", "")
     return letters, warnings
 
