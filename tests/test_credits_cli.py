@@ -21,7 +21,7 @@ SERVICE_LEVEL = """  service_level:
     per_channel_minimums: {voice: ">= 70%", chat: ">= 65%"}
   service_level_voice:
 """
-AT_RISK = D("57600")  # 12 % x 480,000 EUR
+AT_RISK = D(57600)  # 12 % x 480,000 EUR
 
 
 def write_contract(tmp_path: Path, allocation: str = "{voice: 20%, chat: 20%}") -> Path:

@@ -31,7 +31,7 @@ def test_transition_escalation_and_channel_allocations_load(tmp_path):
 
 
 def test_waived_reads_as_a_full_reduction(tmp_path):
-    text, problems = check(tmp_path, "  earn_back:", "  transition: {until: 2026-03-01, credits: waived}\n  earn_back:")
+    _text, problems = check(tmp_path, "  earn_back:", "  transition: {until: 2026-03-01, credits: waived}\n  earn_back:")
     assert problems == []
     path = tmp_path / "contract.yaml"
     assert load_contract(path).service_credits.transition.reduction == 1.0
@@ -49,7 +49,7 @@ def test_a_channel_the_kpi_has_no_threshold_for_is_refused(tmp_path):
 
 def test_channel_shares_count_in_the_pool(tmp_path):
     # the sketch's allocations add up to 200 %, its pool: 10 % more per channel is over it
-    text, problems = check(tmp_path, "    qa_calibration: 15%", "    qa_calibration: 15%\n    aht: {voice: 5%, chat: 5%}")
+    _text, problems = check(tmp_path, "    qa_calibration: 15%", "    qa_calibration: 15%\n    aht: {voice: 5%, chat: 5%}")
     assert "allocations add up to 210%, above the pool of 200%" in one(problems, "service_credits.allocations").message
 
 
@@ -65,3 +65,15 @@ def test_bad_transition_and_escalation_are_located(tmp_path):
     one(problems, "service_credits.transition.until")
     text, problems = check(tmp_path, "  earn_back:", "  escalation: [150%]\n  earn_back:")
     assert "not a percentage" in one(problems, "service_credits.escalation[0]").hint
+
+
+def test_a_mid_month_until_is_a_validate_warning(tmp_path, capsys):
+    from scorecard.cli import main
+
+    text, problems = check(tmp_path, "  earn_back:", "  transition: {until: 2026-03-15, credits: waived}\n  earn_back:")
+    assert problems == []
+    assert main(["validate", str(tmp_path / "contract.yaml")]) == 0
+    err = capsys.readouterr().err
+    assert f"contract.yaml:{line_of(text, 'transition:')}:" in err
+    assert "the transition until 2026-03-15 keeps all of 2026-03 in transition" in err
+    assert "write until: 2026-04-01 to say so, or until: 2026-03-01" in err

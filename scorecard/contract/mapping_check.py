@@ -16,13 +16,14 @@ from ..kpis.inputs import InputFacts
 from .amendments import mid_month_warnings
 from .loader import load_contract, validate_files
 from .model import Contract
+from .read_credit_terms import transition_warnings
 
 
 def check_files(paths: list[Path], mapping: str | None) -> tuple[list[Problem], list[Problem]]:
     """(problems, warnings) of `scorecard validate`: every contract's problems and the mapping's
     (a preset name or a file); when there are none, the warnings of each contract against it."""
     problems = validate_files(paths)
-    dates = [] if problems else [w for path in paths for w in mid_month_warnings(path)]
+    dates = [] if problems else [w for path in paths for w in (*mid_month_warnings(path), *transition_warnings(path))]
     if mapping is None:
         return problems, dates
     try:

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date
+from pathlib import Path as PathLike
 from typing import Any
 
+from ..errors import Problem
 from ..units import UnitError, parse_percent
-from ..yamlread import Path
+from ..yamlread import FileKind, Path, field_name, read_yaml_file
 from .fields import Fields, one_of, suggest
 from .model import KpiSpec, Transition
 
@@ -124,3 +127,20 @@ def read_escalation(f: Fields, raw: Any, path: Path) -> tuple[float, ...] | None
                   "an escalation never decreases: each consecutive miss costs at least as much as the one before")
             return None
     return values
+
+
+def transition_warnings(path: PathLike) -> list[Problem]:
+    """`validate` warnings: a transition ending after the first of a month keeps that whole month in
+    transition (a month is in transition when its first day is before `until`)."""
+    doc, _ = read_yaml_file(PathLike(path), FileKind("the contract"))
+    clause = doc.data.get("service_credits") if isinstance(doc.data, dict) else None
+    transition = clause.get("transition") if isinstance(clause, dict) else None
+    until = transition.get("until") if isinstance(transition, dict) else None
+    if not isinstance(until, date) or until.day == 1:
+        return []
+    after = date(until.year + until.month // 12, until.month % 12 + 1, 1)
+    where = ("service_credits", "transition", "until")
+    line, col = doc.where(where)
+    return [Problem(f"the transition until {until} keeps all of {until:%Y-%m} in transition: a month is in "
+                    "transition when its first day is before `until`", str(path), line, col, field_name(where),
+                    f"write until: {after} to say so, or until: {until:%Y-%m}-01 to end it with the month before")]

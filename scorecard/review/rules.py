@@ -134,14 +134,14 @@ def money_at_stake(contract: Contract, at: Locator) -> list[Finding]:
                 message=f"{k} holds {share:.0%} of a {credits.pool:.0%} pool ({share / credits.pool:.0%} of it)",
                 why="one KPI with most of the pool makes the vendor manage that number at the expense of the "
                     "others",
-                suggestion=f"spread the pool so that no KPI has more than half of it"))
+                suggestion="spread the pool so that no KPI has more than half of it"))
     remedies = (
         ("no_earn_back", credits.earn_back_months, "service credits have no earn-back",
-         "an earn-back (a credit returned after months at target) rewards recovery rather than only "
-         "punishing a miss", "earn_back: {after: 3 months}"),
+         ("an earn-back (a credit returned after months at target) rewards recovery rather than only "
+          "punishing a miss"), "earn_back: {after: 3 months}"),
         ("no_chronic_failure", credits.chronic_misses, "service credits have no chronic-failure clause",
-         "credits are capped; repeated misses need a stronger remedy (a termination right or a "
-         "remediation plan)", "chronic_failure: {misses: 3, within: 6 months}"))
+         ("credits are capped; repeated misses need a stronger remedy (a termination right or a "
+          "remediation plan)"), "chronic_failure: {misses: 3, within: 6 months}"))
     found += [at.finding(rule, ADVICE, ("service_credits",), message=message, why=why,
                          suggestion=f"add under service_credits:  {clause}")
               for rule, present, message, why, clause in remedies if not present]

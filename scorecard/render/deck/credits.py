@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ... import numbers
+from ...credits import line_label
+from ..format import MISSING, fmt_date
 from .charts import column_chart
 from .context import DeckContext
 from .summary import chronic_misses
 from .tables import Cell, Column, Line, draw_table, table_height, write_lines
 from .text import fmt_share
-from ... import numbers
-from ..format import MISSING, fmt_date
-from ...credits import line_label
 
 
 def _period_rows(ctx: DeckContext) -> pd.DataFrame:
