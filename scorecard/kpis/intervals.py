@@ -111,7 +111,8 @@ def _measure(kpi: KpiSpec, rows: InteractionRows, src: RowSource, base: np.ndarr
     table = pd.concat([*levels, _correction(levels[1:])], ignore_index=True)
     for g in grains:
         table[g] = table[g].astype("string")
-    source = RowSource(f"interval_service_level {kpi.params} {kpi.filter}", table[grains],
+    # the engine caches group indexes by source name: one name per clause
+    source = RowSource(f"intervals of {kpi.id} {kpi.params} {kpi.filter}", table[grains],
                        table["_month"].astype("string"))
     return Measure(source, np.ones(len(table), dtype=bool), num=table["_met"].to_numpy(dtype="float64"),
                    den=table["_counted"].to_numpy(dtype="float64"))
