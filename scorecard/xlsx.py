@@ -26,6 +26,7 @@ from .money import minor_unit
 from .periods import parse_period
 from .render.format import kpi_label, status_label
 from .render.xmltext import clean_text
+from .integrity.rules import SIGNAL_COLUMNS
 from .results import CALIBRATION_COLUMNS, CREDIT_COLUMNS, QUALITY_COLUMNS, RESULT_COLUMNS, neutralise
 
 SECONDS_PER_DAY = 86400
@@ -51,6 +52,7 @@ WORDS: dict[str, dict[str, str]] = {
         "krippendorff_alpha": "Krippendorff's alpha", "spread": "Spread", "tendency": "Tendency",
         "table": "Table", "row": "Row", "column": "Column", "problem": "Problem", "action": "Action",
         "overall": "Overall score", "credits_paid": "Service credits paid", "bonus": "Bonus",
+        "Integrity": "Integrity", "signal": "Signal", "baseline": "Baseline", "evidence": "Evidence",
         "more_rows": "{n} more rows do not fit in a sheet (Excel holds 1,048,576): every row is in results.csv",
     },
     "fr": {
@@ -65,6 +67,7 @@ WORDS: dict[str, dict[str, str]] = {
         "krippendorff_alpha": "Alpha de Krippendorff", "spread": "Dispersion", "tendency": "Tendance",
         "table": "Table", "row": "Ligne", "column": "Colonne", "problem": "Problème", "action": "Action",
         "overall": "Score global", "credits_paid": "Pénalités payées", "bonus": "Bonus",
+        "Integrity": "Intégrité", "signal": "Signal", "baseline": "Référence", "evidence": "Constat",
         "more_rows": "{n} lignes de plus ne tiennent pas dans une feuille (Excel en contient 1 048 576) : toutes sont dans results.csv",
     },
 }
@@ -301,5 +304,7 @@ def write_xlsx(ev: Evaluation, path: Path, lang: str | None = None) -> Path:
                      {"within_tolerance": "0.0%", "mean_abs_deviation": "0.00", "bias": "0.00",
                       "krippendorff_alpha": "0.000", "spread": "0.00"}, lang)
         _plain_sheet(book, styles, "Data quality", ev.quality, QUALITY_COLUMNS, {}, lang)
+        # integrity.csv's signals (value and baseline in each signal's own unit, as in the CSV)
+        _plain_sheet(book, styles, "Integrity", ev.integrity, SIGNAL_COLUMNS, {}, lang)
         book.close()
     return Path(path)

@@ -34,7 +34,9 @@ def _rows(ws) -> list[dict]:
 
 def test_sheets_headers_and_layout_in_english(evaluated):
     book = openpyxl.load_workbook(evaluated / "results.xlsx")
-    assert book.sheetnames == ["Summary", "Results", "Credits", "Calibration", "Data quality"]
+    assert book.sheetnames == ["Summary", "Results", "Credits", "Calibration", "Data quality", "Integrity"]
+    assert [c.value for c in book["Integrity"][1]] == ["Period", "Grain", "Entity", "Signal", "Value",
+                                                       "Baseline", "Evidence"]
     ws = book["Results"]
     assert [c.value for c in ws[1]] == ["Period", "KPI", "Metric", "Grain", "Entity", "Value", "Observations",
                                          "Target", "Minimum", "Status", "Provisional"]
@@ -85,7 +87,8 @@ def test_french_sheets_and_words(small_demo, tmp_path):
 
     write_xlsx(_evaluation(small_demo), tmp_path / "r.xlsx", lang="fr")
     book = openpyxl.load_workbook(tmp_path / "r.xlsx")
-    assert book.sheetnames == ["Synthèse", "Résultats", "Pénalités", "Calibrage", "Qualité des données"]
+    assert book.sheetnames == ["Synthèse", "Résultats", "Pénalités", "Calibrage", "Qualité des données",
+                               "Intégrité"]
     assert [c.value for c in book["Résultats"][1]][:3] == ["Période", "Indicateur", "Métrique"]
     assert {c.value for c in book["Résultats"]["J"][1:]} <= {"Atteint", "Sous l'objectif", "Manqué",
                                                             "Échantillon insuffisant", "Non mesurable"}
@@ -136,3 +139,21 @@ def test_rows_beyond_a_sheet_are_said_never_cut_silently(small_demo, tmp_path, m
     assert len(rows) == 1 + 5 + 1
     assert rows[-1][0] == f"{len(ev.results) - 5:,} more rows do not fit in a sheet (Excel holds 1,048,576): " \
                           "every row is in results.csv"
+
+
+def test_integrity_sheet_holds_integrity_csv_rows(small_demo, tmp_path):
+    import dataclasses
+
+    import pandas as pd
+
+    from scorecard.xlsx import write_xlsx
+
+    signal = {"period": "2026-03", "grain": "team_id", "entity": "=HYPERLINK(\"x\")", "signal": "short_contacts",
+              "value": 0.31, "baseline": 0.04, "evidence": "31 % of handled voice contacts under 10 s vs 4 %"}
+    ev = dataclasses.replace(_evaluation(small_demo), integrity=pd.DataFrame([signal]))
+    write_xlsx(ev, tmp_path / "r.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "r.xlsx")["Integrity"]
+    rows = [{k: c.value for k, c in row.items()} for row in _rows(sheet)]
+    assert rows == [{"Period": "2026-03", "Grain": "team_id", "Entity": "'=HYPERLINK(\"x\")",
+                     "Signal": "short_contacts", "Value": 0.31, "Baseline": 0.04,
+                     "Evidence": "31 % of handled voice contacts under 10 s vs 4 %"}]
