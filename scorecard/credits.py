@@ -31,7 +31,7 @@ from typing import Any
 import pandas as pd
 
 from . import explain, money, numbers
-from .contract.model import Contract, ServiceCredits
+from .contract.model import Contract, ServiceCredits, Transition
 from .errors import ContractError, Problem
 from .explain import sentence
 from .periods import months_between, parse_period, shift_month
@@ -110,8 +110,10 @@ class _Terms:
     def at_risk_text(self) -> str:
         return self.say("credit.at_risk", share=self.percent(self.clause.at_risk), fee=self.money(self.monthly_fee))
 
-    def in_transition(self, month: str) -> bool:
-        return self.clause.transition is not None and self.clause.transition.covers(month)
+    def transition_in(self, month: str) -> Transition | None:
+        """The transition clause when the month is in it, else None."""
+        transition = self.clause.transition
+        return transition if transition is not None and transition.covers(month) else None
 
 
 def empty_credits() -> pd.DataFrame:
@@ -193,7 +195,7 @@ class _Ledger:
     def run(self, month: str, line: Line) -> int:
         """Consecutive red months of the line ending with this one, outside the transition."""
         n = 0
-        while self.missed(month, line) and not self.terms.in_transition(month):
+        while self.missed(month, line) and self.terms.transition_in(month) is None:
             n, month = n + 1, shift_month(month, -1)
         return n
 
@@ -210,9 +212,9 @@ class _Ledger:
         if not self.missed(month, line):
             return zero, zero
         full = money.amount(self.terms.currency, self.terms.at_risk_amount, line.share, self.multiplier(month, line))
-        if not self.terms.in_transition(month):
+        transition = self.terms.transition_in(month)
+        if transition is None:
             return full, full
-        transition = self.terms.clause.transition
         return full, money.amount(self.terms.currency, full, 1 - money.exact(transition.reduction))
 
     def capped(self, month: str) -> bool:
@@ -236,7 +238,7 @@ class _Ledger:
         raw = self.charged[(source, line)]
         amount = self.terms.money(raw) if paid == raw else \
             self.terms.say("credit.capped_amount", raw=self.terms.money(raw), paid=self.terms.money(paid))
-        row = self.row(month, line)
+        row = self.results[(month, line.kpi, line.channel)]  # green, so it has a result
         target = explain.threshold(str(row["target"]), str(row["unit"]), self.terms.lang)
         return paid, self.terms.say("credit.earn_back", kpi=self.terms.label(line), target=target,
                                     months=explain.listing(following, self.terms.lang), source=source,
@@ -249,7 +251,7 @@ class _Ledger:
         if not misses or not within:
             return False, ""
         window = months_between(shift_month(month, -(within - 1)), month)
-        missed = [m for m in window if self.missed(m, line) and not self.terms.in_transition(m)]
+        missed = [m for m in window if self.missed(m, line) and self.terms.transition_in(m) is None]
         if len(missed) < misses:
             return False, ""
         return True, self.terms.say("credit.chronic", count=len(missed), within=within, month=month,
@@ -300,8 +302,8 @@ class _Ledger:
 
     def _transition_text(self, month: str, full: Decimal, charged: Decimal) -> str:
         """What the transition took off this line's credit, when it had one to take."""
-        transition = self.terms.clause.transition
-        if full == 0 or not self.terms.in_transition(month):
+        transition = self.terms.transition_in(month)
+        if transition is None or full == 0:
             return ""
         until = fmt_date(transition.until, self.terms.lang)
         values = {"until": until, "full": self.terms.money(full), "charged": self.terms.money(charged)}
@@ -329,12 +331,13 @@ class _Ledger:
         else:
             text = say("total.capped", month=month, raw=amount(raw), cap=cap_text, total=amount(total),
                        factor=self.terms.percent(self.cap_factor(month)))
-            parts = " + ".join(f"{name} {amount(r['paid'])}" for name, r in zip(labels, line_rows, strict=True)
-                               if r["credit"] > 0)
-            text += " " + say("total.spread", parts=parts, total=amount(total), raw=amount(raw),
+            paid = " + ".join(f"{name} {amount(r['paid'])}" for name, r in zip(labels, line_rows, strict=True)
+                              if r["credit"] > 0)
+            text += " " + say("total.spread", parts=paid, total=amount(total), raw=amount(raw),
                               unit=explain.minor_unit(self.terms.currency, self.terms.lang))
-        if full != total:
-            text += " " + self._total_transition(full)
+        transition = self.terms.transition_in(month)
+        if transition is not None and full != total:
+            text += " " + self._total_transition(transition, full)
         if back > 0:
             text += " " + say("total.earned_back", amount=amount(back))
         if chronic:
@@ -345,8 +348,7 @@ class _Ledger:
                 "earned_back": back, "chronic_failure": bool(chronic), "paid": total, "explanation": text,
                 "channel": "", "escalation": math.nan, "would_have_been": full}
 
-    def _total_transition(self, full: Decimal) -> str:
-        transition = self.terms.clause.transition
+    def _total_transition(self, transition: Transition, full: Decimal) -> str:
         how = (self.terms.say("total.waived") if transition.reduction >= 1 else
                self.terms.say("total.reduced", reduction=self.terms.percent(transition.reduction)))
         return self.terms.say("total.transition", until=fmt_date(transition.until, self.terms.lang), how=how,
