@@ -89,6 +89,7 @@ def test_manifest_names_the_program_and_every_input(program_out):
     ("program: X\nvendor:\n  - contract: a.yaml\n", "vendor"),
     ("program: X\nvendors:\n  - data: .\n", "contract"),
     ("program: [X\n", "YAML syntax error"),
+    ("program: X\nlanguage: de\nvendors:\n  - data: .\n", "program.yaml:2:11: language: no program wording in language 'de'"),
 ])
 def test_bad_program_files_exit_2_with_a_located_message(tmp_path, capsys, body, said):
     path = _program(tmp_path, tmp_path, body)
@@ -110,8 +111,38 @@ def test_program_deck_slides(program_out):
     deck = Presentation(str(program_out / "program.pptx"))
     titles = [s.shapes.title.text for s in deck.slides if s.shapes.title is not None]
     assert titles[0] == "Acme Travel"
-    assert "Vendors - 2026-03" in titles and "Integrity signals (vendor level)" in titles
-    assert any(t.startswith("KPIs across vendors - 2026-03") for t in titles)
+    assert "Vendors - Mar 2026" in titles and "Integrity signals (vendor level)" in titles
+    assert any(t.startswith("KPIs across vendors - Mar 2026") for t in titles)
     kpi_slide = next(s for s in deck.slides if s.shapes.title.text.startswith("KPIs across vendors"))
     table = next(sh.table for sh in kpi_slide.shapes if sh.has_table)
     assert [c.text for c in table.rows[0].cells] == ["KPI", "Tallinn", "=Porto", "Brightline BPO", "benchmark"]
+
+
+def test_program_outputs_in_the_programs_language(small_demo, tmp_path):
+    """`language: fr` in the program file: French words, numbers, statuses and dates in program.html
+    and program.pptx; program.csv keeps its English headers (OUTPUTS.md)."""
+    from pptx import Presentation
+
+    body = _program(tmp_path, small_demo).read_text(encoding="utf-8").replace("program: Acme Travel\n",
+                                                                              "program: Acme Travel\nlanguage: fr\n")
+    path = tmp_path / "program.yaml"
+    path.write_text(body, encoding="utf-8")
+    assert main(["program", str(path), "--period", "2026-03", "--out", str(tmp_path / "fr")]) == 0
+    html = (tmp_path / "fr" / "program.html").read_text(encoding="utf-8")
+    assert "<html lang=fr>" in html and "<h2>Prestataires</h2>" in html and "Indicateurs côte à côte" in html
+    assert "Période mars 2026\u00a0: 3 prestataires" in html
+    assert "<h3>Résolution au premier contact <span" in html
+    assert "Référence du secteur\u00a0: 70%-75% (Zendesk Benchmark)" in html
+    assert "seul le contrat de Brightline BPO" in html
+    program = pd.read_csv(tmp_path / "fr" / "program.csv")
+    assert list(program.columns)[:4] == ["period", "kpi", "metric", "vendor"]
+    value = program[(program["vendor"] == "Tallinn") & (program["metric"] == "first_contact_resolution")]["value"]
+    assert f"{100 * value.iloc[0]:.1f}".replace(".", ",") + "\u00a0%" in html  # French decimals
+    from scorecard.render.format import status_label
+    assert all(f">{status_label(s, 'fr')}</td>" in html for s in program["status"])
+    deck = Presentation(str(tmp_path / "fr" / "program.pptx"))
+    titles = [s.shapes.title.text for s in deck.slides if s.shapes.title is not None]
+    assert "Prestataires - mars 2026" in titles and "Signaux d'intégrité (niveau prestataire)" in titles
+    kpis = next(s for s in deck.slides if s.shapes.title.text.startswith("Indicateurs par prestataire"))
+    header = [c.text for c in next(sh.table for sh in kpis.shapes if sh.has_table).rows[0].cells]
+    assert header[0] == "Indicateur" and header[-1] == "référence marché"

@@ -55,4 +55,4 @@ def test_kpis_match_by_id_else_by_metric_and_say_why_not():
     assert by_key["aht"] == {"A": "aht", "B": "handle"}
     assert "sl" not in by_key and by_key["fcr"] == {"A": "fcr", "B": "fcr"}
     (sl,) = [x for x in left if x.kpi == "sl"]
-    assert sl.vendors == ("B",) and "define it differently: threshold" in sl.reason
+    assert sl.vendors == ("B",) and "define it differently: threshold" in sl.reason()

@@ -16,6 +16,9 @@ import pandas as pd
 from ..benchmarks import Benchmark, benchmark_of
 from ..contract.model import KpiSpec
 from ..evaluate import Evaluation
+from .text import word
+
+NOT_SET = "not set"
 
 PROGRAM_COLUMNS = ["period", "kpi", "metric", "vendor", "value", "n", "target", "status", "points"]
 
@@ -31,9 +34,21 @@ class Comparable:
 
 @dataclass(frozen=True)
 class NotComparable:
+    """A KPI left out of the comparison: `first` defines it otherwise (`differences`: what, its
+    value there, the value here), or no other vendor measures `metric` this way (`first` None)."""
+
     kpi: str
     vendors: tuple[str, ...]
-    reason: str
+    metric: str
+    first: str | None = None
+    differences: tuple[tuple[str, str, str], ...] = ()
+
+    def reason(self, lang: str = "en") -> str:
+        if self.first is None:
+            return word("measured_alone", lang, vendor=self.vendors[0], metric=self.metric)
+        detail = "; ".join(word("against", lang, name=name, one=one, other=other)
+                           for name, one, other in self.differences) or word("different_definitions", lang)
+        return word("defined_differently", lang, first=self.first, other=self.vendors[0], detail=detail)
 
 
 def _signature(spec: KpiSpec) -> tuple:
@@ -46,17 +61,16 @@ def _channel(spec: KpiSpec) -> str | None:
     return channels[0] if len(channels) == 1 else None
 
 
-def _differs(a: KpiSpec, b: KpiSpec) -> str:
+def _differs(a: KpiSpec, b: KpiSpec) -> tuple[tuple[str, str, str], ...]:
+    """What differs between two definitions of a KPI: (what, a's value, b's value)."""
     if a.metric != b.metric:
-        return f"metric {a.metric} against {b.metric}"
+        return (("metric", a.metric, b.metric),)
     keys = [k for k in dict.fromkeys([*a.params, *b.params]) if a.params.get(k) != b.params.get(k)]
     if keys:
-        return "; ".join(f"{k} {a.params.get(k, 'not set')} against {b.params.get(k, 'not set')}" for k in keys)
-    for name, x, y in (("statistic", a.statistic, b.statistic),
-                       ("filter", a.filter, b.filter), ("clock", a.clock, b.clock)):
-        if x != y:
-            return f"{name} {x or 'none'} against {y or 'none'}"
-    return "different definitions"
+        return tuple((k, str(a.params.get(k, NOT_SET)), str(b.params.get(k, NOT_SET))) for k in keys)
+    return tuple((name, str(x or "none"), str(y or "none")) for name, x, y in (
+        ("statistic", a.statistic, b.statistic), ("filter", a.filter, b.filter), ("clock", a.clock, b.clock))
+        if x != y)
 
 
 def match_kpis(evaluations: dict[str, Evaluation]) -> tuple[list[Comparable], list[NotComparable]]:
@@ -79,8 +93,8 @@ def match_kpis(evaluations: dict[str, Evaluation]) -> tuple[list[Comparable], li
         for odd in (v for v in holders if v not in same or len(same) < 2):
             if odd == same[0]:
                 continue
-            left.append(NotComparable(kpi, (odd,), f"{same[0]} and {odd} define it differently: "
-                                                   f"{_differs(specs[same[0]][kpi], specs[odd][kpi])}"))
+            left.append(NotComparable(kpi, (odd,), specs[odd][kpi].metric, same[0],
+                                      _differs(specs[same[0]][kpi], specs[odd][kpi])))
         used.update((v, kpi) for v in holders)
     joined = {_signature(specs[next(iter(g.ids))][g.key]): g for g in groups}
     by_signature: dict[tuple, dict[str, str]] = {}
@@ -98,7 +112,7 @@ def match_kpis(evaluations: dict[str, Evaluation]) -> tuple[list[Comparable], li
             groups.append(_group(next(iter(members.values())), members, specs, evaluations))
         else:
             (v, kpi), = members.items()
-            left.append(NotComparable(kpi, (v,), f"only {v}'s contract measures {sig[0]} this way"))
+            left.append(NotComparable(kpi, (v,), sig[0]))
     return groups, left
 
 

@@ -6,6 +6,7 @@
         data: data/nordlys        # a folder, an export file or a database source file
         mapping: support-tickets  # optional, as for evaluate
         name: Nordlys Tallinn     # optional display name (default: the contract's vendor)
+    language: fr                  # optional: program.html and program.pptx (default: the first contract's)
 
 Paths are relative to the program file. Every problem is reported at once, with its line.
 """
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from ..contract.fields import Fields
 from ..errors import ContractError, Problem
+from ..render.format import LANGUAGES
 from ..yamlread import FileKind, read_yaml_file
 
 VENDOR_FIELDS = ("contract", "data", "mapping", "name")
@@ -38,6 +40,7 @@ class Program:
     vendors: tuple[VendorSource, ...]
     path: str
     digest: str  # sha256 of the program file's bytes
+    language: str | None = None  # None: the first vendor's contract's language
 
 
 def _path(f: Fields, base: Path, raw: object, where: tuple, what: str) -> Path | None:
@@ -74,9 +77,13 @@ def read_program(path: Path) -> Program:
     if doc.data is None:
         raise ContractError(f.problems or [Problem("the program file is empty", str(path),
                                                    hint="write program: and vendors:")])
-    top = f.mapping(doc.data, (), allowed=("program", "vendors"), required=("program", "vendors"),
+    top = f.mapping(doc.data, (), allowed=("program", "vendors", "language"), required=("program", "vendors"),
                     hint="a program file has program: (its name) and vendors: (a list)") or {}
     name = f.text(top["program"], ("program",)) if "program" in top else None
+    language = f.text(top["language"], ("language",)) if "language" in top else None
+    if language is not None and language not in LANGUAGES:
+        f.add(("language",), f"no program wording in language {language!r}",
+              f"write one of: {', '.join(LANGUAGES)} (or leave it out for the first contract's language)")
     items = f.items(top["vendors"], ("vendors",)) if "vendors" in top else None
     vendors = [_vendor(f, path.parent, raw, i) for i, raw in enumerate(items or [])]
     if items is not None and not items:
@@ -89,4 +96,4 @@ def read_program(path: Path) -> Program:
     if f.problems or name is None:
         raise ContractError(f.problems)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return Program(name, tuple(v for v in vendors if v), str(path), digest)
+    return Program(name, tuple(v for v in vendors if v), str(path), digest, language)

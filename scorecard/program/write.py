@@ -66,6 +66,7 @@ def write_program(stage: OutputSet, program: Program, evaluations: dict[str, Eva
     if any(ev.periods != periods for ev in evaluations.values()):
         raise DataError(Problem("the vendors' data do not cover the same period", program.path,
                                 hint="give --period so every vendor is evaluated for the same one"))
+    lang = program.language or first.contract.language  # contracts in several languages: the first's
     groups, left = match_kpis(evaluations)
     benchmarks = benchmarks_for(first.contract.path, first.contract.governance.benchmarks)
     rows = program_rows(evaluations, groups, benchmarks)
@@ -74,11 +75,11 @@ def write_program(stage: OutputSet, program: Program, evaluations: dict[str, Eva
     files = {
         "program.csv": csv_text(rows, PROGRAM_COLUMNS, ["benchmark"]),
         "integrity.csv": csv_text(integrity, ["vendor"] + SIGNAL_COLUMNS),
-        "program.html": program_html(program.name, periods[-1], evaluations, groups, left, rows, units),
+        "program.html": program_html(program.name, periods[-1], evaluations, groups, left, rows, units, lang),
     }
     written = [write_text(stage.path / name, text) for name, text in files.items()]
     written.append(write_program_deck(stage.path / "program.pptx", program.name, periods[-1], evaluations, groups,
-                                      rows, units, integrity))
+                                      rows, units, integrity, lang))
     for vendor, ev in evaluations.items():
         written += write_results(ev, stage.path / "vendors" / safe_dirname(vendor))
     inputs = {f: h for ev in evaluations.values() for f, h in ev.inputs.items()}
