@@ -244,3 +244,46 @@ def test_spark_gives_the_duckdb_intervals():
         session.stop()
     assert_same_results(compute_kpis(c, tables, periods, ["team_id"]), on_spark)
     assert (on_spark["n"] > 0).sum() == 2 * 3
+
+
+def _row_by_row(frame: pd.DataFrame, calendar, month: str, min_offered: int) -> tuple[int, int]:
+    """(counted, met) half hours of the example clause, call by call with zoneinfo and the calendar's
+    wall-clock hours: a second reading of the rules, sharing no code with the engines."""
+    from zoneinfo import ZoneInfo
+    tz, half_hours = ZoneInfo("Europe/Paris"), {}
+    for r in frame[frame.channel == "voice"].itertuples():
+        t = r.created_at.to_pydatetime().astimezone(tz)
+        if t.strftime("%Y-%m") != month:
+            continue
+        key = (t.replace(minute=t.minute // 30 * 30, second=0, microsecond=0, tzinfo=None), t.utcoffset())
+        offered, den, num = half_hours.get(key, (0, 0, 0))
+        answered = pd.notna(r.answered_at) and r.abandoned is not True
+        short = not answered and pd.notna(r.abandoned_at) and (r.abandoned_at - r.created_at).total_seconds() < 5
+        within = answered and (r.answered_at - r.created_at).total_seconds() <= 20
+        half_hours[key] = (offered + 1, den + (not short), num + within)
+
+    def opening(wall: datetime) -> bool:
+        s = wall.hour * 3600 + wall.minute * 60
+        return wall.date() not in calendar.holidays and any(o <= s < e for o, e in calendar.hours.get(wall.weekday(), ()))
+    judged = [num / den for (wall, _), (offered, den, num) in half_hours.items() if offered >= min_offered and den and opening(wall)]
+    return len(judged), sum(sl >= 0.8 for sl in judged)
+
+
+@pytest.mark.parametrize("min_offered, at_least", [(5, 10), (1, 250)])
+def test_the_demo_month_matches_a_row_by_row_count(small_demo, min_offered, at_least):
+    from dataclasses import replace
+
+    from scorecard.contract.loader import load_contract
+    from scorecard.data import load_dataset
+    from scorecard.kpis.inputs import InputFacts
+    c = load_contract(EXAMPLE_CONTRACT)
+    clause = c.kpis["interval_sl_voice"]
+    c = replace(c, kpis={"isl": replace(clause, id="isl", params={**clause.params, "min_offered": min_offered})})
+    dataset = load_dataset(small_demo, contract=c)
+    cleared = dataset.cleared["interactions"]  # a cleared answer time leaves its call out (kpis/inputs.py)
+    unknown = cleared[[col for col in ("created_at", "answered_at", "abandoned") if col in cleared]].any(axis=1)
+    frame = dataset.tables["interactions"][~unknown.to_numpy()]
+    counted, met = _row_by_row(frame, c.calendars["business"], "2026-03", min_offered)
+    facts = InputFacts(cleared=dataset.cleared, constants=dataset.constants)
+    r = value(compute_kpis(c, dataset.tables, [parse_period("2026-03")], ["vendor"], facts), "isl", entity=c.vendor)
+    assert counted >= at_least and (r.n, r.value) == (counted, met / counted)
