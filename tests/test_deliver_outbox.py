@@ -150,3 +150,13 @@ def test_several_cards_of_one_person_share_one_body(outbox):
     pages = [inline_html(p.read_text(encoding="utf-8")) for p in cards[:2]]
     merged = merged_html(pages)
     assert merged.count("<h1") == 2 and merged.count("<article") == 2 and merged.count("<html") == 1
+
+
+def test_a_roster_alone_is_checked_and_counted_without_writing_mail(small_demo, tmp_path):
+    code, out, err = run("scorecards", CONTRACT, "--data", str(small_demo), "--period", PERIOD,
+                         "--role", "team_lead", "--out", str(tmp_path / "c"),
+                         "--roster", str(write_roster(tmp_path / "r.csv")))
+    assert code == 0, err
+    assert f"roster {tmp_path / 'r.csv'}: {len(TEAMS)} e-mail(s) with {len(TEAMS)} card(s), {len(TEAMS)} copied" in out
+    assert "warning" not in err  # --role team_lead: the agents' entries are not said to have no card
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c", "r.csv"]

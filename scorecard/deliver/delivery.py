@@ -103,17 +103,19 @@ class Delivery:
         letters, report.warnings = plan(roster, run_cards(evaluation, cards_folder, roles, lang))
         c = evaluation.contract
         period, contract = f.fmt_period(evaluation.periods[-1], lang), f"{c.client} / {c.vendor} ({c.id})"
-        messages = [compose(letter, self.sender, period=period, contract=contract, lang=lang) for letter in letters]
         copies = sum(1 for letter in letters if letter.cc)
         report.lines.append(f"roster {roster.path}: {len(letters)} e-mail(s) with "
                             f"{sum(len(x.cards) for x in letters)} card(s), {copies} copied to a manager")
-        if not any(c.pdf for x in letters for c in x.cards) and (self.outbox or self.smtp):
-            report.lines.append("note: the e-mails carry the cards inline only; add --pdf to attach each as a PDF")
+        if not (self.outbox or self.smtp):  # --roster alone: the check and the count above
+            return report
+        if not any(c.pdf for x in letters for c in x.cards):
+            report.lines.append("the e-mails carry the cards inline only (add --pdf to attach each card as a PDF)")
+        messages = [compose(letter, self.sender, period=period, contract=contract, lang=lang) for letter in letters]
         if self.outbox:
-            from .outbox import write_outbox
+            from .outbox import INDEX, write_outbox
 
-            written = write_outbox(self.outbox, evaluation, letters, messages)
-            report.lines.append(f"outbox: {len(letters)} e-mail(s) under {self.outbox} (list: {written[-2]})")
+            write_outbox(self.outbox, evaluation, letters, messages)
+            report.lines.append(f"outbox: {len(letters)} e-mail(s) under {self.outbox} (list: {self.outbox / INDEX})")
         if self.smtp:
             from .smtp import Server, failure_problems, send
 

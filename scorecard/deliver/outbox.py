@@ -21,7 +21,7 @@ from ..render.files import slugify
 from ..results import csv_text
 from .letters import Letter
 
-INDEX_COLUMNS = ["file", "to", "cc", "cards", "pdfs"]
+INDEX, INDEX_COLUMNS = "outbox.csv", ["file", "to", "cc", "cards", "pdfs"]
 UNSENT = b"X-Unsent: 1\r\n"  # a header line of its own, before the message's headers
 
 
@@ -37,7 +37,7 @@ def write_outbox(folder: Path, evaluation: Evaluation, letters: Sequence[Letter]
                          "cards": "; ".join(f"{c.role} {c.entity}" for c in letter.cards),
                          "pdfs": sum(1 for c in letter.cards if c.pdf)})
         index = csv_text(pd.DataFrame(rows, columns=INDEX_COLUMNS), INDEX_COLUMNS)
-        written.append(write_text(stage.path / "outbox.csv", index))
+        written.append(write_text(stage.path / INDEX, index))
         manifest = stage.commit(evaluation)
         return [stage.final(p) for p in written] + [manifest]
 
