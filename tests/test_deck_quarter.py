@@ -15,6 +15,7 @@ from scorecard.data import load_dataset
 from scorecard.demo_data import generate
 from scorecard.evaluate import evaluate
 from scorecard.periods import parse_period
+from scorecard.render.deck import write_deck
 from scorecard.render.format import fmt_change, fmt_value, status_label
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,3 +90,12 @@ def test_trends_cover_the_quarter(deck):
     summary = next(s for s in deck.slides if s.shapes.title.text.startswith("Executive summary"))
     chart = next(sh.chart for sh in summary.shapes if sh.has_chart)
     assert list(chart.plots[0].categories)[-3:] == ["Apr 2026", "May 2026", "Jun 2026"]
+
+
+def test_a_quarter_with_no_data_before_says_so(data, evaluation, tmp_path):
+    contract = load_contract(CONTRACT)
+    first = evaluate(contract, load_dataset(data, contract=contract), [parse_period("2026-Q1")])
+    prs = Presentation(str(write_deck(first, tmp_path / "q1.pptx")))
+    assert not [s for s in prs.slides if " against " in s.shapes.title.text]
+    summary = next(s for s in prs.slides if s.shapes.title.text.startswith("Executive summary - Q1 2026"))
+    assert "No comparison with Q4 2025: the data holds no contact of it" in _text(summary)

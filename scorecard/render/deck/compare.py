@@ -27,11 +27,19 @@ def before_rows(ctx: DeckContext) -> pd.DataFrame:
     return rows.drop_duplicates("kpi").set_index("kpi")
 
 
-def compared_line(ctx: DeckContext) -> str | None:
-    """'Compared with Q1 2026: 20 green (18), 1 amber (2), 2 red (3)' for the summary, or None."""
+def has_before(ctx: DeckContext) -> bool:
     then = before_rows(ctx)
-    if not is_span(ctx) or not len(then) or then["value"].isna().all():
+    return is_span(ctx) and bool(len(then)) and not then["value"].isna().all()
+
+
+def compared_line(ctx: DeckContext) -> str | None:
+    """'Compared with Q1 2026: 20 on target (18 then), ...' for the summary of a quarter or a year
+    (or why there is no comparison); None for a month."""
+    if not is_span(ctx):
         return None
+    if not has_before(ctx):
+        return ctx.w("no_compared", period=ctx.month(previous_period(ctx.period)))
+    then = before_rows(ctx)
     now = ctx.vendor_results()["status"].value_counts()
     was = then["status"].value_counts()
     return ctx.w("compared_line", period=ctx.month(previous_period(ctx.period)),
@@ -42,7 +50,7 @@ def compared_line(ctx: DeckContext) -> str | None:
 def build_comparison(ctx: DeckContext) -> None:
     """The table: KPI, value and status then, value and status now, change (only for spans with
     a previous period computed from data)."""
-    if compared_line(ctx) is None:
+    if not has_before(ctx):
         return
     then, before = before_rows(ctx), previous_period(ctx.period)
     columns = [Column(ctx.w("kpi"), 4.0), Column(ctx.month(before), 1.4, "r"), Column(ctx.w("status"), 1.9),
