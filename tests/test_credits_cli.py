@@ -89,3 +89,16 @@ def test_the_decks_credits_slide_says_what_was_waived(small_demo, tmp_path):
     assert "Escalation of consecutive misses: × 1 / × 1.5 / × 2" in text
     notes = slide.notes_slide.notes_text_frame.text
     assert "In the transition period (until 1\u00a0Mar\u00a02026) the credit is waived" in notes
+
+
+def test_the_documented_example_contract(small_demo, tmp_path):
+    """examples/credit-clauses.yaml, which docs/credits.md walks through, validates and prices the
+    small demo: February waived (5,760 + 8,640 EUR), March charged (5,760 + 20,160 + 11,520 EUR)."""
+    example = Path(__file__).resolve().parents[1] / "examples" / "credit-clauses.yaml"
+    assert main(["-q", "validate", str(example)]) == 0
+    assert main(["-q", "evaluate", str(example), "--data", str(small_demo), "--out", str(tmp_path),
+                 "--from", "2026-02", "--to", "2026-03"]) == 0
+    with (tmp_path / "credits.csv").open() as f:
+        totals = {r["period"]: r for r in csv.DictReader(f) if r["kpi"] == "TOTAL"}
+    assert (totals["2026-02"]["paid"], totals["2026-02"]["would_have_been"]) == ("0.00", "14400.00")
+    assert (totals["2026-03"]["paid"], totals["2026-03"]["would_have_been"]) == ("37440.00", "37440.00")
