@@ -5,6 +5,7 @@ part is a PDF), the outbox written as one output set, bad options and rosters re
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from deliver_helpers import (
@@ -87,6 +88,11 @@ def test_each_card_pdf_is_attached_and_is_a_pdf(outbox):
     pdf = next((tmp / "cards" / "agent").glob("*.pdf"))
     manifest = json.loads((tmp / "cards" / "manifest.json").read_text())
     assert f"agent/{pdf.name}" in {f["path"] for f in manifest["files"]}
+    for path in (tmp / "cards" / "agent").glob("*.pdf"):  # the print CSS: one agent card, one A4 page
+        data = path.read_bytes()
+        width, height = (float(v) for v in re.search(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", data).groups())
+        assert (round(width), round(height)) == (595, 842)
+        assert re.findall(rb"/Count (\d+)", data) == [b"1"]  # the page tree's count (no outline in these)
 
 
 def test_the_outbox_is_one_output_set_with_a_manifest_and_a_list(outbox):
