@@ -118,7 +118,7 @@ def test_chronic_failure_window():
     flags = out[out["kpi"] == "fcr"].set_index("period")["chronic_failure"].to_dict()
     # misses 2025-11, 2026-01, 2026-02: 3 within the 6 months ending 2026-02, 2026-03 and 2026-04
     assert flags == {"2026-01": False, "2026-02": True, "2026-03": True, "2026-04": True, "2026-05": False}
-    assert "3 minimum misses within the 6 months to 2026-02 (2025-11, 2026-01, 2026-02)" \
+    assert "Chronic failure: 3 misses within the 6 months to 2026-02 (2025-11, 2026-01, 2026-02)" \
         in cell(out, "2026-02", "fcr", "explanation")
     assert cell(out, "2026-02", "TOTAL", "chronic_failure")
 
