@@ -136,6 +136,18 @@ def test_trainer_card_says_why_dissatisfaction_by_reason_is_empty(evaluation, tm
     assert escape(f.t("no_dsat_reasons_data", "en")) in html
 
 
+def test_trainer_card_says_why_qa_errors_are_empty(evaluation, tmp_path):
+    others = {k: v for k, v in evaluation.sections.items() if k != "qa_errors_by_category"}
+    write_scorecards(replace(evaluation, sections=others), tmp_path / "none", role="trainer")
+    html = section(html_of(tmp_path / "none", "trainer", "T01"), f.t("qa_errors", "en"))
+    assert escape(f.t("no_qa_items", "en")) in html
+    errors = evaluation.sections["qa_errors_by_category"]
+    only_t02 = {**evaluation.sections, "qa_errors_by_category": errors[errors["entity"] == "T02"]}
+    write_scorecards(replace(evaluation, sections=only_t02), tmp_path / "t02", role="trainer")
+    html = section(html_of(tmp_path / "t02", "trainer", "T01"), f.t("qa_errors", "en"))
+    assert escape(f.t("no_qa_errors", "en", period="March 2026")) in html
+
+
 def test_trainer_card_shows_reasons_without_a_dsat_kpi_and_says_so(evaluation, tmp_path):
     kpis = {k: s for k, s in evaluation.contract.kpis.items() if s.metric != "dsat"}
     roles = {n: replace(r, kpis=tuple(k for k in r.kpis if k in kpis)) for n, r in evaluation.contract.roles.items()}

@@ -76,9 +76,12 @@ def team_agents(ctx: Context, role: Role, links: Links) -> Lookup:
 def qa_errors(ctx: Context, role: Role, links: Links) -> Lookup:
     """QA error rates of the card's entity (a team, an agent...) by category, then by item within
     it, worst first: the training need."""
-    frame = period_rows(ctx.evaluation.sections.get("qa_errors_by_category"), ctx.period)
+    whole = ctx.evaluation.sections.get("qa_errors_by_category")
+    frame = period_rows(whole, ctx.period)
     if len(frame):
         frame = frame[frame["grain"] == role.grain]
+    # why a card has no table: no QA item data at all, or none for this entity in the period
+    empty = "no_qa_items" if whole is None or not len(whole) else "no_qa_errors"
     title = ctx.ui("qa_errors")
     headings = [ctx.ui("category"), ctx.ui("item"), ctx.ui("evaluated"), ctx.ui("failed"), ctx.ui("error_rate")]
     tables: dict[str, list[Line]] = {}
@@ -97,7 +100,8 @@ def qa_errors(ctx: Context, role: Role, links: Links) -> Lookup:
     def lookup(team: str) -> Table:
         lines = tables.get(team, [])
         caption = ctx.ui("qa_errors_caption", team=team, period=ctx.period_label)
-        return Table(title, caption, headings, lines, "" if lines else ctx.ui("no_qa_errors"), chart=True)
+        return Table(title, caption, headings, lines, "" if lines else ctx.ui(empty, period=ctx.period_label),
+                     chart=True)
     return lookup
 
 
