@@ -41,7 +41,9 @@ def to_label(s: pd.Series) -> pd.Series:
         s = s.astype("Int64")
     if isinstance(s.dtype, pd.CategoricalDtype):
         codes, uniques = s.cat.codes.to_numpy(), s.cat.categories
-    elif s.iloc[:20_000].nunique() * 4 > min(len(s), 20_000):  # mostly distinct (ids): every cell
+    elif isinstance(s.array, pd.arrays.ArrowStringArray) or s.iloc[:20_000].nunique() * 4 > min(len(s), 20_000):
+        # Arrow text (Parquet, CSV) or mostly distinct values (ids): every cell in one vectorised pass,
+        # faster on Arrow than factorizing (1 M agent ids: 0.14 s instead of 0.45 s); same strip
         out = s.astype(STRING).str.strip()
         return out.mask(out == "")
     else:
