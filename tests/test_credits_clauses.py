@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_scoring import make_contract, raw_frame
 
-from scorecard import money
+from scorecard import explain, money
 from scorecard.contract.model import ServiceCredits, Transition
 from scorecard.credits import compute_credits
 from scorecard.periods import months_between
@@ -123,8 +123,9 @@ def test_transition_in_french():
         f"pénalité = 12{NB}% x 480{NB}000{NB}EUR en jeu = 57{NB}600{NB}EUR x 40{NB}% = 23{NB}040{NB}EUR. "
         f"En période de transition (jusqu'au 1{NB}mars{NB}2026) la pénalité est réduite de 50{NB}%{NB}: "
         f"23{NB}040{NB}EUR x 50{NB}% = 11{NB}520{NB}EUR facturés au lieu de 23{NB}040{NB}EUR.")
-    assert (f"x 1,5 = 34{NB}560{NB}EUR (x 1,5{NB}: deuxième mois consécutif sous le minimum)."
+    assert (f"x 1,5 = 34{NB}560{NB}EUR (x 1,5{NB}: deuxième mois consécutif sous son minimum)."
             in cell(out, "2026-04", "sl", "explanation"))
+    assert explain.threshold("<= 7m", "duration", "fr") == f"7{NB}min au plus"  # "un objectif de 7 min au plus"
 
 
 # --- per-channel allocations -------------------------------------------------------------------
