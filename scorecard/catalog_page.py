@@ -59,7 +59,7 @@ def _metric(m: Metric) -> list[str]:
     """One metric's section: what it measures, how, on what, and what a contract may tune."""
     lines = [f"## {m.name}", "",
              f"**{m.label['en']}** ({m.abbr}; in French: {m.label['fr']}). {m.description['en']}", "",
-             f"- formula: `{m.formula['en']}`",
+             f"- formula: {m.formula['en']}",
              f"- reads table `{m.table}`; inputs: {', '.join(f'`{c}`' for c in m.inputs) or 'none'}",
              f"- unit: **{m.unit}** ({UNITS[m.unit]}); {BETTER[m.direction]}"]
     if m.measures:
@@ -68,7 +68,7 @@ def _metric(m: Metric) -> list[str]:
     if m.statistic:
         lines.append("- `statistic:` mean (default), median or a percentile `p1`..`p99`")
     for key, texts in m.variants.items():
-        lines.append(f"- with `{key.replace('=', ': ')}`: `{texts.get('formula', {}).get('en', '')}`")
+        lines.append(f"- with `{key.replace('=', ': ')}`: {texts.get('formula', {}).get('en', '')}")
     return [*lines, "", *_parameters(m), ""]
 
 

@@ -53,7 +53,7 @@ def test_the_kpi_catalog_page_lists_every_metric_with_its_defaults():
     page = markdown()
     assert "| [`service_level`](#service_level) | SL | Service level | rate | higher | interactions |" in page
     assert "| `threshold` | duration | `20s` |" in page
-    assert "- with `method: mean`: `mean survey answer`" in page
+    assert "- with `method: mean`: mean survey answer" in page
 
 
 @pytest.mark.parametrize("contract", sorted((ROOT / "contracts").glob("*.yaml")), ids=lambda p: p.name)
