@@ -120,3 +120,14 @@ def test_levels_slide_shows_benchmarks_with_their_source(evaluation, tmp_path, l
     frt = next(k for k in rows if "p90" in k)
     assert rows[frt][-1] == "—"
     assert "48s (Zendesk Benchmark)" in "\n".join(s.notes_slide.notes_text_frame.text for s in pages)
+
+
+def test_a_date_kept_together_by_no_break_spaces_gets_a_column_wide_enough():
+    """'31 Jul 2026' (no-break spaces) beside a long title: its column holds it on one line (the
+    measured longest word was '2026' when no-break spaces counted as breaks: '31 Jul 20 / 26')."""
+    from scorecard.render.deck.tables import Cell, Column, cell_lines, column_widths
+
+    title = "Re-train night shift on the refund policy (repeat contacts on refunds) " * 3
+    rows = [[Cell(title), Cell("31\u00a0Jul\u00a02026", status="red")]]
+    widths = column_widths(int(300 * 12700), [Column("Action", 5.0), Column("Due", 1.0)], rows)
+    assert cell_lines("31\u00a0Jul\u00a02026", widths[1], True) == ["31\u00a0Jul\u00a02026"]

@@ -72,4 +72,7 @@ def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
 
 
 def longest_word(text: str, size: float, bold: bool = False) -> float:
-    return max((text_width(w, size, bold) for w in str(text).split()), default=0.0)
+    """The widest piece `wrap` never breaks: split at plain spaces only, as wrap does (str.split()
+    would also split at the no-break spaces that keep '31 Jul 2026' together, and size a column
+    too narrow for it)."""
+    return max((text_width(w, size, bold) for w in str(text).replace("\n", " ").split(" ")), default=0.0)
