@@ -96,7 +96,7 @@ def test_team_table_shows_a_small_sample_value_greyed_with_its_wilson_interval(e
     assert cell, "the CSAT cell of a small sample is greyed (class insufficient)"
     text = cell.group(1)
     assert f.fmt_value(csat["value"], "rate", "en") in text  # the value, not only "?"
-    assert f"n = {n}" in text and f.fmt_value(low, "rate", "en") in text and f.fmt_value(high, "rate", "en") in text
+    assert f"n{NBSP}={NBSP}{n}" in text and f.fmt_value(low, "rate", "en") in text and f.fmt_value(high, "rate", "en") in text
     assert 'class="detail"' in text
 
 

@@ -101,7 +101,7 @@ def test_periods_and_months():
 def test_every_ui_string_exists_in_every_language():
     for key, words in f.strings()["ui"].items():
         assert set(words) == set(f.LANGUAGES), key
-    assert f.t("small_sample", "fr", n="12") == "petit échantillon (n = 12)"
+    assert f.t("small_sample", "fr", n="12") == "petit échantillon (n\u00a0=\u00a012)"  # never broken at "="
     with pytest.raises(RenderError, match="no UI text"):
         f.t("no_such_key", "en")
     with pytest.raises(RenderError, match="en, fr"):

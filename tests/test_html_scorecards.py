@@ -186,7 +186,7 @@ def test_small_samples_carry_a_wilson_interval(evaluation, rendered):
     low, high = wilson_interval(round(small["value"] * small["n"]), int(small["n"]))
     table = dict(page(out, "agent", small["entity"]).rows("kpis"))
     text = (out / "agent" / safe_filename(small["entity"])).read_text(encoding="utf-8")
-    caution = f"small sample (n = {small['n']}); 95% interval {f.fmt_value(low, 'rate', 'en')} to "
+    caution = f"small sample (n\u00a0=\u00a0{small['n']}); 95% interval {f.fmt_value(low, 'rate', 'en')} to "
     assert caution + f.fmt_value(high, "rate", "en") in text
     assert "Customer satisfaction" in table
 

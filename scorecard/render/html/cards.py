@@ -158,7 +158,7 @@ def caution_text(ctx: Context, kpi: str, grain: str, value: float, n: float, sta
         # a rate is successes / n, so value * n is a whole number up to float noise
         low, high = wilson_interval(min(max(round(value * n), 0), int(n)), int(n))
         text += "; " + ctx.ui("interval", low=ctx.value(low, kpi), high=ctx.value(high, kpi))
-    return text
+    return f.typeset(text, ctx.lang)
 
 
 def guardrail_note(ctx: Context, record: dict[str, Any]) -> str:
