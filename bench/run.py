@@ -78,6 +78,8 @@ def _report(size: Size, figures: list[dict]) -> None:
             wall = by_step[a]["wall_s"] / by_step[b]["wall_s"]
             cpu = by_step[a]["cpu_s"] / max(by_step[b]["cpu_s"], 1e-9)
             print(f"{a} / {b}: {wall:.1f}x wall, {cpu:.1f}x CPU")
+    if "stages" in by_step:
+        _report_stages(by_step["stages"])
     spark = by_step.get("spark", {})
     if "same_as_evaluate" in spark:
         print(f"spark vs evaluate: {spark['cells']:,} cells, {spark['identical']:,} identical, max relative "
@@ -88,6 +90,15 @@ def _report(size: Size, figures: list[dict]) -> None:
               f"max relative difference {check['max_rel_diff']:.1e}, counts differing {check['n_differ']}, "
               f"cells on one side only {check['only_scorecard'] + check['only_peer']}: "
               f"{'EQUAL' if check['ok'] else 'DIFFERENT'}")
+
+
+def _report_stages(figures: dict) -> None:
+    """Each stage of the stages step, and what the run spent outside them (start-up, scoring, credits)."""
+    stages = figures["stages"]
+    print(f"\nstages of evaluate{'':<14}{'wall s':>9}{'cpu s':>9}{'cpu %':>8}")
+    for name, (wall, cpu) in [*stages.items(), ("everything else", [
+            figures["wall_s"] - sum(w for w, _ in stages.values()), figures["cpu_s"] - sum(c for _, c in stages.values())])]:
+        print(f"{name:<32}{wall:>9.2f}{cpu:>9.2f}{100 * cpu / max(figures['cpu_s'], 1e-9):>7.0f}%")
 
 
 def main() -> None:

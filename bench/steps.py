@@ -7,6 +7,7 @@ time, CPU time and peak memory are its own.
   peer       one hand-written DuckDB query for the core KPIs at the same grains (bench/peer.py),
              checked equal to scorecard's results.csv of the `evaluate` step
   evaluate   `scorecard evaluate` of the sketch contract, 12 months, every grain, results written
+  stages     the evaluate step with the wall and CPU time of each stage (bench/stages.py)
   spark      the same `evaluate` with `--engine spark --spark-master local[2]`
   scorecards the agent scorecards (and the other roles) for the last month
   deck       the governance deck for the last month
@@ -74,6 +75,15 @@ def evaluate(size: Size) -> dict:
     return {"exit": main(size.evaluate_args(size.out / "results", size.engine))}
 
 
+def stages(size: Size) -> dict:
+    """The evaluate step with each stage's wall and CPU seconds (bench/stages.py)."""
+    from scorecard.cli import main
+    from stages import timed_stages
+    with timed_stages() as totals:
+        code = main(size.evaluate_args(size.out / "results-stages", size.engine))
+    return {"exit": code, "stages": {stage: [round(wall, 2), round(cpu, 2)] for stage, (wall, cpu) in totals.items()}}
+
+
 def spark(size: Size) -> dict:
     """The evaluate step on Spark, its results.csv compared with the evaluate step's: the same
     cells, counts and statuses exactly, values within 1e-12 relative. The Spark JVM is stopped
@@ -121,5 +131,5 @@ def deck(size: Size) -> dict:
 
 
 STEPS: dict[str, Callable[[Size], dict]] = {
-    "generate": generate, "floor": floor, "peer": peer, "evaluate": evaluate, "spark": spark,
+    "generate": generate, "floor": floor, "peer": peer, "evaluate": evaluate, "stages": stages, "spark": spark,
     "scorecards": scorecards, "deck": deck}
