@@ -168,6 +168,7 @@ def _evaluation(args: argparse.Namespace):
     from .data.plausibility import warning_lines
     from .evaluate import evaluate, resolve_periods
     from .term import notes
+    from .versions import span_notes
 
     if getattr(args, "spark_master", None) and args.engine != "spark":
         raise ScorecardError(Problem(f"only the Spark engine reads it (this run uses {args.engine})",
@@ -185,7 +186,7 @@ def _evaluation(args: argparse.Namespace):
     with progress.stage("KPIs and scoring"):
         evaluation = evaluate(contract, dataset, periods, extra_grains=tuple(args.grain), engine=args.engine,
                               spark_master=getattr(args, "spark_master", None))
-    for line in notes(periods, evaluation.left_out):
+    for line in [*notes(periods, evaluation.left_out), *span_notes(periods, evaluation.versions)]:
         print(f"note: {line}", file=sys.stderr)
     return evaluation
 

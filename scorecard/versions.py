@@ -177,3 +177,16 @@ def outputs_contract(contract: Contract, uses: Sequence[VersionUse], last_month:
     current = contract.in_force(last_month)
     removed = {k: spec for use in uses for k, spec in use.contract.kpis.items() if k not in current.kpis}
     return dataclasses.replace(current, kpis={**current.kpis, **removed}) if removed else current
+
+
+def span_notes(periods: Sequence[Period], uses: Sequence[VersionUse]) -> list[str]:
+    """What the CLI says of an asked quarter or year whose months fall under several versions."""
+    label_of = {m: use.label for use in uses for m in use.months}
+    lines = []
+    for period in periods:
+        labels = list(dict.fromkeys(label_of[m] for m in period.months() if m in label_of))
+        if period.kind != MONTH and len(labels) > 1:
+            lines.append(f"{period.label} spans contract versions {', '.join(labels)}: its KPI rows are judged "
+                         f"with its last month's version ({label_of.get(period.last_month, labels[-1])}); "
+                         f"its credits are priced month by month, each with its own version.")
+    return lines

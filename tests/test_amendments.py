@@ -227,3 +227,11 @@ def test_the_deck_says_which_version_priced_each_month(data, tmp_path):
     credits = next(t for t in texts if t.startswith("Service credits"))
     assert "Contract version base: Jan 2026, Feb 2026" in credits
     assert "Contract version amended 2026-03-01: Mar 2026" in credits
+
+
+def test_a_quarter_across_an_amendment_is_said(data, tmp_path, capsys):
+    path = _write(tmp_path, "amended.yaml", BASE + AMENDMENT)
+    assert main(["evaluate", str(path), "--data", str(data), "--period", "2026-Q1", "--out", str(tmp_path / "o"),
+                 "-q"]) == 0
+    assert ("note: 2026-Q1 spans contract versions base, amended 2026-03-01: its KPI rows are judged with its "
+            "last month's version (amended 2026-03-01)") in capsys.readouterr().err
