@@ -29,7 +29,9 @@ def _paged(canvas: DeckCanvas, title: str, columns: Sequence[Column], rows: Sequ
     first = canvas.add("table", title, notes)
     chunks = table_pages(first[0].box.width, first[0].box.height, columns, rows)
     for i, chunk in enumerate(chunks):
-        slots = first if i == 0 else canvas.add("table", f"{title} ({i + 1}/{len(chunks)})", notes)
+        paged = f"{title} ({i + 1}/{len(chunks)})" if len(chunks) > 1 else title
+        slots = first if i == 0 else canvas.add("table", paged, notes)
+        slots[0].slide.shapes.title.text = paged
         draw_table(slots[0], columns, chunk)
 
 
