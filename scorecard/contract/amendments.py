@@ -211,7 +211,7 @@ def read_amendments(f: Fields, base: Contract) -> list[Amendment]:
     entries = f.items(raw, (SECTION,)) or []
     dated = sorted(((e.get("effective") if isinstance(e, dict) else None, i, e) for i, e in enumerate(entries)),
                    key=lambda t: (str(t[0]), t[1]))
-    kpis, out = set(base.kpis), []
+    kpis, out = set(base.kpis), list[Amendment]()
     for _, index, entry in dated:
         amendment = _amendment(f, entry, index, base, kpis)
         if amendment is None:
@@ -249,17 +249,18 @@ def read_versions(f: Fields, base: Contract, check: Check) -> tuple[Version, ...
         last = amendments[count - 1] if count else None
         if last is not None:
             draft.write(last.changes, (SECTION, last.index), f.doc)
-        label = f"amended {last.effective}" if last else "base"
-        meta = {"amendments": count, "starts": last.starts if last else None,
-                "effective": last.effective if last else base.effective, "note": last.note if last else ""}
-        versions.append(_version(f, draft, check, Version(label=label, transition=False, contract=base, **meta)))
+        plain = Version(label=f"amended {last.effective}" if last else "base", amendments=count,
+                        transition=False, starts=last.starts if last else None,
+                        effective=last.effective if last else base.effective, note=last.note if last else "",
+                        contract=base)
+        versions.append(_version(f, draft, check, plain))
         if softer:
             soft = draft.copy()
             soft.write({"kpis": softer}, (*TRANSITION, "kpis"), f.doc)
             until = base.service_credits.transition.until if base.service_credits and base.service_credits.transition else ""
-            versions.append(_version(f, soft, check, Version(
-                label=f"{label}, transition", transition=True, contract=base,
-                **{**meta, "note": f"softer targets of the transition (until {until})"})))
+            versions.append(_version(f, soft, check, dataclasses.replace(
+                plain, label=f"{plain.label}, transition", transition=True,
+                note=f"softer targets of the transition (until {until})")))
     return () if f.problems else tuple(versions)
 
 

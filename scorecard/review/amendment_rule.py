@@ -7,15 +7,16 @@ that should be decided in the forum, not slipped in with a fee change.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from ..contract.model import Contract, KpiSpec, Version
 from ..units import Target
 from .findings import ADVICE, Finding, Locator
 
 
-def _easier(before: Target | None, after: Target | None) -> bool:
+def _easier(before: Target, after: Target) -> bool:
     """`after` is met by every value that meets `before`, and by some more (same direction)."""
-    if before is None or after is None or before.higher_is_better != after.higher_is_better or "==" in (
-            before.op, after.op):
+    if before.higher_is_better != after.higher_is_better or "==" in (before.op, after.op):
         return False
     return after.value < before.value if after.higher_is_better else after.value > before.value
 
@@ -41,7 +42,7 @@ def easier_amendment(contract: Contract, at: Locator) -> list[Finding]:
     """easier_amendment: each amendment compared with the version it follows."""
     chain = [v for v in contract.versions if not v.transition]
     found = []
-    for before, after in zip(chain, chain[1:]):
+    for before, after in pairwise(chain):
         index = _entry(at, after)
         for kpi, spec in after.contract.kpis.items():
             old = before.contract.kpis.get(kpi)
@@ -49,13 +50,14 @@ def easier_amendment(contract: Contract, at: Locator) -> list[Finding]:
                 continue
             was = _thresholds(old)
             for where, target in _thresholds(spec).items():
-                if not _easier(was.get(where), target):
+                before_target = was.get(where)
+                if target is None or before_target is None or not _easier(before_target, target):
                     continue
                 clause = ".".join(where)
                 found.append(at.finding(
                     "easier_amendment", ADVICE, ("amendments", index, "kpis", kpi, *where), kpi=kpi,
                     message=f"the amendment of {after.effective} makes {kpi}'s {clause} easier: "
-                            f"{was[where].text} becomes {target.text}",
+                            f"{before_target.text} becomes {target.text}",
                     why="an easier target or minimum gives up service the contract bought; lowering it "
                         "while the vendor misses it rewards the miss",
                     suggestion="keep the concession only if the forum agreed it, and say why in the "
