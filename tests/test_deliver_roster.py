@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import openpyxl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -53,6 +54,16 @@ def test_a_french_excel_roster_semicolons_and_bom(tmp_path):
     path = tmp_path / "roster.csv"
     path.write_bytes("\ufeffid;name;email;role;manager\nA1;Zoé Durand;zoe@example.fr;agent;\n".encode("utf-8"))
     assert read_roster(path, ROLES).people[0].name == "Zoé Durand"
+
+
+def test_an_excel_roster_and_a_broken_csv_line(tmp_path):
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["ID", "Name", "Email", "Role", "Manager"])
+    workbook.active.append([1001, "Ann", "ann@example.com", "agent", None])  # an id Excel stores as a number
+    workbook.save(tmp_path / "roster.xlsx")
+    assert read_roster(tmp_path / "roster.xlsx", ROLES).people[0].id == "1001"
+    path = write(tmp_path, 'id,name,email,role,manager\nA1,"Ann,ann@example.com,agent,\n')
+    assert problems(path)[0].startswith(f"{path}:2: this line opens a quote")
 
 
 def test_every_problem_at_once_at_its_row_and_column(tmp_path):

@@ -26,7 +26,8 @@ DEFAULT_SENDER = "scorecard@localhost"
 def add_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("delivery (README 'Cards that reach their readers')")
     g.add_argument("--pdf", action="store_true", help="also print each card to a PDF beside it (needs Chromium)")
-    g.add_argument("--roster", metavar="CSV", help="who reads which card: columns id,name,email,role,manager")
+    g.add_argument("--roster", metavar="FILE",
+                   help="who reads which card: a .csv or .xlsx with the columns id,name,email,role,manager")
     g.add_argument("--outbox", metavar="DIR", help="write one e-mail (.eml) per recipient into DIR (needs --roster)")
     g.add_argument("--smtp", metavar="HOST[:PORT]",
                    help="send the e-mails through this server (needs --roster; login from "

@@ -1,4 +1,5 @@
-"""The roster: who reads which card. A CSV with the columns `id,name,email,role,manager`.
+"""The roster: who reads which card. A CSV or .xlsx sheet with the columns `id,name,email,role,manager`
+(read by the data readers: any encoding and delimiter an export uses, Excel's own row numbers).
 
 `id` is the id the data uses for the person's card (agent_id for an agent, team_id for a team lead
 or a trainer, evaluator_id for QA, the vendor for the operations manager), `role` one of the
@@ -11,14 +12,16 @@ Checked like every input: every problem at file:row:column with how to fix it, a
 
 from __future__ import annotations
 
-import csv
+import math
 from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+import pandas as pd
 from email_validator import EmailNotValidError, validate_email
 
+from ..data.readers import QUARANTINED, SOURCE_ROW, read_table
 from ..errors import DataError, Problem
 
 COLUMNS = ("id", "name", "email", "role", "manager")
@@ -65,36 +68,40 @@ class Roster:
 
 
 def read_roster(path: Path, roles: Collection[str]) -> Roster:
-    """Read and check a roster; raise DataError with every problem found. `roles`: the contract's."""
+    """Read and check a roster (.csv in any encoding or delimiter the data readers take, or .xlsx);
+    raise DataError with every problem found. `roles`: the contract's."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
+    if not path.is_file():
         raise DataError(Problem("the roster file does not exist", file=str(path), field="--roster",
-                                hint="pass the path of a CSV with the columns id,name,email,role,manager")) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataError(Problem(f"cannot read the roster: {exc}", file=str(path), field="--roster",
-                                hint="save it as CSV UTF-8 (Excel: Save As > CSV UTF-8)")) from None
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","  # a French Excel saves with semicolons
-    rows = list(csv.reader(text.splitlines(), delimiter=delimiter))
-    header = [h.strip().lower() for h in rows[0]] if rows else []
+                                hint="pass the path of a .csv or .xlsx with the columns id,name,email,role,manager"))
+    table = read_table(path)
+    columns = [c for c in table.frame.columns if c != SOURCE_ROW]
+    header = [str(c).strip().lower() for c in columns]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise DataError(Problem(f"the roster has no column {', '.join(missing)}", file=str(path), line=1,
                                 hint=f"the first row names the columns: {','.join(COLUMNS)}"))
-    people, problems = [], []
-    for number, cells in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        values = {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(header)}
-        person, found = _person(values, number, header, roles, str(path))
+    problems = [Problem(r["problem"], file=str(path), line=int(r["row"]))
+                for r in table.report.to_dict("records") if r["action"] == QUARANTINED]
+    people = []
+    for record in table.frame.to_dict("records"):
+        values = {name: _cell(record[column]) for name, column in zip(header, columns)}
+        person, found = _person(values, int(record[SOURCE_ROW]), header, roles, str(path))
         problems += found
         people.append(person)
     problems += _links(people, header, str(path))
     if problems:
         raise DataError(problems)
     return Roster(str(path), tuple(people))
+
+
+def _cell(value: object) -> str:
+    """A cell as text: empty when missing, a whole number without '.0' (an id typed in Excel)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
 
 
 def _at(path: str, row: int, header: list[str], column: str, message: str, hint: str) -> Problem:
