@@ -75,7 +75,7 @@ def plain_text(html: str) -> str:
         if el.tag == "dd":
             lines.append("  " + " ".join(el.text_content().split()))
         elif el.tag == "tr":
-            cells = [" ".join(c.text_content().split()) for c in el if c.tag in ("th", "td")]
+            cells = [" ".join(" ".join(c.itertext()).split()) for c in el if c.tag in ("th", "td")]  # SVG titles apart
             lines.append(" | ".join(c for c in cells if c))  # charts (trend, bars) have no text
         else:
             lines += [] if el.tag == "dt" else [""]
