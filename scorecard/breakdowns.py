@@ -16,7 +16,8 @@ from .catalog import metric
 from .contract.model import Contract, KpiSpec
 from .data import Dataset
 from .kpis.engine import Engine
-from .periods import MONTH, Period, local_months, month_to_period
+from .kpis.measure import NotMeasurable
+from .periods import Period, local_months, month_to_period
 from .units import parse_duration
 
 WORKFORCE_SUMS = ["forecast_contacts", "actual_contacts", "required_hours", "scheduled_hours",
@@ -129,7 +130,7 @@ def volume_profile(contract: Contract, engine: Engine) -> pd.DataFrame:
     times and one bincount, as it runs over every contact."""
     columns = ["period", "channel", "weekday", "hour", "offered", "handled"]
     rows, src = engine.interactions, engine.interaction_source()
-    if rows is None:
+    if rows is None or isinstance(src, NotMeasurable):
         return pd.DataFrame(columns=columns)
     local = rows.created.dt.tz_convert(contract.timezone).dt.tz_localize(None)
     seconds = local.to_numpy(dtype="datetime64[s]").astype("int64")

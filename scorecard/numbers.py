@@ -8,6 +8,7 @@ read one way on a card and another way in an audit sentence.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -40,7 +41,7 @@ def localize(text: str, lang: str) -> str:
     return text.replace(",", "\0").replace(".", m["decimal"]).replace("\0", m["group"])
 
 
-def number(value: float, decimals: int, lang: str, *, group: bool = True) -> str:
+def number(value: float | Decimal, decimals: int, lang: str, *, group: bool = True) -> str:
     """A plain number with fixed decimals, grouped by thousands unless `group` is False."""
     return localize(f"{value:{',' if group else ''}.{decimals}f}", lang)
 

@@ -162,6 +162,8 @@ class OutputSet:
         """Copy into the new set the previous set's files for which `keep(relative path)` holds
         (`scorecards --role X` keeps the other roles' cards): they become files of the new set."""
         current, listed = self._previous_files()
+        if current is None:
+            return
         for rel in sorted(listed):
             if keep(rel) and (current / rel).is_file():
                 _link_into(current / rel, self.path / rel)

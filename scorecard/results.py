@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -57,7 +58,7 @@ def _french_cell(value: object) -> object:
     return str(value).replace(".", ",") if isinstance(value, Decimal) else _cell(value)
 
 
-def csv_text(frame: pd.DataFrame, columns: list[str], extra: list[str] = (), dialect: str = "default") -> str:
+def csv_text(frame: pd.DataFrame, columns: list[str], extra: Sequence[str] = (), dialect: str = "default") -> str:
     """CSV text with the interface columns first; booleans as true/false, missing as empty, and
     text cells neutralised (`neutralise`). Every CSV the product writes goes through here."""
     cols = columns + [c for c in extra if c in frame.columns and c not in columns]

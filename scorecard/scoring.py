@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -353,7 +354,7 @@ def _score_sentence(period: str, score: float, used: dict[str, float], weights: 
                     skipped=skipped_text)
 
 
-def _bonus_sentence(contract: Contract, score: float, share: float, band: float | None, bonus: float,
+def _bonus_sentence(contract: Contract, score: float, share: float, band: float | None, bonus: Decimal | float,
                     months: int) -> str:
     inc, lang = contract.incentives, contract.language
     if inc is None:

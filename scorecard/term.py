@@ -49,10 +49,10 @@ def left_out_months(months: Sequence[str], contract: Contract, data_span: tuple[
     bounds: list[tuple[LeftOut, Callable[[str], bool]]] = []
     if within_term and contract.effective is not None:
         start = _month(contract.effective)
-        bounds.append((LeftOut("before_term", contract.effective.isoformat()), lambda m, s=start: m < s))
+        bounds.append((LeftOut("before_term", contract.effective.isoformat()), lambda m: m < start))
     if within_term and contract.expires is not None:
         end = _month(contract.expires)
-        bounds.append((LeftOut("after_term", contract.expires.isoformat()), lambda m, e=end: m > e))
+        bounds.append((LeftOut("after_term", contract.expires.isoformat()), lambda m: m > end))
     if first is None or last is None:
         bounds.append((LeftOut("no_data"), lambda m: True))
     else:

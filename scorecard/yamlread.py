@@ -12,7 +12,7 @@ import hashlib
 import pathlib
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Literal
+from typing import Any, Callable, Literal, cast
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -138,7 +138,7 @@ class _Walker:
         try:
             if isinstance(node, SequenceNode):
                 return [self.walk(item, path + (i,)) for i, item in enumerate(node.value)]
-            return self.mapping(node, path)
+            return self.mapping(cast(MappingNode, node), path)  # the composer's third kind of node
         finally:
             self.active.discard(id(node))
 

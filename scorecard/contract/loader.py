@@ -111,8 +111,8 @@ def check_document(f: Fields) -> Contract | None:
     _fee_needed(f, top, header)
     governance = (read_governance(f, top["governance"], (header or {}).get("id") or "", kpi_ids)
                   if "governance" in top else Governance())
-    if f.problems or header is None:
-        return None
+    if f.problems or header is None or scoring is None or governance is None:
+        return None  # a reader returns None only with a problem added: said above
     return Contract(kpis=kpis, calendars=calendars, service_credits=credits, incentives=incentives,
                     scoring=scoring, roles=roles, governance=governance, **header)
 

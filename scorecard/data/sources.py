@@ -96,8 +96,9 @@ class DatabaseTable:
 
 def _driver_error(exc: BaseException) -> BaseException:
     """The database's own message, under pandas' and SQLAlchemy's wrappers ("no such table: x")."""
-    while getattr(exc, "orig", None) is not None or exc.__cause__ is not None:
-        exc = getattr(exc, "orig", None) or exc.__cause__
+    inner: BaseException | None = getattr(exc, "orig", None) or exc.__cause__
+    while inner is not None:
+        exc, inner = inner, getattr(inner, "orig", None) or inner.__cause__
     return exc
 
 

@@ -99,8 +99,11 @@ def _quantile_risk(kpi: KpiSpec, month: pd.Series, observations: Observations | 
     if obs is None or len(obs) < MIN_OBSERVATIONS:
         got = "no per-contact observations" if obs is None else f"{len(obs)} per-contact observation(s)"
         return Risk(kpi.id, n, None, "", reason=f"the {kpi.statistic} of {period}: {got}, too few to resample")
+    q = statistic_q(kpi.statistic)
+    if kpi.target is None or kpi.minimum is None or q is None:  # risk_of asks only for quantiles with both
+        return Risk(kpi.id, n, None, "", reason="not a quantile with a target and a minimum")
     target, minimum = kpi.target.value, kpi.minimum
-    risk = fairness.quantile_miss(obs, statistic_q(kpi.statistic), target, minimum, n)
+    risk = fairness.quantile_miss(obs, q, target, minimum, n)
     return Risk(kpi.id, n, risk.probability, "bootstrap", risk.safe_minimum,
                 fairness.mean_sample_size(n, risk, target, minimum))
 
@@ -146,6 +149,8 @@ def risk_findings(contract: Contract, found: list[Risk], at: Locator) -> list[Fi
         if risk.probability is None or risk.probability <= fairness.RISK_LIMIT:
             continue
         kpi = contract.kpis[risk.kpi]
+        if kpi.minimum is None or kpi.target is None or risk.safe_minimum is None:
+            continue  # a risk is computed only for a KPI with both, with its safe minimum
         kind = kpi.minimum.kind
         fixes = [f"set the minimum to \"{kpi.minimum.op} {written(risk.safe_minimum, kind)}\""]
         if risk.sample_size:

@@ -16,7 +16,7 @@ from ..data import Dataset
 from ..kpis.engine import Engine
 from ..kpis.inputs import InputFacts
 from ..kpis.interactions import BUILDERS
-from ..kpis.measure import Measure
+from ..kpis.measure import Measure, NotMeasurable
 from ..periods import month_to_period, parse_period
 
 
@@ -32,13 +32,13 @@ class Observations:
         is not a quantile of per-row observations or the data cannot feed it."""
         if kpi.metric not in BUILDERS or "interactions" not in self.engine.tables:
             return None
-        src = self.engine.interaction_source()
-        if not hasattr(src, "frame"):
+        src, rows = self.engine.interaction_source(), self.engine.interactions
+        if isinstance(src, NotMeasurable) or rows is None:
             return None
         base, note = self.engine.rows_for(src, kpi)
         if note:
             return None
-        measure = BUILDERS[kpi.metric](kpi, self.engine.interactions, src, base)
+        measure = BUILDERS[kpi.metric](kpi, rows, src, base)
         if not isinstance(measure, Measure) or measure.obs is None:
             return None
         kind = parse_period(period).kind
