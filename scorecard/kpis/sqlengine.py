@@ -8,6 +8,7 @@ backlog, agents meeting quality) go through the pandas engine this class extends
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Sequence
 
 import numpy as np
@@ -74,6 +75,8 @@ class SqlEngine(Engine):
             self._prepared = prepare_tables(self.contract, self.tables, labels, self.facts)
         queries, notes = compile_kpis(self.contract, kpis, grains, self._prepared, self.tables, labels)
         agg = run_queries(self.backend, queries, self._prepared.tables if first else {})
+        if first:  # the backend holds its own copy now: the prepared frames (a copy of the data) go
+            self._prepared = replace(self._prepared, tables={})
         kinds = {label: rank for rank, kind in enumerate(self.labels) for label in self.labels[kind]}
         out = {kpi_id: self._not_measurable(_spec(kpis, kpi_id), note)
                for kpi_id, note in notes.items()}
