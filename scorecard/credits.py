@@ -122,7 +122,8 @@ def empty_credits() -> pd.DataFrame:
 
 
 def compute_credits(scored: pd.DataFrame, contract: Contract, periods: Sequence[str],
-                    left_out: Mapping[str, LeftOut] | None = None) -> pd.DataFrame:
+                    left_out: Mapping[str, LeftOut] | None = None,
+                    settled: Mapping[tuple[str, str, str], tuple[Decimal, Decimal]] | None = None) -> pd.DataFrame:
     """credits.csv rows for the asked periods, months in the order asked.
 
     `scored` holds the scored monthly rows (grains vendor and channel; others are ignored) of every
@@ -130,7 +131,8 @@ def compute_credits(scored: pd.DataFrame, contract: Contract, periods: Sequence[
     escalation see the history. A line misses when its status is red; insufficient_sample and
     not_measurable never earn a credit. A month of `left_out` (any month of the history,
     term.left_out_months) earns nothing and counts for nothing; an asked one gets only a TOTAL row
-    of zero saying why.
+    of zero saying why. `settled`: (month, kpi, channel) -> (credit, paid) of months an earlier
+    contract version priced (versions.py), so an earn-back returns what was actually paid.
     """
     clause = contract.service_credits
     if clause is None:
@@ -149,7 +151,7 @@ def compute_credits(scored: pd.DataFrame, contract: Contract, periods: Sequence[
     results = {(str(r["period"]), str(r["kpi"]), "" if r["grain"] == "vendor" else str(r["entity"])): r
                for r in monthly.to_dict("records") if str(r["period"]) not in left_out}
     first = min([*asked, *(p for p, _, _ in results)])
-    ledger = _Ledger(terms, credit_lines(clause), results, months_between(first, max(asked)))
+    ledger = _Ledger(terms, credit_lines(clause), results, months_between(first, max(asked)), settled or {})
     rows: list[dict[str, Any]] = []
     for month in asked:
         if month in left_out:
@@ -165,7 +167,7 @@ class _Ledger:
     """Credits and amounts actually paid per (month, line), computed once over the whole history."""
 
     def __init__(self, terms: _Terms, lines: list[Line], results: dict[tuple[str, str, str], dict[str, Any]],
-                 timeline: list[str]):
+                 timeline: list[str], settled: Mapping[tuple[str, str, str], tuple[Decimal, Decimal]]):
         self.terms = terms
         self.lines = lines
         self.results = results
@@ -181,6 +183,9 @@ class _Ledger:
             paid = (credits if self.raw[month] <= terms.at_risk_amount else
                     money.spread(terms.at_risk_amount, credits, terms.currency))
             self.paid.update({(month, line): p for line, p in zip(lines, paid, strict=True)})
+            for line in lines:
+                if (month, line.kpi, line.channel) in settled:
+                    self.charged[(month, line)], self.paid[(month, line)] = settled[(month, line.kpi, line.channel)]
 
     def row(self, month: str, line: Line) -> dict[str, Any] | None:
         return self.results.get((month, line.kpi, line.channel))

@@ -14,13 +14,14 @@ import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .contract.model import Contract, KpiSpec
-from .credits import compute_credits
+from .credits import TOTAL, compute_credits
 from .kpis.engine import Engine
 from .periods import MONTH, Period, parse_period
 from .scoring import NOT_MEASURABLE
@@ -155,18 +156,27 @@ def mark_quarterly(scored: pd.DataFrame, contract: Contract) -> pd.DataFrame:
     return out
 
 
-def version_credits(vendor_rows: pd.DataFrame, contract: Contract, uses: Sequence[VersionUse],
+def version_credits(scored: pd.DataFrame, contract: Contract, uses: Sequence[VersionUse],
                     months: Sequence[str], left: Mapping[str, LeftOut]) -> pd.DataFrame:
-    """credits.csv rows, each month priced by the version in force in it over the whole history (as
-    two contracts spliced by hand would be), and, for an amended contract, a contract_version column."""
+    """credits.csv rows, each month priced by the version in force in it, and, for an amended
+    contract, a contract_version column. Versions are priced in date order over their history
+    months too, so a later version's earn-back returns the credit an earlier one actually charged
+    (two contracts spliced by hand would re-price it with the later terms)."""
     if not contract.versions:
-        return compute_credits(vendor_rows, contract, months, left)
+        return compute_credits(scored, contract, months, left)
+    last = max(months) if months else ""
+    settled: dict[tuple[str, str, str], tuple[Decimal, Decimal]] = {}
     parts = []
-    for use in uses:
-        own = [m for m in months if m in use.months]
-        if own:
-            parts.append(compute_credits(vendor_rows, use.contract, own, left).assign(contract_version=use.label))
-    frame = pd.concat(parts, ignore_index=True) if parts else compute_credits(vendor_rows, contract, [], left)
+    for use in sorted(uses, key=lambda u: min(u.months, default="9999")):
+        own = [m for m in use.months if m <= last]
+        if not own:
+            continue
+        frame = compute_credits(scored, use.contract, own, left, settled)
+        lines = frame[frame["kpi"] != TOTAL]
+        settled.update({(p, k, "" if pd.isna(c) else str(c)): (credit, paid) for p, k, c, credit, paid in zip(
+            lines["period"], lines["kpi"], lines["channel"], lines["credit"], lines["paid"], strict=True)})
+        parts.append(frame[frame["period"].isin(months)].assign(contract_version=use.label))
+    frame = pd.concat(parts, ignore_index=True) if parts else compute_credits(scored, contract, [], left)
     order = {m: i for i, m in enumerate(months)}
     return frame.sort_values("period", key=lambda p: p.map(order), kind="stable").reset_index(drop=True)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -235,3 +236,15 @@ def test_a_quarter_across_an_amendment_is_said(data, tmp_path, capsys):
                  "-q"]) == 0
     assert ("note: 2026-Q1 spans contract versions base, amended 2026-03-01: its KPI rows are judged with its "
             "last month's version (amended 2026-03-01)") in capsys.readouterr().err
+
+
+def test_an_earn_back_across_an_amendment_returns_what_was_paid(data, tmp_path):
+    """Feb's calibration credit (15 % of 12 % of 480,000 EUR = 8,640 EUR) is returned in March, under
+    the amended fee of 500,000 EUR: 8,640 EUR come back, not 9,000 (its price under the new terms)."""
+    text = BASE.replace("    after: 3 months ", "    after: 1 month ") + AMENDMENT
+    ev = _evaluate(_write(tmp_path, "c.yaml", text), data, MONTHS[1:3])
+    rows = ev.credits.set_index(["period", "kpi"])
+    assert rows.loc[("2026-02", "qa_calibration"), "paid"] == Decimal("8640.00")
+    assert rows.loc[("2026-03", "qa_calibration"), "earned_back"] == Decimal("8640.00")
+    assert rows.loc[("2026-03", "TOTAL"), "earned_back"] == Decimal("8640.00")
+    assert "8,640 EUR" in rows.loc[("2026-03", "qa_calibration"), "explanation"]
