@@ -8,6 +8,8 @@ from dataclasses import replace
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pptx import Presentation
 
 from fixtures_deck import make_evaluation
@@ -131,3 +133,28 @@ def test_a_date_kept_together_by_no_break_spaces_gets_a_column_wide_enough():
     rows = [[Cell(title), Cell("31\u00a0Jul\u00a02026", status="red")]]
     widths = column_widths(int(300 * 12700), [Column("Action", 5.0), Column("Due", 1.0)], rows)
     assert cell_lines("31\u00a0Jul\u00a02026", widths[1], True) == ["31\u00a0Jul\u00a02026"]
+
+
+WORDS = st.text(alphabet="abcdefghij KLMNOP0123456789-\u00a0", min_size=1, max_size=24).map(str.strip).filter(bool)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(WORDS, min_size=3, max_size=3), min_size=1, max_size=5), st.integers(200, 900))
+def test_columns_fill_the_box_and_never_break_a_word_that_fits(texts, points):
+    """Widths sum to the box; when every column's widest unbreakable piece fits side by side, each
+    piece stays whole on its line (only words wider than any column are ever cut)."""
+    from scorecard.render.deck.measure import longest_word
+    from scorecard.render.deck.tables import FONT, PAD, Cell, Column, cell_lines, column_widths
+
+    rows = [[Cell(t) for t in row] for row in texts]
+    columns = [Column("a", 1.0), Column("b", 2.0), Column("c", 1.0)]
+    width = points * 12700
+    widths = column_widths(width, columns, rows)
+    assert sum(widths) == width
+    least = [max(longest_word(c.header, FONT.pt, True), *(longest_word(r[i].text, FONT.pt) for r in rows)) + PAD
+             for i, c in enumerate(columns)]
+    if sum(least) <= points:
+        for row in rows:
+            for cell, w in zip(row, widths):
+                kept = {piece for line in cell_lines(cell.text, w, False) for piece in line.split(" ")}
+                assert {piece for piece in cell.text.split(" ") if piece} <= kept
