@@ -248,3 +248,11 @@ def test_an_earn_back_across_an_amendment_returns_what_was_paid(data, tmp_path):
     assert rows.loc[("2026-03", "qa_calibration"), "earned_back"] == Decimal("8640.00")
     assert rows.loc[("2026-03", "TOTAL"), "earned_back"] == Decimal("8640.00")
     assert "8,640 EUR" in rows.loc[("2026-03", "qa_calibration"), "explanation"]
+
+
+def test_every_mistake_of_an_amendment_in_one_run(tmp_path):
+    text = BASE + AMENDMENT.replace('aht: {target: "<= 8m"}', "aht: remove").replace(
+        "monthly_fee: 500000}", "monthly_fee: 500000, currency: USD}").replace('target: "<= 40s"', 'target: "<= 40"')
+    fields = {p.field for p in validate_files([_write(tmp_path, "c.yaml", text)])}
+    assert fields == {"amendments[0].kpis.aht", "amendments[0].contract.currency",
+                      "amendments[0].kpis.asa_chat.target"}

@@ -180,9 +180,22 @@ def _amendment(f: Fields, raw: Any, index: int, base: Contract, kpis: set[str]) 
             f.add(path + ("effective",), f"the amendment takes effect on {effective}, after the contract "
                                          f"expires ({base.expires})",
                   "correct the date, or extend contract.expires if the contract was renewed")
-    if len(f.problems) > before or effective is None or note is None:
+    if effective is None or note is None:
         return None
-    return Amendment(index, effective, note, changes)
+    # with a problem recorded, what reads well is still checked as a version: all mistakes in one run
+    return Amendment(index, effective, note, changes if len(f.problems) == before else _readable(changes))
+
+
+def _readable(changes: dict[str, Any]) -> dict[str, Any]:
+    """The changes that can be written over a document: mappings, KPI clauses or `removed` KPIs."""
+    out = {k: v for k, v in changes.items() if isinstance(v, dict)}
+    if "contract" in out:
+        out["contract"] = {k: v for k, v in out["contract"].items() if k in AMENDABLE_HEADER}
+    if "kpis" in out:
+        out["kpis"] = {k: v for k, v in out["kpis"].items() if isinstance(v, dict) or v == REMOVED}
+    if isinstance(out.get("service_credits"), dict):
+        out["service_credits"] = {k: v for k, v in out["service_credits"].items() if k != "transition"}
+    return out
 
 
 def _kpi_changes(f: Fields, raw: Any, path: Path, kpis: set[str]) -> None:
