@@ -256,3 +256,13 @@ def test_every_mistake_of_an_amendment_in_one_run(tmp_path):
     fields = {p.field for p in validate_files([_write(tmp_path, "c.yaml", text)])}
     assert fields == {"amendments[0].kpis.aht", "amendments[0].contract.currency",
                       "amendments[0].kpis.asa_chat.target"}
+
+
+def test_transition_targets_name_the_contracts_kpis(tmp_path):
+    text = BASE.replace("  earn_back:", "  transition:\n    until: 2026-03-01\n    kpis:\n"
+                                        "      cast: {minimum: \">= 60%\"}\n"
+                                        "      csat: {minimum: \">= 6O%\", metric: csat}\n  earn_back:")
+    problems = {p.field: p.message for p in validate_files([_write(tmp_path, "c.yaml", text)])}
+    assert 'did you mean "csat"' in problems["service_credits.transition.kpis.cast"]
+    assert "unknown field 'metric'" in problems["service_credits.transition.kpis.csat.metric"]
+    assert "during the transition" in problems["service_credits.transition.kpis.csat.minimum"]

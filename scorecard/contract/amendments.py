@@ -238,13 +238,19 @@ def read_amendments(f: Fields, base: Contract) -> list[Amendment]:
     return out
 
 
-def _softer(f: Fields, raw: Any) -> dict[str, Any]:
-    """`service_credits.transition.kpis`: per KPI, the softer target and minimum of the period."""
+def _softer(f: Fields, raw: Any, base: Contract) -> dict[str, Any]:
+    """`service_credits.transition.kpis`: per KPI of the contract, the softer target and minimum of
+    the period (the ones that read well: the others' problems are recorded)."""
     path = (*TRANSITION, "kpis")
     given = f.mapping(raw, path, hint="kpis: {aht: {target: '<= 8m'}}") or {}
+    out = {}
     for kpi, clause in given.items():
-        f.mapping(clause, path + (kpi,), allowed=SOFTER_FIELDS)
-    return given
+        if kpi not in base.kpis:
+            f.add(path + (kpi,), f"no KPI {kpi!r} in this contract{suggest(str(kpi), base.kpis)}",
+                  "a transition softens the targets of the contract's own KPIs", key=True)
+        elif f.mapping(clause, path + (kpi,), allowed=SOFTER_FIELDS) is not None:
+            out[kpi] = {k: v for k, v in clause.items() if k in SOFTER_FIELDS}
+    return out
 
 
 def read_versions(f: Fields, base: Contract, check: Check) -> tuple[Version, ...]:
@@ -254,7 +260,7 @@ def read_versions(f: Fields, base: Contract, check: Check) -> tuple[Version, ...
     amendments = read_amendments(f, base)
     credits = f.doc.data.get("service_credits")
     transition = credits.get("transition") if isinstance(credits, dict) else None
-    softer = _softer(f, transition["kpis"]) if isinstance(transition, dict) and "kpis" in transition else {}
+    softer = _softer(f, transition["kpis"], base) if isinstance(transition, dict) and "kpis" in transition else {}
     if not (amendments or softer):
         return ()
     draft, versions = _Draft.of(f.doc), []
@@ -269,7 +275,7 @@ def read_versions(f: Fields, base: Contract, check: Check) -> tuple[Version, ...
         versions.append(_version(f, draft, check, plain))
         if softer:
             soft = draft.copy()
-            soft.write({"kpis": softer}, (*TRANSITION, "kpis"), f.doc)
+            soft.write({"kpis": softer}, TRANSITION, f.doc)
             until = base.service_credits.transition.until if base.service_credits and base.service_credits.transition else ""
             versions.append(_version(f, soft, check, dataclasses.replace(
                 plain, label=f"{plain.label}, transition", transition=True,
