@@ -78,12 +78,14 @@ def kpi_cells(ctx: DeckContext, rows: pd.DataFrame) -> list[list[Cell]]:
 
 
 def paged_table(ctx: DeckContext, title: str, columns: list[Column], rows: list[list[Cell]],
-                notes: Callable[[range], str], footnote: list[str] = ()) -> None:
+                notes: Callable[[range], str], footnote: Callable[[range], list[str]] | None = None) -> None:
     """A table on as many slides as its measured rows need (titles say 1/2, 2/2); `notes` gets the
-    indices of each slide's rows; `footnote` lines sit under the table on every page."""
+    indices of each slide's rows, and so does `footnote`, whose lines sit under the table (room is
+    kept for all of them on every page)."""
     first = ctx.canvas.add("table", title)
     box = first[0].box
-    foot = int(Pt(FOOT_PT * 1.3) * len(footnote) + ctx.canvas.gap) if footnote else 0
+    most = len(footnote(range(len(rows)))) if footnote else 0
+    foot = int(Pt(FOOT_PT * 1.3) * most + ctx.canvas.gap) if most else 0
     chunks = table_pages(box.width, box.height - foot, columns, rows)
     start = 0
     for i, chunk in enumerate(chunks):
@@ -92,10 +94,11 @@ def paged_table(ctx: DeckContext, title: str, columns: list[Column], rows: list[
         if len(chunks) > 1:
             slide.shapes.title.text = f"{title} ({ctx.w('page', n=i + 1, total=len(chunks))})"
         slide.notes_slide.notes_text_frame.text = notes(range(start, start + len(chunk)))
-        table_slot, under = slots[0].caption(box.height - foot) if footnote else (slots[0], None)
+        table_slot, under = slots[0].caption(box.height - foot) if foot else (slots[0], None)
         draw_table(table_slot, columns, chunk)
-        if under is not None:
-            write_footnote(under, footnote)
+        lines = footnote(range(start, start + len(chunk))) if footnote else []
+        if under is not None and lines:
+            write_footnote(under, lines)
         start += len(chunk)
 
 
@@ -119,8 +122,8 @@ MARKS = "¹²³⁴⁵⁶⁷⁸⁹"
 
 
 def _benchmarks(ctx: DeckContext, lines: list[tuple[str, str | None, list[Cell]]]) \
-        -> tuple[list[Cell], list[str], dict[str, str]]:
-    """A benchmark cell per table row ('70.0%–75.0%¹'), the footnotes naming each source, and
+        -> tuple[list[Cell], dict[str, str], dict[str, str]]:
+    """A benchmark cell per table row ('70.0%–75.0%¹'), each source's footnote by its mark, and
     note lines for KPIs measured otherwise than the published figure (a p90, a share within a
     threshold): those get no figure on the slide, where it would read as comparable."""
     table = benchmarks_for(ctx.contract.path, ctx.contract.governance.benchmarks)
@@ -138,7 +141,7 @@ def _benchmarks(ctx: DeckContext, lines: list[tuple[str, str | None, list[Cell]]
             sources.append(bench.named)
         mark = MARKS[min(sources.index(bench.named), len(MARKS) - 1)]
         cells.append(Cell(bench.shown(lambda v: ctx.value(v, ctx.unit(kpi))) + mark, align="r"))
-    foot = [f"{MARKS[i]} {ctx.w('bench_source', source=name)}" for i, name in enumerate(sources[:len(MARKS)])]
+    foot = {MARKS[i]: f"{MARKS[i]} {ctx.w('bench_source', source=name)}" for i, name in enumerate(sources[:len(MARKS)])}
     return cells, foot, aside
 
 
@@ -156,4 +159,5 @@ def build_service_levels(ctx: DeckContext) -> None:
     paged_table(ctx, f"{ctx.w('service_levels')} - {ctx.month(ctx.period)}", columns, rows,
                 lambda shown: "\n".join([ctx.w("notes_rag"), *(aside[k] for k in _kpis(shown) if k in aside),
                                           ctx.definitions(_kpis(shown))]),
-                footnote=foot)
+                footnote=lambda shown: [text for mark, text in foot.items()
+                                        if any(bench[i].text.endswith(mark) for i in shown)])
