@@ -289,8 +289,9 @@ def _version(f: Fields, draft: _Draft, check: Check, version: Version) -> Versio
     g = Fields(f.file, draft.document(f.doc.digest))
     contract = check(g)
     seen = {(p.line, p.col, p.field) for p in f.problems}
-    when = (f"during the transition ({version.label})" if version.transition
-            else f"in the contract as amended from {version.effective}")
+    since = f"as amended from {version.effective}" if version.amendments else ""
+    when = (f"during the transition{', ' + since if since else ''}" if version.transition
+            else f"in the contract {since}")
     for p in g.problems:
         written = draft.written.get(p.field, p.field)
         if (p.line, p.col, written) not in seen:
