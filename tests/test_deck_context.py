@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from pptx import Presentation
 
 from fixtures_deck import make_evaluation
+from scorecard.contract.model import DECK_SECTIONS
 from scorecard.integrity.rules import SIGNAL_COLUMNS
 from scorecard.render.deck import write_deck
 from scorecard.rootcause import root_causes
@@ -44,7 +45,11 @@ def _text(slide) -> str:
 
 @pytest.fixture(scope="module")
 def evaluation():
-    return replace(make_evaluation(), integrity=SIGNALS)
+    """The fixture's six months with signals, on a contract listing every deck section (the shipped
+    sketch predates root_causes and integrity, and an explicit list is shown as written)."""
+    ev = replace(make_evaluation(), integrity=SIGNALS)
+    return replace(ev, contract=replace(ev.contract, governance=replace(ev.contract.governance,
+                                                                        sections=DECK_SECTIONS)))
 
 
 def _deck(evaluation, tmp_path, lang="en", sections=None) -> Presentation:

@@ -5,6 +5,7 @@ row height the deck declares, and no cell may end in an ellipsis."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from pptx import Presentation
 from pptx.util import Emu
 
 from scorecard.contract.loader import load_contract
+from scorecard.contract.model import DECK_SECTIONS
 from scorecard.data import load_dataset
 from scorecard.demo import DEMO_ACTIONS, DEMO_CONTRACT
 from scorecard.demo_data import generate
@@ -84,9 +86,18 @@ def _problems(prs: Presentation) -> list[str]:
     return found
 
 
+def _every_section(evaluation):
+    """The evaluation with a contract listing every deck section (root causes, integrity, trends...
+    included), so every table the deck can draw is measured; sections without data still skip."""
+    contract = evaluation.contract
+    return replace(evaluation, contract=replace(contract, governance=replace(contract.governance,
+                                                                             sections=DECK_SECTIONS)))
+
+
 @pytest.fixture(scope="module", params=list(SOURCES))
 def source(request, tmp_path_factory):
-    return request.param, SOURCES[request.param](tmp_path_factory.mktemp(request.param))
+    evaluation, actions = SOURCES[request.param](tmp_path_factory.mktemp(request.param))
+    return request.param, (_every_section(evaluation), actions)
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
