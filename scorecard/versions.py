@@ -22,12 +22,35 @@ import pandas as pd
 
 from .contract.model import Contract, KpiSpec
 from .credits import TOTAL, compute_credits
+from .explain import sentence
 from .kpis.engine import Engine
 from .periods import MONTH, Period, parse_period
+from .render.format import month_name
 from .scoring import NOT_MEASURABLE
 from .term import LeftOut
 
 QUARTERLY = "quarterly"
+TRANSITION_SUFFIX = ", transition"
+AMENDED = "amended "
+
+
+def version_name(label: str, lang: str) -> str:
+    """A version's stable id (contract/amendments.py: "base", "amended 2026-06-01", either with
+    ", transition") as people read it in `lang`: "initiale", "avenant du 1er juin 2026, transition"."""
+    if label.endswith(TRANSITION_SUFFIX):
+        return sentence("version.transition", lang, version=version_name(label[:-len(TRANSITION_SUFFIX)], lang))
+    if label.startswith(AMENDED):
+        day = date.fromisoformat(label[len(AMENDED):])
+        return sentence("version.amended", lang, date=_long_date(day, lang))
+    return sentence("version.base", lang) if label == "base" else label
+
+
+def _long_date(day: date, lang: str) -> str:
+    """The amendment's date as written in a contract: ISO in English (the id people already see in
+    results.json), "1er juin 2026" in French (the first of the month is "1er")."""
+    if lang != "fr":
+        return day.isoformat()
+    return f"{'1er' if day.day == 1 else day.day} {month_name(day.month, lang)} {day.year}"
 
 
 @dataclass(frozen=True)

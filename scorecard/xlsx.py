@@ -27,7 +27,9 @@ from .periods import parse_period
 from .render.format import kpi_label, status_label
 from .render.xmltext import clean_text
 from .integrity.rules import SIGNAL_COLUMNS
+from .credits import EXTRA_COLUMNS as CREDIT_EXTRA_COLUMNS, TOTAL
 from .results import CALIBRATION_COLUMNS, CREDIT_COLUMNS, QUALITY_COLUMNS, RESULT_COLUMNS, neutralise
+from .versions import version_name
 
 SECONDS_PER_DAY = 86400
 # Number formats by the catalog's units; money is built per currency (its minor unit).
@@ -53,6 +55,8 @@ WORDS: dict[str, dict[str, str]] = {
         "table": "Table", "row": "Row", "column": "Column", "problem": "Problem", "action": "Action",
         "overall": "Overall score", "credits_paid": "Service credits paid", "bonus": "Bonus",
         "Integrity": "Integrity", "signal": "Signal", "baseline": "Baseline", "evidence": "Evidence",
+        "channel": "Channel", "escalation": "Escalation", "would_have_been": "Without the transition",
+        "contract_version": "Contract version",
         "more_rows": "{n} more rows do not fit in a sheet (Excel holds 1,048,576): every row is in results.csv",
     },
     "fr": {
@@ -68,9 +72,13 @@ WORDS: dict[str, dict[str, str]] = {
         "table": "Table", "row": "Ligne", "column": "Colonne", "problem": "Problème", "action": "Action",
         "overall": "Score global", "credits_paid": "Pénalités payées", "bonus": "Bonus",
         "Integrity": "Intégrité", "signal": "Signal", "baseline": "Référence", "evidence": "Constat",
+        "channel": "Canal", "escalation": "Majoration", "would_have_been": "Sans la transition",
+        "contract_version": "Version du contrat",
         "more_rows": "{n} lignes de plus ne tiennent pas dans une feuille (Excel en contient 1 048 576) : toutes sont dans results.csv",
     },
 }
+#: the credit multiplier of a repeat miss, as the contract writes it (x1.5)
+ESCALATION_FORMAT = '"x"0.0#'
 SUMMARY_COLUMNS = ["period", "kpi", "value", "target", "minimum", "status", "points"]
 CALIBRATION_SHEET_COLUMNS = CALIBRATION_COLUMNS + ["spread", "tendency"]
 
@@ -255,7 +263,8 @@ def _summary_sheet(book: Workbook, styles: _Styles, ev: Evaluation, lang: str) -
                        (r.points, "0.0", None)])
         overall = ev.overall[ev.overall["period"] == label]
         months = parse_period(label).months()
-        paid = sum(ev.credits.loc[ev.credits["period"].isin(months), "paid"], Decimal(0))
+        totals = ev.credits["period"].isin(months) & (ev.credits["kpi"] == TOTAL)
+        paid = sum(ev.credits.loc[totals, "paid"], Decimal(0))  # KPI rows would count each credit twice
         extra = [(words["overall"], overall["score"].iloc[0] if len(overall) else None, "0.0"),
                  (words["credits_paid"], paid, money)]
         if len(overall) and "bonus" in overall and isinstance(overall["bonus"].iloc[0], Decimal):
@@ -267,16 +276,22 @@ def _summary_sheet(book: Workbook, styles: _Styles, ev: Evaluation, lang: str) -
 
 
 def _credits_sheet(book: Workbook, styles: _Styles, ev: Evaluation, lang: str) -> None:
+    """credits.csv's columns, the ones after OUTPUTS.md's too (channel, escalation, the credit
+    without the transition, the contract version in words when the contract was amended)."""
     words, currency = WORDS[lang], ev.contract.currency
     money = money_format(currency)
     units = dict(zip(ev.results["kpi"], ev.results["unit"]))
-    sheet = _Sheet(book, styles, words["Credits"], [words[col] for col in CREDIT_COLUMNS])
-    for rec in ev.credits.reindex(columns=CREDIT_COLUMNS).to_dict("records"):
+    extra = [c for c in [*CREDIT_EXTRA_COLUMNS, "contract_version"] if c in ev.credits.columns]
+    columns = CREDIT_COLUMNS + extra
+    sheet = _Sheet(book, styles, words["Credits"], [words[col] for col in columns])
+    for rec in ev.credits.reindex(columns=columns).to_dict("records"):
         unit = str(units.get(rec["kpi"], ""))
-        formats = {"value": _format(unit, currency), "allocation": "0.0%",
-                   "credit": money, "earned_back": money, "paid": money}
+        formats = {"value": _format(unit, currency), "allocation": "0.0%", "credit": money,
+                   "earned_back": money, "paid": money, "would_have_been": money, "escalation": ESCALATION_FORMAT}
         values = {**rec, "value": _in_unit(rec["value"], unit)}
-        sheet.add((values[col], formats.get(col), None) for col in CREDIT_COLUMNS)
+        if isinstance(rec.get("contract_version"), str):
+            values["contract_version"] = version_name(rec["contract_version"], lang)
+        sheet.add((values[col], formats.get(col), None) for col in columns)
     sheet.finish()
 
 

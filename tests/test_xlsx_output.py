@@ -69,7 +69,7 @@ def test_credits_in_the_currency_and_summary_totals(evaluated):
     book = openpyxl.load_workbook(evaluated / "results.xlsx")
     credits = _rows(book["Credits"])
     with (evaluated / "credits.csv").open(newline="") as fh:
-        paid = sum(Decimal(r["paid"]) for r in csv.DictReader(fh))
+        paid = sum(Decimal(r["paid"]) for r in csv.DictReader(fh) if r["kpi"] == "TOTAL")
     assert all(r["Paid"].number_format == '#,##0.00 "EUR"' for r in credits)
     assert all(r["Allocation"].number_format == "0.0%" for r in credits)
     summary = {r["KPI"].value: r for r in _rows(book["Summary"])}
@@ -157,3 +157,39 @@ def test_integrity_sheet_holds_integrity_csv_rows(small_demo, tmp_path):
     assert rows == [{"Period": "2026-03", "Grain": "team_id", "Entity": "'=HYPERLINK(\"x\")",
                      "Signal": "short_contacts", "Value": 0.31, "Baseline": 0.04,
                      "Evidence": "31 % of handled voice contacts under 10 s vs 4 %"}]
+
+
+CLAUSES = (ROOT / "examples" / "credit-clauses.yaml").read_text(encoding="utf-8")
+AMENDED = CLAUSES + "\namendments:\n  - effective: 2026-03-01\n    note: Amendment 1\n    kpis: {aht: {target: \"<= 8m\"}}\n"
+
+
+@pytest.mark.parametrize("lang, headers, versions", [
+    ("en", ["Channel", "Escalation", "Without the transition", "Contract version"],
+     {"2026-02": "base", "2026-03": "amended 2026-03-01"}),
+    ("fr", ["Canal", "Majoration", "Sans la transition", "Version du contrat"],
+     {"2026-02": "initiale", "2026-03": "avenant du 1er mars 2026"})])
+def test_credits_sheet_has_the_columns_after_the_spec_ones(small_demo, tmp_path, lang, headers, versions):
+    """channel, escalation (x1.5), would_have_been (money) and the contract version in words, as
+    credits.csv has them (which keeps the stable English version ids)."""
+    contract = tmp_path / "amended.yaml"
+    text = AMENDED.replace("  currency: EUR\n", f"  currency: EUR\n  language: {lang}\n", 1)
+    contract.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["-q", "evaluate", str(contract), "--data", str(small_demo), "--out", str(out),
+                 "--from", "2026-02", "--to", "2026-03"]) == 0
+    ws = openpyxl.load_workbook(out / "results.xlsx").worksheets[2]
+    assert [c.value for c in ws[1]][-4:] == headers
+    with (out / "credits.csv").open(newline="") as fh:
+        csv_rows = list(csv.DictReader(fh))
+    assert {r["contract_version"] for r in csv_rows} == {"base", "amended 2026-03-01"}
+    cells = list(ws.iter_rows(min_row=2))
+    assert len(cells) == len(csv_rows)
+    for row, expected in zip(cells, csv_rows, strict=True):
+        period, channel, escalation, without, version = (row[0].value, *(c.value for c in row[-4:]))
+        assert (period, channel or "") == (expected["period"], expected["channel"])
+        assert version == versions[period]
+        assert Decimal(str(without)) == Decimal(expected["would_have_been"])
+        assert row[-2].number_format == '#,##0.00 "EUR"'
+        if expected["kpi"] != "TOTAL":
+            assert escalation == float(expected["escalation"]) and row[-3].number_format == '"x"0.0#'
+    assert {c[-4].value for c in cells} >= {"voice", "chat"}
