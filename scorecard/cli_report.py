@@ -16,6 +16,7 @@ import pandas as pd
 from .evaluate import Evaluation
 from .periods import parse_period
 from .render.format import fmt_money, fmt_value, kpi_label
+from .versions import version_name
 
 
 def quality_line(quality: pd.DataFrame) -> str | None:
@@ -31,9 +32,12 @@ def quality_line(quality: pd.DataFrame) -> str | None:
 
 def summary_lines(ev: Evaluation, folder: Path) -> list[str]:
     """Per asked period: the overall score, the red vendor KPIs (value vs minimum) and the service
-    credits paid; then the data-quality counts and where the files are."""
+    credits paid (and, for an amended contract, the version in force); then the data-quality counts
+    and where the files are."""
     c = ev.contract
     names = _names(ev)
+    # a period is under the version of its last month (versions.version_uses)
+    versions = {p.label: use.label for use in ev.versions for p in use.periods}
     lines = []
     for label in ev.periods:
         overall = ev.overall[ev.overall["period"] == label]
@@ -42,7 +46,8 @@ def summary_lines(ev: Evaluation, folder: Path) -> list[str]:
         months = parse_period(label).months()
         totals = ev.credits[ev.credits["period"].isin(months) & (ev.credits["kpi"] == "TOTAL")]
         paid = sum(totals["paid"], Decimal(0))  # the TOTAL rows: KPI rows would count every credit twice
-        lines.append(f"{label}: {text}; service credits {fmt_money(float(paid), 'en', c.currency)}")
+        version = f"; contract version: {version_name(versions[label], 'en')}" if label in versions else ""
+        lines.append(f"{label}: {text}; service credits {fmt_money(float(paid), 'en', c.currency)}{version}")
         rows = ev.results
         red = rows[(rows["period"] == label) & (rows["grain"] == "vendor") & (rows["status"] == "red")]
         for r in red.itertuples(index=False):

@@ -29,6 +29,18 @@ def test_evaluate_prints_score_red_kpis_credits_quality_and_where(small_demo, tm
     assert any(line.startswith("data quality: ") for line in lines)
     assert lines[-1] == f"files in {out}: results.xlsx for Excel, results.csv and results.json for tools"
     assert f"wrote {out / 'results.xlsx'}" in lines
+    assert "contract version" not in "\n".join(lines)  # a contract without amendments
+
+
+def test_an_amended_contract_says_the_version_in_force_each_period(small_demo, tmp_path, capsys):
+    contract = tmp_path / "amended.yaml"
+    contract.write_text(Path(CONTRACT).read_text(encoding="utf-8") + "\namendments:\n  - effective: 2026-03-01\n"
+                        "    note: Amendment 1\n    kpis: {aht: {target: \"<= 8m\"}}\n", encoding="utf-8")
+    assert main(["evaluate", str(contract), "--data", str(small_demo), "--out", str(tmp_path / "o"),
+                 "--from", "2026-02", "--to", "2026-03"]) == 0
+    heads = [line for line in capsys.readouterr().out.splitlines() if line.startswith("2026-0")]
+    assert [line.split("; ")[-1] for line in heads] == ["contract version: base",
+                                                      "contract version: amended 2026-03-01"]
 
 
 def test_quiet_prints_nothing_and_verbose_times_each_stage(small_demo, tmp_path, capsys):
