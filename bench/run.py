@@ -96,8 +96,9 @@ def _report_stages(figures: dict) -> None:
     """Each stage of the stages step, and what the run spent outside them (start-up, scoring, credits)."""
     stages = figures["stages"]
     print(f"\nstages of evaluate{'':<14}{'wall s':>9}{'cpu s':>9}{'cpu %':>8}")
-    for name, (wall, cpu) in [*stages.items(), ("everything else", [
-            figures["wall_s"] - sum(w for w, _ in stages.values()), figures["cpu_s"] - sum(c for _, c in stages.values())])]:
+    rest = (figures["wall_s"] - sum(w for w, _ in stages.values()),
+            figures["cpu_s"] - sum(c for _, c in stages.values()))
+    for name, (wall, cpu) in [*stages.items(), ("everything else", rest)]:
         print(f"{name:<32}{wall:>9.2f}{cpu:>9.2f}{100 * cpu / max(figures['cpu_s'], 1e-9):>7.0f}%")
 
 

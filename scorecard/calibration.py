@@ -19,8 +19,8 @@ import pandas as pd
 from .errors import DataError
 from .krippendorff import alpha_from_units, krippendorff_alpha_interval
 
-__all__ = ["ALL", "audit_pairs", "audit_variance", "error_rates", "evaluated_items", "calibration_deviations", "calibration_table", "item_agreement",
-           "krippendorff_alpha_interval", "qa_errors_by_category", "tendency"]
+__all__ = ["ALL", "audit_pairs", "audit_variance", "error_rates", "evaluated_items", "calibration_deviations",
+           "calibration_table", "item_agreement", "krippendorff_alpha_interval", "qa_errors_by_category", "tendency"]
 
 PeriodOf = Callable[[pd.Series], pd.Series]
 ALL = "ALL"

@@ -28,7 +28,7 @@ def root_causes(ev: Evaluation, period: str) -> pd.DataFrame:
             continue
         mine = res[(res["kpi"] == kpi) & res["grain"].isin(WHY_GRAINS)]
         found = []
-        for grain, rows in mine.groupby("grain", sort=False):
+        for _, rows in mine.groupby("grain", sort=False):
             if rows["entity"].nunique() >= 2:
                 total = rows.loc[rows["value"].notna(), "n"].sum()
                 found += [(s, s.n / total if total else float("nan")) for s in gap_shares(rows, bound.value)]

@@ -156,7 +156,7 @@ class _Walker:
         if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) > MAX_NUMBER:
             digits = node.value if len(node.value) <= 20 else f"{node.value[:12]}... ({len(node.value)} characters)"
             self.problem(node, path, f"the number {digits} is too large to be meant",
-                         f"numbers here have at most 15 digits: check for extra digits")
+                         "numbers here have at most 15 digits: check for extra digits")
             return None
         if isinstance(value, str) and not self.clean(node, path, value):
             return None

@@ -73,7 +73,7 @@ def test_each_side_equals_evaluate_on_that_contract_alone(run, draft, small_demo
 def test_the_difference_is_draft_minus_current(run):
     rows = run[1]
     for period in [*MONTHS, "TOTAL"]:
-        def get(contract, col):
+        def get(contract, col, period=period):
             return next(Decimal(r[col]) for r in rows if r["period"] == period and r["contract"] == contract
                         and r["kpi"] == "TOTAL")
         for col in ("credit", "earned_back", "bonus"):
@@ -83,7 +83,7 @@ def test_the_difference_is_draft_minus_current(run):
 def test_a_stricter_minimum_never_costs_the_vendor_less(run):
     rows = run[1]
     for month in MONTHS:
-        def sl(contract):
+        def sl(contract, month=month):
             return next(r for r in rows if r["period"] == month and r["contract"] == contract
                         and r["kpi"] == "service_level_voice")
         draft, current = sl("acme-draft-2027"), sl("acme-travel-nordlys-2026")

@@ -6,7 +6,6 @@ directly with a groupby per grain from the clean demo tables, the way an auditor
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 

@@ -1,6 +1,5 @@
 """FCR, repeat contacts, backlog, surveys, volumes, grains and periods: hand-computed cases."""
 
-import math
 
 import pandas as pd
 import pytest

@@ -1,6 +1,5 @@
 """Repeat-contact detection against a brute-force reading of KPIS.md convention 10."""
 
-import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st

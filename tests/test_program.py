@@ -99,7 +99,7 @@ def test_bad_program_files_exit_2_with_a_located_message(tmp_path, capsys, body,
 
 
 def test_two_vendors_with_one_name_exit_2(tmp_path, small_demo, capsys):
-    body = f"program: X\nvendors:\n" + "".join(
+    body = "program: X\nvendors:\n" + "".join(
         f"  - contract: {NORDLYS}\n    data: {small_demo}\n    name: Same\n" for _ in range(2))
     assert main(["program", str(_program(tmp_path, small_demo, body)), "--out", str(tmp_path / "o")]) == 2
     assert 'two vendors are named "Same"' in capsys.readouterr().err

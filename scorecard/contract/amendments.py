@@ -155,8 +155,9 @@ def _amendment(f: Fields, raw: Any, index: int, base: Contract, kpis: set[str]) 
     if entry is None:
         return None
     effective = f.date(entry["effective"], path + ("effective",)) if "effective" in entry else None
-    note = f.text(entry["note"], path + ("note",), hint="say which amendment this is, e.g. 'Amendment 2, "
-                                                        "signed 2026-06-12: AHT target ratcheted'") if "note" in entry else None
+    note = (f.text(entry["note"], path + ("note",), hint="say which amendment this is, e.g. 'Amendment 2, "
+                                                         "signed 2026-06-12: AHT target ratcheted'")
+            if "note" in entry else None)
     changes = {k: v for k, v in entry.items() if k in AMENDABLE}
     if not changes:
         f.add(path, "this amendment changes nothing", f"add the clauses it changes: {one_of(AMENDABLE)}", key=True)
@@ -276,7 +277,8 @@ def read_versions(f: Fields, base: Contract, check: Check) -> tuple[Version, ...
         if softer:
             soft = draft.copy()
             soft.write({"kpis": softer}, TRANSITION, f.doc)
-            until = base.service_credits.transition.until if base.service_credits and base.service_credits.transition else ""
+            terms = base.service_credits.transition if base.service_credits else None
+            until = terms.until if terms else ""
             versions.append(_version(f, soft, check, dataclasses.replace(
                 plain, label=f"{plain.label}, transition", transition=True,
                 note=f"softer targets of the transition (until {until})")))

@@ -68,7 +68,8 @@ def _header(f: Fields, raw: Any) -> dict[str, Any] | None:
 def _top(f: Fields, data: Any) -> dict[str, Any] | None:
     """The document's top mapping; a header field written at the top level gets a precise hint."""
     if data is None:
-        f.add((), "the contract is empty", "start from an example in contracts/ (the reference: contracts/acme-travel-nordlys.yaml)")
+        f.add((), "the contract is empty",
+              "start from an example in contracts/ (the reference: contracts/acme-travel-nordlys.yaml)")
         return None
     top = f.mapping(data, (), allowed=("version", *SECTIONS, *HEADER_FIELDS), required=("contract", "kpis"))
     wrong = version_problem(top["version"]) if top and "version" in top else None

@@ -180,8 +180,9 @@ def _role(f: Fields, name: str, raw: Any, kpis: dict[str, KpiSpec], kpi_ids: tup
         f.add(path + ("min_sample",), "a vendor-level role cannot change min_sample",
               "set min_sample on the KPI itself (kpis.ID.min_sample); roles at a lower grain may override it",
               key=True)
-    for kpi_id, value in (f.mapping(r.get("min_sample", {}), path + ("min_sample",),
-                                    hint="min_sample: maps a KPI id to its sample size, e.g. {csat: 30}") or {}).items():
+    sizes = f.mapping(r.get("min_sample", {}), path + ("min_sample",),
+                      hint="min_sample: maps a KPI id to its sample size, e.g. {csat: 30}")
+    for kpi_id, value in (sizes or {}).items():
         here = path + ("min_sample", kpi_id)
         size = f.number(value, here, minimum=1, integer=True, hint="write a whole number of observations, e.g. 30")
         if kpi_ref(f, kpi_id, here, kpi_ids, key=True) and size is not None:

@@ -105,4 +105,4 @@ def check_shared_columns(f: Fields, specs: dict[str, KpiSpec]) -> None:
         if other[1] != scale:
             f.add(("kpis", spec.id, "params", "scale"),
                   f"{spec.id} reads the {column} answers on a {_words(scale)} scale, but {other[0]} on "
-                  f"{_words(other[1])}", f"one survey column has one scale: write the same `scale:` on both")
+                  f"{_words(other[1])}", "one survey column has one scale: write the same `scale:` on both")

@@ -6,7 +6,8 @@ A record fits the header when it has at least one cell per named column and noth
 beyond them (spreadsheets pad lines with `,,,`). A line that does not fit is left out and reported:
 too few cells, a value beyond the header, or a quote (`"`) that is never closed, which would otherwise
 swallow every line after it into one cell; reading resumes on the next line. Blank lines are kept,
-for the caller to report. The csv module does the parsing (a few seconds per million lines; clean files never come here).
+for the caller to report. The csv module does the parsing (a few seconds per million lines; clean files
+never come here).
 """
 
 from __future__ import annotations

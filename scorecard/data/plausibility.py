@@ -33,7 +33,8 @@ def plausibility(frame: pd.DataFrame, spec: TableSpec, checks: Checks) -> list[p
              if spec.kind(column) == SECONDS and column in frame]
     found += [_midnight(frame, column, kpis, checks.timezone)
               for (table, column), kpis in checks.timed.items() if table == spec.name and column in frame]
-    found += [_off_scale(frame, column, low, high) for column, (low, high) in ranges(frame, spec, checks.scales).items()]
+    found += [_off_scale(frame, column, low, high)
+              for column, (low, high) in ranges(frame, spec, checks.scales).items()]
     found += [_under_scale(frame, column, low, high) for column, (low, high) in checks.scales.items()
               if column == "csat" and column in frame and spec.name == "interactions"]
     if spec.name == "qa_evaluations":

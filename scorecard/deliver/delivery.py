@@ -63,7 +63,8 @@ class Delivery:
                                          hint="add --roster roster.csv (columns id,name,email,role,manager)"))
         if outbox and outbox.resolve() in (cards_folder.resolve(), *cards_folder.resolve().parents):
             raise ScorecardError(Problem("the outbox cannot be the scorecards' folder or hold it", field="--outbox",
-                                         hint=f"choose a folder of its own, e.g. --outbox {cards_folder.parent / 'outbox'}"))
+                                         hint="choose a folder of its own, e.g. "
+                                              f"--outbox {cards_folder.parent / 'outbox'}"))
         if args.smtp:
             from .smtp import Server, credentials
 

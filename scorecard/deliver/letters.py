@@ -49,7 +49,8 @@ def run_cards(evaluation: Evaluation, folder: Path, roles: Sequence[Role], lang:
         for entity, rel in card_files(evaluation, role).items():
             html = Path(folder) / rel
             pdf = html.with_suffix(".pdf")
-            cards.append(CardFile(role.name, entity, heading, f"{label} {entity}", html, pdf if pdf.is_file() else None))
+            cards.append(CardFile(role.name, entity, heading, f"{label} {entity}", html,
+                                  pdf if pdf.is_file() else None))
     return cards
 
 

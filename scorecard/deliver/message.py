@@ -33,7 +33,8 @@ WORDS = {
 }
 
 _DROP = [re.compile(p, re.DOTALL) for p in (r"<script>.*?</script>\s*", r'<nav class="crumbs">.*?</nav>\s*',
-                                        r'<a class="skip"[^>]*>.*?</a>\s*', r'<p class="[^"]*\bno-print\b[^"]*">.*?</p>\s*')]
+                                            r'<a class="skip"[^>]*>.*?</a>\s*',
+                                            r'<p class="[^"]*\bno-print\b[^"]*">.*?</p>\s*')]
 _LOCAL_LINK = re.compile(r'<a href="(?![a-z]+:|#)[^"]*">(.*?)</a>', re.DOTALL)
 _ROOT = re.compile(r":root\s*\{([^}]*)\}")
 _VARIABLE = re.compile(r"(--[\w-]+)\s*:\s*([^;]+);")

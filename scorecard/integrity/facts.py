@@ -59,7 +59,8 @@ def interaction_facts(contract: Contract, interactions: pd.DataFrame, short_s: f
         g = df[df["entity"].notna()].groupby(["month", "entity"])
         facts = g.agg(handled=("month", "size"), aht=("aht", "mean"), frt=("frt", "mean"),
                       short_share=("short", "mean"), transfer_rate=("transfer_rate", "mean"),
-                      survey_coverage=("surveyed", "mean"), csat=("csat", "mean"), fcr=("fcr", "mean"), resolved=("resolved", "mean"),
+                      survey_coverage=("surveyed", "mean"), csat=("csat", "mean"), fcr=("fcr", "mean"),
+                      resolved=("resolved", "mean"),
                       easy_share=("easy", "mean")).reset_index()
         facts.insert(1, "grain", grain)
         out.append(facts)

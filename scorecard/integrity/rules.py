@@ -130,7 +130,8 @@ def _backlog_older(rows: pd.DataFrame, i: int, t: Thresholds, m: Callable) -> tu
     variation and `backlog_age_rise` of its baseline, on a backlog of `min_backlog` items or more
     in the month and its baseline, while first response is no slower than its baseline (the new
     contacts are answered, the old ones are left to age)."""
-    if "backlog" not in rows or not (rows["backlog"].iloc[i - t.baseline_months:i + 1].fillna(0) >= t.min_backlog).all():
+    window = rows["backlog"].iloc[i - t.baseline_months:i + 1] if "backlog" in rows else None
+    if window is None or not (window.fillna(0) >= t.min_backlog).all():
         return None
     older, frt = m("backlog_age", 1, t.backlog_age_rise, relative=True), m("frt", -1, 0.0)
     return (older, frt) if older and older.beyond and frt and frt.change >= 0 else None

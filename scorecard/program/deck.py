@@ -40,7 +40,8 @@ def _vendor_rows(evaluations: dict[str, Evaluation], period: str, lang: str) -> 
     for vendor, ev in evaluations.items():
         overall = ev.overall.loc[ev.overall["period"] == period, "score"]
         status = ev.results.loc[(ev.results["grain"] == "vendor") & (ev.results["period"] == period), "status"]
-        credits = ev.credits[ev.credits["period"].isin(parse_period(period).months())] if len(ev.credits) else ev.credits
+        credits = (ev.credits[ev.credits["period"].isin(parse_period(period).months())] if len(ev.credits)
+                   else ev.credits)
         paid = sum((p for p in credits.get("paid", []) if pd.notna(p)), start=Decimal(0))
         rows.append([Cell(vendor, bold=True),
                      Cell(fmt_value(overall.iloc[0] if len(overall) else None, "points", lang), align="r"),

@@ -43,8 +43,8 @@ def _league(g: Comparable, name: str, rows: pd.DataFrame, units: dict[str, str],
         for i, r in enumerate(rows.itertuples(), 1))
     bench = rows["benchmark"].iloc[0] if len(rows) else ""
     note = f'<p class=muted>{escape(word("industry_benchmark", lang, bench=bench))}</p>' if bench else ""
-    head = "".join(f"<th>{escape(h)}</th>" for h in
-                   ["#", word("vendor", lang), word("value", lang), "n", word("own_target", lang), word("status", lang)])
+    columns = ["#", word("vendor", lang), word("value", lang), "n", word("own_target", lang), word("status", lang)]
+    head = "".join(f"<th>{escape(h)}</th>" for h in columns)
     return (f"<h3>{escape(name)} <span class=muted>({escape(g.metric)})</span></h3>{note}<table><tr>{head}</tr>"
             f"{body}</table>")
 
