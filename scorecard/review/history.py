@@ -1,5 +1,6 @@
 """Review rules that read the data: targets never or always met, KPIs the data cannot feed, and the
-false-miss risk of each minimum (fairness.py) at the months' typical sample size.
+false-miss risk of each minimum (fairness.py) at the months' typical sample size, also of each
+channel a KPI is credited per channel on (its own minimum, on that channel's rows).
 
 Everything comes from one `evaluate` over the asked months (the draft's term ignored), at grain
 vendor and agent_id: the same numbers a run would show; medians and percentiles also read the
@@ -8,7 +9,7 @@ month's per-contact observations (observations.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -21,6 +22,7 @@ from ..units import RATE
 from . import fairness
 from .findings import ADVICE, ERROR, WARNING, Finding, Locator
 from .observations import Observations
+from .rules import _scored
 from .written import written
 
 MIN_MONTHS = 3  # "every month" of one or two months says nothing about a target
@@ -41,16 +43,18 @@ class Risk:
     safe_minimum: float | None = None
     sample_size: int | None = None
     reason: str = ""
+    channel: str = ""  # a per-channel credit line's channel; "" for the KPI as a whole
+
+    @property
+    def name(self) -> str:
+        return f"{self.kpi} ({self.channel})" if self.channel else self.kpi
 
 
-def vendor_months(evaluation: Evaluation, kpi: str) -> pd.DataFrame:
+def vendor_months(evaluation: Evaluation, kpi: str, channel: str = "") -> pd.DataFrame:
+    """The KPI's monthly rows for the vendor as a whole, or for one channel of it."""
     r = evaluation.results
-    return r[(r["grain"] == "vendor") & (r["kpi"] == kpi)].sort_values("period")
-
-
-def _scored(contract: Contract, kpi: str) -> bool:
-    credits = contract.service_credits
-    return kpi in contract.scoring.weights or bool(credits and kpi in credits.allocations)
+    at = (r["grain"] == "channel") & (r["entity"] == channel) if channel else r["grain"] == "vendor"
+    return r[at & (r["kpi"] == kpi)].sort_values("period")
 
 
 def target_history(contract: Contract, evaluation: Evaluation, at: Locator) -> list[Finding]:
@@ -108,12 +112,14 @@ def _quantile_risk(kpi: KpiSpec, month: pd.Series, observations: Observations | 
                 fairness.mean_sample_size(n, risk, target, minimum))
 
 
-def risk_of(kpi: KpiSpec, evaluation: Evaluation, observations: Observations | None = None) -> Risk | None:
+def risk_of(kpi: KpiSpec, evaluation: Evaluation, observations: Observations | None = None,
+            channel: str = "") -> Risk | None:
     """The false-miss risk of a KPI's minimum, or None for a KPI without minimum, target or data;
-    `observations` (per-contact values) are needed for a median or percentile."""
+    `observations` (per-contact values) are needed for a median or percentile. With `channel`, on
+    that channel's monthly rows (a rate only: means are resampled from agents over all channels)."""
     if kpi.minimum is None or kpi.target is None:
         return None
-    month = _typical_month(vendor_months(evaluation, kpi.id))
+    month = _typical_month(vendor_months(evaluation, kpi.id, channel))
     if month is None:
         return None
     n, target, minimum = int(month["n"]), kpi.target.value, kpi.minimum
@@ -126,6 +132,8 @@ def risk_of(kpi: KpiSpec, evaluation: Evaluation, observations: Observations | N
     if metric.unit_for(kpi.params) not in MEAN_UNITS or metric.table not in CONTACT_TABLES:
         return Risk(kpi.id, n, None, "", reason=f"{kpi.metric} is a {metric.unit_for(kpi.params)} per month, "
                                                 "not a mean over contacts")
+    if channel:
+        return Risk(kpi.id, n, None, "", reason=f"a mean or percentile is not resampled per channel ({channel})")
     if metric.statistic and kpi.statistic != "mean":
         return _quantile_risk(kpi, month, observations)
     r = evaluation.results
@@ -140,7 +148,26 @@ def risk_of(kpi: KpiSpec, evaluation: Evaluation, observations: Observations | N
 
 
 def risks(contract: Contract, evaluation: Evaluation, observations: Observations | None = None) -> list[Risk]:
-    return [r for kpi in contract.kpis.values() if (r := risk_of(kpi, evaluation, observations)) is not None]
+    """Each KPI's minimum, then each credited channel's (service_credits.allocations per channel)."""
+    found = [r for kpi in contract.kpis.values() if (r := risk_of(kpi, evaluation, observations)) is not None]
+    credits = contract.service_credits
+    for kpi_id, channels in (credits.channel_allocations if credits else {}).items():
+        kpi = contract.kpis.get(kpi_id)
+        for channel in channels if kpi else ():
+            risk = risk_of(_minimum_of(kpi, channel)[0], evaluation, observations, channel)
+            if risk is not None:
+                found.append(replace(risk, channel=channel))
+    return found
+
+
+def _minimum_of(kpi: KpiSpec, channel: str) -> tuple[KpiSpec, tuple[str, ...]]:
+    """The KPI with the channel's own target and minimum, and where that minimum is written."""
+    if not channel:
+        return kpi, ("kpis", kpi.id, "minimum")
+    spec = replace(kpi, target=kpi.per_channel_targets.get(channel, kpi.target),
+                   minimum=kpi.per_channel_minimums.get(channel, kpi.minimum))
+    own = channel in kpi.per_channel_minimums
+    return spec, ("kpis", kpi.id, "per_channel_minimums", channel) if own else ("kpis", kpi.id, "minimum")
 
 
 def risk_findings(contract: Contract, found: list[Risk], at: Locator) -> list[Finding]:
@@ -148,19 +175,20 @@ def risk_findings(contract: Contract, found: list[Risk], at: Locator) -> list[Fi
     for risk in found:
         if risk.probability is None or risk.probability <= fairness.RISK_LIMIT:
             continue
-        kpi = contract.kpis[risk.kpi]
+        kpi, path = _minimum_of(contract.kpis[risk.kpi], risk.channel)
         if kpi.minimum is None or kpi.target is None or risk.safe_minimum is None:
             continue  # a risk is computed only for a KPI with both, with its safe minimum
         kind = kpi.minimum.kind
-        fixes = [f"set the minimum to \"{kpi.minimum.op} {written(risk.safe_minimum, kind)}\""]
+        which = f"the {risk.channel} minimum" if risk.channel else "the minimum"
+        fixes = [f"set {which} to \"{kpi.minimum.op} {written(risk.safe_minimum, kind)}\""]
         if risk.sample_size:
             fixes.append(f"measure it on at least {risk.sample_size:,} observations a month (e.g. quarterly)")
         out.append(at.finding(
-            "false_miss_risk", WARNING, ("kpis", risk.kpi, "minimum"), kpi=risk.kpi,
+            "false_miss_risk", WARNING, path, kpi=risk.kpi,
             probability=round(risk.probability, 4), n=risk.n,
-            message=f"a vendor performing exactly at target ({kpi.target.text}) would miss the minimum "
-                    f"({kpi.minimum.text}) in {risk.probability:.0%} of months by chance, at the typical "
-                    f"{risk.n:,} observations a month ({risk.method})",
+            message=f"a vendor performing exactly at target{' on ' + risk.channel if risk.channel else ''} "
+                    f"({kpi.target.text}) would miss {which} ({kpi.minimum.text}) in {risk.probability:.0%} of "
+                    f"months by chance, at the typical {risk.n:,} observations a month ({risk.method})",
             why="a minimum closer to the target than the month's sampling noise punishes chance, not "
                 "performance (credits should follow a real miss, as in statistical process control)",
             suggestion=" or ".join(fixes) + f" to bring the risk under {fairness.RISK_LIMIT:.0%}"))

@@ -57,7 +57,7 @@ def review_md(r: Review) -> str:
                   f"- Why: {f.why}", f"- Suggestion: {f.suggestion}", ""]
     if r.risks:
         lines += ["## False-miss risk of each minimum", "", "| KPI | monthly n | risk | method |", "|---|---|---|---|"]
-        lines += [f"| {x.kpi} | {x.n:,} | "
+        lines += [f"| {x.name} | {x.n:,} | "
                   + (f"{x.probability:.1%} | {x.method} |" if x.probability is not None else
                      f"not estimated | {_md_cell(x.reason)} |") for x in r.risks]
         lines.append("")
