@@ -176,7 +176,8 @@ def test_vendor_card_rows_list_each_channel_of_a_per_channel_kpi_under_it():
     import pandas as pd
 
     from fixtures_deck import make_evaluation
-    from scorecard.render.html.cards import CHANNEL_INDENT, Context, GrainIndex, kpi_row, with_channels
+    from scorecard.render.html.cards import Context, GrainIndex, card_rows
+    from scorecard.render.view import CHANNEL_INDENT
 
     evaluation = make_evaluation()
     kpi = next(k for k, s in evaluation.contract.kpis.items() if s.per_channel_targets)
@@ -186,7 +187,7 @@ def test_vendor_card_rows_list_each_channel_of_a_per_channel_kpi_under_it():
                            "status": "green"}])
     ctx = Context(replace(evaluation, results=pd.concat([res, extra], ignore_index=True)), "en")
     vendor = GrainIndex(ctx, "vendor")
-    rows = with_channels(ctx, [kpi_row(ctx, vendor, base["entity"], kpi)])
+    rows = card_rows(ctx, vendor, base["entity"], [kpi], GrainIndex(ctx, "channel"))
     assert [r.label for r in rows][1:] == [f"{CHANNEL_INDENT}chat"]
     assert rows[1].target == "≤\u00a012\u00a0min" and rows[1].status == "green"
 

@@ -20,6 +20,7 @@ from .actions import Action
 from .layout import DeckCanvas
 from .text import word
 from ..format import MISSING, NBSP, fmt_change, fmt_money, fmt_period, fmt_target, fmt_value, kpi_label
+from ..view import KpiRowView, KpiWords, ResultIndex, TrendIndex, TrendView, kpi_row, trend_view
 
 
 @dataclass
@@ -100,16 +101,28 @@ class DeckContext:
         order = {kpi: i for i, kpi in enumerate(self.contract.kpis)}
         return rows.assign(_o=rows["kpi"].map(order)).sort_values("_o").drop(columns="_o")
 
-    def vendor_history(self) -> pd.DataFrame:
-        """Monthly rows at grain vendor over the trend window."""
-        hist = self.evaluation.history
-        return hist[(hist["grain"] == "vendor") & (hist["period"].isin(self.months))]
+    @cached_property
+    def words(self) -> KpiWords:
+        return KpiWords(self.contract, self.lang)
 
-    def series(self, kpi: str, column: str = "value") -> list[float | None]:
-        """One KPI's monthly values over the trend window (None for a month without a value)."""
-        hist = self.vendor_history()
-        values = hist[hist["kpi"] == kpi].set_index("period")[column]
-        return [None if pd.isna(values.get(m)) else float(values.get(m)) for m in self.months]
+    @cached_property
+    def _indexes(self) -> tuple[ResultIndex, ResultIndex, TrendIndex]:
+        results = self.evaluation.results
+        return (ResultIndex(results, self.period, "vendor"), ResultIndex(results, self.period, "channel"),
+                TrendIndex(self.evaluation.history, "vendor", self.months))
+
+    def row(self, kpi: str, entity: str | None = None) -> KpiRowView:
+        """A KPI's row at grain vendor (the view model the cards read too), with its channels;
+        `entity` defaults to the vendor the results name."""
+        vendor, channels, _ = self._indexes
+        return kpi_row(self.words, vendor, entity or next(iter(vendor.rows), ""), kpi, channels)
+
+    def trend(self, kpi: str) -> TrendView:
+        """A KPI's trend at grain vendor over the trend window, its levels the period's row's."""
+        row = self.row(kpi)
+        vendor = next(iter(self._indexes[0].rows), "")
+        values = self._indexes[2].values.get((vendor, kpi), (float("nan"),) * len(self.months))
+        return trend_view(self.words, row, self.months, values)
 
     def section(self, name: str) -> pd.DataFrame | None:
         """A deck table the evaluation computed (contact_reasons, workforce...), or None."""

@@ -11,19 +11,12 @@ from __future__ import annotations
 import pandas as pd
 
 from ...gap_shares import GapShare, main_contributors
-from ...units import UnitError, parse_target
 from .actions import FINISHED
 from .context import DeckContext
 from .tables import Line, write_lines
 from .text import fmt_share
 from ..format import fmt_date, strings, word
-
-
-def _target_value(text: object) -> float | None:
-    try:
-        return parse_target(str(text)).value if isinstance(text, str) and text else None
-    except UnitError:
-        return None
+from ..view import level
 
 
 def contributor(ctx: DeckContext, grain: str, entity: str) -> tuple[str, str]:
@@ -40,7 +33,7 @@ def _part(ctx: DeckContext, share: GapShare, unit_share: str) -> str:
 def why_line(ctx: DeckContext, row) -> str | None:
     """'mostly channel voice (64 % of the gap), team LIS-2 (31 % of the gap)', or None when no
     breakdown of the KPI explains a quarter of its gap."""
-    target = _target_value(row.target)
+    target = level(row.target)
     if target is None:
         return None
     found = main_contributors(ctx.evaluation.results, row.kpi, ctx.period, target)

@@ -18,7 +18,8 @@ from ...benchmarks import benchmarks_for, comparable, kpi_benchmark
 from .context import DeckContext
 from .layout import Slot
 from .tables import Cell, Column, draw_table, table_pages
-from ..format import MISSING, status_label, word
+from ..format import MISSING
+from ..view import KpiRowView, lines
 
 FOOT_GREY = RGBColor(0x59, 0x59, 0x59)
 
@@ -27,16 +28,13 @@ def levels_missing(ctx: DeckContext) -> str | None:
     return None if len(ctx.vendor_results()) else ctx.w("no_kpis")
 
 
-INDENT = "\u2003"  # an em space: a channel's row sits under its KPI
-
-
-def _row(ctx: DeckContext, r, label: str | None = None) -> list[Cell]:
-    return [Cell(label or ctx.label(r.kpi)),
-            Cell(ctx.value(r.value, r.unit), status=r.status, align="r"),
-            Cell(ctx.target(r.target, r.kpi), align="r"),
-            Cell(ctx.target(r.minimum, r.kpi), align="r"),
-            Cell(status_label(r.status, ctx.lang), status=r.status),
-            Cell(ctx.change(r.change, r.unit), align="r")]
+def _row(row: KpiRowView) -> list[Cell]:
+    return [Cell(row.label),
+            Cell(row.value_text, status=row.status, align="r"),
+            Cell(row.target_text, align="r"),
+            Cell(row.minimum_text, align="r"),
+            Cell(row.status_word, status=row.status),
+            Cell(row.change_text, align="r")]
 
 
 def kpi_columns(ctx: DeckContext) -> list[Column]:
@@ -49,32 +47,13 @@ def kpi_table(ctx: DeckContext, slot: Slot, rows: pd.DataFrame) -> None:
     draw_table(slot, kpi_columns(ctx), kpi_cells(ctx, rows))
 
 
-def _channel_rows(ctx: DeckContext, kpi: str) -> pd.DataFrame:
-    """A KPI's rows at grain channel when the contract gives it per-channel targets or minimums,
-    the contract's channels first (each scored against its own target and minimum)."""
-    spec = ctx.contract.kpis.get(kpi)
-    if spec is None or not (spec.per_channel_targets or spec.per_channel_minimums):
-        return ctx.evaluation.results.iloc[0:0]
-    res = ctx.evaluation.results
-    rows = res[(res["grain"] == "channel") & (res["kpi"] == kpi) & (res["period"] == ctx.period)]
-    named = list(spec.per_channel_targets) + list(spec.per_channel_minimums)
-    return rows.assign(_o=[named.index(e) if e in named else len(named) for e in rows["entity"]]) \
-        .sort_values(["_o", "entity"]).drop(columns="_o")
-
-
-def kpi_lines(ctx: DeckContext, rows: pd.DataFrame) -> list[tuple[str, str | None, list[Cell]]]:
-    """(kpi, channel or None, cells) per table row: each KPI, then its channels indented under it."""
-    out = []
-    for r in rows.itertuples():
-        out.append((r.kpi, None, _row(ctx, r)))
-        for c in _channel_rows(ctx, r.kpi).itertuples():
-            name = word("channels", str(c.entity), ctx.lang, default=str(c.entity))
-            out.append((r.kpi, str(c.entity), _row(ctx, c, label=f"{INDENT}{name}")))
-    return out
+def kpi_lines(ctx: DeckContext, rows: pd.DataFrame) -> list[KpiRowView]:
+    """The table's rows (render/view): each KPI of `rows`, then its channels indented under it."""
+    return lines(ctx.row(r.kpi, str(r.entity)) for r in rows.itertuples())
 
 
 def kpi_cells(ctx: DeckContext, rows: pd.DataFrame) -> list[list[Cell]]:
-    return [cells for _, _, cells in kpi_lines(ctx, rows)]
+    return [_row(line) for line in kpi_lines(ctx, rows)]
 
 
 def paged_table(ctx: DeckContext, title: str, columns: list[Column], rows: list[list[Cell]],
@@ -121,15 +100,15 @@ def write_footnote(slot: Slot, lines: list[str]) -> None:
 MARKS = "¹²³⁴⁵⁶⁷⁸⁹"
 
 
-def _benchmarks(ctx: DeckContext, lines: list[tuple[str, str | None, list[Cell]]]) \
-        -> tuple[list[Cell], dict[str, str], dict[str, str]]:
+def _benchmarks(ctx: DeckContext, rows: list[KpiRowView]) -> tuple[list[Cell], dict[str, str], dict[str, str]]:
     """A benchmark cell per table row ('70.0%–75.0%¹'), each source's footnote by its mark, and
     note lines for KPIs measured otherwise than the published figure (a p90, a share within a
     threshold): those get no figure on the slide, where it would read as comparable."""
     table = benchmarks_for(ctx.contract.path, ctx.contract.governance.benchmarks)
     sources: list[str] = []
     cells, aside = [], {}
-    for kpi, channel, _ in lines:
+    for row in rows:
+        kpi, channel = row.kpi, row.channel
         spec = ctx.contract.kpis[kpi]
         bench = kpi_benchmark(table, spec, channel)
         if bench is None or not comparable(spec):
@@ -140,18 +119,18 @@ def _benchmarks(ctx: DeckContext, lines: list[tuple[str, str | None, list[Cell]]
         if bench.named not in sources:
             sources.append(bench.named)
         mark = MARKS[min(sources.index(bench.named), len(MARKS) - 1)]
-        cells.append(Cell(bench.shown(lambda v: ctx.value(v, ctx.unit(kpi))) + mark, align="r"))
+        cells.append(Cell(bench.shown(lambda v, unit=row.unit: ctx.value(v, unit)) + mark, align="r"))
     foot = {MARKS[i]: f"{MARKS[i]} {ctx.w('bench_source', source=name)}" for i, name in enumerate(sources[:len(MARKS)])}
     return cells, foot, aside
 
 
 def build_service_levels(ctx: DeckContext) -> None:
-    lines = kpi_lines(ctx, ctx.vendor_results())
-    columns, rows = kpi_columns(ctx), [cells for _, _, cells in lines]
-    bench, foot, aside = _benchmarks(ctx, lines)
+    shown_rows = kpi_lines(ctx, ctx.vendor_results())
+    columns, rows = kpi_columns(ctx), [_row(line) for line in shown_rows]
+    bench, foot, aside = _benchmarks(ctx, shown_rows)
 
     def _kpis(shown: range) -> list[str]:
-        return list(dict.fromkeys(lines[i][0] for i in shown))
+        return list(dict.fromkeys(shown_rows[i].kpi for i in shown))
 
     if foot:
         columns.append(Column(ctx.w("benchmark"), 1.4, "r"))

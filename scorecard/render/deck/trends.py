@@ -9,12 +9,11 @@ Charts are small multiples: six per slide, in contract order.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
-import pandas as pd
 from pptx.util import Pt
 
-from ...units import UnitError, parse_target
 from .charts import line_chart
 from .context import DeckContext
 from .layout import Slot
@@ -52,29 +51,19 @@ def axis_for(ctx: DeckContext, unit: str, current: float | None) -> Axis:
     return Axis("", {"count": "#,##0", "ratio": "0.00"}.get(unit, "0.0"))
 
 
-def _bound(text: object) -> float | None:
-    try:
-        return parse_target(text).value if isinstance(text, str) and text else None
-    except UnitError:
-        return None
-
-
 def kpi_trend(ctx: DeckContext, slot: Slot, kpi: str):
     """One KPI's monthly line with its target (grey dashes) and minimum (red dots) as the table
     states them for the period."""
-    row = ctx.vendor_results().set_index("kpi").loc[kpi]
-    unit = ctx.unit(kpi)
-    axis = axis_for(ctx, unit, None if pd.isna(row["value"]) else float(row["value"]))
-    name = ctx.label(kpi)
-    series = {name: ctx.series(kpi)}
+    view, current = ctx.trend(kpi), ctx.row(kpi).value
+    unit, name = view.unit, view.label
+    axis = axis_for(ctx, unit, None if math.isnan(current) else current)
+    series = {name: [None if math.isnan(v) else v for v in view.values]}
     count = len(ctx.months)
-    target, minimum = _bound(row["target"]), _bound(row["minimum"])
-    target_name = f"{ctx.w('target')} {ctx.target(row['target'], kpi)}" if target is not None else None
-    minimum_name = f"{ctx.w('minimum')} {ctx.target(row['minimum'], kpi)}" if minimum is not None else None
+    target_name, minimum_name = view.target_name or None, view.minimum_name or None
     if target_name:
-        series[target_name] = [target] * count
+        series[target_name] = [view.target] * count
     if minimum_name:
-        series[minimum_name] = [minimum] * count
+        series[minimum_name] = [view.minimum] * count
     scaled = {k: [None if v is None else v / axis.divisor for v in vals] for k, vals in series.items()}
     chart = line_chart(slot, [ctx.month(m) for m in ctx.months], scaled, number_format=axis.number_format,
                        dashed=[target_name] if target_name else [], minimum=minimum_name, legend=True,
@@ -93,7 +82,7 @@ def kpi_trend(ctx: DeckContext, slot: Slot, kpi: str):
 
 def charted_kpis(ctx: DeckContext) -> list[str]:
     """The KPIs with at least two months of values in the window, in contract order."""
-    return [k for k in ctx.vendor_results()["kpi"] if sum(v is not None for v in ctx.series(k)) >= 2]
+    return [k for k in ctx.vendor_results()["kpi"] if ctx.trend(k).known() >= 2]
 
 
 def trends_missing(ctx: DeckContext) -> str | None:

@@ -17,7 +17,8 @@ from ...breakdowns import calibration_params
 from ...contract.model import Role
 from .. import format as f
 from . import card_signals
-from .cards import Context, caution_text, is_true
+from ..view import caution_text, is_true
+from .cards import Context
 from .section_view import Cell, Line, Links, Lookup, Table, num, period_rows, sort_key, status_cell
 from .sparkline import bias_bar_svg
 from ..stats import outlier_mask, quartiles
@@ -49,7 +50,7 @@ def team_agents(ctx: Context, role: Role, links: Links) -> Lookup:
         """The agent's value; a sample too small to judge keeps its value, greyed, with its interval."""
         value, status = values.at[agent, kpi], statuses.at[agent, kpi]
         status = str(status) if pd.notna(status) else "not_measurable"
-        detail = (caution_text(ctx, kpi, "agent_id", num(value), num(counts.at[agent, kpi]), status)
+        detail = (caution_text(ctx.words, kpi, "agent_id", num(value), num(counts.at[agent, kpi]), status)
                   if status == "insufficient_sample" else "")
         return status_cell(ctx, ctx.value(value, kpi), value, status, bool(flags.at[agent, kpi]), detail)
 
@@ -162,7 +163,7 @@ def dsat_reasons(ctx: Context, role: Role, links: Links) -> Lookup:
                  Cell(f.fmt_value(n, "count", ctx.lang), sort_key(n)),
                  Cell(f.fmt_target(row.get("target"), "rate", ctx.lang), ""),
                  status_cell(ctx, f.status_label(status, ctx.lang), "", status) if status else Cell(f.MISSING, ""),
-                 Cell(caution_text(ctx, kpi, "reason", value, n, status) if kpi else "", "")]
+                 Cell(caution_text(ctx.words, kpi, "reason", value, n, status) if kpi else "", "")]
         width = 0.0 if math.isnan(value) else 100 * value / scale
         lines.append(Line(str(row["entity"]), cells,
                           bar=Markup(f'<span class="bar" style="width:{width:.0f}%"></span>')))
