@@ -18,6 +18,10 @@ not measurable, insufficient sample, left out, no result) or is in transition en
 transition month (its first day before `until`) the credit is reduced or waived before the cap,
 `would_have_been` keeps the credit without the transition, and the miss counts neither for
 escalation nor for chronic failure.
+
+A KPI measured quarterly (kpis.ID.measured) is judged only in a quarter's last month, so its
+earn-back counts judged quarters: `earn_back.after: N months` becomes ceil(N / 3) quarters, and a
+quarter's credit is returned when the KPI is green in each of the quarters since.
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ CREDIT_COLUMNS = ["period", "kpi", "value", "minimum", "missed", "allocation", "
 EXTRA_COLUMNS = ["channel", "escalation", "would_have_been"]
 MONEY_COLUMNS = ("credit", "earned_back", "paid", "would_have_been")
 TOTAL = "TOTAL"
+QUARTERLY = "quarterly"  # kpis.ID.measured: judged in the quarter's last month only (versions.py)
 _DTYPES = {"period": "str", "kpi": "str", "value": "float64", "minimum": "str", "missed": "bool",
            "allocation": "float64", "credit": "object", "earned_back": "object",
            "chronic_failure": "bool", "paid": "object", "explanation": "str", "channel": "str",
@@ -229,15 +234,22 @@ class _Ledger:
         """Share of each KPI credit paid, as the sentences state it: 1, or at-risk / sum of credits."""
         return float(self.terms.at_risk_amount / self.raw[month]) if self.capped(month) else 1.0
 
+    def quarterly(self, line: Line) -> bool:
+        spec = self.terms.contract.kpis.get(line.kpi)
+        return spec is not None and spec.measured == QUARTERLY
+
     def earned_back(self, month: str, line: Line) -> tuple[Decimal, str]:
         """The credit of month - N returned now because the line was green in each of the N months
-        since; (0, "") otherwise. At most one month can be returned: a green month has no credit."""
+        since; (0, "") otherwise. At most one month can be returned: a green month has no credit.
+        A quarterly KPI counts judged quarters (the quarter-end months) instead of months."""
         n = self.terms.clause.earn_back_months
         if not n:
             return self.terms.zero, ""
-        source = shift_month(month, -n)
+        quarterly = self.quarterly(line)
+        source = shift_month(month, -(3 * math.ceil(n / 3) if quarterly else n))
         paid = self.paid.get((source, line), self.terms.zero)
-        following = months_between(shift_month(source, 1), month)
+        following = [m for m in months_between(shift_month(source, 1), month)
+                     if not quarterly or int(m[5:7]) % 3 == 0]
         if paid <= 0 or any(self.status(m, line) != GREEN for m in following):
             return self.terms.zero, ""
         raw = self.charged[(source, line)]
@@ -245,6 +257,11 @@ class _Ledger:
             self.terms.say("credit.capped_amount", raw=self.terms.money(raw), paid=self.terms.money(paid))
         row = self.results[(month, line.kpi, line.channel)]  # green, so it has a result
         target = explain.threshold(str(row["target"]), str(row["unit"]), self.terms.lang)
+        if quarterly:
+            quarters = [f"{m[:4]}-Q{int(m[5:7]) // 3}" for m in following]
+            return paid, self.terms.say("credit.earn_back_quarterly", kpi=self.terms.label(line), target=target,
+                                        quarters=explain.listing(quarters, self.terms.lang), source=source,
+                                        amount=amount, paid=self.terms.money(paid), n=n, count=len(quarters))
         return paid, self.terms.say("credit.earn_back", kpi=self.terms.label(line), target=target,
                                     months=explain.listing(following, self.terms.lang), source=source,
                                     amount=amount, paid=self.terms.money(paid), n=n)
