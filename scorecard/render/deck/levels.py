@@ -14,7 +14,6 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR
 from pptx.util import Pt
 
-from ...benchmarks import benchmarks_for, comparable, kpi_benchmark
 from .context import DeckContext
 from .layout import Slot
 from .tables import Cell, Column, draw_table, table_pages
@@ -104,16 +103,13 @@ def _benchmarks(ctx: DeckContext, rows: list[KpiRowView]) -> tuple[list[Cell], d
     """A benchmark cell per table row ('70.0%–75.0%¹'), each source's footnote by its mark, and
     note lines for KPIs measured otherwise than the published figure (a p90, a share within a
     threshold): those get no figure on the slide, where it would read as comparable."""
-    table = benchmarks_for(ctx.contract.path, ctx.contract.governance.benchmarks)
     sources: list[str] = []
     cells, aside = [], {}
     for row in rows:
-        kpi, channel = row.kpi, row.channel
-        spec = ctx.contract.kpis[kpi]
-        bench = kpi_benchmark(table, spec, channel)
-        if bench is None or not comparable(spec):
-            if bench is not None and channel is None:
-                aside[kpi] = ctx.w("bench_aside", kpi=ctx.label(kpi), bench=bench.text, source=bench.named)
+        bench = row.benchmark
+        if bench is None or not row.benchmark_alike:
+            if bench is not None and row.channel is None:
+                aside[row.kpi] = ctx.w("bench_aside", kpi=row.label, bench=bench.text, source=bench.named)
             cells.append(Cell(MISSING, align="r"))
             continue
         if bench.named not in sources:

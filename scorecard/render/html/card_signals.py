@@ -13,8 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from ...benchmarks import Benchmark, benchmark_of, benchmarks_for
-from ...catalog import catalog
+from ...benchmarks import Benchmark
 from ...contract.model import Role
 from ...integrity.compute import thresholds
 from ...periods import parse_period
@@ -100,27 +99,19 @@ def benchmarks(ctx: Context, role: Role, links: Links) -> Lookup:
     """Each KPI of the role against its industry benchmark (the channel's, else the metric's), the
     source named. A KPI measured otherwise than the benchmark (another unit, a percentile) is listed
     with the benchmark but not compared."""
-    table_of = benchmarks_for(ctx.contract.path, ctx.contract.governance.benchmarks)
     results = ctx.evaluation.results
     rows = results[(results["period"] == ctx.period) & (results["grain"] == role.grain)]
     values = {(str(e), k): v for e, k, v in zip(rows["entity"], rows["kpi"], rows["value"])}
-    found: list[tuple[str, Benchmark]] = []
-    for kpi in role.kpis:
-        spec = ctx.contract.kpis.get(kpi)
-        channels = spec.filter.get("channel", ()) if spec else ()
-        bench = benchmark_of(table_of, spec.metric, channels[0] if len(channels) == 1 else None) if spec else None
-        if bench is not None:
-            found.append((kpi, bench))
+    found = [(kpi, *ctx.words.benchmark(kpi)) for kpi in role.kpis]
     headings = [ctx.ui("kpi"), ctx.ui("value"), ctx.ui("benchmark"), ctx.ui("compared"), ctx.ui("source")]
 
     def lookup(entity: str) -> Table:
         lines = []
-        for kpi, bench in found:
-            spec = ctx.contract.kpis[kpi]
-            metric = catalog()[spec.metric]
+        for kpi, bench, alike in found:
+            if bench is None:
+                continue
             unit, direction, label = ctx.kpi_facts(kpi)
             value = num(values.get((entity, kpi)))
-            alike = metric.target_kind(spec.params) == metric.target_kind({}) and spec.statistic == "mean"
             compared = _compared(ctx, value, bench, direction) if alike else ctx.ui("bench_not_alike")
             source = bench.source + (f", {bench.year}" if bench.year else "")
             lines.append(Line(label, [Cell(ctx.value(value, kpi), sort_key(value)),

@@ -13,6 +13,7 @@ from typing import Any, Iterable, Sequence
 
 import pandas as pd
 
+from ...benchmarks import Benchmark, benchmarks_for, comparable, kpi_benchmark
 from ...catalog import catalog
 from ...contract.model import Contract
 from ...evaluate import Evaluation
@@ -31,6 +32,7 @@ class KpiWords:
         self.contract = contract
         self.lang = lang
         self._facts: dict[str, tuple[str, str, str]] = {}
+        self._benchmarks: dict[tuple[str, str | None], Benchmark] | None = None
 
     def facts(self, kpi: str) -> tuple[str, str, str]:
         """(unit, direction, label) of a contract KPI id; an unknown id reads as a count."""
@@ -47,6 +49,17 @@ class KpiWords:
 
     def target(self, text: Any, kpi: str) -> str:
         return f.fmt_target(text, self.facts(kpi)[0], self.lang, currency=self.contract.currency)
+
+    def benchmark(self, kpi: str, channel: str | None = None) -> tuple[Benchmark | None, bool]:
+        """A KPI's industry benchmark (the channel's, else the metric's) and whether the KPI is
+        measured as the published figure is (else it is shown, never compared)."""
+        spec = self.contract.kpis.get(kpi)
+        if spec is None:
+            return None, False
+        if self._benchmarks is None:
+            self._benchmarks = benchmarks_for(self.contract.path, self.contract.governance.benchmarks)
+        bench = kpi_benchmark(self._benchmarks, spec, channel)
+        return bench, bench is not None and comparable(spec)
 
 
 class ResultIndex:
@@ -73,6 +86,8 @@ class KpiRowView:
     `channel` is set on a channel's sub-row, whose `label` is the channel's name indented.
     `interval` is the 95 % Wilson interval of a small-sample rate, `caution` says it in words.
     `note` is the results' note, else `guardrail_why` (the guardrails that made a met KPI amber).
+    `benchmark` is the industry figure for the KPI (the channel's on a channel's row), context
+    only; `benchmark_alike` says whether the KPI is measured as that figure is (else not compared).
     """
 
     kpi: str
@@ -101,6 +116,8 @@ class KpiRowView:
     channel: str | None = None
     channels: tuple[KpiRowView, ...] = ()
     found: bool = True  # False: the results have no row for it (every cell a dash, `note` says so)
+    benchmark: Benchmark | None = None
+    benchmark_alike: bool = False
 
 
 def is_true(value: Any) -> bool:
@@ -163,8 +180,9 @@ def _missing(words: KpiWords, kpi: str) -> KpiRowView:
                       "", math.nan, f.MISSING, None, "", False, "", f.t("no_result", words.lang), found=False)
 
 
-def _row(words: KpiWords, record: dict[str, Any], kpi: str, grain: str) -> KpiRowView:
+def _row(words: KpiWords, record: dict[str, Any], kpi: str, grain: str, channel: str | None = None) -> KpiRowView:
     unit, direction, label = words.facts(kpi)
+    bench, alike = words.benchmark(kpi, channel)
     lang, currency = words.lang, words.contract.currency
     value, n, change = number(record, "value"), number(record, "n"), number(record, "change")
     status = str(record.get("status") or "not_measurable")
@@ -184,6 +202,7 @@ def _row(words: KpiWords, record: dict[str, Any], kpi: str, grain: str) -> KpiRo
         caution=caution_text(words, kpi, grain, value, n, status),
         provisional=is_true(record.get("provisional")),
         guardrail_why=why, note=str(record.get("note") or "") or why,
+        channel=channel, benchmark=bench, benchmark_alike=alike,
     )
 
 
@@ -209,7 +228,7 @@ def kpi_row(words: KpiWords, index: ResultIndex, entity: str, kpi: str,
     if channels is None:
         return row
     present = [c for c in channels.entities() if kpi in channels.rows[c]]
-    subs = tuple(replace(_row(words, channels.rows[c][kpi], kpi, channels.grain), channel=c,
+    subs = tuple(replace(_row(words, channels.rows[c][kpi], kpi, channels.grain, c),
                          label=CHANNEL_INDENT + f.word("channels", c, words.lang, default=c))
                  for c in channel_order(words.contract, kpi, present))
     return replace(row, channels=subs)
