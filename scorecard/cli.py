@@ -293,7 +293,7 @@ def _cmd_deck(args: argparse.Namespace) -> int:
     from .outputs import check_outside_sets, output_set
     from .render.deck import write_deck
 
-    out, notes = Path(args.out), []
+    out, notes = Path(args.out), list[str]()
     options = dict(actions=args.actions, template=args.template, lang=args.lang, notes=notes)
     if out.suffix.lower() == ".pptx":  # one file, replaced atomically
         check_outside_sets(out)
@@ -312,7 +312,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from .deliver.delivery import Delivery
     from .outputs import output_set, write_run
 
-    out, notes = Path(args.out), []
+    out, notes = Path(args.out), list[str]()
     delivery = Delivery.from_args(args, out / "scorecards")
     with output_set(out, "run") as stage:
         evaluation = _evaluation(args)

@@ -74,11 +74,11 @@ def resolve_periods(dataset: Dataset, contract: Contract, *, period: str | None 
         if not months:
             raise ScorecardError(Problem(f"--from {start} is after --to {end}", field="--from"))
         return [parse_period(m) for m in months]
-    first, last = data_months(dataset, contract)
-    if last is None:
+    latest = data_months(dataset, contract)[1]
+    if latest is None:
         raise ScorecardError(Problem("the data holds no dated row, so there is no period to evaluate",
                                      field="--period", hint="check the data folder, or give --period"))
-    return [parse_period(last)]
+    return [parse_period(latest)]
 
 
 def data_months(dataset: Dataset, contract: Contract) -> tuple[str | None, str | None]:

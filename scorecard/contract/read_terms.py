@@ -53,7 +53,7 @@ def _kpi_amounts(f: Fields, raw: Any, path: Path, kpi_ids: tuple[str, ...],
         known = kpi_ref(f, kpi_id, path + (kpi_id,), kpi_ids, key=True)
         if kpi_id in informational:
             f.add(path + (kpi_id,), f"{kpi_id!r} is informational (no target, no minimum), so it has no "
-                                    f"status to carry {_CARRIED[path[-1]]}",
+                                    f"status to carry {_CARRIED[str(path[-1])]}",
                   f"give kpis.{kpi_id} a target, or remove this line", key=True)
         amount = read(value, path + (kpi_id,))
         if known and amount is not None:
@@ -208,12 +208,16 @@ def read_governance(f: Fields, raw: Any, contract_id: str, kpi_ids: tuple[str, .
         return None
     deck = f.mapping(g.get("deck", {}), path + ("deck",), allowed=DECK_FIELDS) or {}
     here = path + ("deck",)
-    out = Governance(
-        forum=f.text(g["forum"], path + ("forum",)) if "forum" in g else "monthly",
-        attendees=f.texts(g["attendees"], path + ("attendees",)) if "attendees" in g else (),
-        trend_months=(f.number(deck["trend_months"], here + ("trend_months",), minimum=1, maximum=60,
-                               integer=True) if "trend_months" in deck else 6),
-        sections=f.texts(deck["sections"], here + ("sections",), choices=DECK_SECTIONS) if "sections" in deck else (),
+    forum = f.text(g["forum"], path + ("forum",)) if "forum" in g else "monthly"
+    attendees = f.texts(g["attendees"], path + ("attendees",)) if "attendees" in g else ()
+    trend_months = (f.number(deck["trend_months"], here + ("trend_months",), minimum=1, maximum=60, integer=True)
+                    if "trend_months" in deck else 6)
+    sections = f.texts(deck["sections"], here + ("sections",), choices=DECK_SECTIONS) if "sections" in deck else ()
+    out = Governance(  # a None is a problem already said; the defaults keep the other checks running
+        forum=forum if forum is not None else "monthly",
+        attendees=attendees or (),
+        trend_months=int(trend_months) if trend_months is not None else 6,
+        sections=sections or (),
         actions=f.text(g["actions"], path + ("actions",)) if "actions" in g else None,
         integrity=_integrity(f, g["integrity"], path + ("integrity",)) if "integrity" in g else {},
         benchmarks=f.text(g["benchmarks"], path + ("benchmarks",)) if "benchmarks" in g else None,

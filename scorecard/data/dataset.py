@@ -23,7 +23,7 @@ from .plausibility import BLOCKS, nothing_left, plausibility
 from .quality import check_table, checks_for, empty_report, quarantine
 from .readers import EXTENSIONS, read_table
 from .schema import TABLES
-from .sources import is_source, source_tables
+from .sources import DatabaseTable, is_source, source_tables
 
 
 @dataclass(frozen=True)
@@ -62,10 +62,13 @@ def load_dataset(path: Path, *, contract: Contract, mapping: str | Path | None =
     """Read, map, type and check every table found at `path` (a folder, or one interactions export)."""
     rules = resolve_mapping(mapping)
     path = Path(path)
+    files: dict[str, Path | DatabaseTable]
+    ignored: list[str]
     if is_source(path):
-        files, ignored = source_tables(path), []
+        files, ignored = dict(source_tables(path)), []
     elif path.is_dir():
-        files, ignored = _discover(path, rules)
+        found, ignored = _discover(path, rules)
+        files = dict(found)
     elif path.is_file():
         files, ignored = {"interactions": path}, []
     else:
@@ -146,7 +149,7 @@ def _discover(folder: Path, rules: Mapping | None) -> tuple[dict[str, Path], lis
     return found, [p.name + ("/" if p.is_dir() else "") for p in entries if p not in used]
 
 
-def _sha256(path: Path) -> str:
+def _sha256(path: Path | DatabaseTable) -> str:
     if not isinstance(path, Path):  # a database table: a fingerprint of the rows read
         return path.sha256()
     digest = hashlib.sha256()

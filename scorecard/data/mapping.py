@@ -352,10 +352,13 @@ def constant_inputs(mapping: Mapping) -> tuple[ConstantInput, ...]:
                         f"{' + '.join(map(repr, first.sources()))} ({file}, {_lines(first, second)}): "
                         "their difference is 0 by construction")))
         for rule in body.columns.values():
-            added = body.columns.get(rule.derive[1]) if rule.derive and rule.plus is None else None
+            if not rule.derive or rule.plus is not None:
+                continue
+            start, duration = rule.derive
+            added = body.columns.get(duration)
             if added is not None and added.constant is not None:
-                found.append(ConstantInput(table, frozenset({rule.derive[0], rule.target}), (
-                    f"{rule.target} is {rule.derive[0]} plus {added.target}, set to the constant {added.constant} "
+                found.append(ConstantInput(table, frozenset({start, rule.target}), (
+                    f"{rule.target} is {start} plus {added.target}, set to the constant {added.constant} "
                     f"({file}, {_lines(added, rule)}): their difference is fixed by construction")))
     return tuple(found)
 

@@ -76,9 +76,10 @@ def check_table(frame: pd.DataFrame, spec: TableSpec, checks: Checks,
                 unparsed: dict[str, pd.Series]) -> list[pd.DataFrame]:
     """Every row rule for one canonical table (columns absent from the frame are skipped)."""
     found = [_missing(frame, spec, unparsed)]
-    if spec.id_column in frame:
-        found.append(_repeats(frame, [spec.id_column], spec.id_column,
-                              lambda d, first: f"duplicate {spec.id_column} '" + d[spec.id_column].astype(str)
+    key = spec.id_column
+    if key is not None and key in frame:
+        found.append(_repeats(frame, [key], key,
+                              lambda d, first: f"duplicate {key} '" + d[key].astype(str)
                               + "' (first seen on row " + first + ")"))
     if "channel" in frame:
         unknown = frame["channel"].notna() & ~frame["channel"].isin(list(checks.channels)).fillna(False).astype(bool)

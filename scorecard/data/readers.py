@@ -18,7 +18,7 @@ import io
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -28,6 +28,9 @@ import pyarrow.parquet as pq
 
 from ..errors import DataError, Problem
 from .csvlines import Malformed, fitting_lines
+
+if TYPE_CHECKING:  # sources.py imports this module
+    from .sources import DatabaseTable
 
 SOURCE_ROW = "source_row"
 EXTENSIONS = (".csv", ".parquet", ".xlsx")
@@ -60,7 +63,7 @@ class RawTable:
         return self.report.assign(table=table)[["table", *REPORT_COLUMNS]]
 
 
-def read_table(path: Path, *, sheet: str | None = None) -> RawTable:
+def read_table(path: Path | DatabaseTable, *, sheet: str | None = None) -> RawTable:
     """Read one file (or a database table, sources.py) into a raw frame with a `source_row` column;
     DataError when it cannot be read."""
     if not isinstance(path, Path):  # a sources.DatabaseTable reads itself

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import fields, replace
-from typing import Sequence
+from typing import Any, Sequence
 
 import pandas as pd
 
@@ -15,7 +15,7 @@ from .rules import SIGNAL_COLUMNS, Thresholds, signals
 def thresholds(contract: Contract) -> Thresholds:
     """The defaults with the contract's `governance.integrity` overrides."""
     known = {f.name for f in fields(Thresholds)}
-    given = {k: v for k, v in contract.governance.integrity.items() if k in known}
+    given: dict[str, Any] = {k: v for k, v in contract.governance.integrity.items() if k in known}
     return replace(Thresholds(), **given)
 
 

@@ -31,12 +31,14 @@ def _paged(canvas: DeckCanvas, title: str, columns: Sequence[Column], rows: Sequ
     for i, chunk in enumerate(chunks):
         paged = f"{title} ({i + 1}/{len(chunks)})" if len(chunks) > 1 else title
         slots = first if i == 0 else canvas.add("table", paged, notes)
-        slots[0].slide.shapes.title.text = paged
+        heading = slots[0].slide.shapes.title
+        if heading is not None:  # the template's table layout has a title placeholder
+            heading.text = paged
         draw_table(slots[0], columns, chunk)
 
 
 def _vendor_rows(evaluations: dict[str, Evaluation], period: str, lang: str) -> list[Row]:
-    rows = []
+    rows: list[Row] = []
     for vendor, ev in evaluations.items():
         overall = ev.overall.loc[ev.overall["period"] == period, "score"]
         status = ev.results.loc[(ev.results["grain"] == "vendor") & (ev.results["period"] == period), "status"]
@@ -52,7 +54,7 @@ def _vendor_rows(evaluations: dict[str, Evaluation], period: str, lang: str) -> 
 
 def _kpi_rows(groups: Sequence[Comparable], evaluations: dict[str, Evaluation], rows: pd.DataFrame,
               vendors: list[str], units: dict[str, str], lang: str) -> list[Row]:
-    out = []
+    out: list[Row] = []
     for g in groups:
         mine = rows[rows["kpi"] == g.key].set_index("vendor")
         cells = [Cell(kpi_name(g, evaluations, lang), bold=True)]
@@ -72,7 +74,7 @@ def _kpi_rows(groups: Sequence[Comparable], evaluations: dict[str, Evaluation], 
 def _signal_rows(integrity: pd.DataFrame, evaluations: dict[str, Evaluation], lang: str) -> list[Row]:
     """Vendor-level signals, what moved said in the program's language (integrity/words.py)."""
     flagged = integrity[integrity["grain"] == "vendor"] if len(integrity) else integrity
-    rows = []
+    rows: list[Row] = []
     for r in flagged.itertuples():
         t = thresholds(evaluations[r.vendor].contract)
         moves = getattr(r, "moves", None)
