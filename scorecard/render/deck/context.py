@@ -19,7 +19,7 @@ from ...periods import parse_period, shift_month, window
 from .actions import Action
 from .layout import DeckCanvas
 from .text import word
-from ..format import MISSING, NBSP, fmt_change, fmt_money, fmt_period, fmt_target, fmt_value, kpi_label
+from ..format import MISSING, NBSP, fmt_change, fmt_money, fmt_period, fmt_target, fmt_value
 from ..view import KpiRowView, KpiWords, ResultIndex, TrendIndex, TrendView, kpi_row, trend_view
 
 
@@ -74,7 +74,7 @@ class DeckContext:
         return f"{label}{NBSP if self.lang == 'fr' else ''}: {value}"
 
     def label(self, kpi: str) -> str:
-        return kpi_label(self.contract, kpi, self.lang)
+        return self.words.facts(kpi)[2]
 
     def value(self, value: float | None, unit: str) -> str:
         return fmt_value(value, unit, self.lang, currency=self.contract.currency)
