@@ -261,7 +261,7 @@ class _Ledger:
             quarters = [f"{m[:4]}-Q{int(m[5:7]) // 3}" for m in following]
             return paid, self.terms.say("credit.earn_back_quarterly", kpi=self.terms.label(line), target=target,
                                         quarters=explain.listing(quarters, self.terms.lang), source=source,
-                                        amount=amount, paid=self.terms.money(paid), n=n, count=len(quarters))
+                                        amount=amount, paid=self.terms.money(paid), n=n)
         return paid, self.terms.say("credit.earn_back", kpi=self.terms.label(line), target=target,
                                     months=explain.listing(following, self.terms.lang), source=source,
                                     amount=amount, paid=self.terms.money(paid), n=n)

@@ -43,7 +43,7 @@ def test_a_green_quarter_after_a_red_one_earns_its_credit_back():
     assert [_cell(out, m, "sl", "credit") for m in MONTHS[:6]] == [0, 0, D("28800.00"), 0, 0, 0]
     assert _cell(out, "2026-06", "sl", "earned_back") == D("28800.00")
     assert _cell(out, "2026-06", "TOTAL", "earned_back") == D("28800.00")
-    assert "Earn-back: Service level, measured quarterly, met its target of 80 % in 2026-Q2, so the credit of " \
+    assert "Earn-back: Service level (measured quarterly) met its target of 80 % in 2026-Q2, so the credit of " \
            "2026-03 (28,800 EUR) is returned" in _cell(out, "2026-06", "sl", "explanation")
     assert _cell(out, "2026-09", "sl", "earned_back") == 0  # 2026-06 had no credit to return
 
