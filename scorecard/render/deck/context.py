@@ -133,7 +133,7 @@ class DeckContext:
         """Speaker-note lines: a KPI's catalog description and formula, with its target."""
         spec = self.contract.kpis.get(kpi)
         metric = catalog().get(spec.metric) if spec else None
-        if metric is None:
+        if spec is None or metric is None:
             return f"{kpi}"
         target = f" {self.pair(self.w('target'), spec.target)}." if spec.target else ""
         minimum = f" {self.pair(self.w('minimum'), spec.minimum)}." if spec.minimum else ""
@@ -147,4 +147,4 @@ class DeckContext:
         """A KPI's value unit from the catalog (credits rows do not carry one)."""
         spec = self.contract.kpis.get(kpi)
         metric = catalog().get(spec.metric) if spec else None
-        return metric.unit_for(spec.params) if metric else "points"
+        return metric.unit_for(spec.params) if metric and spec else "points"

@@ -6,6 +6,7 @@ colour and in words, and the change since last month.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Callable
 
 import pandas as pd
@@ -115,7 +116,7 @@ def _benchmarks(ctx: DeckContext, rows: list[KpiRowView]) -> tuple[list[Cell], d
         if bench.named not in sources:
             sources.append(bench.named)
         mark = MARKS[min(sources.index(bench.named), len(MARKS) - 1)]
-        cells.append(Cell(bench.shown(lambda v, unit=row.unit: ctx.value(v, unit)) + mark, align="r"))
+        cells.append(Cell(bench.shown(partial(ctx.value, unit=row.unit)) + mark, align="r"))
     foot = {MARKS[i]: f"{MARKS[i]} {ctx.w('bench_source', source=name)}" for i, name in enumerate(sources[:len(MARKS)])}
     return cells, foot, aside
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Sequence
 
 from pptx.util import Pt
 
@@ -64,7 +65,8 @@ def kpi_trend(ctx: DeckContext, slot: Slot, kpi: str):
         series[target_name] = [view.target] * count
     if minimum_name:
         series[minimum_name] = [view.minimum] * count
-    scaled = {k: [None if v is None else v / axis.divisor for v in vals] for k, vals in series.items()}
+    scaled: dict[str, Sequence[float | None]] = {
+        k: [None if v is None else v / axis.divisor for v in vals] for k, vals in series.items()}
     chart = line_chart(slot, [ctx.month(m) for m in ctx.months], scaled, number_format=axis.number_format,
                        dashed=[target_name] if target_name else [], minimum=minimum_name, legend=True,
                        lang=ctx.lang)

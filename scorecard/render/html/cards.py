@@ -189,7 +189,7 @@ def glossary(ctx: Context, role: Role) -> list[GlossaryEntry]:
     for kpi in role.kpis:
         spec = ctx.contract.kpis.get(kpi)
         metric = catalog().get(spec.metric) if spec else None
-        if metric is None:
+        if spec is None or metric is None:
             continue
         unit, _, label = ctx.kpi_facts(kpi)
         rule, _ = thresholds(ctx.contract, kpi, role.grain, "")

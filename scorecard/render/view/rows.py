@@ -39,7 +39,7 @@ class KpiWords:
         if kpi not in self._facts:
             spec = self.contract.kpis.get(kpi)
             metric = catalog().get(spec.metric) if spec else None
-            unit = metric.unit_for(spec.params) if metric else "count"
+            unit = metric.unit_for(spec.params) if metric and spec else "count"
             direction = metric.direction if metric else "neutral"
             self._facts[kpi] = (unit, direction, f.kpi_label(self.contract, kpi, self.lang))
         return self._facts[kpi]
