@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -63,6 +63,20 @@ class Line:
     kpi: str
     channel: str
     share: float
+
+
+@dataclass
+class Settled:
+    """What earlier contract versions priced (versions.py): the months they priced and the (credit,
+    paid) of each line they had there. A line an earlier version did not have cost nothing in its
+    months, so it can neither be earned back nor count as a miss for escalation or chronic failure."""
+
+    months: set[str] = field(default_factory=set)
+    lines: dict[tuple[str, str, str], tuple[Decimal, Decimal]] = field(default_factory=dict)
+
+    def allocated(self, month: str, line: Line) -> bool:
+        """False for a month an earlier version priced without this line."""
+        return month not in self.months or (month, line.kpi, line.channel) in self.lines
 
 
 def line_label(contract: Contract, kpi: str, channel: str, lang: str) -> str:
@@ -128,7 +142,7 @@ def empty_credits() -> pd.DataFrame:
 
 def compute_credits(scored: pd.DataFrame, contract: Contract, periods: Sequence[str],
                     left_out: Mapping[str, LeftOut] | None = None,
-                    settled: Mapping[tuple[str, str, str], tuple[Decimal, Decimal]] | None = None) -> pd.DataFrame:
+                    settled: Settled | None = None) -> pd.DataFrame:
     """credits.csv rows for the asked periods, months in the order asked.
 
     `scored` holds the scored monthly rows (grains vendor and channel; others are ignored) of every
@@ -136,8 +150,8 @@ def compute_credits(scored: pd.DataFrame, contract: Contract, periods: Sequence[
     escalation see the history. A line misses when its status is red; insufficient_sample and
     not_measurable never earn a credit. A month of `left_out` (any month of the history,
     term.left_out_months) earns nothing and counts for nothing; an asked one gets only a TOTAL row
-    of zero saying why. `settled`: (month, kpi, channel) -> (credit, paid) of months an earlier
-    contract version priced (versions.py), so an earn-back returns what was actually paid.
+    of zero saying why. `settled`: what earlier contract versions priced (versions.py), so an
+    earn-back returns what was actually paid, and never a credit the earlier version did not charge.
     """
     clause = contract.service_credits
     if clause is None:
@@ -156,7 +170,7 @@ def compute_credits(scored: pd.DataFrame, contract: Contract, periods: Sequence[
     results = {(str(r["period"]), str(r["kpi"]), "" if r["grain"] == "vendor" else str(r["entity"])): r
                for r in monthly.to_dict("records") if str(r["period"]) not in left_out}
     first = min([*asked, *(p for p, _, _ in results)])
-    ledger = _Ledger(terms, credit_lines(clause), results, months_between(first, max(asked)), settled or {})
+    ledger = _Ledger(terms, credit_lines(clause), results, months_between(first, max(asked)), settled or Settled())
     rows: list[dict[str, Any]] = []
     for month in asked:
         if month in left_out:
@@ -172,8 +186,9 @@ class _Ledger:
     """Credits and amounts actually paid per (month, line), computed once over the whole history."""
 
     def __init__(self, terms: _Terms, lines: list[Line], results: dict[tuple[str, str, str], dict[str, Any]],
-                 timeline: list[str], settled: Mapping[tuple[str, str, str], tuple[Decimal, Decimal]]):
+                 timeline: list[str], settled: Settled):
         self.terms = terms
+        self.settled = settled
         self.lines = lines
         self.results = results
         self.full: dict[tuple[str, Line], Decimal] = {}  # credit without the transition, before the cap
@@ -188,9 +203,10 @@ class _Ledger:
             paid = (credits if self.raw[month] <= terms.at_risk_amount else
                     money.spread(terms.at_risk_amount, credits, terms.currency))
             self.paid.update({(month, line): p for line, p in zip(lines, paid, strict=True)})
-            for line in lines:
-                if (month, line.kpi, line.channel) in settled:
-                    self.charged[(month, line)], self.paid[(month, line)] = settled[(month, line.kpi, line.channel)]
+            if month in settled.months:
+                for line in lines:
+                    self.charged[(month, line)], self.paid[(month, line)] = settled.lines.get(
+                        (month, line.kpi, line.channel), (terms.zero, terms.zero))
 
     def row(self, month: str, line: Line) -> dict[str, Any] | None:
         return self.results.get((month, line.kpi, line.channel))
@@ -200,7 +216,8 @@ class _Ledger:
         return "" if row is None else str(row["status"])
 
     def missed(self, month: str, line: Line) -> bool:
-        return self.status(month, line) == RED
+        """Red in a month the line was allocated in (an earlier version without it charged nothing)."""
+        return self.status(month, line) == RED and self.settled.allocated(month, line)
 
     def run(self, month: str, line: Line) -> int:
         """Consecutive red months of the line ending with this one, outside the transition."""

@@ -14,14 +14,13 @@ import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .contract.model import Contract, KpiSpec
-from .credits import TOTAL, compute_credits
+from .credits import TOTAL, Settled, compute_credits
 from .explain import sentence
 from .kpis.engine import Engine
 from .periods import MONTH, Period, parse_period
@@ -188,7 +187,7 @@ def version_credits(scored: pd.DataFrame, contract: Contract, uses: Sequence[Ver
     if not contract.versions:
         return compute_credits(scored, contract, months, left)
     last = max(months) if months else ""
-    settled: dict[tuple[str, str, str], tuple[Decimal, Decimal]] = {}
+    settled = Settled()
     parts = []
     for use in sorted(uses, key=lambda u: min(u.months, default="9999")):
         own = [m for m in use.months if m <= last]
@@ -196,7 +195,8 @@ def version_credits(scored: pd.DataFrame, contract: Contract, uses: Sequence[Ver
             continue
         frame = compute_credits(scored, use.contract, own, left, settled)
         lines = frame[frame["kpi"] != TOTAL]
-        settled.update({(p, k, "" if pd.isna(c) else str(c)): (credit, paid) for p, k, c, credit, paid in zip(
+        settled.months.update(own)
+        settled.lines.update({(p, k, "" if pd.isna(c) else str(c)): (credit, paid) for p, k, c, credit, paid in zip(
             lines["period"], lines["kpi"], lines["channel"], lines["credit"], lines["paid"], strict=True)})
         parts.append(frame[frame["period"].isin(months)].assign(contract_version=use.label))
     frame = pd.concat(parts, ignore_index=True) if parts else compute_credits(scored, contract, [], left)

@@ -1,0 +1,85 @@
+"""An amendment that starts crediting a KPI the contract already had: the months an earlier version
+priced without it cost nothing, so nothing of theirs is earned back, and their misses neither
+escalate the first credited month nor count towards chronic failure. Figures by hand."""
+
+from __future__ import annotations
+
+import dataclasses
+from decimal import Decimal as D
+
+import pandas as pd
+
+from test_credits_clauses import AMBER, GREEN, RED, scored
+from test_scoring import make_contract
+
+from scorecard.contract.model import Contract, ServiceCredits, Version
+from scorecard.periods import parse_period
+from scorecard.versions import version_credits, version_uses
+
+MONTHS = ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06"]
+
+
+def amended(base_allocations: dict[str, float], later_allocations: dict[str, float], **clause) -> Contract:
+    """57,600 EUR at risk (12 % x 480,000); from 2026-04 the amendment's allocations apply."""
+    def version(allocations: dict[str, float]) -> Contract:
+        terms = ServiceCredits(at_risk=0.12, pool=2.0, allocations=allocations, escalation=(1.0, 1.5, 2.0),
+                               chronic_misses=3, chronic_within_months=6, **clause)
+        return make_contract(credits=terms)
+    base, later = version(base_allocations), version(later_allocations)
+    versions = (Version("base", 0, False, None, None, "", base),
+                Version("amended 2026-04-01", 1, False, "2026-04", None, "", later))
+    return dataclasses.replace(base, versions=versions)
+
+
+def credits(contract: Contract, sl: dict[str, float], fcr: dict[str, float]):
+    periods = [parse_period(m) for m in MONTHS]
+    frame = version_credits(scored(contract, sl, fcr), contract, version_uses(contract, periods), MONTHS, {})
+    return frame.set_index(["period", "kpi"])
+
+
+def test_a_newly_credited_kpi_returns_nothing_the_earlier_version_never_charged():
+    """fcr red in Jan-Mar under the base (no allocation: nothing charged), green from April, when the
+    amendment credits it: April-June earn nothing back (earn-back after 3 months would return
+    January-March credits re-priced with the amended terms, 23,040 EUR and more)."""
+    c = amended({"sl": 0.4}, {"sl": 0.4, "fcr": 0.4}, earn_back_months=3)
+    out = credits(c, sl={m: GREEN for m in MONTHS}, fcr={**dict.fromkeys(MONTHS[:3], RED),
+                                                         **dict.fromkeys(MONTHS[3:], GREEN)})
+    assert [out.at[(m, "fcr"), "earned_back"] for m in MONTHS[3:]] == [D("0.00")] * 3
+    assert [out.at[(m, "TOTAL"), "earned_back"] for m in MONTHS] == [D("0.00")] * 6
+    assert [out.at[(m, "TOTAL"), "paid"] for m in MONTHS] == [D("0.00")] * 6
+
+
+def test_the_first_credited_month_is_a_first_miss_and_not_chronic():
+    """fcr red every month; credited from April: April x 1 (23,040 EUR = 57,600 x 40 %), May x 1.5
+    (34,560), June x 2 (46,080); chronic failure (3 misses within 6 months) only in June, counting
+    April, May and June, not the uncredited misses of January-March."""
+    c = amended({"sl": 0.4}, {"sl": 0.4, "fcr": 0.4})
+    out = credits(c, sl={m: AMBER for m in MONTHS}, fcr=dict.fromkeys(MONTHS, RED))
+    fcr = out.xs("fcr", level="kpi")
+    assert fcr["escalation"].tolist() == [1.0, 1.5, 2.0]
+    assert fcr["credit"].tolist() == [D("23040.00"), D("34560.00"), D("46080.00")]
+    assert fcr["chronic_failure"].tolist() == [False, False, True]
+    assert "2026-04, 2026-05, 2026-06" in fcr.at["2026-06", "explanation"]
+
+
+def test_a_kpi_split_per_channel_by_the_amendment_starts_its_channel_lines_afresh():
+    """sl red every month, credited as a whole by the base (x 1, x 1.5, x 2 in January-March) and
+    per channel (voice 40 %) by the amendment: the voice line had no allocation before April, so
+    April is its first miss, x 1 = 23,040 EUR, and it is chronic only in June."""
+    c = amended({"sl": 0.4}, {})
+    later = c.versions[1].contract
+    assert later.service_credits is not None
+    split = dataclasses.replace(later, service_credits=dataclasses.replace(
+        later.service_credits, channel_allocations={"sl": {"voice": 0.4}}))
+    c = dataclasses.replace(c, versions=(c.versions[0], dataclasses.replace(c.versions[1], contract=split)))
+    rows = scored(c, dict.fromkeys(MONTHS, RED))
+    voice = rows[(rows["kpi"] == "sl") & (rows["grain"] == "vendor")].assign(grain="channel", entity="voice")
+    frame = version_credits(pd.concat([rows, voice], ignore_index=True), c,
+                            version_uses(c, [parse_period(m) for m in MONTHS]), MONTHS, {})
+    whole = frame[(frame["kpi"] == "sl") & (frame["channel"] == "")].set_index("period")
+    assert whole["credit"].tolist() == [D("23040.00"), D("34560.00"), D("46080.00")]
+    lines = frame[(frame["kpi"] == "sl") & (frame["channel"] == "voice")].set_index("period")
+    assert lines.index.tolist() == MONTHS[3:]
+    assert lines["escalation"].tolist() == [1.0, 1.5, 2.0]
+    assert lines["credit"].tolist() == [D("23040.00"), D("34560.00"), D("46080.00")]
+    assert lines["chronic_failure"].tolist() == [False, False, True]
