@@ -23,6 +23,7 @@ from typing import Any
 from ..errors import Problem
 from ..yamlread import Document, FileKind, Path, field_name, read_yaml_file
 from .fields import Fields, one_of, suggest
+from .fees import split_fee
 from .model import Contract, Version
 
 SECTION = "amendments"
@@ -36,6 +37,7 @@ SOFTER_FIELDS = ("target", "minimum", "per_channel_targets", "per_channel_minimu
 TRANSITION = ("service_credits", "transition")
 #: where a removed KPI is named, so removing it also takes it out of there
 _KPI_KEYED = (("service_credits", "allocations"), ("scoring", "weights"))
+_ONE = {"allocations": "an allocation", "weights": "a weight"}
 
 Check = Callable[[Fields], "Contract | None"]
 
@@ -165,6 +167,8 @@ def _amendment(f: Fields, raw: Any, index: int, base: Contract, kpis: set[str]) 
         if value == REMOVED and key in ("contract", "kpis"):
             f.add(path + (key,), f"an amendment cannot remove the whole {key} section",
                   "remove single clauses instead, e.g. kpis: {aht: removed}")
+        elif key == "contract" and split_fee(f, value, path + (key,)):
+            continue
         elif value != REMOVED:
             f.mapping(value, path + (key,), allowed=AMENDABLE_HEADER if key == "contract" else None,
                       hint=f"write the {key} clauses this amendment changes, as in the contract")
@@ -172,7 +176,7 @@ def _amendment(f: Fields, raw: Any, index: int, base: Contract, kpis: set[str]) 
     if isinstance(credits, dict) and "transition" in credits:
         f.add(path + ("service_credits", "transition"), "the transition cannot be amended",
               "change service_credits.transition in the contract itself", key=True)
-    _kpi_changes(f, changes.get("kpis"), path + ("kpis",), kpis)
+    _named_removed(f, changes, path, _kpi_changes(f, changes.get("kpis"), path + ("kpis",), kpis))
     if effective is not None:
         if base.effective and effective <= base.effective:
             f.add(path + ("effective",), f"the amendment takes effect on {effective}, not after the contract "
@@ -184,25 +188,30 @@ def _amendment(f: Fields, raw: Any, index: int, base: Contract, kpis: set[str]) 
     if effective is None or note is None:
         return None
     # with a problem recorded, what reads well is still checked as a version: all mistakes in one run
-    return Amendment(index, effective, note, changes if len(f.problems) == before else _readable(changes))
+    return Amendment(index, effective, note, changes if len(f.problems) == before else _readable(changes, kpis))
 
 
-def _readable(changes: dict[str, Any]) -> dict[str, Any]:
-    """The changes that can be written over a document: mappings, KPI clauses or `removed` KPIs."""
+def _readable(changes: dict[str, Any], kpis: set[str]) -> dict[str, Any]:
+    """The changes that can be written over a document: mappings, clauses of the KPIs in force
+    (`kpis`, after this amendment) or of new ones with a metric, `removed` KPIs."""
     out = {k: v for k, v in changes.items() if isinstance(v, dict)}
     if "contract" in out:
         out["contract"] = {k: v for k, v in out["contract"].items() if k in AMENDABLE_HEADER}
     if "kpis" in out:
-        out["kpis"] = {k: v for k, v in out["kpis"].items() if isinstance(v, dict) or v == REMOVED}
+        out["kpis"] = {k: v for k, v in out["kpis"].items()
+                       if (isinstance(v, dict) and (k in kpis or _defines(v))) or v == REMOVED}
     if isinstance(out.get("service_credits"), dict):
         out["service_credits"] = {k: v for k, v in out["service_credits"].items() if k != "transition"}
     return out
 
 
-def _kpi_changes(f: Fields, raw: Any, path: Path, kpis: set[str]) -> None:
-    """`kpis:` of an amendment: a clause per KPI, or `removed` for a KPI in force."""
+def _kpi_changes(f: Fields, raw: Any, path: Path, kpis: set[str]) -> set[str]:
+    """`kpis:` of an amendment: a clause per KPI, or `removed` for a KPI in force; returns the KPIs
+    it removes. A clause for an id not in force without a `metric` is a typo far more often than a
+    new KPI: said as such, since reading it as a new KPI would leave the meant one unchanged."""
     if not isinstance(raw, dict):
-        return
+        return set()
+    removed = set()
     for kpi, clause in raw.items():
         if clause == REMOVED:
             if kpi not in kpis:
@@ -210,11 +219,34 @@ def _kpi_changes(f: Fields, raw: Any, path: Path, kpis: set[str]) -> None:
                   f"{suggest(str(kpi), kpis)}",
                       f"KPIs in force: {one_of(sorted(kpis))}", key=True)
             kpis.discard(kpi)
+            removed.add(kpi)
+        elif isinstance(clause, dict) and kpi not in kpis and not _defines(clause):
+            f.add(path + (kpi,), f"no KPI {kpi!r} in this contract at this date{suggest(str(kpi), kpis)}",
+                  "correct the id to change a KPI in force; to add a new KPI, give its metric "
+                  f"({kpi}: {{metric: ..., target: ...}})", key=True)
         elif isinstance(clause, dict):
             kpis.add(kpi)
         else:
-            f.add(path + (kpi,), f"expected the KPI's changed clauses or `{REMOVED}`",
-                  "e.g. aht: {target: '<= 6m'} or aht: removed")
+            f.add(path + (kpi,), f"expected the KPI's changed clauses or `{REMOVED}`{suggest(str(clause), [REMOVED])}",
+                  f"e.g. {kpi}: {{target: '<= 6m'}} or {kpi}: {REMOVED}")
+    return removed
+
+
+def _defines(clause: dict[str, Any]) -> bool:
+    """The clause defines a KPI: it has a `metric`, or a key mistyped for one (said by the version check)."""
+    return any(k == "metric" or suggest(str(k), ["metric"]) for k in clause)
+
+
+def _named_removed(f: Fields, changes: dict[str, Any], path: Path, removed: set[str]) -> None:
+    """An allocation or a weight the amendment gives to a KPI it removes itself: one of the two is a
+    slip, and writing the removal over the document would silently drop the allocation."""
+    for section, key in _KPI_KEYED:
+        clause = changes.get(section)
+        keyed = clause.get(key) if isinstance(clause, dict) else None
+        for kpi in sorted(removed & set(keyed) if isinstance(keyed, dict) else ()):
+            f.add(path + (section, key, kpi), f"KPI {kpi!r} is removed by this amendment "
+                                              f"(kpis: {{{kpi}: {REMOVED}}}), so it cannot get {_ONE[key]}",
+                  f"drop {kpi} from {section}.{key}, or keep the KPI", key=True)
 
 
 def read_amendments(f: Fields, base: Contract) -> list[Amendment]:

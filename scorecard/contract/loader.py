@@ -15,9 +15,11 @@ from ..fileversion import version_problem
 from ..yamlread import FileKind, read_yaml_file
 from . import patterns
 from .amendments import read_versions
+from .fees import read_fee
 from .fields import Fields
 from .model import DEFAULT_LIVE_CHANNELS, LANGUAGES, STANDARD_CHANNELS, Contract, Governance, Scoring
 from .read_calendars import read_calendars
+from .read_credit_terms import check_transition_dates
 from .read_kpis import informational_ids, read_kpis
 from .read_terms import DEFAULT_RAG, read_credits, read_governance, read_incentives, read_roles, read_scoring
 
@@ -26,7 +28,6 @@ SECTIONS = ("contract", "calendars", "kpis", "service_credits", "incentives", "s
 HEADER_FIELDS = ("id", "client", "vendor", "currency", "timezone", "effective", "expires", "monthly_fee",
                  "language", "live_channels", "channels")
 HEADER_REQUIRED = ("id", "client", "vendor", "currency", "timezone")
-MAX_FEE = 1e12  # no outsourcing contract bills a trillion a month; more is a typo in the digits
 _CONTRACT_FILE = FileKind("the contract")
 
 
@@ -49,9 +50,7 @@ def _header(f: Fields, raw: Any) -> dict[str, Any] | None:
     if out["effective"] and out["expires"] and out["effective"] > out["expires"]:
         f.add(path + ("expires",), f"the contract expires ({out['expires']}) before it is effective "
                                    f"({out['effective']})", "swap the dates or correct one of them")
-    out["monthly_fee"] = (f.number(h["monthly_fee"], path + ("monthly_fee",), minimum=0, maximum=MAX_FEE,
-                                   hint="a monthly fee above a trillion is not plausible: check the digits")
-                          if "monthly_fee" in h else None)
+    out["monthly_fee"] = read_fee(f, h["monthly_fee"], path + ("monthly_fee",)) if "monthly_fee" in h else None
     out["language"] = (f.text(h["language"], path + ("language",), choices=LANGUAGES)
                        if "language" in h else "en")
     extra = (f.texts(h["channels"], path + ("channels",), pattern=patterns.CHANNEL,
@@ -132,6 +131,7 @@ def _read(path: Path) -> tuple[Contract | None, list[Problem]]:
         found = [*problems, *(p for p in f.problems[len(problems):] if (p.line, p.col) not in read)]
         return None, sorted(found, key=lambda p: (p.line or 0, p.col or 0))
     contract = dataclasses.replace(contract, path=file, version_hash=doc.digest)
+    check_transition_dates(f, contract)
     versions = read_versions(f, contract, check_document)  # each amended version, checked like the base
     if f.problems:
         return None, sorted(f.problems, key=lambda p: (p.line or 0, p.col or 0))

@@ -18,7 +18,8 @@ from ..errors import Problem
 from ..units import UnitError, parse_percent
 from ..yamlread import FileKind, Path, field_name, read_yaml_file
 from .fields import Fields, one_of, suggest
-from .model import KpiSpec, Transition
+from ..periods import months_between, shift_month
+from .model import Contract, KpiSpec, Transition
 
 TRANSITION_FIELDS = ("until", "credits", "kpis")
 WAIVED = "waived"
@@ -83,6 +84,28 @@ def read_transition(f: Fields, raw: Any, path: Path) -> Transition | None:
             return None
         credits, reduction = read
     return None if until is None else Transition(until=until, credits=credits, reduction=reduction)
+
+
+def check_transition_dates(f: Fields, contract: Contract) -> None:
+    """A transition `until` the contract's dates make meaningless, checked like an amendment's date:
+    on or before `effective` it covers no month (its softer terms never apply); after `expires` it
+    covers the whole term (every credit reduced for years), a typo in the year more often than a deal."""
+    terms = contract.service_credits.transition if contract.service_credits else None
+    if terms is None or not (contract.effective and contract.expires):
+        return
+    path = ("service_credits", "transition", "until")
+    months = months_between(f"{contract.effective:%Y-%m}", f"{contract.expires:%Y-%m}")
+    covered = [m for m in months if terms.covers(m)]
+    if not covered:
+        f.add(path, f"the transition until {terms.until} covers no month: a month is in transition when its "
+                    f"first day is before `until`, and the contract's first month is {months[0]} (effective "
+                    f"{contract.effective})",
+              f"write the day the ramp-up ends, after {contract.effective} (e.g. until: {shift_month(months[0], 1)}-01 "
+              f"keeps {months[0]} in transition)")
+    elif terms.until > contract.expires:
+        f.add(path, f"the transition until {terms.until} is after the contract expires ({contract.expires}): "
+                    f"it would cover every month, {covered[0]} to {covered[-1]} ({len(covered)} months)",
+              "correct the date (often the year), or extend contract.expires if the contract was renewed")
 
 
 def _transition_credits(f: Fields, value: Any, path: Path) -> tuple[str, float] | None:
