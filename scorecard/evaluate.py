@@ -135,7 +135,8 @@ def evaluate(contract: Contract, dataset: Dataset, periods: Sequence[Period],
     monthly = scored[scored["period"].isin([p.label for p in history_months])]
     results = scored[scored["period"].isin(asked_labels)].reset_index(drop=True)
     overall = pd.concat([overall_scores(scored[scored["period"].isin([p.label for p in use.periods])],
-                                        use.contract, left_out=left) for use in uses], ignore_index=True)
+                                        use.contract, left_out=left, in_force=contract.in_force)
+                         for use in uses], ignore_index=True)
     credit_months = list(dict.fromkeys(m for p in asked for m in p.months()))
     credits = version_credits(monthly[monthly["grain"].isin(["vendor", "channel"])], contract, uses, credit_months,
                               left)  # channel rows: per-channel allocations

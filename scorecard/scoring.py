@@ -9,8 +9,9 @@ result files can only show the same numbers.
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -277,23 +278,27 @@ def trend(scored: pd.DataFrame, period: str, months: int) -> pd.DataFrame:
 OVERALL_COLUMNS = ["period", "score", "weights_used", "skipped", "bonus_share", "bonus", "explanation"]
 
 
-def overall_scores(scored: pd.DataFrame, contract: Contract, left_out: Collection[str] = ()) -> pd.DataFrame:
+def overall_scores(scored: pd.DataFrame, contract: Contract, left_out: Collection[str] = (),
+                   in_force: Callable[[str], Contract] | None = None) -> pd.DataFrame:
     """One row per period at grain vendor: the weighted mean of points over scoring.weights.
 
     KPIs that are not measurable, have too small a sample, have no target or no vendor result are
     skipped and the remaining weights renormalised, so missing data neither helps nor hurts the
     vendor; `skipped` names them with the reason. The bonus is paid for the period's months that
     are not `left_out` (outside the contract term or the data: term.py), rounded to the currency's
-    minor unit (a Decimal; NaN without incentives or fee).
+    minor unit (a Decimal; NaN without incentives or fee). `in_force(month)` is the contract version
+    of a month (an amended contract): each month of a quarter or a year is paid at its own version's
+    fee and bonus pool, as its credits are; the score and its band are the period's.
     """
     vendor = scored[scored["grain"] == "vendor"]
-    rows = [_overall_row(str(period), group.drop_duplicates("kpi").set_index("kpi"), contract, left_out)
+    rows = [_overall_row(str(period), group.drop_duplicates("kpi").set_index("kpi"), contract, left_out,
+                         in_force or (lambda _: contract))
             for period, group in vendor.groupby("period", sort=True)]
     return pd.DataFrame(rows, columns=OVERALL_COLUMNS)
 
 
-def _overall_row(period: str, by_kpi: pd.DataFrame, contract: Contract,
-                 left_out: Collection[str]) -> dict[str, Any]:
+def _overall_row(period: str, by_kpi: pd.DataFrame, contract: Contract, left_out: Collection[str],
+                 in_force: Callable[[str], Contract]) -> dict[str, Any]:
     weights = {k: w for k, w in contract.scoring.weights.items() if w > 0}
     used: dict[str, float] = {}
     skipped: list[tuple[str, str]] = []  # (kpi, why): a key of explanations.yaml's `skipped`
@@ -310,18 +315,27 @@ def _overall_row(period: str, by_kpi: pd.DataFrame, contract: Contract,
     score = (sum(w * float(by_kpi.at[k, "points"]) for k, w in used.items()) / weights_used
              if weights_used > 0 else math.nan)
     share, band = bonus_band(score, contract)
-    months = len([m for m in parse_period(period).months() if m not in left_out])
-    inc = contract.incentives
-    bonus = (money.amount(contract.currency, share, inc.bonus_pool, contract.monthly_fee, months)
-             if inc is not None and contract.monthly_fee is not None else math.nan)
+    months = [m for m in parse_period(period).months() if m not in left_out]
+    pools = _bonus_pools(contract, [in_force(m) for m in months])
+    bonus = (money.amount(contract.currency, share, sum(money.exact(p) * money.exact(f) for p, f in pools))
+             if contract.incentives is not None and contract.monthly_fee is not None else math.nan)
     lang = contract.language
     # the sentence names the KPIs by label, as the cards and the deck do; the skipped column keeps ids
     named = [(kpi_label(contract, kpi, lang), why) for kpi, why in skipped]
     text = _score_sentence(period, score, used, weights, _skipped_text(named, lang), lang)
-    text += " " + _bonus_sentence(contract, score, share, band, bonus, months)
+    text += " " + _bonus_sentence(contract, score, share, band, bonus, pools)
     return {"period": period, "score": score, "weights_used": weights_used,
             "skipped": _skipped_text(skipped, "en"),
             "bonus_share": share, "bonus": bonus, "explanation": text}
+
+
+def _bonus_pools(contract: Contract, versions: Sequence[Contract]) -> list[tuple[float, float]]:
+    """(bonus pool, monthly fee) of each paid month, from the version in force in it (a version
+    without incentives or fee pays no bonus that month)."""
+    if contract.incentives is None or contract.monthly_fee is None:
+        return []
+    return [(v.incentives.bonus_pool, v.monthly_fee) if v.incentives is not None and v.monthly_fee is not None
+            else (0.0, 0.0) for v in versions]
 
 
 def bonus_band(score: float, contract: Contract) -> tuple[float, float | None]:
@@ -355,7 +369,7 @@ def _score_sentence(period: str, score: float, used: dict[str, float], weights: 
 
 
 def _bonus_sentence(contract: Contract, score: float, share: float, band: float | None, bonus: Decimal | float,
-                    months: int) -> str:
+                    pools: Sequence[tuple[float, float]]) -> str:
     inc, lang = contract.incentives, contract.language
     if inc is None:
         return sentence("bonus.no_clause", lang)
@@ -366,9 +380,15 @@ def _bonus_sentence(contract: Contract, score: float, share: float, band: float 
     if band is None:
         lowest = min(at_least for at_least, _ in inc.bands) if inc.bands else math.nan
         return sentence("bonus.below", lang, lowest=explain.plain(lowest, lang))
-    fee = explain.money(contract.monthly_fee, contract.currency, lang)
-    if months > 1:
-        fee = sentence("bonus.fee_months", lang, fee=fee, months=months)
-    return sentence("bonus.reached", lang, band=explain.plain(band, lang), share=explain.percent(share, lang),
-                    pool=explain.percent(inc.bonus_pool, lang), fee=fee,
-                    bonus=explain.money(bonus, contract.currency, lang))
+    runs = [(terms, len(list(group))) for terms, group in itertools.groupby(pools)]
+
+    def fee(monthly_fee: float, months: int) -> str:
+        text = explain.money(monthly_fee, contract.currency, lang)
+        return sentence("bonus.fee_months", lang, fee=text, months=months) if months > 1 else text
+    values = {"band": explain.plain(band, lang), "share": explain.percent(share, lang),
+              "bonus": explain.money(bonus, contract.currency, lang)}
+    if len(runs) > 1:  # a span across an amendment of the fee or the pool: each version's months
+        parts = " + ".join(f"{explain.percent(pool, lang)} x {fee(f, n)}" for (pool, f), n in runs)
+        return sentence("bonus.reached_versions", lang, parts=parts, **values)
+    (pool, monthly_fee), months = runs[0] if runs else ((inc.bonus_pool, contract.monthly_fee), 0)
+    return sentence("bonus.reached", lang, pool=explain.percent(pool, lang), fee=fee(monthly_fee, months), **values)

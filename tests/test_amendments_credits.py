@@ -12,8 +12,9 @@ import pandas as pd
 from test_credits_clauses import AMBER, GREEN, RED, scored
 from test_scoring import make_contract
 
-from scorecard.contract.model import Contract, ServiceCredits, Version
+from scorecard.contract.model import Contract, Incentives, ServiceCredits, Version
 from scorecard.periods import parse_period
+from scorecard.scoring import overall_scores
 from scorecard.versions import version_credits, version_uses
 
 MONTHS = ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06"]
@@ -83,3 +84,19 @@ def test_a_kpi_split_per_channel_by_the_amendment_starts_its_channel_lines_afres
     assert lines["escalation"].tolist() == [1.0, 1.5, 2.0]
     assert lines["credit"].tolist() == [D("23040.00"), D("34560.00"), D("46080.00")]
     assert lines["chronic_failure"].tolist() == [False, False, True]
+
+
+def test_a_quarter_across_a_fee_amendment_pays_each_month_at_its_own_fee():
+    """Score 100 (band >= 95: 100 %) over 2026-Q2, fee 480,000 EUR in April and 520,000 EUR from May:
+    bonus = 3 % x (480,000 + 520,000 + 520,000) = 45,600 EUR, not 3 % x 520,000 x 3 = 46,800."""
+    pool = Incentives(bonus_pool=0.03, bands=((95.0, 1.0),))
+    april = make_contract(incentives=pool)
+    may = dataclasses.replace(april, monthly_fee=520000)
+    rows = scored(may, {"2026-Q2": GREEN})
+    out = overall_scores(rows, may, in_force=lambda m: april if m == "2026-04" else may).set_index("period")
+    assert out.at["2026-Q2", "bonus"] == D("45600.00")
+    assert out.at["2026-Q2", "explanation"].endswith(
+        "bonus = 100 % x (3 % x 480,000 EUR + 3 % x 520,000 EUR x 2 months) = 45,600 EUR.")
+    one_fee = overall_scores(rows, may).set_index("period")  # not amended: the sentence as before
+    assert one_fee.at["2026-Q2", "bonus"] == D("46800.00")
+    assert one_fee.at["2026-Q2", "explanation"].endswith("bonus = 100 % x 3 % x 520,000 EUR x 3 months = 46,800 EUR.")
