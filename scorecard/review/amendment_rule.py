@@ -29,7 +29,7 @@ def _thresholds(spec: KpiSpec) -> dict[tuple[str, ...], Target | None]:
     return out
 
 
-def _entry(at: Locator, version: Version) -> int | None:
+def entry_index(at: Locator, version: Version) -> int | None:
     """The index in `amendments:` of the entry that made `version`."""
     entries = at.doc.data.get("amendments") if isinstance(at.doc.data, dict) else None
     for i, entry in enumerate(entries or []):
@@ -43,7 +43,7 @@ def easier_amendment(contract: Contract, at: Locator) -> list[Finding]:
     chain = [v for v in contract.versions if not v.transition]
     found = []
     for before, after in pairwise(chain):
-        index = _entry(at, after)
+        index = entry_index(at, after)
         for kpi, spec in after.contract.kpis.items():
             old = before.contract.kpis.get(kpi)
             if old is None or index is None:

@@ -47,11 +47,11 @@ class Finding:
 class Locator:
     """Turns a contract path such as ('kpis', 'aht', 'minimum') into a Finding's file and line."""
 
-    def __init__(self, contract: Contract) -> None:
+    def __init__(self, contract: Contract, doc: Document | None = None) -> None:
+        """`doc`: the contract file already read (another version of the same file), else read here."""
         self.contract = contract
         self.file = contract.path
-        doc, _problems = read_yaml_file(Path(contract.path), FileKind("the contract"))
-        self.doc: Document = doc
+        self.doc: Document = doc or read_yaml_file(Path(contract.path), FileKind("the contract"))[0]
 
     def line(self, path: YamlPath) -> int:
         return self.doc.where(path, key=True)[0]

@@ -12,6 +12,7 @@ from ..contract.model import Contract, KpiSpec
 from .amendment_rule import easier_amendment
 from .credit_rules import long_transition, uncapped_escalation
 from .findings import ADVICE, WARNING, Finding, Locator
+from .version_rules import amended_findings
 
 SPEED_METRICS = frozenset({"average_handle_time", "average_speed_of_answer", "first_response_time",
                            "total_resolution_time", "turnaround_time"})
@@ -148,9 +149,14 @@ def money_at_stake(contract: Contract, at: Locator) -> list[Finding]:
     return found
 
 
-CONTRACT_RULES = (unguarded_speed, ownership, unweighted, bands, money_at_stake, easier_amendment, long_transition,
-                  uncapped_escalation)
+#: the rules on one version's clauses; the transition cannot be amended and easier_amendment
+#: compares versions itself, so those two run once
+CLAUSE_RULES = (unguarded_speed, ownership, unweighted, bands, money_at_stake, uncapped_escalation)
+ONCE_RULES = (easier_amendment, long_transition)
 
 
 def contract_findings(contract: Contract, at: Locator) -> list[Finding]:
-    return [f for rule in CONTRACT_RULES for f in rule(contract, at)]
+    """Every rule on the base, then the clause rules on each amended version (what is new there)."""
+    base = [f for rule in CLAUSE_RULES for f in rule(contract, at)]
+    return [*base, *amended_findings(contract, at, CLAUSE_RULES, base),
+            *(f for rule in ONCE_RULES for f in rule(contract, at))]
