@@ -6,8 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from scorecard.cli import main
+from scorecard.contract.fees import read_fee
+from scorecard.contract.fields import Fields
+from scorecard.yamlread import Document
 
 BASE = (Path(__file__).resolve().parents[1] / "contracts" / "acme-travel-nordlys.yaml").read_text(encoding="utf-8")
 AMENDMENT = """
@@ -121,3 +126,12 @@ def test_a_negative_fee_in_an_amendment(tmp_path, capsys):
     rc, out, lines = _validate(tmp_path, _amended("    contract: {monthly_fee: -5}\n"), capsys)
     assert rc == 2 and "in the contract as amended from 2026-05-01: -5: a monthly fee must be positive" in out
     assert "trillion" not in out and "-5" in _line(out, lines)
+
+
+@given(st.integers(min_value=1000, max_value=10**11), st.sampled_from([",", " ", ".", "'"]), st.booleans())
+def test_any_grouped_fee_is_told_back_as_its_plain_digits(fee, separator, cents):
+    """Whatever the grouping (and cents in the other separator), the fix names the fee's own digits."""
+    written = f"{fee:,}".replace(",", separator) + ((".00" if separator != "." else ",00") if cents else "")
+    f = Fields("c.yaml", Document({}))
+    assert read_fee(f, written, ("contract", "monthly_fee")) is None
+    assert [p.hint for p in f.problems] == [f"write the fee as a plain number: {fee} (no thousands separator)"]
