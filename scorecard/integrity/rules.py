@@ -82,22 +82,21 @@ def move(history: np.ndarray, value: float, sign: float, floor: float, k: float)
 
 SPEED, QUALITY = ("aht", "frt"), ("fcr", "resolved", "csat", "qa")
 
-
+#: one entity's facts, month by month: each numeric fact as a float64 array (NaN where missing)
+Columns = dict[str, np.ndarray]
 Found = tuple[str, str, Move, list[tuple[str, Move]]]
 
 
-def judge(rows: pd.DataFrame, i: int, t: Thresholds) -> Iterator[Found]:
-    """The signals of month `i` of one entity's facts (rows sorted by month): (signal, the fact
+def judge(cols: Columns, i: int, t: Thresholds) -> Iterator[Found]:
+    """The signals of month `i` of one entity's facts (arrays in month order): (signal, the fact
     that moved, its move, the other moves that make it a signal)."""
-    past = rows.iloc[i - t.baseline_months:i]
-    now = rows.iloc[i]
-    k = t.sensitivity
+    start, k = i - t.baseline_months, t.sensitivity
 
     def m(fact: str, sign: float, floor: float, *, relative: bool = False) -> Move | None:
-        value = float(now[fact]) if fact in rows and pd.notna(now[fact]) else math.nan
-        if not math.isfinite(value):
+        column = cols.get(fact)
+        if column is None or not math.isfinite(value := float(column[i])):
             return None
-        hist = past[fact].astype("float64").to_numpy(na_value=math.nan)
+        hist = column[start:i]
         if not np.isfinite(hist).all():
             return None
         base = float(np.mean(hist))
@@ -113,28 +112,48 @@ def judge(rows: pd.DataFrame, i: int, t: Thresholds) -> Iterator[Found]:
     easier = m("easy_share", 1, t.easy_share_rise)
     if faster and easier and easier.beyond:
         yield "cherry_picking", faster[0][0], faster[0][1], [("easy_share", easier)]
-    elif (older := _backlog_older(rows, i, t, m)) is not None:
+    elif (older := _backlog_older(cols, i, t, m)) is not None:
         yield "cherry_picking", "backlog_age", older[0], [("frt", older[1])]
     if (x := m("transfer_rate", 1, t.transfer_rise)) and x.beyond:
         yield "transfer_spike", "transfer_rate", x, []
     if (x := m("survey_coverage", -1, t.coverage_drop, relative=True)) and x.beyond:
         yield "survey_coverage_drop", "survey_coverage", x, []
-    pairs = rows["pairs"].astype("float64").fillna(0).to_numpy() if "pairs" in rows else np.zeros(len(rows))
-    if (pairs[i - t.baseline_months:i + 1] >= t.min_pairs).all():
+    if _at_least(cols.get("pairs"), start, i, t.min_pairs):
         if (x := m("qa_gap", 1, t.qa_gap_rise)) and x.beyond:
             yield "qa_leniency", "qa_gap", x, []
 
 
-def _backlog_older(rows: pd.DataFrame, i: int, t: Thresholds, m: Callable) -> tuple[Move, Move] | None:
+def _at_least(column: np.ndarray | None, start: int, i: int, least: float) -> bool:
+    """Whether a count (missing = 0) reaches `least` in every month of the baseline and month `i`."""
+    window = np.zeros(i + 1 - start) if column is None else np.nan_to_num(column[start:i + 1], nan=0.0)
+    return bool((window >= least).all())
+
+
+def _backlog_older(cols: Columns, i: int, t: Thresholds, m: Callable) -> tuple[Move, Move] | None:
     """The backlog half of cherry_picking: the open backlog's mean age rises beyond its usual
     variation and `backlog_age_rise` of its baseline, on a backlog of `min_backlog` items or more
     in the month and its baseline, while first response is no slower than its baseline (the new
     contacts are answered, the old ones are left to age)."""
-    window = rows["backlog"].iloc[i - t.baseline_months:i + 1] if "backlog" in rows else None
-    if window is None or not (window.fillna(0) >= t.min_backlog).all():
+    if "backlog" not in cols or not _at_least(cols["backlog"], i - t.baseline_months, i, t.min_backlog):
         return None
     older, frt = m("backlog_age", 1, t.backlog_age_rise, relative=True), m("frt", -1, 0.0)
     return (older, frt) if older and older.beyond and frt and frt.change >= 0 else None
+
+
+def _entities(facts: pd.DataFrame) -> Iterator[tuple[str, str, np.ndarray, Columns]]:
+    """Each (grain, entity) in order of first appearance, with its months and its numeric facts as
+    arrays in month order: built once for all entities, so judging reads plain arrays, not rows."""
+    group = facts.groupby(["grain", "entity"], sort=False).ngroup().to_numpy()
+    order = np.lexsort((facts["month"].to_numpy(dtype=str), group))
+    order = order[group[order] >= 0]
+    group = group[order]
+    months = facts["month"].to_numpy(dtype=object)[order]
+    grains, entities = facts["grain"].to_numpy(dtype=object)[order], facts["entity"].to_numpy(dtype=object)[order]
+    numeric = {c: facts[c].astype("float64").to_numpy(na_value=math.nan)[order]
+               for c in facts.columns if c not in ("month", "grain", "entity")}
+    bounds = np.flatnonzero(np.diff(group)) + 1
+    for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, len(group)]):
+        yield grains[lo], entities[lo], months[lo:hi], {c: a[lo:hi] for c, a in numeric.items()}
 
 
 def signals(facts: pd.DataFrame, t: Thresholds) -> pd.DataFrame:
@@ -142,15 +161,14 @@ def signals(facts: pd.DataFrame, t: Thresholds) -> pd.DataFrame:
     out = []
     if facts.empty:
         return pd.DataFrame(columns=SIGNAL_COLUMNS + ["moves"])
-    for (grain, entity), rows in facts.groupby(["grain", "entity"], sort=False):
-        rows = rows.sort_values("month").reset_index(drop=True)
-        enough = (rows["handled"].fillna(0) >= t.min_contacts).to_numpy() if "handled" in rows else None
-        for i in range(t.baseline_months, len(rows)):
-            if enough is not None and not enough[i - t.baseline_months:i + 1].all():
+    for grain, entity, months, cols in _entities(facts):
+        handled = cols.get("handled")
+        for i in range(t.baseline_months, len(months)):
+            if handled is not None and not _at_least(handled, i - t.baseline_months, i, t.min_contacts):
                 continue
-            for signal, fact, x, also in judge(rows, i, t):
+            for signal, fact, x, also in judge(cols, i, t):
                 moves = ((fact, x.value, x.baseline), *((f, y.value, y.baseline) for f, y in also))
-                out.append({"period": rows.at[i, "month"], "grain": grain, "entity": entity, "signal": signal,
+                out.append({"period": months[i], "grain": grain, "entity": entity, "signal": signal,
                             "value": x.value, "baseline": x.baseline, "moves": moves,
                             "evidence": evidence(moves, "en", months=t.baseline_months, short=t.short_contact)})
     return pd.DataFrame(out, columns=SIGNAL_COLUMNS + ["moves"])
