@@ -14,11 +14,13 @@ import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from . import money
 from .contract.model import Contract, KpiSpec
 from .credits import TOTAL, Settled, compute_credits
 from .explain import sentence
@@ -131,7 +133,8 @@ def _quarter_end(month: str) -> bool:
     return int(month[5:7]) % 3 == 0
 
 
-def _quarterly_raw(uses: Sequence[VersionUse], quarter_engine: Callable[[list[Period]], Engine]) -> dict[str, pd.DataFrame]:
+def _quarterly_raw(uses: Sequence[VersionUse],
+                   quarter_engine: Callable[[list[Period]], Engine]) -> dict[str, pd.DataFrame]:
     """computation -> raw rows of each quarter whose last month is under a version measuring the KPI quarterly."""
     specs: dict[str, KpiSpec] = {}
     quarters: set[str] = set()
@@ -223,3 +226,18 @@ def span_notes(periods: Sequence[Period], uses: Sequence[VersionUse]) -> list[st
                          f"with its last month's version ({label_of.get(period.last_month, labels[-1])}); "
                          f"its credits are priced month by month, each with its own version.")
     return lines
+
+
+def month_contracts(uses: Sequence[VersionUse], months: Sequence[str], default: Contract) -> list[Contract]:
+    """The contract version each month was priced with (`default` for a month no version covers:
+    a contract never amended), so a span's cap and fees add up month by month as its credits do."""
+    by_month = {m: use.contract for use in uses for m in use.months}
+    return [by_month.get(m, default) for m in months]
+
+
+def at_risk(contract: Contract) -> Decimal | None:
+    """A month's cap as credits.py rounds it: at_risk x monthly fee, to the minor unit."""
+    clause = contract.service_credits
+    if clause is None or contract.monthly_fee is None:
+        return None
+    return money.amount(contract.currency, contract.monthly_fee, clause.at_risk)

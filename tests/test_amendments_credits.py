@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import dataclasses
 from decimal import Decimal as D
+from pathlib import Path
 
 import pandas as pd
-
+from test_amendments import AMENDMENT, BASE, data  # noqa: F401 (data: the amendment tests' data fixture)
 from test_credits_clauses import AMBER, GREEN, RED, scored
 from test_scoring import make_contract
 
+from scorecard.cli import main
 from scorecard.contract.model import Contract, Incentives, ServiceCredits, Version
 from scorecard.periods import parse_period
 from scorecard.scoring import overall_scores
@@ -100,3 +102,39 @@ def test_a_quarter_across_a_fee_amendment_pays_each_month_at_its_own_fee():
     one_fee = overall_scores(rows, may).set_index("period")  # not amended: the sentence as before
     assert one_fee.at["2026-Q2", "bonus"] == D("46800.00")
     assert one_fee.at["2026-Q2", "explanation"].endswith("bonus = 100 % x 3 % x 520,000 EUR x 3 months = 46,800 EUR.")
+
+
+def _deck_texts(path: Path) -> list[str]:
+    """Each slide's text boxes and table rows, " | "-joined."""
+    from pptx import Presentation
+
+    out = []
+    for slide in Presentation(str(path)).slides:
+        parts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
+        parts += [" | ".join(c.text for c in row.cells) for s in slide.shapes if s.has_table for row in s.table.rows]
+        out.append("\n".join(parts))
+    return out
+
+
+def test_a_quarter_deck_across_a_fee_amendment(data, tmp_path):  # noqa: F811 (the imported fixture)
+    """Fee 480,000 EUR in Jan-Feb, 500,000 EUR in March (AMENDMENT): cap 57,600 x 2 + 60,000 =
+    175,200 EUR (not 60,000 x 3), an at-risk line per version, the calibration credit of February
+    (8,640 EUR) earned back in March in its own column, aht's per-channel allocation as two rows."""
+    text = BASE.replace("    after: 3 months ", "    after: 1 month ").replace("  pool: 200%", "  pool: 250%").replace(
+        "    qa_calibration: 15%\n  earn_back", "    qa_calibration: 15%\n    aht: {voice: 10%, chat: 10%}\n  earn_back")
+    path = tmp_path / "amended.yaml"
+    path.write_text(text + AMENDMENT, encoding="utf-8")
+    assert main(["deck", str(path), "--data", str(data), "--period", "2026-Q1", "--out", str(tmp_path / "d.pptx"),
+                 "-q"]) == 0
+    texts = _deck_texts(tmp_path / "d.pptx")
+    summary = next(t for t in texts if t.startswith("Executive summary"))
+    assert "(cap €175,200), earned back €8,640" in summary
+    credits = next(t for t in texts if t.startswith("Service credits"))
+    assert ("Contract version base: Jan 2026, Feb 2026\nAt risk: 12% of the monthly fee €480,000 = €57,600\n"
+            "Contract version amended 2026-03-01: Mar 2026\nAt risk: 12% of the monthly fee €500,000 = €60,000") in credits
+    assert "KPI | Jan 2026 | Feb 2026 | Mar 2026 | Total after cap | Earned back" in credits
+    rows = {line.split(" | ")[0]: line.split(" | ")[1:] for line in credits.splitlines() if " | " in line}
+    assert rows["Calibration within tolerance"][-1] == "€8,640"
+    assert rows["Total after cap"][-1] == "€8,640"
+    assert {"Average handle time (voice)", "Average handle time (chat)"} <= set(rows)
+    assert "Average handle time" not in rows

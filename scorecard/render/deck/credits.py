@@ -10,7 +10,9 @@ from __future__ import annotations
 import pandas as pd
 
 from ... import numbers
-from ...credits import line_label
+from ...contract.model import Contract
+from ...credits import TOTAL, line_label
+from ...versions import at_risk
 from ..format import MISSING, fmt_date
 from .charts import column_chart
 from .context import DeckContext
@@ -39,23 +41,34 @@ def credits_missing(ctx: DeckContext) -> str | None:
 
 
 def build_span_credits(ctx: DeckContext) -> None:
-    """A quarterly or yearly review: what was paid after the cap, per KPI and month, and the span's
-    total, so the summary's figure is on a slide; each month's arithmetic is in the notes."""
+    """A quarterly or yearly review: what was paid after the cap, per credit line (a per-channel
+    allocation is its own line) and month, the span's total and, when anything was returned in the
+    span, what was earned back, so the summary's figures are on a slide; each month's arithmetic is
+    in the notes."""
     rows = _span_rows(ctx)
     months = [m for m in ctx.period_months if m in set(rows["period"])]
-    paid = rows.pivot_table(index="kpi", columns="period", values="paid", aggfunc="sum")
-    kpis = [k for k in ctx.contract.kpis if k in paid.index]
+    paid: dict[tuple[str, str], dict[str, float]] = {}
+    back: dict[tuple[str, str], float] = {}
+    for r in rows.itertuples():
+        key = (str(r.kpi), "" if pd.isna(r.channel) else str(r.channel))
+        paid.setdefault(key, {})[str(r.period)] = r.paid
+        back[key] = back.get(key, 0) + r.earned_back
+    order = {k: i for i, k in enumerate([*ctx.contract.kpis, TOTAL])}
+    keys = sorted((k for k in paid if k[0] in order), key=lambda k: order[k[0]])  # stable: channels in row order
+    earned = any(back[k] for k in keys if k[0] != TOTAL)
     columns = ([Column(ctx.w("kpi"), 3.0)] + [Column(ctx.month(m), 1.2, "r") for m in months]
-               + [Column(ctx.w("total_capped"), 1.6, "r")])
+               + [Column(ctx.w("total_capped"), 1.6, "r")]
+               + ([Column(ctx.w("earned_back"), 1.4, "r")] if earned else []))
 
-    def line(kpi: str, label: str, bold: bool) -> list[Cell]:
-        values = [paid.at[kpi, m] if m in paid.columns and pd.notna(paid.at[kpi, m]) else 0 for m in months]
+    def line(key: tuple[str, str]) -> list[Cell]:
+        bold = key[0] == TOTAL
+        label = ctx.w("total_capped") if bold else line_label(ctx.contract, *key, ctx.lang)
+        values = [paid[key].get(m) or 0 for m in months]
+        returned = [Cell(ctx.money(back[key]) if back[key] else MISSING, align="r", bold=bold)] if earned else []
         return ([Cell(label, bold=bold)] + [Cell(ctx.money(v) if v else MISSING, align="r", bold=bold) for v in values]
-                + [Cell(ctx.money(sum(values)), align="r", bold=True)])
+                + [Cell(ctx.money(sum(values)), align="r", bold=True)] + returned)
 
-    table = [line(k, ctx.label(k), False) for k in kpis]
-    if "TOTAL" in paid.index:
-        table.append(line("TOTAL", ctx.w("total_capped"), True))
+    table = [line(k) for k in keys]
     notes = "\n".join(str(e) for e in rows["explanation"] if e)
     slot = ctx.canvas.add("table", f"{ctx.w('service_credits')} - {ctx.month(ctx.period)}", notes)[0]
     top, rest = slot.caption(table_height(slot.box.width, columns, table) + ctx.canvas.gap)
@@ -108,10 +121,15 @@ def _rules(ctx: DeckContext) -> list[Line]:
     sc, c = ctx.contract.service_credits, ctx.contract
     rows = _span_rows(ctx)  # an amended contract: the version each month was priced with
     versions = rows.groupby("contract_version", sort=False)["period"] if "contract_version" in rows else ()
-    lines = [Line(ctx.w("version_line", version=v, months=", ".join(map(ctx.month, ms.unique())))) for v, ms in versions]
-    if c.monthly_fee is not None:
-        lines.append(Line(ctx.w("cap_line", pct=fmt_share(sc.at_risk, ctx.lang), fee=ctx.money(c.monthly_fee),
-                                cap=ctx.money(c.at_risk_amount)), bold=True))
+    caps = {use.label: use.contract for use in ctx.evaluation.versions}
+    several = len({(v.service_credits.at_risk, v.monthly_fee) for v in caps.values() if v.service_credits}) > 1
+    lines = []
+    for v, ms in versions:
+        lines.append(Line(ctx.w("version_line", version=v, months=", ".join(map(ctx.month, ms.unique())))))
+        if several and v in caps:  # each version's own at-risk amount, under its months
+            lines.append(_cap_line(ctx, caps[v]))
+    if not several and c.monthly_fee is not None:
+        lines.append(_cap_line(ctx, c))
     if sc.transition is not None and sc.transition.reduction:
         how = ctx.w("waived_word") if sc.transition.reduction >= 1 else \
             ctx.w("reduced_word", share=fmt_share(sc.transition.reduction, ctx.lang))
@@ -131,6 +149,13 @@ def _rules(ctx: DeckContext) -> list[Line]:
                 lines.append(Line(ctx.w("misses_line", kpi=ctx.label(kpi), count=misses), level=1,
                                   status="red" if misses >= sc.chronic_misses else "amber"))
     return lines
+
+
+def _cap_line(ctx: DeckContext, contract: Contract) -> Line:
+    """'At risk: 12% of the monthly fee €480,000 = €57,600' of one contract version."""
+    sc = contract.service_credits
+    return Line(ctx.w("cap_line", pct=fmt_share(sc.at_risk if sc else 0, ctx.lang), fee=ctx.money(contract.monthly_fee),
+                      cap=ctx.money(at_risk(contract))), bold=True)
 
 
 def build_credits(ctx: DeckContext) -> None:
