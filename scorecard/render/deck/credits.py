@@ -120,14 +120,16 @@ def _rows(ctx: DeckContext, rows: pd.DataFrame) -> list[list[Cell]]:
 def _rules(ctx: DeckContext) -> list[Line]:
     sc, c = ctx.contract.service_credits, ctx.contract
     rows = _span_rows(ctx)  # an amended contract: the version each month was priced with
-    versions = rows.groupby("contract_version", sort=False)["period"] if "contract_version" in rows else ()
-    caps = {use.label: use.contract for use in ctx.evaluation.versions}
-    several = len({(v.service_credits.at_risk, v.monthly_fee) for v in caps.values() if v.service_credits}) > 1
+    versions = list(rows.groupby("contract_version", sort=False)["period"]) if "contract_version" in rows else []
+    contracts = {use.label: use.contract for use in ctx.evaluation.versions}
+    caps = [contracts[v] if v in contracts else c for v, _ in versions]
+    terms = [(v.service_credits.at_risk if v.service_credits else 0, v.monthly_fee) for v in caps]
+    several = len(set(terms)) > 1
     lines = []
-    for v, ms in versions:
+    for i, (v, ms) in enumerate(versions):
         lines.append(Line(ctx.w("version_line", version=v, months=", ".join(map(ctx.month, ms.unique())))))
-        if several and v in caps:  # each version's own at-risk amount, under its months
-            lines.append(_cap_line(ctx, caps[v]))
+        if several and terms[i] != (terms[i + 1:] or [None])[0]:  # the at-risk amount of the versions above
+            lines.append(_cap_line(ctx, caps[i]))
     if not several and c.monthly_fee is not None:
         lines.append(_cap_line(ctx, c))
     if sc.transition is not None and sc.transition.reduction:
