@@ -74,7 +74,8 @@ WORDS: dict[str, dict[str, str]] = {
         "Integrity": "Intégrité", "signal": "Signal", "baseline": "Référence", "evidence": "Constat",
         "channel": "Canal", "escalation": "Majoration", "would_have_been": "Sans la transition",
         "contract_version": "Version du contrat",
-        "more_rows": "{n} lignes de plus ne tiennent pas dans une feuille (Excel en contient 1 048 576) : toutes sont dans results.csv",
+        "more_rows": "{n} lignes de plus ne tiennent pas dans une feuille (Excel en contient 1 048 576) : "
+                     "toutes sont dans results.csv",
     },
 }
 #: the credit multiplier of a repeat miss, as the contract writes it (x1.5)

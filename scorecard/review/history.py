@@ -152,9 +152,8 @@ def risks(contract: Contract, evaluation: Evaluation, observations: Observations
     found = [r for kpi in contract.kpis.values() if (r := risk_of(kpi, evaluation, observations)) is not None]
     credits = contract.service_credits
     for kpi_id, channels in (credits.channel_allocations if credits else {}).items():
-        kpi = contract.kpis.get(kpi_id)
-        for channel in channels if kpi else ():
-            risk = risk_of(_minimum_of(kpi, channel)[0], evaluation, observations, channel)
+        for channel in channels if kpi_id in contract.kpis else ():
+            risk = risk_of(_minimum_of(contract.kpis[kpi_id], channel)[0], evaluation, observations, channel)
             if risk is not None:
                 found.append(replace(risk, channel=channel))
     return found
