@@ -35,10 +35,10 @@ def _add_data_options(p: argparse.ArgumentParser, *, period_required: bool) -> N
                    help="also compute at this grain (repeatable): vendor, site, team_id, agent_id, "
                         "evaluator_id, channel, reason")
     p.add_argument("--engine", choices=["duckdb", "pandas", "spark"], default="pandas",
-                   help="KPI engine: pandas (default), duckdb (embedded SQL, same numbers), spark (see README)")
+                   help="KPI engine: pandas (default), duckdb (embedded SQL, same numbers), spark (see docs/spark.md)")
     p.add_argument("--spark-master", metavar="URL",
                    help="with --engine spark: where Spark runs (default local[*]: every core here; "
-                        "spark://host:7077, yarn, k8s://...; README 'Running on Spark')")
+                        "spark://host:7077, yarn, k8s://...; docs/spark.md)")
 
 
 def _add_period_choice(p: argparse.ArgumentParser) -> None:

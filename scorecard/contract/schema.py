@@ -235,7 +235,7 @@ def _terms() -> dict[str, Schema]:
             }),
             "actions": _str("Actions file (YAML), relative to the contract."),
             "integrity": {"type": "object", "description": "Thresholds of the integrity signals "
-                          "(README 'Integrity signals'), e.g. {short_contact: 10s, sensitivity: 2}."},
+                          "(docs/integrity.md), e.g. {short_contact: 10s, sensitivity: 2}."},
             "benchmarks": _str("The client's own benchmarks file (YAML), relative to the contract; "
                                "the shipped industry figures are used for metrics it leaves out."),
         }),

@@ -186,5 +186,5 @@ def nothing_left(report: pd.DataFrame, table: str, file: str, rows: int) -> Prob
         lines.append(f"{column or 'whole line'}: {count:,} row(s), e.g. row {example['row']}: {example['problem']}")
     return Problem(f"no {table} row is left: all {rows:,} were quarantined. Top reasons: " + "; ".join(lines),
                    file=file, hint="check that the mapping reads the right columns and formats "
-                                   "(`scorecard presets`, README: Column mappings), then run again")
+                                   "(`scorecard presets`, docs/mappings.md), then run again")
 

@@ -24,7 +24,7 @@ DEFAULT_SENDER = "scorecard@localhost"
 
 
 def add_options(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("delivery (README 'Cards that reach their readers')")
+    g = p.add_argument_group("delivery (docs/scorecards.md, cards that reach their readers)")
     g.add_argument("--pdf", action="store_true", help="also print each card to a PDF beside it (needs Chromium)")
     g.add_argument("--roster", metavar="FILE",
                    help="who reads which card: a .csv or .xlsx with the columns id,name,email,role,manager")

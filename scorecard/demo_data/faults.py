@@ -1,7 +1,7 @@
 """Realistic data-quality faults, injected on request so the data-quality report has something to show.
 
 Each fault touches one row, chosen with the seeded generator (so it is reproducible), and mimics
-what real exports do; `FAULTS` names and describes them (the README lists them too).
+what real exports do; `FAULTS` names and describes them (docs/demo-data.md lists them too).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The demo program: the demo vendor and two more sites of other seeds and sizes, one of which games
 its KPIs for one month (many very short handled calls, and quality falling), so the program view and
-the integrity signals have something true to find. See README "Several vendors"."""
+the integrity signals have something true to find. See docs/vendors.md."""
 
 from __future__ import annotations
 

@@ -96,8 +96,8 @@ ENGINES = ("duckdb", "pandas", "spark")
 
 def make_engine(name: str, contract: Contract, tables: dict[str, pd.DataFrame], periods: Sequence[Period],
                 grains: Sequence[str], facts: InputFacts | None = None, *, spark_master: str | None = None) -> Engine:
-    """The engine `--engine` names: pandas (the default until the SQL engine is faster: see README
-    Benchmarks), duckdb (the compiled queries, embedded), or spark (the same queries on Spark)."""
+    """The engine `--engine` names: pandas (the default until the SQL engine is faster: see
+    docs/benchmarks.md), duckdb (the compiled queries, embedded), or spark (the same queries on Spark)."""
     if name == "pandas":
         return Engine(contract, tables, periods, grains, facts)
     if name == "spark":
