@@ -12,7 +12,6 @@ import pandas as pd
 from ... import numbers
 from ...contract.model import Contract
 from ...credits import TOTAL, line_label
-from ...versions import at_risk
 from ..format import MISSING, fmt_date
 from .charts import column_chart
 from .context import DeckContext
@@ -128,7 +127,7 @@ def _rules(ctx: DeckContext) -> list[Line]:
     lines = []
     for i, (v, ms) in enumerate(versions):
         lines.append(Line(ctx.w("version_line", version=v, months=", ".join(map(ctx.month, ms.unique())))))
-        if several and terms[i] != (terms[i + 1:] or [None])[0]:  # the at-risk amount of the versions above
+        if several and (i + 1 == len(terms) or terms[i] != terms[i + 1]):  # the at-risk amount of the versions above
             lines.append(_cap_line(ctx, caps[i]))
     if not several and c.monthly_fee is not None:
         lines.append(_cap_line(ctx, c))
@@ -157,7 +156,7 @@ def _cap_line(ctx: DeckContext, contract: Contract) -> Line:
     """'At risk: 12% of the monthly fee €480,000 = €57,600' of one contract version."""
     sc = contract.service_credits
     return Line(ctx.w("cap_line", pct=fmt_share(sc.at_risk if sc else 0, ctx.lang), fee=ctx.money(contract.monthly_fee),
-                      cap=ctx.money(at_risk(contract))), bold=True)
+                      cap=ctx.money(contract.at_risk_amount)), bold=True)
 
 
 def build_credits(ctx: DeckContext) -> None:

@@ -81,7 +81,7 @@ def _credit_lines(ctx: DeckContext) -> list[Line]:
     earned = rows[rows["kpi"] != "TOTAL"]["earned_back"].sum()
     months = month_contracts(ctx.evaluation.versions, ctx.period_months, ctx.contract)  # each month's version
     caps = [c for c in map(at_risk, months) if c is not None]
-    cap = sum(caps) if caps else None
+    cap = float(sum(caps)) if caps else None
     lines = [Line(ctx.w("credits_line", credit=ctx.money(total), cap=ctx.money(cap),
                         earned=ctx.money(earned)), status="red" if total > 0 else None)]
     for kpi in rows[(rows["kpi"] != "TOTAL") & rows["chronic_failure"].astype(bool)]["kpi"]:
