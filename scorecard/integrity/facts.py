@@ -32,31 +32,35 @@ def _easy_reasons(frame: pd.DataFrame) -> set[str]:
     return set(means.index[: len(means) // 3]) if len(means) >= 3 else set()
 
 
-def interaction_facts(contract: Contract, interactions: pd.DataFrame, short_s: float) -> pd.DataFrame:
+#: the interaction columns the facts read (a slim copy of these, never of the whole table)
+READ = ("created_at", "channel", "handle_time_s", "transferred", "resolved_first_contact", "resolved", "csat",
+        "reason", "team_id", "agent_id")
+
+
+def interaction_facts(contract: Contract, rows: InteractionRows, short_s: float) -> pd.DataFrame:
     """One row per month x grain x entity: handled, aht, frt, short_share (voice), transfer_rate,
     survey_coverage, csat, fcr, resolved, easy_share (NaN where the data lacks the column)."""
-    rows = InteractionRows(interactions, contract)
     handled = rows.handled
-    if handled is None or not len(interactions):
+    if handled is None or not rows.n:
         return pd.DataFrame()
-    df = interactions.loc[handled].copy()
-    df["month"] = local_months(df["created_at"], contract.timezone)
+    inter = rows.df.loc[handled, [c for c in READ if c in rows.df]]
     first = rows.first_response_at
-    df["frt"] = ((first[handled] - df["created_at"]).dt.total_seconds() if first is not None else np.nan)
-    voice = (df["channel"].astype("string") == "voice").fillna(False)
-    ht = df["handle_time_s"] if "handle_time_s" in df else pd.Series(np.nan, index=df.index)
-    df["aht"] = ht
-    df["short"] = (ht < short_s).where(voice & ht.notna()).astype("float64")
+    ht = inter["handle_time_s"] if "handle_time_s" in inter else pd.Series(np.nan, index=inter.index)
+    voice = (inter["channel"].astype("string") == "voice").fillna(False)
+    df = pd.DataFrame({"month": local_months(inter["created_at"], contract.timezone), "aht": ht,
+                       "frt": (first[handled] - inter["created_at"]).dt.total_seconds() if first is not None
+                       else np.nan, "short": (ht < short_s).where(voice & ht.notna()).astype("float64")},
+                      index=inter.index)
     for fact, column in (("transfer_rate", "transferred"), ("fcr", "resolved_first_contact"), ("resolved", "resolved"),
                          ("csat", "csat")):
-        df[fact] = df[column].astype("float64") if column in df else np.nan
-    df["surveyed"] = df["csat"].notna().astype("float64") if "csat" in interactions else np.nan
-    easy = _easy_reasons(df)
-    df["easy"] = df["reason"].astype("string").isin(easy).astype("float64") if easy else np.nan
+        df[fact] = inter[column].astype("float64") if column in inter else np.nan
+    df["surveyed"] = df["csat"].notna().astype("float64") if "csat" in inter else np.nan
+    easy = _easy_reasons(inter)
+    df["easy"] = inter["reason"].astype("string").isin(easy).astype("float64") if easy else np.nan
     out = []
     for grain in GRAINS:
-        df["entity"] = _entities(df, grain, contract)
-        g = df[df["entity"].notna()].groupby(["month", "entity"])
+        # NA entities drop out of the groupby (dropna): no filtered copy of the frame per grain
+        g = df.groupby([df["month"], _entities(inter, grain, contract).rename("entity")])
         facts = g.agg(handled=("month", "size"), aht=("aht", "mean"), frt=("frt", "mean"),
                       short_share=("short", "mean"), transfer_rate=("transfer_rate", "mean"),
                       survey_coverage=("surveyed", "mean"), csat=("csat", "mean"), fcr=("fcr", "mean"),
@@ -93,16 +97,16 @@ def qa_facts(contract: Contract, qa: pd.DataFrame | None) -> pd.DataFrame:
     return pd.concat(out, ignore_index=True)
 
 
-def backlog_facts(contract: Contract, interactions: pd.DataFrame) -> pd.DataFrame:
+def backlog_facts(contract: Contract, rows: InteractionRows) -> pd.DataFrame:
     """Per month x grain x entity: backlog (async contacts open at the month's end, as the catalog's
     `backlog` counts them: created before the end, not resolved by it) and backlog_age, their mean
     age in seconds at that instant (old items piling up raise it even when the count holds)."""
+    interactions = rows.df
     if "resolved_at" not in interactions or not len(interactions):
         return pd.DataFrame()
-    rows = InteractionRows(interactions, contract)
     df = interactions.loc[~rows.live, ["created_at", "resolved_at", *[g for g in GRAINS if g in interactions]]]
     created, resolved = df["created_at"], df["resolved_at"]
-    months = sorted(set(local_months(interactions["created_at"].dropna(), contract.timezone)))
+    months = sorted(local_months(interactions["created_at"].dropna(), contract.timezone).unique())
     out = []
     for month in months:
         end = month_start_utc(shift_month(month, 1), contract.timezone)
@@ -119,12 +123,13 @@ def backlog_facts(contract: Contract, interactions: pd.DataFrame) -> pd.DataFram
 def monthly_facts(contract: Contract, tables: dict[str, pd.DataFrame], short_s: float) -> pd.DataFrame:
     """Interaction and QA facts side by side (month, grain, entity, ...), sorted by month."""
     inter = tables.get("interactions")
-    facts = interaction_facts(contract, inter, short_s) if inter is not None else pd.DataFrame()
+    rows = InteractionRows(inter, contract) if inter is not None else None
+    facts = interaction_facts(contract, rows, short_s) if rows is not None else pd.DataFrame()
     qa = qa_facts(contract, tables.get("qa_evaluations"))
     keys = ["month", "grain", "entity"]
     if facts.empty:
         return qa
-    for more in (qa, backlog_facts(contract, inter)):
+    for more in (qa, backlog_facts(contract, rows)):
         if not more.empty:
             facts = facts.merge(more, on=keys, how="left")
     return facts.sort_values(keys, kind="stable").reset_index(drop=True)
