@@ -21,7 +21,7 @@ from .inputs import InputFacts
 from .measure import ratio_value
 from .sql.backend import Backend, DuckDBBackend, run_queries
 from .sql.compile import MeasureSQL
-from .sql.plan import compile_kpis, compiles, prepare_tables
+from .sql.plan import Prepared, compile_kpis, compiles, prepare_tables
 
 
 def finish(m: MeasureSQL, grains: Sequence[str], agg: pd.DataFrame, kinds: dict[str, int]) -> pd.DataFrame:
@@ -52,7 +52,7 @@ class SqlEngine(Engine):
                  grains: Sequence[str], facts: InputFacts | None = None, backend: Backend | None = None):
         super().__init__(contract, tables, periods, grains, facts)
         self.backend = backend or DuckDBBackend()
-        self._prepared = None
+        self._prepared: Prepared | None = None
 
     def run(self, kpis: Sequence[KpiSpec] | None = None, grains: Sequence[str] | None = None) -> pd.DataFrame:
         grains = self.grains if grains is None else list(dict.fromkeys(grains))
@@ -71,12 +71,13 @@ class SqlEngine(Engine):
             return {}
         labels = self.all_labels()
         first = self._prepared is None
-        if first:
+        if self._prepared is None:
             self._prepared = prepare_tables(self.contract, self.tables, labels, self.facts)
-        queries, notes = compile_kpis(self.contract, kpis, grains, self._prepared, self.tables, labels)
-        agg = run_queries(self.backend, queries, self._prepared.tables if first else {})
+        prepared = self._prepared
+        queries, notes = compile_kpis(self.contract, kpis, grains, prepared, self.tables, labels)
+        agg = run_queries(self.backend, queries, prepared.tables if first else {})
         if first:  # the backend holds its own copy now: the prepared frames (a copy of the data) go
-            self._prepared = replace(self._prepared, tables={})
+            self._prepared = replace(prepared, tables={})
         kinds = {label: rank for rank, kind in enumerate(self.labels) for label in self.labels[kind]}
         out = {kpi_id: self._not_measurable(_spec(kpis, kpi_id), note)
                for kpi_id, note in notes.items()}

@@ -11,7 +11,7 @@ Finishing (value = num / den, per-period divisors) happens on the aggregate rows
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
+from typing import Callable, Sequence, cast
 
 import numpy as np
 import pandas as pd
@@ -26,7 +26,8 @@ PERIOD_MAP = "scorecard_period_map"  # month -> period label, one row per asked 
 
 def sql(text: str) -> exp.Expression:
     """A column expression written in the portable SQL subset (parsed once into a typed tree)."""
-    return sqlglot.parse_one(text, read="duckdb")
+    # sqlglot >= 30 types parse_one as returning Expr, a mixin base; every node it builds is an Expression.
+    return cast(exp.Expression, sqlglot.parse_one(text, read="duckdb"))
 
 
 def flag(condition: exp.Expression) -> exp.Expression:

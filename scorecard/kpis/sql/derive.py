@@ -52,6 +52,8 @@ class InteractionFacts:
         answered_ns = "answered_at" if has("answered_at") else None
         if flag and answered_ns is None and wait:
             answered_ns = f"(CASE WHEN COALESCE({flag}, FALSE) THEN NULL ELSE created_at + {_seconds_to_ns(wait)} END)"
+        abandoned: str | None  # both None when neither an answer time nor an abandoned flag is given
+        answered: str | None
         if answered_ns is not None:
             derived = f"({live} AND {answered_ns} IS NULL)"
             raw = derived if flag is None else f"COALESCE({flag}, {derived})"
@@ -81,7 +83,8 @@ class InteractionFacts:
 
     def timestamp(self, name: str) -> str | None:
         """A timestamp (epoch ns) by canonical name, derivations applied."""
-        derived = {"answered_at": self.answered_ns, "abandoned_at": self.abandoned_ns, "first_response_at": self.first_ns}
+        derived = {"answered_at": self.answered_ns, "abandoned_at": self.abandoned_ns,
+                   "first_response_at": self.first_ns}
         if name in derived:
             return derived[name]
         return name if name in self.columns else None

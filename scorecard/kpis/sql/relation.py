@@ -33,6 +33,13 @@ class Rows:
             return None
         return VIEW_COLUMNS.get(name, name)
 
+    def _clock_ts(self, name: str) -> str:
+        """The view column a business clock reads: callers ask a clock only for a known timestamp."""
+        column = self.ts(name)
+        if column is None:
+            raise ValueError(f"a business clock was asked for {name}, which the interactions cannot give")
+        return column
+
     def clock_alias(self, calendar: str, name: str) -> str:
         key = (calendar, name)
         if key not in self._clocks:
@@ -72,13 +79,14 @@ class Rows:
             view = self._with_repeats(view)
         columns = []
         for (calendar, name), alias in self._clocks.items():
-            columns += [sql(business_seconds(alias, "v." + self.ts(name), self.clock_k[calendar])).as_(f"_b_{alias}"),
+            stamp = "v." + self._clock_ts(name)
+            columns += [sql(business_seconds(alias, stamp, self.clock_k[calendar])).as_(f"_b_{alias}"),
                         sql(f"{alias}.day").as_(f"_day_{alias}"), sql(f"{alias}.last_close").as_(f"_last_{alias}"),
                         sql(f"{alias}.next_day").as_(f"_next_{alias}")]
         select = exp.select("v.*", *columns).from_(view.subquery("v"))
         for (calendar, name), alias in self._clocks.items():
             select = select.join(exp.to_table(clock_table_name(calendar)).as_(alias), join_type="left",
-                                 on=sql(f"{alias}.bucket = {bucket_of('v.' + self.ts(name))}"))
+                                 on=sql(f"{alias}.bucket = {bucket_of('v.' + self._clock_ts(name))}"))
         return select
 
     def _with_repeats(self, view: exp.Select) -> exp.Select:
