@@ -49,7 +49,8 @@ class InteractionRows:
         self.answered_at = answered_at
         if answered_at is not None:
             derived = self.live & answered_at.isna().to_numpy()
-            abandoned = derived if flag is None else flag.fillna(pd.Series(derived, index=df.index)).to_numpy(dtype=bool)
+            abandoned = derived if flag is None else (
+                flag.fillna(pd.Series(derived, index=df.index)).to_numpy(dtype=bool))
             self.abandoned: np.ndarray | None = abandoned & self.live
             self.answered: np.ndarray | None = answered_at.notna().to_numpy() & ~abandoned
         elif flag is not None:
@@ -112,9 +113,9 @@ class InteractionRows:
     def clock(self, name: str) -> BusinessClock:
         if name not in self.clocks:
             calendar = self.contract.calendars[name]
-            stamps = [self.column(c) for c in ("created_at", "resolved_at", "first_response_at",
-                                               "first_solution_at", "answered_at")]
-            stamps = [s for s in stamps if s is not None and s.notna().any()]
+            columns = [self.column(c) for c in ("created_at", "resolved_at", "first_response_at",
+                                                "first_solution_at", "answered_at")]
+            stamps = [s for s in columns if s is not None and s.notna().any()]
             # No dated row at all (a header-only file): any range will do, nothing is measured.
             lo = min((s.min() for s in stamps), default=pd.Timestamp("2000-01-01", tz="UTC"))
             hi = max((s.max() for s in stamps), default=lo)

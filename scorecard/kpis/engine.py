@@ -53,6 +53,11 @@ class Engine:
         """Derived interaction rows, built on first use (an SQL engine may never need them)."""
         return InteractionRows(self.tables["interactions"], self.contract) if "interactions" in self.tables else None
 
+    def interaction_rows(self) -> InteractionRows | NotMeasurable:
+        """The derived interaction rows, or the note of a missing interactions table."""
+        rows = self.interactions
+        return NotMeasurable("no interactions table in the data") if rows is None else rows
+
     # -- sources ---------------------------------------------------------------------------------
     def _source(self, key: str, build) -> RowSource | NotMeasurable:
         if key not in self._sources:
@@ -114,7 +119,8 @@ class Engine:
             return self._per_volume(kpi, src, base)
         if kpi.metric == "cost_per_unit":
             return qsrc.cost_per_contact(self, kpi, src, base)
-        return BUILDERS[kpi.metric](kpi, self.interactions, src, base)
+        rows = self.interaction_rows()
+        return rows if isinstance(rows, NotMeasurable) else BUILDERS[kpi.metric](kpi, rows, src, base)
 
     def _per_volume(self, kpi: KpiSpec, src: RowSource, base: np.ndarray) -> Measure | NotMeasurable:
         volumes = self._table("volumes")
@@ -215,7 +221,7 @@ class Engine:
                     continue
                 present = idx.sum(partial["base"]) > 0
                 provisional = idx.sum(partial["prov"]) > 0 if "prov" in partial else np.zeros(idx.size, bool)
-                if m.q is not None:
+                if m.q is not None and m.obs is not None:  # a quantile measure (measure.duration_measure)
                     value = idx.quantile(fine.codes, m.obs, m.q)
                     n = idx.sum(fine.sum(~np.isnan(m.obs)))
                 else:
@@ -240,7 +246,10 @@ class Engine:
         base, note = self.rows_for(src, kpi)
         if note:
             return self._not_measurable(kpi, note)
-        rows = np.flatnonzero(base & ~self.interactions.live)  # async contacts in the filter
+        derived = self.interaction_rows()
+        if isinstance(derived, NotMeasurable):
+            return self._not_measurable(kpi, derived.note)
+        rows = np.flatnonzero(base & ~derived.live)  # async contacts in the filter
         created = src.frame["created_at"].to_numpy(dtype="datetime64[ns]")[rows]
         resolved = src.frame["resolved_at"].to_numpy(dtype="datetime64[ns]")[rows]
         months = src.month.to_numpy(dtype=object, na_value=None)[rows]

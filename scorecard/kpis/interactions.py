@@ -46,7 +46,7 @@ def service_level(kpi: KpiSpec, rows: InteractionRows, src: RowSource, base: np.
         num, den = within, answered
     elif formula in ("abandoned_in_threshold_met", "abandoned_after_threshold"):
         ab_wait = rows.duration("created_at", "abandoned_at", kpi.clock)
-        if ab_wait is None:
+        if ab_wait is None or rows.abandoned is None:  # known whenever answered_at is (derive.py)
             return _missing("abandoned_at")
         abandoned = offered & rows.abandoned
         if formula == "abandoned_in_threshold_met":

@@ -52,7 +52,8 @@ def qa_error_rate(kpi: KpiSpec, src: RowSource, base: np.ndarray) -> Measure:
     frame = src.frame
     category = kpi.params.get("category")
     if category:
-        base = base & frame["category"].astype("string").str.lower().eq(str(category).lower()).fillna(False).to_numpy(dtype=bool)
+        in_category = frame["category"].astype("string").str.lower().eq(str(category).lower())
+        base = base & in_category.fillna(False).to_numpy(dtype=bool)
     failed = frame["failed"].to_numpy(dtype=bool)
     return Measure(src, base, num=indicator(base & failed), den=indicator(base))
 

@@ -3,7 +3,7 @@ QA evaluations, calibration sessions, QA audits, QA items, workforce and costs."
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 import pandas as pd
@@ -58,27 +58,25 @@ def measure_for(engine: "Engine", kpi: KpiSpec) -> Measure | NotMeasurable:
         src, score = got
         return _filtered(engine, src, kpi, lambda base: ops.quality_score(kpi, src, base, score))
     if name in ("calibration_within_tolerance", "calibration_variance"):
-        src = _calibration_source(engine, kpi)
-        return src if isinstance(src, NotMeasurable) else _filtered(
-            engine, src, kpi, lambda base: ops.calibration_measure(kpi, src, base))
+        return _over(engine, kpi, _calibration_source(engine, kpi), ops.calibration_measure)
     if name == "qa_audit_variance":
-        src = engine._source("audit", lambda: _audit_frame(engine))
-        return src if isinstance(src, NotMeasurable) else _filtered(
-            engine, src, kpi, lambda base: ops.audit_measure(kpi, src, base))
+        return _over(engine, kpi, engine._source("audit", lambda: _audit_frame(engine)), ops.audit_measure)
     if name == "qa_error_rate":
-        src = engine._source("qa_items", lambda: _items_frame(engine))
-        return src if isinstance(src, NotMeasurable) else _filtered(
-            engine, src, kpi, lambda base: ops.qa_error_rate(kpi, src, base))
+        return _over(engine, kpi, engine._source("qa_items", lambda: _items_frame(engine)), ops.qa_error_rate)
     if name in ops.WORKFORCE_RATIOS:
-        src = engine._source("workforce", lambda: _workforce(engine))
-        return src if isinstance(src, NotMeasurable) else _filtered(
-            engine, src, kpi, lambda base: ops.workforce_measure(kpi, src, base))
+        return _over(engine, kpi, engine._source("workforce", lambda: _workforce(engine)), ops.workforce_measure)
     if name == "cost_per_unit":  # unit: paid_hours
-        src = engine._source("workforce", lambda: _workforce(engine))
-        if isinstance(src, NotMeasurable):
-            return src
-        return _filtered(engine, src, kpi, lambda base: _cost_over(engine, kpi, src, base, _paid_hours(src, base)))
+        return _over(engine, kpi, engine._source("workforce", lambda: _workforce(engine)),
+                     lambda k, src, base: _cost_over(engine, k, src, base, _paid_hours(src, base)))
     return NotMeasurable(f"metric {name} has no computation")
+
+
+def _over(engine: "Engine", kpi: KpiSpec, src: RowSource | NotMeasurable,
+          measure: Callable[[KpiSpec, RowSource, np.ndarray], Measure | NotMeasurable]) -> Measure | NotMeasurable:
+    """`measure` over a source's rows in the KPI's filter, or the note of a source that is missing."""
+    if isinstance(src, NotMeasurable):
+        return src
+    return _filtered(engine, src, kpi, lambda base: measure(kpi, src, base))
 
 
 def _workforce(engine: "Engine"):
@@ -107,9 +105,10 @@ def _audit_frame(engine: "Engine"):
 
 def _items_frame(engine: "Engine"):
     items, qa = engine._table("qa_items"), engine._table("qa_evaluations")
-    for t in (items, qa):
-        if isinstance(t, NotMeasurable):
-            return t
+    if isinstance(items, NotMeasurable):
+        return items
+    if isinstance(qa, NotMeasurable):
+        return qa
     if "failed" not in items:
         return NotMeasurable("qa_items has no column failed")
     from ..calibration import evaluated_items
@@ -125,7 +124,9 @@ def _paid_hours(src: RowSource, base: np.ndarray) -> np.ndarray | NotMeasurable:
 
 def cost_per_contact(engine: "Engine", kpi: KpiSpec, src: RowSource, base: np.ndarray) -> Measure | NotMeasurable:
     """Costs of the period / handled (or resolved) contacts of the period; n = that count."""
-    rows = engine.interactions
+    rows = engine.interaction_rows()
+    if isinstance(rows, NotMeasurable):
+        return rows
     if kpi.params.get("unit") == "resolved_contacts":
         # The `resolved` flag where the data has it, else a closing time (conventions 3 and 7).
         if "resolved" in rows.df:
