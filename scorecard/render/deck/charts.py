@@ -8,7 +8,7 @@ moved into a line chart on a secondary axis (plain DrawingML, opened by PowerPoi
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from lxml import etree
 from pptx.chart.data import CategoryChartData
@@ -37,7 +37,7 @@ def localized(number_format: str, lang: str) -> str:
     return LOCALES.get(lang, "") + number_format
 
 
-def _data(categories: Sequence[str], series: dict[str, Values], number_format: str) -> CategoryChartData:
+def _data(categories: Sequence[str], series: Mapping[str, Values], number_format: str) -> CategoryChartData:
     data = CategoryChartData(number_format=number_format)
     data.categories = list(categories)
     for name, values in series.items():
@@ -63,7 +63,7 @@ def _dress(chart, number_format: str, axis_title: str, *, legend: bool) -> None:
         axis.axis_title.text_frame.paragraphs[0].runs[0].font.size = Pt(10)
 
 
-def line_chart(slot: Slot, categories: Sequence[str], series: dict[str, Values], *,
+def line_chart(slot: Slot, categories: Sequence[str], series: Mapping[str, Values], *,
                number_format: str = "General", axis_title: str = "", dashed: Sequence[str] = (),
                minimum: str | None = None, legend: bool | None = None, lang: str = "en"):
     """A line chart with markers; series named in `dashed` (targets) are drawn as grey dashes, the
@@ -83,7 +83,7 @@ def line_chart(slot: Slot, categories: Sequence[str], series: dict[str, Values],
     return chart
 
 
-def column_chart(slot: Slot, categories: Sequence[str], series: dict[str, Values], *,
+def column_chart(slot: Slot, categories: Sequence[str], series: Mapping[str, Values], *,
                  number_format: str = "General", axis_title: str = "", lang: str = "en"):
     """Clustered columns (forecast vs actual, credits by month)."""
     number_format = localized(number_format, lang)

@@ -33,7 +33,7 @@ def _row(ctx: DeckContext, a: Action) -> list[Cell]:
 
 
 def build_actions(ctx: DeckContext) -> None:
-    actions = sorted(ctx.actions, key=lambda a: _order(ctx, a))
+    actions = sorted(ctx.actions or (), key=lambda a: _order(ctx, a))
     overdue = sum(a.overdue(ctx.period_end) for a in actions)
     still_open = sum(a.status not in FINISHED for a in actions)
     title = f"{ctx.w('actions')} - {ctx.w('overdue_count', n=overdue, total=still_open)}"

@@ -9,15 +9,15 @@ the matplotlib settings of a program that imports scorecard.
 from __future__ import annotations
 
 import io
-from typing import Sequence
+from typing import Any, Sequence
 
 import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-STYLE = {"font.size": 10, "axes.spines.top": False, "axes.spines.right": False,
-         "axes.edgecolor": "#7f7f7f", "axes.labelcolor": "#262626", "xtick.color": "#404040",
-         "ytick.color": "#404040", "font.family": "DejaVu Sans"}
+STYLE: dict[Any, Any] = {  # matplotlib types rc keys as literals
+    "font.size": 10, "axes.spines.top": False, "axes.spines.right": False, "axes.edgecolor": "#7f7f7f",
+    "axes.labelcolor": "#262626", "xtick.color": "#404040", "ytick.color": "#404040", "font.family": "DejaVu Sans"}
 INSIDE, OUTSIDE, BAND = "#2e7d32", "#c62828", "#e8f5e9"
 
 
@@ -25,7 +25,8 @@ def bias_chart(names: Sequence[str], bias: Sequence[float], spread: Sequence[flo
                *, xlabel: str, band_label: str, width_in: float = 6.0, height_in: float = 4.5,
                dpi: int = 150) -> io.BytesIO:
     """PNG bytes: one row per evaluator, bias point (red outside the tolerance) and ±spread whisker,
-    over a shaded band of ±tolerance (`band_label` says so under the axis). Diverging dot-and-whisker plots have no PowerPoint chart type."""
+    over a shaded band of ±tolerance (`band_label` says so under the axis). Diverging dot-and-whisker
+    plots have no PowerPoint chart type."""
     with matplotlib.rc_context(STYLE):
         fig = Figure(figsize=(width_in, height_in), dpi=dpi)
         FigureCanvasAgg(fig)

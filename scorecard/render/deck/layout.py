@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO
 
 from pptx import Presentation
+from pptx.presentation import Presentation as PresentationFile  # the type; pptx.Presentation is a function
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.shapes.placeholder import ChartPlaceholder, PicturePlaceholder, TablePlaceholder
 from pptx.slide import Slide, SlideLayout
@@ -66,7 +67,7 @@ def default_template() -> Path:
     return shipped(DEFAULT_TEMPLATE)
 
 
-def open_template(template: str | Path | None) -> Presentation:
+def open_template(template: str | Path | None) -> PresentationFile:
     """The template as an empty presentation; its own example slides are removed."""
     path = Path(template) if template else default_template()
     if not path.is_file():
@@ -85,19 +86,20 @@ def open_template(template: str | Path | None) -> Presentation:
 
 
 def _ph_types(layout: SlideLayout) -> list:
-    return [ph.placeholder_format.type for ph in layout.placeholders]
+    # python-pptx annotates the placeholders' __iter__ without self, hence the ignore
+    return [ph.placeholder_format.type for ph in layout.placeholders]  # type: ignore[misc]
 
 
-def resolve_layouts(prs: Presentation, template_name: str) -> dict[str, SlideLayout]:
+def resolve_layouts(prs: PresentationFile, template_name: str) -> dict[str, SlideLayout]:
     """Each slide kind's layout: by name first, then by placeholders (see the module docstring)."""
     layouts = list(prs.slide_layouts)
     by_name = {layout.name: layout for layout in layouts}
     titled = [lay for lay in layouts if TITLE_TYPES & set(_ph_types(lay))]
     if not titled:
+        expected = ", ".join(sorted({n for names in LAYOUT_NAMES.values() for n in names}))
         raise RenderError(Problem(
             "the template has no layout with a title placeholder",
-            file=template_name, hint=f"layouts found: {', '.join(by_name) or 'none'}; "
-                                     f"expected names: {', '.join(sorted({n for v in LAYOUT_NAMES.values() for n in v}))}"))
+            file=template_name, hint=f"layouts found: {', '.join(by_name) or 'none'}; expected names: {expected}"))
 
     def content_count(layout: SlideLayout) -> int:
         return sum(t in CONTENT_TYPES for t in _ph_types(layout))
@@ -166,7 +168,8 @@ class Slot:
         else:
             self._vacate()
             b = self.box
-            frame = self.slide.shapes.add_table(rows, cols, b.left, b.top, b.width, rows * row_height)
+            frame = self.slide.shapes.add_table(rows, cols, Emu(b.left), Emu(b.top), Emu(b.width),
+                                                Emu(rows * row_height))
         frame.width = self.box.width
         for row in frame.table.rows:
             row.height = row_height
@@ -192,8 +195,8 @@ class Slot:
         if height > b.height:
             width, height = int(b.height * aspect), b.height
         source = str(image) if isinstance(image, Path) else image
-        return self.slide.shapes.add_picture(source, b.left + (b.width - width) // 2,
-                                             b.top + (b.height - height) // 2, width, height)
+        return self.slide.shapes.add_picture(source, Emu(b.left + (b.width - width) // 2),
+                                             Emu(b.top + (b.height - height) // 2), Emu(width), Emu(height))
 
 
 class DeckCanvas:
@@ -202,7 +205,9 @@ class DeckCanvas:
     def __init__(self, template: str | Path | None):
         self.prs = open_template(template)
         self.layouts = resolve_layouts(self.prs, str(template or default_template()))
-        self.gap = int(self.prs.slide_width * 0.02)
+        # a presentation without a slide size (sldSz) is refused by PowerPoint itself: 16:9 is its default
+        self.size = (int(self.prs.slide_width or Emu(12192000)), int(self.prs.slide_height or Emu(6858000)))
+        self.gap = int(self.size[0] * 0.02)
 
     def add(self, kind: str, title: str, notes: str = "") -> list[Slot]:
         """A slide of a kind with its title and speaker notes; returns its content slots (left to
@@ -224,7 +229,7 @@ class DeckCanvas:
 
     def _free_box(self, slide: Slide) -> Box:
         """The area under the title when a layout has no content placeholder (fallback layouts)."""
-        width, height = self.prs.slide_width, self.prs.slide_height
+        width, height = self.size
         title = slide.shapes.title
         top = (title.top + title.height + self.gap) if title is not None else self.gap
         return Box(self.gap * 2, top, width - 4 * self.gap, height - top - 2 * self.gap)

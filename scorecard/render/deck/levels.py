@@ -70,9 +70,11 @@ def paged_table(ctx: DeckContext, title: str, columns: list[Column], rows: list[
     for i, chunk in enumerate(chunks):
         slots = first if i == 0 else ctx.canvas.add("table", title)
         slide = slots[0].slide
-        if len(chunks) > 1:
-            slide.shapes.title.text = f"{title} ({ctx.w('page', n=i + 1, total=len(chunks))})"
-        slide.notes_slide.notes_text_frame.text = notes(range(start, start + len(chunk)))
+        heading, speaker = slide.shapes.title, slide.notes_slide.notes_text_frame
+        if len(chunks) > 1 and heading is not None:
+            heading.text = f"{title} ({ctx.w('page', n=i + 1, total=len(chunks))})"
+        if speaker is not None:
+            speaker.text = notes(range(start, start + len(chunk)))
         table_slot, under = slots[0].caption(box.height - foot) if foot else (slots[0], None)
         draw_table(table_slot, columns, chunk)
         lines = footnote(range(start, start + len(chunk))) if footnote else []

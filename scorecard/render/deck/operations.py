@@ -125,7 +125,8 @@ def build_workforce(ctx: DeckContext) -> None:
     if months is not None:
         chart = column_chart(parts.pop(0), [ctx.month(m) for m in ctx.months], {
             ctx.w("forecast"): [months["forecast_contacts"].get(m) for m in ctx.months],
-            ctx.w("actual"): [months["actual_contacts"].get(m) for m in ctx.months]}, number_format="#,##0", lang=ctx.lang)
+            ctx.w("actual"): [months["actual_contacts"].get(m) for m in ctx.months]},
+            number_format="#,##0", lang=ctx.lang)
         chart.value_axis.minimum_scale = 0
     for part, kpi in zip(parts[-len(charted):] if charted else [], charted):
         kpi_trend(ctx, part, kpi)

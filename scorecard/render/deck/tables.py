@@ -142,8 +142,10 @@ def _style(cell, text: str, *, fill: RGBColor, colour: RGBColor, bold: bool, ali
         run.font.color.rgb = colour
 
 
-def draw_table(slot: Slot, columns: Sequence[Column], rows: Sequence[Row],
-               header_fill: RGBColor = RGBColor(0x1F, 0x3A, 0x5F)):
+HEADER_FILL = RGBColor(0x1F, 0x3A, 0x5F)
+
+
+def draw_table(slot: Slot, columns: Sequence[Column], rows: Sequence[Row], header_fill: RGBColor = HEADER_FILL):
     """A styled table in a slot: columns sized from their text, cells wrapped (never cut), rows as
     tall as their text, banded body rows, RAG-coloured status cells."""
     widths = column_widths(slot.box.width, columns, rows)
@@ -179,9 +181,9 @@ class Line:
 TEXT_SIZES = (18, 16, 14, 12, 11, 10)
 
 
-def _text_height(lines: Sequence[Line], width: int, size: int) -> int:
+def _text_height(lines: Sequence[Line], width: int, size: int) -> float:
     """Measured height of the lines wrapped at `width` in a font of `size` points."""
-    total = 0
+    total = 0.0
     for line in lines:
         usable = (width - Pt(size) * 1.5 * (line.level + 1)) / 12700
         wraps = len(wrap(line.text, usable, size - 2 * line.level, line.bold))

@@ -197,7 +197,8 @@ def calibration(ctx: Context, role: Role, links: Links) -> Lookup:
         tendency = row.get("tendency")
         cells = [Cell(f.fmt_value(row.get("sessions"), "count", ctx.lang), sort_key(row.get("sessions"))),
                  Cell(f.fmt_value(row.get("scores"), "count", ctx.lang), sort_key(row.get("scores"))),
-                 Cell(f.fmt_value(row.get("within_tolerance"), "rate", ctx.lang), sort_key(row.get("within_tolerance"))),
+                 Cell(f.fmt_value(row.get("within_tolerance"), "rate", ctx.lang),
+                      sort_key(row.get("within_tolerance"))),
                  Cell(f.fmt_value(mad, points, ctx.lang), sort_key(mad)),
                  Cell(f.fmt_change(bias, points, ctx.lang), sort_key(bias)),
                  Cell(f.fmt_value(row.get("spread"), points, ctx.lang), sort_key(row.get("spread"))),
@@ -209,7 +210,8 @@ def calibration(ctx: Context, role: Role, links: Links) -> Lookup:
     alpha = num(overall["krippendorff_alpha"].iloc[0]) if len(overall) and "krippendorff_alpha" in overall else math.nan
     tol_text = f.fmt_number(tolerance, 0 if tolerance == int(tolerance) else 1, ctx.lang)
     caption = ctx.ui("calibration_caption", period=ctx.period_label, tolerance=tol_text)
-    footnote = ctx.ui("alpha", alpha=f.fmt_value(alpha, "ratio", ctx.lang)) + ". " + ctx.ui("bias_legend", tolerance=tol_text)
+    footnote = (ctx.ui("alpha", alpha=f.fmt_value(alpha, "ratio", ctx.lang)) + ". "
+                + ctx.ui("bias_legend", tolerance=tol_text))
 
     def lookup(evaluator: str) -> Table:
         lines = [Line(name, cells, links("evaluator_id", name) if name != evaluator else None,
@@ -235,7 +237,8 @@ def credits(ctx: Context, role: Role, links: Links) -> Lookup:
         cells = [Cell("" if total else ctx.value(row.get("value"), kpi), sort_key(row.get("value"))),
                  Cell("" if total else f.fmt_target(row.get("minimum"), unit, ctx.lang), ""),
                  Cell("" if total else (yes if is_true(row.get("missed")) else no), ""),
-                 Cell("" if total else f.fmt_value(row.get("allocation"), "rate", ctx.lang), sort_key(row.get("allocation"))),
+                 Cell("" if total else f.fmt_value(row.get("allocation"), "rate", ctx.lang),
+                      sort_key(row.get("allocation"))),
                  Cell(ctx.money(row.get("credit")), sort_key(row.get("credit"))),
                  Cell(ctx.money(row.get("earned_back")), sort_key(row.get("earned_back"))),
                  Cell("" if total else (yes if is_true(row.get("chronic_failure")) else no), ""),
@@ -257,7 +260,8 @@ def overall(ctx: Context, role: Role, links: Links) -> Lookup:
     lines = []
     for row in frame.to_dict("records"):
         weights = row.get("weights_used")
-        weights_text = f.fmt_number(num(weights), 0, ctx.lang) if isinstance(weights, (int, float)) else str(weights or "")
+        weights_text = (f.fmt_number(num(weights), 0, ctx.lang) if isinstance(weights, (int, float))
+                        else str(weights or ""))
         cells = [Cell(f.fmt_value(row.get("score"), "points", ctx.lang) + " / 100", sort_key(row.get("score"))),
                  Cell(f.fmt_value(row.get("bonus_share"), "rate", ctx.lang), ""),
                  Cell(ctx.money(row.get("bonus")), ""), Cell(weights_text, ""),
