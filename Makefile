@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test bench setup spark-setup browser-setup clean
+.PHONY: demo test test-min bench setup spark-setup browser-setup clean
 
 $(BIN)/scorecard: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,8 +37,17 @@ browser-setup:
 	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; } \
 	  || echo "no chromium-driver: the browser tests are skipped (install one: apt-get install chromium chromium-driver)"
 
+# The suite at the lowest versions pyproject.toml allows (uv's lowest-direct resolution), so the declared
+# minimums are tested rather than guessed (Spark and the browser tests run in `make test` only).
+MIN_VENV := .venv-min
+test-min:
+	$(PYTHON) -m venv $(MIN_VENV)
+	$(MIN_VENV)/bin/pip install --quiet uv
+	$(MIN_VENV)/bin/uv pip install --quiet --python $(MIN_VENV)/bin/python --resolution lowest-direct -e '.[dev]'
+	$(MIN_VENV)/bin/python -m pytest -q -p no:cacheprovider -m "not spark"
+
 bench: setup
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) output/demo
+	rm -rf $(VENV) $(MIN_VENV) output/demo

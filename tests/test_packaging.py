@@ -58,7 +58,7 @@ def test_every_imported_library_is_declared() -> None:
 
 
 # Runtime dependencies that are loaded by another library rather than imported by name.
-PLUGINS = {"duckdb-engine"}  # SQLAlchemy's duckdb:/// dialect
+PLUGINS = {"duckdb-engine", "pytz"}  # SQLAlchemy's duckdb:/// dialect; duckdb's time zones
 
 
 def test_every_runtime_dependency_is_used() -> None:
