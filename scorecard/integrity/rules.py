@@ -140,7 +140,7 @@ def _backlog_older(cols: Columns, i: int, t: Thresholds, m: Callable) -> tuple[M
     return (older, frt) if older and older.beyond and frt and frt.change >= 0 else None
 
 
-def _entities(facts: pd.DataFrame) -> Iterator[tuple[str, str, np.ndarray, Columns]]:
+def _by_entity(facts: pd.DataFrame) -> Iterator[tuple[str, str, np.ndarray, Columns]]:
     """Each (grain, entity) in order of first appearance, with its months and its numeric facts as
     arrays in month order: built once for all entities, so judging reads plain arrays, not rows."""
     group = facts.groupby(["grain", "entity"], sort=False).ngroup().to_numpy()
@@ -161,7 +161,7 @@ def signals(facts: pd.DataFrame, t: Thresholds) -> pd.DataFrame:
     out = []
     if facts.empty:
         return pd.DataFrame(columns=SIGNAL_COLUMNS + ["moves"])
-    for grain, entity, months, cols in _entities(facts):
+    for grain, entity, months, cols in _by_entity(facts):
         handled = cols.get("handled")
         for i in range(t.baseline_months, len(months)):
             if handled is not None and not _at_least(handled, i - t.baseline_months, i, t.min_contacts):
