@@ -123,11 +123,11 @@ def backlog_facts(contract: Contract, rows: InteractionRows) -> pd.DataFrame:
 def monthly_facts(contract: Contract, tables: dict[str, pd.DataFrame], short_s: float) -> pd.DataFrame:
     """Interaction and QA facts side by side (month, grain, entity, ...), sorted by month."""
     inter = tables.get("interactions")
+    qa = qa_facts(contract, tables.get("qa_evaluations"))
     rows = InteractionRows(inter, contract) if inter is not None else None
     facts = interaction_facts(contract, rows, short_s) if rows is not None else pd.DataFrame()
-    qa = qa_facts(contract, tables.get("qa_evaluations"))
     keys = ["month", "grain", "entity"]
-    if facts.empty:
+    if rows is None or facts.empty:
         return qa
     for more in (qa, backlog_facts(contract, rows)):
         if not more.empty:
