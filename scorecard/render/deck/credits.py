@@ -10,8 +10,9 @@ from __future__ import annotations
 import pandas as pd
 
 from ... import numbers
-from ...contract.model import Contract
+from ...contract.model import Contract, ServiceCredits
 from ...credits import TOTAL, line_label
+from ...errors import Problem, RenderError
 from ..format import MISSING, fmt_date
 from .charts import column_chart
 from .context import DeckContext
@@ -29,6 +30,15 @@ def _span_rows(ctx: DeckContext) -> pd.DataFrame:
     """A quarter's or a year's credits: the monthly rows of its months (credits are settled monthly)."""
     credits = ctx.evaluation.credits
     return credits[credits["period"].isin(ctx.period_months)] if len(credits) else credits
+
+
+def _terms(ctx: DeckContext) -> ServiceCredits:
+    """The contract's credit clauses: the slide is drawn only when there are some (credits_missing)."""
+    sc = ctx.contract.service_credits
+    if sc is None:
+        raise RenderError(Problem("the service credits slide needs service_credits in the contract",
+                                  field="governance.deck.sections"))
+    return sc
 
 
 def credits_missing(ctx: DeckContext) -> str | None:
@@ -85,13 +95,14 @@ def _arithmetic(ctx: DeckContext, row) -> str:
     text = f"{fmt_share(row.allocation, ctx.lang)} × {ctx.money(at_risk)}{factor} = {ctx.money(row.would_have_been)}"
     if row.credit == row.would_have_been:
         return text
-    reduction = ctx.contract.service_credits.transition.reduction
+    transition = _terms(ctx).transition
+    reduction = transition.reduction if transition is not None else 0.0
     return text + (", " + ctx.w("waived_cell") if row.credit == 0 else
                    f", −{fmt_share(reduction, ctx.lang)} = {ctx.money(row.credit)}")
 
 
 def _rows(ctx: DeckContext, rows: pd.DataFrame) -> list[list[Cell]]:
-    sc = ctx.contract.service_credits
+    sc = _terms(ctx)
     out = []
     for r in rows[rows["kpi"] != "TOTAL"].itertuples():
         misses = chronic_misses(ctx, r.kpi)
@@ -117,7 +128,7 @@ def _rows(ctx: DeckContext, rows: pd.DataFrame) -> list[list[Cell]]:
 
 
 def _rules(ctx: DeckContext) -> list[Line]:
-    sc, c = ctx.contract.service_credits, ctx.contract
+    sc, c = _terms(ctx), ctx.contract
     rows = _span_rows(ctx)  # an amended contract: the version each month was priced with
     versions = list(rows.groupby("contract_version", sort=False)["period"]) if "contract_version" in rows else []
     contracts = {use.label: use.contract for use in ctx.evaluation.versions}
