@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test test-min bench setup spark-setup browser-setup clean
+.PHONY: demo test test-min lint bench setup spark-setup browser-setup clean
 
 $(BIN)/scorecard: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,12 @@ browser-setup:
 	@command -v chromedriver >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] \
 	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; } \
 	  || echo "no chromium-driver: the browser tests are skipped (install one: apt-get install chromium chromium-driver)"
+
+# Lint and types: ruff and mypy as configured in pyproject.toml ([tool.ruff], [tool.mypy]).
+lint: setup
+	$(BIN)/ruff check scorecard tests bench scripts
+	$(BIN)/mypy
+test: lint
 
 # The suite at the lowest versions pyproject.toml allows (uv's lowest-direct resolution), so the declared
 # minimums are tested rather than guessed (Spark and the browser tests run in `make test` only).
