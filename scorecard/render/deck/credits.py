@@ -17,7 +17,7 @@ from ..format import MISSING, fmt_date
 from .charts import column_chart
 from .context import DeckContext
 from .summary import chronic_misses
-from .tables import Cell, Column, Line, draw_table, table_height, write_lines
+from .tables import Cell, Column, Line, draw_table, lines_fit, table_height, write_lines
 from .text import fmt_share
 
 
@@ -79,10 +79,17 @@ def build_span_credits(ctx: DeckContext) -> None:
 
     table = [line(k) for k in keys]
     notes = "\n".join(str(e) for e in rows["explanation"] if e)
-    slot = ctx.canvas.add("table", f"{ctx.w('service_credits')} - {ctx.month(ctx.period)}", notes)[0]
+    title = f"{ctx.w('service_credits')} - {ctx.month(ctx.period)}"
+    slot = ctx.canvas.add("table", title, notes)[0]
     top, rest = slot.caption(table_height(slot.box.width, columns, table) + ctx.canvas.gap)
-    draw_table(top, columns, table)
-    write_lines(rest, _rules(ctx))
+    rules = _rules(ctx)
+    if lines_fit(rest, rules):
+        draw_table(top, columns, table)
+        write_lines(rest, rules)
+        return
+    # a year of lines leaves no room under the table: the contract's rules get a slide of their own
+    draw_table(slot, columns, table)
+    write_lines(ctx.canvas.add("table", f"{title} ({ctx.w('credit_rules')})", notes)[0], rules)
 
 
 def _arithmetic(ctx: DeckContext, row) -> str:

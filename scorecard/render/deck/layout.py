@@ -177,7 +177,9 @@ class Slot:
 
     def text(self):
         """A text frame: the placeholder's own (template bullets and sizes) or a word-wrapped box."""
-        if self.placeholder is not None and self.placeholder.has_text_frame:
+        # a table, chart or picture placeholder has a text frame that slide viewers do not draw
+        media = (TablePlaceholder, ChartPlaceholder, PicturePlaceholder)
+        if self.placeholder is not None and self.placeholder.has_text_frame and not isinstance(self.placeholder, media):
             frame = self.placeholder.text_frame
             self.placeholder = None
             return frame

@@ -191,6 +191,11 @@ def _text_height(lines: Sequence[Line], width: int, size: int) -> float:
     return total
 
 
+def lines_fit(slot: Slot, lines: Sequence[Line]) -> bool:
+    """Whether the lines fit the slot at the smallest text size write_lines would use."""
+    return _text_height(lines, slot.box.width, TEXT_SIZES[-1]) <= slot.box.height * 0.9
+
+
 def write_lines(slot: Slot, lines: Sequence[Line]) -> None:
     """Paragraphs in a slot, at the largest size whose wrapped height fits the slot (text never
     overflows: PowerPoint's shrink-on-overflow only runs when PowerPoint edits the text)."""
