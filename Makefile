@@ -50,7 +50,7 @@ test-min:
 	$(PYTHON) -m venv $(MIN_VENV)
 	$(MIN_VENV)/bin/pip install --quiet uv
 	$(MIN_VENV)/bin/uv pip install --quiet --python $(MIN_VENV)/bin/python --resolution lowest-direct -e '.[dev]'
-	$(MIN_VENV)/bin/python -m pytest -q -p no:cacheprovider -m "not spark"
+	$(MIN_VENV)/bin/python -m pytest -p no:cacheprovider -m "not spark"
 
 bench: setup
 	$(BIN)/python bench/run.py
