@@ -51,7 +51,8 @@ def _run(step: str, size: Size) -> dict:
         raise SystemExit(f"step {step} at {size.rows:,} rows failed:\n{proc.stderr[-3000:]}")
     figures = json.loads(proc.stdout.strip().splitlines()[-1])
     if figures.get("exit") not in (None, 0):
-        raise SystemExit(f"step {step} at {size.rows:,} rows exited {figures['exit']}:\n{proc.stdout[-3000:]}")
+        raise SystemExit(f"step {step} at {size.rows:,} rows exited {figures['exit']}:\n"
+                         f"{proc.stderr[-2000:]}{proc.stdout[-2000:]}")  # a locked folder says so on stderr
     return figures
 
 
@@ -93,7 +94,7 @@ def _report(size: Size, figures: list[dict]) -> None:
 
 
 def _report_stages(figures: dict) -> None:
-    """Each stage of the stages step, and what the run spent outside them (start-up, scoring, credits)."""
+    """Each stage of the stages step, and what the run spent outside them."""
     stages = figures["stages"]
     print(f"\nstages of evaluate{'':<14}{'wall s':>9}{'cpu s':>9}{'cpu %':>8}")
     rest = (figures["wall_s"] - sum(w for w, _ in stages.values()),
