@@ -10,7 +10,7 @@ from deliver_helpers import read_eml
 from fixtures_evaluation import HOSTILE_AGENTS, make_evaluation
 
 from scorecard.deliver.letters import Letter, run_cards
-from scorecard.deliver.message import compose, inline_html, one_line
+from scorecard.deliver.message import compose, inline_html, one_line, plain_text
 from scorecard.deliver.roster import Person
 from scorecard.render.html import write_scorecards
 
@@ -61,3 +61,13 @@ def test_the_inlined_card_keeps_its_svg_charts_and_loses_what_a_mail_cannot_use(
     assert "<script>" not in html and 'class="crumbs"' not in html and "var(--" not in html
     assert "viewBox=" in html  # css-inline keeps SVG attributes as written (an HTML parser would lower-case them)
     assert 'style="' in html
+
+
+def test_the_text_part_explains_a_marked_value_once_under_the_table():
+    page = ("<html><body><h1>Agent A1</h1><table>"
+            "<tr><th>FCR</th><td>79.2%<sup class='prov' title='provisional: the value may still change'>†</sup></td></tr>"
+            "<tr><th>AHT</th><td>5:10<sup class='prov' title='provisional: the value may still change'>†</sup></td></tr>"
+            "</table></body></html>")
+    assert plain_text(page).splitlines() == ["Agent A1", "FCR | 79.2% †", "AHT | 5:10 †", "",
+                                             "† provisional: the value may still change"]
+    assert "†" not in plain_text("<html><body><h1>Agent A1</h1><table><tr><td>1</td></tr></table></body></html>")

@@ -47,6 +47,7 @@ def test_one_letter_per_person_agent_copied_to_the_team_lead(outbox):
     # 12 agents, 6 team leads, the operations manager; trainers and QA have no roster entry
     assert len(messages) == AGENTS + len(TEAMS) + 1
     assert f"{len(messages)} e-mail(s)" in out
+    assert "the e-mails are from scorecard@localhost (add --smtp-from" in out  # no --smtp-from: said
     assert "card(s) with no roster entry, not sent: qa_team QA-C1" in err
     cards = by_card(messages)
     for i in range(1, AGENTS + 1):

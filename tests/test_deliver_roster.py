@@ -75,7 +75,7 @@ def test_every_problem_at_once_at_its_row_and_column(tmp_path):
                            ",Nobody,no@example.com,agent,\n")        # row 6: empty id (col 1)
     found = problems(path)
     assert len(found) == 5
-    assert found[0].startswith(f"{path}:2:4: role: unknown role 'agnet'")
+    assert found[0].startswith(f"{path}:2:4: role: unknown role 'agnet' (did you mean \"agent\"?)")
     assert "write one of the contract's roles: agent, team_lead" in found[0]
     assert found[1].startswith(f"{path}:3:3: email: 'bob@' is not an e-mail address")
     assert found[2].startswith(f"{path}:6:1: id: the id is empty")

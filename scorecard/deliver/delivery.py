@@ -118,6 +118,9 @@ class Delivery:
 
             write_outbox(self.outbox, evaluation, letters, messages)
             report.lines.append(f"outbox: {len(letters)} e-mail(s) under {self.outbox} (list: {self.outbox / INDEX})")
+            if self.sender == DEFAULT_SENDER:  # a placeholder a mail client shows: say how to set a real one
+                report.lines.append(f"the e-mails are from {DEFAULT_SENDER} "
+                                    "(add --smtp-from 'Vendor management <vm@company.com>' to set the sender)")
         if self.smtp:
             from .smtp import Server, failure_problems, send
 

@@ -81,7 +81,10 @@ def plain_text(html: str) -> str:
         else:
             lines += [] if el.tag == "dt" else [""]
             lines.append(" ".join(el.text_content().split()))
-    return "\n".join(lines).strip()
+    # a marked value's meaning is a hover title in the page: the text says it once, under the table
+    notes = dict.fromkeys(f"{sup.text_content().strip()} {sup.get('title')}"
+                          for sup in doc.iter("sup") if sup.get("title") and sup.text_content().strip())
+    return "\n".join([*lines, *([""] if notes else []), *notes]).strip()
 
 
 def _address(person_name: str, email: str) -> Address:

@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 from email_validator import EmailNotValidError, validate_email
 
+from ..contract.fields import suggest
 from ..data.readers import QUARANTINED, SOURCE_ROW, read_table
 from ..errors import DataError, Problem
 
@@ -117,7 +118,8 @@ def _person(values: dict[str, str], row: int, header: list[str], roles: Collecti
                             "write the id the data uses for this person's card: agent_id, team_id, "
                             "evaluator_id or the vendor"))
     if values["role"] not in roles:
-        problems.append(_at(path, row, header, "role", f"unknown role {values['role']!r}",
+        problems.append(_at(path, row, header, "role", f"unknown role {values['role']!r}"
+                            + suggest(values["role"], roles),
                             f"write one of the contract's roles: {', '.join(roles)}"))
     email = values["email"]
     try:
