@@ -122,6 +122,21 @@ def test_a_fee_split_by_yaml_in_an_amendment_flow_mapping(tmp_path, capsys):
     assert "unknown field" not in out and "1 problem(s)" in out and "520,000" in _line(out, lines)
 
 
+def test_a_fee_split_by_yaml_in_the_contract_header_flow_mapping(tmp_path, capsys):
+    header = BASE.split("\ncalendars:")[0]
+    flow = ("contract: {id: c1, client: Acme, vendor: Nordlys, currency: EUR, timezone: Europe/Paris, "
+            "monthly_fee: 480,000, zone: x}")
+    rc, out, lines = _validate(tmp_path, BASE.replace(header.split("\ncontract:")[1], "").replace(
+        "\ncontract:", "\n" + flow, 1), capsys)
+    assert rc == 2
+    assert ("contract.000: monthly_fee: 480,000 is read as 480 and a field '000': in {...} a comma separates "
+            "fields") in out and "480,000" in _line(out, lines)
+    assert "hint: write the fee as a plain number: 480000 (no thousands separator)" in out
+    # the other fields are still read: a second slip in the same braces is said too, once
+    assert "contract.zone: unknown field 'zone'" in out and "unknown field '000'" not in out
+    assert "2 problem(s)" in out
+
+
 def test_a_negative_fee_in_an_amendment(tmp_path, capsys):
     rc, out, lines = _validate(tmp_path, _amended("    contract: {monthly_fee: -5}\n"), capsys)
     assert rc == 2 and "in the contract as amended from 2026-05-01: -5: a monthly fee must be positive" in out

@@ -45,16 +45,17 @@ def read_fee(f: Fields, value: Any, path: Path) -> float | None:
                     else "write the fee as a plain number, e.g. monthly_fee: 480000")
 
 
-def split_fee(f: Fields, raw: Any, path: Path) -> bool:
+def split_fee(f: Fields, raw: Any, path: Path) -> tuple[Any, ...]:
     """`{monthly_fee: 520,000}`: in a flow mapping YAML splits at the comma, leaving the fee 520 and a
-    key '000'. Said as the fee written with a thousands separator, not as an unknown field."""
+    key '000'. Said as the fee written with a thousands separator, not as an unknown field; returns the
+    stray keys (none when the fee is not split)."""
     if not isinstance(raw, dict):
-        return False
-    stray = [k for k in raw if re.fullmatch(r"\d{3}", str(k)) and raw[k] is None]
+        return ()
+    stray = tuple(k for k in raw if re.fullmatch(r"\d{3}", str(k)) and raw[k] is None)
     fee = raw.get("monthly_fee")
     if not stray or not isinstance(fee, int):
-        return False
+        return ()
     f.add(path + (stray[0],), f"monthly_fee: {fee},{','.join(str(k) for k in stray)} is read as {fee} and a "
                               f"field '{stray[0]}': in {{...}} a comma separates fields",
           plain_fee(f"{fee}{''.join(str(k) for k in stray)}"), key=True)
-    return True
+    return stray

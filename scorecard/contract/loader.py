@@ -15,7 +15,7 @@ from ..fileversion import version_problem
 from ..yamlread import FileKind, read_yaml_file
 from . import patterns
 from .amendments import read_versions
-from .fees import read_fee
+from .fees import read_fee, split_fee
 from .fields import Fields
 from .model import DEFAULT_LIVE_CHANNELS, LANGUAGES, STANDARD_CHANNELS, Contract, Governance, Scoring
 from .read_calendars import read_calendars
@@ -35,7 +35,9 @@ def _header(f: Fields, raw: Any) -> dict[str, Any] | None:
     """The `contract:` block, typed; None when any of it is wrong."""
     path = ("contract",)
     before = len(f.problems)
-    h = f.mapping(raw, path, allowed=HEADER_FIELDS, required=HEADER_REQUIRED)
+    stray = split_fee(f, raw, path)  # `{monthly_fee: 480,000}`: said once, the other fields still read
+    h = f.mapping({k: v for k, v in raw.items() if k not in stray} if stray else raw, path,
+                  allowed=HEADER_FIELDS, required=HEADER_REQUIRED)
     if h is None:
         return None
     out: dict[str, Any] = {
