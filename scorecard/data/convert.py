@@ -7,6 +7,7 @@ so a CSV, a Parquet file and a workbook with the same content give the same fram
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Callable
 
 import pandas as pd
@@ -33,7 +34,9 @@ _FIRST_S, _LAST_S = (pd.Timestamp(f"{y}-01-01", tz="UTC").timestamp() for y in (
 def convert_table(raw: pd.DataFrame, spec: TableSpec, mapping: TableMapping | None, *, timezone: str,
                   file: str) -> tuple[pd.DataFrame, list[pd.DataFrame], dict[str, pd.Series]]:
     """Typed canonical frame (extras and source_row kept), the unparseable-cell issues, and per column
-    the mask of unparseable cells (so an empty-required check does not report them twice)."""
+    the mask of unparseable cells (so an empty-required check does not report them twice).
+    `raw` is emptied of each export column once the last rule reading it is converted, so a large
+    table is not held twice (raw and typed) at the peak: the caller must not read it afterwards."""
     rules = dict(mapping.columns) if mapping else {}
     _check_sources(raw, rules, spec, file)
     consumed = {c for rule in rules.values() for c in rule.sources()}
@@ -48,7 +51,9 @@ def convert_table(raw: pd.DataFrame, spec: TableSpec, mapping: TableMapping | No
     issues: list[pd.DataFrame] = []
     bad_cells: dict[str, pd.Series] = {}
     ordered = sorted(rules, key=_order(spec))
-    for target in [t for t in ordered if not rules[t].derive] + [t for t in ordered if rules[t].derive]:
+    order = [t for t in ordered if not rules[t].derive] + [t for t in ordered if rules[t].derive]
+    readers = Counter(c for t in order for c in rules[t].sources() if c != SOURCE_ROW)
+    for target in order:
         rule = rules[target]
         if rule.derive:  # after every column it may add up (the mapping forbids deriving from a derive)
             values, bad, problem = _derive(raw, out, rule, file)
@@ -60,12 +65,15 @@ def convert_table(raw: pd.DataFrame, spec: TableSpec, mapping: TableMapping | No
         if bool(bad.any()):
             bad_cells[target] = bad
             issues.append(issue(raw, bad, target, problem))
+        readers.subtract(c for c in rule.sources() if c != SOURCE_ROW)
+        for done in [c for c in rule.sources() if c in raw and readers[c] == 0]:
+            del raw[done]
     missing = [c for c in spec.required if c not in out]
     if missing:
         raise DataError([Problem(f"required column {c} is missing from {spec.name}", file=file, field=c,
                                  hint=MISSING_HINTS.get(c, MAPPING_HINT)) for c in missing])
     extras = [c for c in raw.columns if c not in out and c not in consumed and c != SOURCE_ROW]
-    frame = pd.DataFrame(out, index=raw.index)
+    frame = pd.DataFrame(out, index=raw.index, copy=False)
     for name in extras:
         frame[name] = raw[name]
     frame[SOURCE_ROW] = raw[SOURCE_ROW].astype("int64")

@@ -252,13 +252,15 @@ class Engine:
         rows = np.flatnonzero(base & ~derived.live)  # async contacts in the filter
         created = src.frame["created_at"].to_numpy(dtype="datetime64[ns]")[rows]
         resolved = src.frame["resolved_at"].to_numpy(dtype="datetime64[ns]")[rows]
-        months = src.month.to_numpy(dtype=object, na_value=None)[rows]
+        month = Codes.of(src.month)  # codes, not a str per row (300 MB at 5 M rows)
+        month_codes = month.codes[rows]
         fine = self.fine_index(src)
         parts = []
         for period in self.periods:
             end = period_end_utc(period, self.contract.timezone).tz_localize(None).to_datetime64()
             open_at_end = fine.sum((created < end) & ~(resolved < end), rows=rows)
-            in_period = fine.sum(np.isin(months, period.months()), rows=rows)
+            in_period = fine.sum(np.isin(month_codes, np.flatnonzero(np.isin(month.values, period.months()))),
+                                 rows=rows)
             for grain in self.kpi_grains(kpi, grains):
                 idx = self.group_index(src, "*", grain)
                 if idx is None:
