@@ -1,4 +1,4 @@
-"""The rules read each entity's facts as arrays in month order (rules._by_entity): the facts' row
+"""The rules read each entity's facts as arrays in month order (rules.Facts): the facts' row
 order must not matter, and an entity-less row is never judged."""
 
 from __future__ import annotations

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Callable
 
 import numpy as np
 import pandas as pd
+from numpy.lib.stride_tricks import sliding_window_view
 
-from .words import evidence
+from .words import Moved, evidence
 
 SIGNALS = ("speed_vs_quality", "short_contacts", "cherry_picking", "transfer_spike",
            "survey_coverage_drop", "qa_leniency")
@@ -56,119 +57,138 @@ THRESHOLD_KINDS = {"baseline_months": "integer", "sensitivity": "number", "min_c
 
 
 @dataclass(frozen=True)
-class Move:
-    """A fact's month against its baseline: `change` is signed so that positive = worse/suspect."""
+class Moves:
+    """One fact at every row of the facts (in `Facts` order): the month's value, its baseline (the mean
+    of the entity's `baseline_months` previous months) and the change, signed so that positive =
+    worse or suspect; NaN where the month or a baseline month lacks the fact, or there is no full
+    baseline. The change must exceed `bar`: max(k x sigma of the baseline's month-to-month changes, floor)."""
 
-    value: float
-    baseline: float
-    change: float
-    bar: float  # the change must exceed this to count
+    value: np.ndarray
+    baseline: np.ndarray
+    change: np.ndarray
+    bar: np.ndarray
 
     @property
-    def beyond(self) -> bool:
-        return math.isfinite(self.change) and self.change > self.bar
+    def beyond(self) -> np.ndarray:
+        return np.isfinite(self.change) & (self.change > self.bar)
+
+    def at(self, fact: str, row: int) -> Moved:
+        return fact, float(self.value[row]), float(self.baseline[row])
 
 
-def move(history: np.ndarray, value: float, sign: float, floor: float, k: float) -> Move:
-    """`sign` +1 when a rise is suspect, -1 when a fall is; the bar is max(k x sigma of the
-    baseline's month-to-month changes, floor)."""
-    base = float(np.nanmean(history)) if np.isfinite(history).any() else math.nan
-    diffs = np.diff(history[np.isfinite(history)])
-    sigma = float(np.std(diffs)) if len(diffs) >= 2 else 0.0
-    return Move(value, base, sign * (value - base), max(k * sigma, floor))
+class Facts:
+    """The facts entity by entity, each entity's rows in month order (entities in order of first
+    appearance, rows without an entity left out), and each row's place among its entity's months:
+    every rule then reads whole columns, and a baseline is the `baseline_months` rows before."""
+
+    def __init__(self, facts: pd.DataFrame, t: Thresholds) -> None:
+        group = facts.groupby(["grain", "entity"], sort=False).ngroup().to_numpy()
+        order = np.lexsort((facts["month"].to_numpy(dtype=str), group))
+        order = order[group[order] >= 0]
+        group = group[order]
+        firsts = np.r_[0, np.flatnonzero(np.diff(group)) + 1]
+        self.place = np.arange(len(group)) - np.repeat(firsts, np.diff(np.r_[firsts, len(group)]))
+        self.t = t
+        self.months = facts["month"].to_numpy(dtype=object)[order]
+        self.grains = facts["grain"].to_numpy(dtype=object)[order]
+        self.entities = facts["entity"].to_numpy(dtype=object)[order]
+        self.numeric = {c: facts[c].astype("float64").to_numpy(na_value=math.nan)[order]
+                        for c in facts.columns if c not in ("month", "grain", "entity")}
+        # rows with a full baseline
+        self.judged = np.flatnonzero(self.place >= t.baseline_months)
+
+    def moves(self, fact: str, sign: float, floor: float, *, relative: bool = False) -> Moves:
+        """`sign` +1 when a rise is suspect, -1 when a fall is; a relative floor is a share of the baseline."""
+        n, b = len(self.place), self.t.baseline_months
+        value, baseline, change, bar = (np.full(n, math.nan) for _ in range(4))
+        column, rows = self.numeric.get(fact), self.judged
+        if column is None or b == 0 or not len(rows):
+            return Moves(value, baseline, change, bar)
+        hist = sliding_window_view(column, b)[rows - b]  # a copy: each row's baseline months
+        full = np.isfinite(column[rows]) & np.isfinite(hist).all(axis=1)
+        rows, hist = rows[full], hist[full]
+        base = hist.mean(axis=1)
+        sigma = np.diff(hist, axis=1).std(axis=1) if b >= 3 else np.zeros(len(rows))
+        value[rows], baseline[rows] = column[rows], base
+        change[rows] = sign * (column[rows] - base)
+        bar[rows] = np.maximum(self.t.sensitivity * sigma, floor * np.abs(base) if relative else floor)
+        return Moves(value, baseline, change, bar)
+
+    def at_least(self, fact: str, least: float) -> np.ndarray:
+        """Whether a count (missing = 0) reaches `least` in a row and every month of its baseline."""
+        column, b = self.numeric.get(fact), self.t.baseline_months
+        if column is None:
+            return np.full(len(self.place), 0.0 >= least)
+        ok = np.zeros(len(self.place), dtype=bool)
+        if len(self.judged):
+            counts = np.nan_to_num(column, nan=0.0)
+            ok[self.judged] = sliding_window_view(counts, b + 1)[self.judged - b].min(axis=1) >= least
+        return ok
 
 
 # --- the rules ----------------------------------------------------------------------------------
 
 SPEED, QUALITY = ("aht", "frt"), ("fcr", "resolved", "csat", "qa")
 
-#: one entity's facts, month by month: each numeric fact as a float64 array (NaN where missing)
-Columns = dict[str, np.ndarray]
-Found = tuple[str, str, Move, list[tuple[str, Move]]]
+#: a found signal: (row, signal, moves): the fact that moved first, then the others that make it a signal
+Found = tuple[int, str, tuple[Moved, ...]]
 
 
-def judge(cols: Columns, i: int, t: Thresholds) -> Iterator[Found]:
-    """The signals of month `i` of one entity's facts (arrays in month order): (signal, the fact
-    that moved, its move, the other moves that make it a signal)."""
-    start, k = i - t.baseline_months, t.sensitivity
+def _found(flags: np.ndarray, signal: str, said: Callable[[int], tuple[Moved, ...]]) -> list[Found]:
+    return [(int(row), signal, said(int(row))) for row in np.flatnonzero(flags)]
 
-    def m(fact: str, sign: float, floor: float, *, relative: bool = False) -> Move | None:
-        column = cols.get(fact)
-        if column is None or not math.isfinite(value := float(column[i])):
-            return None
-        hist = column[start:i]
-        if not np.isfinite(hist).all():
-            return None
-        base = float(np.mean(hist))
-        return move(hist, value, sign, floor * abs(base) if relative else floor, k)
 
+def judge(f: Facts) -> list[Found]:
+    """Every signal of every judged row (a full baseline of months with `min_contacts` handled contacts)."""
+    t = f.t
+    judged = np.zeros(len(f.place), dtype=bool)
+    judged[f.judged] = True
+    if "handled" in f.numeric:
+        judged &= f.at_least("handled", t.min_contacts)
     floors = {"fcr": t.fcr_drop, "resolved": t.fcr_drop, "csat": t.csat_drop, "qa": t.qa_drop}
-    faster = [(f, x) for f in SPEED if (x := m(f, -1, t.speed_gain, relative=True)) and x.beyond]
-    worse = [(f, x) for f in QUALITY if (x := m(f, -1, floors[f])) and x.beyond]
-    if faster and worse:
-        yield "speed_vs_quality", faster[0][0], faster[0][1], worse
-    if (x := m("short_share", 1, t.short_share_rise)) and x.beyond:
-        yield "short_contacts", "short_share", x, []
-    easier = m("easy_share", 1, t.easy_share_rise)
-    if faster and easier and easier.beyond:
-        yield "cherry_picking", faster[0][0], faster[0][1], [("easy_share", easier)]
-    elif (older := _backlog_older(cols, i, t, m)) is not None:
-        yield "cherry_picking", "backlog_age", older[0], [("frt", older[1])]
-    if (x := m("transfer_rate", 1, t.transfer_rise)) and x.beyond:
-        yield "transfer_spike", "transfer_rate", x, []
-    if (x := m("survey_coverage", -1, t.coverage_drop, relative=True)) and x.beyond:
-        yield "survey_coverage_drop", "survey_coverage", x, []
-    if _at_least(cols.get("pairs"), start, i, t.min_pairs):
-        if (x := m("qa_gap", 1, t.qa_gap_rise)) and x.beyond:
-            yield "qa_leniency", "qa_gap", x, []
+    speed = {s: f.moves(s, -1, t.speed_gain, relative=True) for s in SPEED}
+    worse = {q: f.moves(q, -1, floors[q]) for q in QUALITY}
+    faster = speed["aht"].beyond | speed["frt"].beyond
+    fastest = np.where(speed["aht"].beyond, "aht", "frt")  # the first of SPEED that moved
 
+    def first(row: int) -> Moved:
+        fact = str(fastest[row])
+        return speed[fact].at(fact, row)
 
-def _at_least(column: np.ndarray | None, start: int, i: int, least: float) -> bool:
-    """Whether a count (missing = 0) reaches `least` in every month of the baseline and month `i`."""
-    window = np.zeros(i + 1 - start) if column is None else np.nan_to_num(column[start:i + 1], nan=0.0)
-    return bool((window >= least).all())
-
-
-def _backlog_older(cols: Columns, i: int, t: Thresholds, m: Callable) -> tuple[Move, Move] | None:
-    """The backlog half of cherry_picking: the open backlog's mean age rises beyond its usual
-    variation and `backlog_age_rise` of its baseline, on a backlog of `min_backlog` items or more
-    in the month and its baseline, while first response is no slower than its baseline (the new
-    contacts are answered, the old ones are left to age)."""
-    if "backlog" not in cols or not _at_least(cols["backlog"], i - t.baseline_months, i, t.min_backlog):
-        return None
-    older, frt = m("backlog_age", 1, t.backlog_age_rise, relative=True), m("frt", -1, 0.0)
-    return (older, frt) if older and older.beyond and frt and frt.change >= 0 else None
-
-
-def _by_entity(facts: pd.DataFrame) -> Iterator[tuple[str, str, np.ndarray, Columns]]:
-    """Each (grain, entity) in order of first appearance, with its months and its numeric facts as
-    arrays in month order: built once for all entities, so judging reads plain arrays, not rows."""
-    group = facts.groupby(["grain", "entity"], sort=False).ngroup().to_numpy()
-    order = np.lexsort((facts["month"].to_numpy(dtype=str), group))
-    order = order[group[order] >= 0]
-    group = group[order]
-    months = facts["month"].to_numpy(dtype=object)[order]
-    grains, entities = facts["grain"].to_numpy(dtype=object)[order], facts["entity"].to_numpy(dtype=object)[order]
-    numeric = {c: facts[c].astype("float64").to_numpy(na_value=math.nan)[order]
-               for c in facts.columns if c not in ("month", "grain", "entity")}
-    bounds = np.flatnonzero(np.diff(group)) + 1
-    for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, len(group)]):
-        yield grains[lo], entities[lo], months[lo:hi], {c: a[lo:hi] for c, a in numeric.items()}
+    any_worse = np.logical_or.reduce([x.beyond for x in worse.values()])
+    found = _found(judged & faster & any_worse, "speed_vs_quality", lambda r: (first(r), *(
+        x.at(q, r) for q, x in worse.items() if x.beyond[r])))
+    easier = f.moves("easy_share", 1, t.easy_share_rise)
+    on_mix = faster & easier.beyond
+    found += _found(judged & on_mix, "cherry_picking", lambda r: (first(r), easier.at("easy_share", r)))
+    if "backlog" in f.numeric:
+        # the backlog half: its mean age rises beyond its usual variation and `backlog_age_rise` of
+        # its baseline, on `min_backlog` items or more in the month and its baseline, while first
+        # response is no slower than its baseline (new contacts answered, old ones left to age)
+        older = f.moves("backlog_age", 1, t.backlog_age_rise, relative=True)
+        aged = older.beyond & (speed["frt"].change >= 0) & f.at_least("backlog", t.min_backlog)
+        found += _found(judged & ~on_mix & aged, "cherry_picking",
+                        lambda r: (older.at("backlog_age", r), speed["frt"].at("frt", r)))
+    gate = {"qa_leniency": f.at_least("pairs", t.min_pairs)}  # enough audit pairs in the month and its baseline
+    for signal, fact, sign, floor, relative in (
+            ("short_contacts", "short_share", 1, t.short_share_rise, False),
+            ("transfer_spike", "transfer_rate", 1, t.transfer_rise, False),
+            ("survey_coverage_drop", "survey_coverage", -1, t.coverage_drop, True),
+            ("qa_leniency", "qa_gap", 1, t.qa_gap_rise, False)):
+        x = f.moves(fact, sign, floor, relative=relative)
+        rows = np.flatnonzero(judged & x.beyond & gate.get(signal, True))
+        found += [(int(r), signal, (x.at(fact, int(r)),)) for r in rows]
+    rank = {s: i for i, s in enumerate(SIGNALS)}
+    return sorted(found, key=lambda x: (x[0], rank[x[1]]))
 
 
 def signals(facts: pd.DataFrame, t: Thresholds) -> pd.DataFrame:
     """integrity.csv rows (SIGNAL_COLUMNS) for every month that has a full baseline."""
-    out = []
     if facts.empty:
         return pd.DataFrame(columns=SIGNAL_COLUMNS + ["moves"])
-    for grain, entity, months, cols in _by_entity(facts):
-        handled = cols.get("handled")
-        for i in range(t.baseline_months, len(months)):
-            if handled is not None and not _at_least(handled, i - t.baseline_months, i, t.min_contacts):
-                continue
-            for signal, fact, x, also in judge(cols, i, t):
-                moves = ((fact, x.value, x.baseline), *((f, y.value, y.baseline) for f, y in also))
-                out.append({"period": months[i], "grain": grain, "entity": entity, "signal": signal,
-                            "value": x.value, "baseline": x.baseline, "moves": moves,
-                            "evidence": evidence(moves, "en", months=t.baseline_months, short=t.short_contact)})
+    f = Facts(facts, t)
+    out = [{"period": f.months[row], "grain": f.grains[row], "entity": f.entities[row], "signal": signal,
+            "value": moves[0][1], "baseline": moves[0][2], "moves": moves,
+            "evidence": evidence(moves, "en", months=t.baseline_months, short=t.short_contact)}
+           for row, signal, moves in judge(f)]
     return pd.DataFrame(out, columns=SIGNAL_COLUMNS + ["moves"])
