@@ -32,7 +32,7 @@ from .integrity.rules import SIGNAL_COLUMNS
 from .credits import EXTRA_COLUMNS as CREDIT_EXTRA_COLUMNS, TOTAL
 from .results import CALIBRATION_COLUMNS, CREDIT_COLUMNS, QUALITY_COLUMNS, RESULT_COLUMNS
 from .versions import version_name
-from .xlsx_rows import Column, cell_value, shown_width, splice, spool_rows
+from .xlsx_rows import Column, body, cell_value, shown_width, splice, spool_rows
 
 SECONDS_PER_DAY = 86400
 # Number formats by the catalog's units; money is built per currency (its minor unit).
@@ -138,19 +138,22 @@ class _Sheet:
         self.row += 1
 
     def add_columns(self, columns: Sequence[Column]) -> None:
-        """Every row of `columns` at once: all but the last spooled as XML (`xlsx_rows`), the last
-        written as cells, so that xlsxwriter's dimension and row state are its own."""
-        rows = len(columns[0].values) if columns else 0
-        if rows > 1:
+        """Every row of `columns` at once: spooled as XML (`xlsx_rows`) up to the last row that has
+        a cell, which is written as cells, so that xlsxwriter's dimension and row state are its own."""
+        start, rows = self.row, len(columns[0].values) if columns else 0
+        last = next((row for row in range(rows - 1, -1, -1) if any(
+            column.format_at(row) is not None or body(column.values.iloc[row])[0] is not None
+            for column in columns)), -1)
+        if last > 0:
             self.styles.header._get_xf_index()  # numbered with the header row, before the cells below
             spool = self.styles.spooled[self.part] = tempfile.TemporaryFile()
-            widths = spool_rows(spool, columns, rows - 1, self.row)
+            widths = spool_rows(spool, columns, last, start)
             self.widths = [max(a, b) for a, b in zip(self.widths, widths)]
-            self.row += rows - 1
-        if rows:
+        if last >= 0:
+            self.row = start + last
             for col, column in enumerate(columns):
-                self.put(col, column.values.iloc[rows - 1], column.format_at(rows - 1))
-            self.row += 1
+                self.put(col, column.values.iloc[last], column.format_at(last))
+        self.row = start + rows
 
     def put(self, col: int, value: Any, fmt: Format | None) -> None:
         """One cell of the current row, typed by its value: text always as text, never as a formula."""

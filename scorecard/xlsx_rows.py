@@ -153,15 +153,15 @@ class Column:
 def _index_styles(columns: Sequence[Column], start: int, stop: int) -> list[list[str]]:
     """Each column's ` s="N"` attributes. xlsxwriter numbers a format when a cell first uses it, row
     by row: the same order here keeps styles.xml and the indices as the cell-by-cell writer has them."""
-    uses = []
+    uses, attrs = [], [[""] * len(column.formats) for column in columns]
     for col, column in enumerate(columns):
         present, first = np.unique(column.format_codes(start, stop), return_index=True)
-        uses += [(int(row), col, column.formats[code]) for code, row in zip(present, first)]
-    for _, _, fmt in sorted(uses, key=lambda use: use[:2]):
+        uses += [(int(row), col, int(code)) for code, row in zip(present, first)]
+    for _, col, code in sorted(uses):  # only the formats these rows use: the others are not numbered yet
+        fmt = columns[col].formats[code]
         if fmt is not None:
-            fmt._get_xf_index()
-    return [[f' s="{fmt._get_xf_index()}"' if fmt is not None else "" for fmt in column.formats]
-            for column in columns]
+            attrs[col][code] = f' s="{fmt._get_xf_index()}"'
+    return attrs
 
 
 def _text(value: str) -> pa.Scalar:
@@ -205,9 +205,9 @@ def spool_rows(spool: IO[bytes], columns: Sequence[Column], stop: int, first_row
     return widths
 
 
-def splice(workbook: bytes, path: str, spooled: dict[str, IO[bytes]]) -> None:
-    """Write the `workbook` xlsxwriter made to `path`, each sheet part of `spooled` with its rows
-    inserted after its header row (the first `</row>` of its sheetData)."""
+def splice(workbook: bytes, path: str | IO[bytes], spooled: dict[str, IO[bytes]]) -> None:
+    """Write the `workbook` xlsxwriter made to `path` (a file name or object), each sheet part of
+    `spooled` with its rows inserted after its header row (the first `</row>` of its sheetData)."""
     with zipfile.ZipFile(io.BytesIO(workbook)) as source, \
             zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
