@@ -193,3 +193,40 @@ def test_credits_sheet_has_the_columns_after_the_spec_ones(small_demo, tmp_path,
         if expected["kpi"] != "TOTAL":
             assert escalation == float(expected["escalation"]) and row[-3].number_format == '"x"0.0#'
     assert {c[-4].value for c in cells} >= {"voice", "chat"}
+
+
+def test_results_sheet_cells_for_every_unit_and_status(small_demo, tmp_path):
+    """Hand-written result rows: each value in its unit and format, each status in words and colour,
+    text neutralised, a missing value an empty formatted cell, an infinite ratio Excel's #DIV/0!."""
+    import dataclasses
+
+    import pandas as pd
+
+    from scorecard.xlsx import write_xlsx
+
+    rows = [  # unit, value, status -> cell value, number format, status word, fill
+        ("rate", 0.6872, "green", 0.6872, "0.0%", "Met", "FFC6EFCE"),
+        ("duration", 9826.95, "amber", 9826.95 / 86400, "[h]:mm:ss", "Below target", "FFFFEB9C"),
+        ("points", 87.5, "red", 87.5, "0.0", "Missed", "FFFFC7CE"),
+        ("ratio", float("inf"), "insufficient_sample", "=1/0", "0.00", "Small sample", "FFEDEDED"),
+        ("count", float("nan"), "not_measurable", None, "#,##0", "Not measurable", "FFEDEDED"),
+        ("money", 1234.5, "green", 1234.5, '#,##0.00 "EUR"', "Met", "FFC6EFCE"),
+        ("nps", -12.0, "red", -12.0, "General", "Missed", "FFFFC7CE"),
+    ]
+    results = pd.DataFrame([{"period": "2026-03", "kpi": f"k{i}", "metric": "m", "grain": "team_id",
+                             "entity": "=cmd|' /C calc'!A0" if i == 0 else f"T{i}", "value": value, "n": 120 + i,
+                             "target": "<= 4.20", "minimum": None, "status": status, "provisional": i == 1,
+                             "unit": unit} for i, (unit, value, status, *_) in enumerate(rows)])
+    ev = dataclasses.replace(_evaluation(small_demo), results=results.astype({"minimum": "str"}))
+    write_xlsx(ev, tmp_path / "r.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "r.xlsx")["Results"]
+    for (unit, _, _, value, fmt, word, fill), cells in zip(rows, _rows(sheet), strict=True):
+        shown = cells["Value"].value
+        assert (shown.total_seconds() / 86400 if unit == "duration" else shown) == pytest.approx(value), unit
+        assert cells["Value"].number_format == fmt
+        assert (cells["Status"].value, cells["Status"].fill.fgColor.rgb) == (word, fill)
+        assert (cells["Observations"].number_format, cells["Target"].value, cells["Minimum"].value) == \
+            ("#,##0", "<= 4.20", None)
+    assert [r["Entity"].value for r in _rows(sheet)][:2] == ["'=cmd|' /C calc'!A0", "T1"]
+    assert [r["Provisional"].value for r in _rows(sheet)][:3] == [False, True, False]
+    assert sheet.auto_filter.ref == "A1:K8"
