@@ -141,6 +141,10 @@ def evaluate(contract: Contract, dataset: Dataset, periods: Sequence[Period],
     credits = version_credits(monthly[monthly["grain"].isin(["vendor", "channel"])], contract, uses, credit_months,
                               left)  # channel rows: per-channel allocations
     current = outputs_contract(contract, uses, last_month)
+    sections = build_sections(current, dataset, kpi_engine)
+    # The engine's derived rows and indexes (about 90 bytes a row) are not needed past the sections:
+    # freed before the integrity signals build their own facts, the stage where memory peaks.
+    del kpi_engine
     return Evaluation(
         contract=current,
         periods=tuple(asked_labels),
@@ -151,7 +155,7 @@ def evaluate(contract: Contract, dataset: Dataset, periods: Sequence[Period],
         before=scored[scored["period"].isin([p.label for p in before])].reset_index(drop=True),
         credits=credits,
         calibration=calibration_results(current, dataset, asked),
-        sections=build_sections(current, dataset, kpi_engine),
+        sections=sections,
         quality=dataset.quality,
         inputs=dict(dataset.hashes),
         left_out={m: left[m] for m in credit_months if m in left},

@@ -155,8 +155,8 @@ class Engine:
     def fine_index(self, src: RowSource) -> FineIndex:
         """Stage 1 key of a source: month x every grain column it has (see aggregate.py)."""
         if src.name not in self._fine_cache:
-            keys = [Codes.of(src.month)] + [Codes.of(src.frame[g]) for g in GRAIN_COLUMNS if g in src.frame]
-            self._fine_cache[src.name] = FineIndex(keys)
+            columns = [src.month] + [src.frame[g] for g in GRAIN_COLUMNS if g in src.frame]
+            self._fine_cache[src.name] = FineIndex(len(src.frame), (Codes.of(c) for c in columns))
         return self._fine_cache[src.name]
 
     def _period_codes(self, src: RowSource, kind: str) -> Codes:
