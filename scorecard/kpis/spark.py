@@ -94,12 +94,23 @@ class SparkBackend:
 
     def __init__(self, session: Any = None, master: str | None = None):
         self.session = session if session is not None else spark_session(master)
+        self.repeats: Any = None  # the Repeats its scorecard_repeats view holds (sql/backend.py)
+        self._cached: dict[str, Any] = {}
 
     def register(self, name: str, frame: pd.DataFrame) -> None:
         import pyarrow as pa
         table = pa.Table.from_pandas(frame, preserve_index=False)
         # Cached: every KPI's query reads the same rows, decoded from Arrow once, not once per query.
         self.session.createDataFrame(table).cache().createOrReplaceTempView(name)
+
+    def materialize(self, name: str, sql: str) -> None:
+        """A cached temporary view of a query (the repeat flags): computed once, on first use."""
+        frame = self.session.sql(sql).cache()
+        frame.createOrReplaceTempView(name)
+        old = self._cached.pop(name, None)
+        if old is not None:
+            old.unpersist()
+        self._cached[name] = frame
 
     def execute(self, sql: str) -> pd.DataFrame:
         try:

@@ -76,15 +76,15 @@ class SqlEngine(Engine):
         prepared = self._prepared
         queries, notes = compile_kpis(self.contract, kpis, grains, prepared, self.tables, labels)
         agg = run_queries(self.backend, queries, prepared.tables if first else {})
-        if first:  # the backend holds its own copy now: the prepared frames (a copy of the data) go
+        if first:  # the backend holds them now (DuckDB scans them in place): no second reference
             self._prepared = replace(prepared, tables={})
         kinds = {label: rank for rank, kind in enumerate(self.labels) for label in self.labels[kind]}
         out = {kpi_id: self._not_measurable(_spec(kpis, kpi_id), note)
                for kpi_id, note in notes.items()}
         for q in queries:
-            for kpi_id, m in zip(q.kpis, q.measures):
+            for kpi_id, m, own in zip(q.kpis, q.measures, q.kpi_grains):
                 rows = agg[(agg["query"] == q.key) & (agg["kpi"] == kpi_id)]
-                out[kpi_id] = self._emit(_spec(kpis, kpi_id), finish(m, q.grains, rows, kinds))
+                out[kpi_id] = self._emit(_spec(kpis, kpi_id), finish(m, own, rows, kinds))
         return out
 
 

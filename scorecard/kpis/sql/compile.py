@@ -11,7 +11,7 @@ Finishing (value = num / den, per-period divisors) happens on the aggregate rows
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Sequence, cast
+from typing import TYPE_CHECKING, Callable, Sequence, cast
 
 import numpy as np
 import pandas as pd
@@ -20,7 +20,11 @@ from sqlglot import exp
 
 from .dialects import render
 
+if TYPE_CHECKING:
+    from .relation import Repeats
+
 AGG_COLUMNS = ["period", "grain", "entity", "base", "num", "den", "n", "prov", "quantile", "nobs", "first_row"]
+ROWS = "scorecard_rows"  # the measures' relation, defined by relation.Rows.select()
 PERIOD_MAP = "scorecard_period_map"  # month -> period label, one row per asked label of every kind
 
 
@@ -58,7 +62,10 @@ class MeasureSQL:
 class CompiledQuery:
     """The query of the KPIs sharing one row relation and grains: `sql(dialect)` renders it;
     `long(frame)` reads its result as AGG_COLUMNS rows plus `kpi` (one per KPI x period x grain x
-    entity; a row whose entity is missing at a grain belongs nowhere)."""
+    entity; a row whose entity is missing at a grain belongs nowhere). `outputs` names, for each
+    KPI, the result column of each of its aggregates (None: the KPI has no such part) and
+    `kpi_grains` its own grains (a vendor-only KPI rides along a query of every grain), and
+    `repeats` the repeat flags it joins (relation.py), materialized before it runs."""
 
     key: str
     kpis: tuple[str, ...]
@@ -66,6 +73,9 @@ class CompiledQuery:
     grains: tuple[str, ...]
     vendor: str
     measures: tuple[MeasureSQL, ...] = field(compare=False, repr=False)
+    outputs: tuple[dict[str, str | None], ...] = field(default=(), compare=False, repr=False)
+    kpi_grains: tuple[tuple[str, ...], ...] = field(default=(), compare=False, repr=False)
+    repeats: "Repeats | None" = field(default=None, compare=False, repr=False)
 
     def sql(self, dialect: str = "duckdb") -> str:
         return render(self.select, dialect)
@@ -82,75 +92,111 @@ class CompiledQuery:
             else:
                 rows = frame[mask & (frame[f"_g_{grain}"] == 0) & frame[grain].notna()]
                 entity = rows[grain].astype(str)
-            for i, kpi in enumerate(self.kpis):
+            for kpi, outputs, own in zip(self.kpis, self.outputs, self.kpi_grains):
+                if grain not in own:
+                    continue
                 parts.append(pd.DataFrame({
                     "period": rows["period"].astype(str), "grain": grain, "entity": entity,
-                    **{c: rows[f"{c}{i}"].to_numpy(dtype="float64") for c in AGG_COLUMNS[3:-1]},
+                    **{c: _values(rows, outputs[c], 0.0 if c == "nobs" else np.nan) for c in AGG_COLUMNS[3:-1]},
                     "first_row": rows["first_row"].to_numpy(dtype="float64"), "kpi": kpi}))
         return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=[*AGG_COLUMNS, "kpi"])
 
 
-def _sum(e: exp.Expression | None) -> exp.Expression:
-    return exp.Sum(this=e) if e is not None else exp.Null()
+def _values(rows: pd.DataFrame, column: str | None, missing: float) -> np.ndarray:
+    if column is None:
+        return np.full(len(rows), missing)
+    return rows[column].to_numpy(dtype="float64", na_value=np.nan)
 
 
-def _in_base(base: exp.Expression, e: exp.Expression | None) -> exp.Expression:
+def _in_base(base: exp.Expression, e: exp.Expression | None) -> exp.Expression | None:
     """A row's value where it is in the base, else NULL (out of every sum and quantile)."""
     if e is None:
-        return exp.Null()
+        return None
     return exp.Case(ifs=[exp.If(this=base.copy(), true=e)], default=exp.Null())
 
 
-def aggregate_query(key: str, measures: Sequence[tuple[str, MeasureSQL]], grains: Sequence[str],
-                    vendor: str) -> CompiledQuery:
-    """The GROUPING SETS query of measures over one relation at `grains` ('vendor' = the whole
-    period): the rows are read and grouped once for all of them.
+class _Columns:
+    """The distinct per-row expressions of a batch: KPIs that share a base, a numerator or a
+    denominator (csat and dsat count the same answers) read one column, summed once."""
+
+    def __init__(self, prefix: str):
+        self.prefix = prefix
+        self.by_text: dict[str, str] = {}  # expression SQL -> its column
+        self.exprs: list[exp.Expression] = []
+
+    def add(self, e: exp.Expression | None) -> str | None:
+        if e is None:
+            return None
+        text = e.sql()
+        if text not in self.by_text:
+            self.by_text[text] = f"{self.prefix}{len(self.exprs)}"
+            self.exprs.append(e)
+        return self.by_text[text]
+
+
+def aggregate_query(key: str, measures: Sequence[tuple[str, MeasureSQL, Sequence[str]]], vendor: str,
+                    rows: exp.Select | None = None, repeats: "Repeats | None" = None) -> CompiledQuery:
+    """The GROUPING SETS query of (kpi, measure, grains) over one relation at every grain one of
+    them has ('vendor' = the whole period): the rows are read and grouped once for all of them,
+    each distinct per-row expression summed once. `rows` defines `scorecard_rows`, the relation
+    the measures read (relation.py).
 
     Every row of the relation is grouped (not only a KPI's base): `first_row`, the smallest `_row`
     of a group, orders the results as the rows first appear in the data, whatever the base."""
+    grains = list(dict.fromkeys(g for _, _, own in measures for g in own))
     columns = [g for g in grains if g != "vendor"]
     relation = measures[0][1].relation
-    per_row, sums = [], []
-    for i, (_, m) in enumerate(measures):
+    sums, observed = _Columns("_s"), _Columns("_o")
+    quantiles: dict[tuple[str, float], str] = {}
+    outputs = []
+    for _, m, _ in measures:
         prov = flag(m.provisional) if m.provisional is not None else None
-        per_row += [flag(m.base).as_(f"_base{i}"), _in_base(m.base, m.num).as_(f"_num{i}"),
-                    _in_base(m.base, m.den).as_(f"_den{i}"), _in_base(m.base, m.n).as_(f"_n{i}"),
-                    _in_base(m.base, prov).as_(f"_prov{i}"), _in_base(m.base, m.obs).as_(f"_obs{i}")]
-        r = {c: exp.column(f"_{c}{i}", "r") for c in ("base", "num", "den", "n", "prov", "obs")}
-        quantile = (exp.Quantile(this=r["obs"].copy(), quantile=exp.Literal.number(m.q))
-                    if m.q is not None else exp.Null())
-        sums += [_sum(r["base"]).as_(f"base{i}"), _sum(r["num"]).as_(f"num{i}"), _sum(r["den"]).as_(f"den{i}"),
-                 _sum(r["n"]).as_(f"n{i}"), _sum(r["prov"]).as_(f"prov{i}"), quantile.as_(f"quantile{i}"),
-                 exp.Count(this=r["obs"]).as_(f"nobs{i}")]
+        out = {c: sums.add(e) for c, e in (("base", flag(m.base)), ("num", _in_base(m.base, m.num)),
+                                            ("den", _in_base(m.base, m.den)), ("n", _in_base(m.base, m.n)),
+                                            ("prov", _in_base(m.base, prov)))}
+        obs = observed.add(_in_base(m.base, m.obs))
+        if obs is not None and m.q is not None:
+            quantiles.setdefault((obs, m.q), f"q{len(quantiles)}")
+        out = {c: None if name is None else name[1:] for c, name in out.items()}
+        out["quantile"] = quantiles[(obs, m.q)] if obs is not None and m.q is not None else None
+        out["nobs"] = f"c{obs[2:]}" if obs is not None else None
+        outputs.append(out)
     inner = exp.select(
         exp.column("_month").as_("_month"), exp.column("_row").as_("_row"),
-        *[exp.column(g).as_(g) for g in columns], *per_row, copy=False,
+        *[exp.column(g).as_(g) for g in columns],
+        *[e.as_(name) for name, e in zip(sums.by_text.values(), sums.exprs)],
+        *[e.as_(name) for name, e in zip(observed.by_text.values(), observed.exprs)], copy=False,
     ).from_(relation.subquery("v") if isinstance(relation, exp.Select) else relation, copy=False)
-    if all(m.q is None for _, m in measures):
-        inner = _fine_sums(inner, columns, len(measures))
+    if not observed.exprs:
+        inner = _fine_sums(inner, columns, list(sums.by_text.values()))
     period = exp.column("period", "pm")
     select = exp.select(
         period.as_("period"),
         *[exp.column(g, "r").as_(g) for g in columns],
         *[exp.func("GROUPING", exp.column(g, "r")).as_(f"_g_{g}") for g in columns],
-        *sums, exp.Min(this=exp.column("_row", "r")).as_("first_row"), copy=False,
+        *[exp.Sum(this=exp.column(name, "r")).as_(name[1:]) for name in sums.by_text.values()],
+        *[exp.Quantile(this=exp.column(obs, "r"), quantile=exp.Literal.number(q)).as_(name)
+          for (obs, q), name in quantiles.items()],
+        *[exp.Count(this=exp.column(name, "r")).as_(f"c{name[2:]}") for name in observed.by_text.values()],
+        exp.Min(this=exp.column("_row", "r")).as_("first_row"), copy=False,
     ).from_(inner.subquery("r"), copy=False).join(
         exp.to_table(PERIOD_MAP).as_("pm"), on=exp.column("_month", "r").eq(exp.column("month", "pm")), copy=False)
     sets = [exp.Tuple(expressions=[period.copy()])] + [
         exp.Tuple(expressions=[period.copy(), exp.column(g, "r")]) for g in columns]
     select = select.group_by(exp.GroupingSets(expressions=sets), copy=False)
-    return CompiledQuery(key, tuple(k for k, _ in measures), select, tuple(grains), vendor,
-                         tuple(m for _, m in measures))
+    if rows is not None:
+        select = select.with_(ROWS, as_=rows, copy=False)
+    return CompiledQuery(key, tuple(k for k, _, _ in measures), select, tuple(grains), vendor,
+                         tuple(m for _, m, _ in measures), tuple(outputs),
+                         tuple(tuple(own) for _, _, own in measures), repeats)
 
 
-def _fine_sums(rows: exp.Select, columns: list[str], count: int) -> exp.Select:
+def _fine_sums(rows: exp.Select, columns: list[str], names: list[str]) -> exp.Select:
     """Stage 1 of decomposable sums: rows -> month x grain columns, so the grouping sets read a
     few thousand partial sums instead of every row (quantiles are not decomposable: they skip it)."""
     keys = ["_month", *columns]
-    sums = [exp.Sum(this=exp.column(f"_{c}{i}")).as_(f"_{c}{i}")
-            for i in range(count) for c in ("base", "num", "den", "n", "prov")]
     return exp.select(*[exp.column(k) for k in keys], exp.Min(this=exp.column("_row")).as_("_row"),
-                      *[exp.Null().as_(f"_obs{i}") for i in range(count)], *sums, copy=False).from_(
+                      *[exp.Sum(this=exp.column(n)).as_(n) for n in names], copy=False).from_(
         rows.subquery("f"), copy=False).group_by(*[exp.column(k) for k in keys], copy=False)
 
 

@@ -92,13 +92,13 @@ def base_filter(kpi: KpiSpec, columns: Sequence[str]) -> tuple[str, str]:
     return "(" + " AND ".join(terms) + ")", ""
 
 
-def measure_sql(kpi: KpiSpec, contract: Contract, prepared: Prepared, tables: dict[str, pd.DataFrame],
+def measure_sql(kpi: KpiSpec, rows: Rows | None, tables: dict[str, pd.DataFrame],
                 labels: dict[str, list[str]]) -> MeasureSQL | NotMeasurable:
-    """The declared measure of one compilable KPI over the prepared interactions."""
-    if prepared.interaction_columns is None:
+    """The declared measure of one compilable KPI over the prepared interactions (`rows`, None
+    without an interactions table)."""
+    if rows is None:
         return NotMeasurable("no interactions table in the data")
-    rows = Rows(InteractionFacts.of(prepared.interaction_columns, contract), prepared.clock_k)
-    base, note = base_filter(kpi, prepared.interaction_columns)
+    base, note = base_filter(kpi, rows.facts.columns)
     if note:
         return NotMeasurable(note)
     if kpi.metric in PER_VOLUME:
@@ -145,17 +145,22 @@ def compile_kpis(contract: Contract, kpis: Sequence[KpiSpec], grains: Sequence[s
                  tables: dict[str, pd.DataFrame], labels: dict[str, list[str]]
                  ) -> tuple[list[CompiledQuery], dict[str, str]]:
     """The queries of the compilable KPIs at their grains (those whose entity column the data
-    has), one per distinct row relation and grains, and the note of each KPI not measurable."""
+    has), one per distinct row relation (the sums apart from the quantiles), and the note of each
+    KPI not measurable."""
     notes: dict[str, str] = {}
-    batches: dict[tuple[str, tuple[str, ...], bool], list[tuple[str, MeasureSQL]]] = {}
+    batches: dict[tuple[str, bool], list[tuple[str, MeasureSQL, tuple[str, ...]]]] = {}
     columns = prepared.interaction_columns or ()
+    rows = (Rows(InteractionFacts.of(columns, contract), prepared.clock_k)
+            if prepared.interaction_columns is not None else None)
     for kpi in kpis:
-        m = measure_sql(kpi, contract, prepared, tables, labels)
+        m = measure_sql(kpi, rows, tables, labels)
         if isinstance(m, NotMeasurable):
             notes[kpi.id] = m.note
             continue
         present = tuple(g for g in kpi_grains(kpi, grains) if g == "vendor" or g in columns)
-        batches.setdefault((m.relation.sql(), present, m.q is None), []).append((kpi.id, m))
-    queries = [aggregate_query(f"q{i}", batch, grains_, contract.vendor)
-               for i, ((_, grains_, _), batch) in enumerate(batches.items())]
+        batches.setdefault((m.relation.sql(), m.q is None), []).append((kpi.id, m, present))
+    shared = rows.select() if rows is not None else None
+    repeats = rows.repeats_table() if rows is not None else None
+    queries = [aggregate_query(f"q{i}", batch, contract.vendor, shared, repeats)
+               for i, batch in enumerate(batches.values())]
     return queries, notes

@@ -1,6 +1,11 @@
-"""The row relation one interaction KPI reads: the derived view, plus the joins its measure asks for
-(a business clock per timestamp, repeat-contact windows). Measures ask through `Rows`; the joins
-are only made for what was asked."""
+"""The row relation interaction KPIs read: the derived view, plus the columns their measures ask for
+(a business clock per timestamp, repeat-contact windows). Measures ask through `Rows` and read the
+relation as `scorecard_rows`; once every KPI of a compile has asked, `Rows.select()` is the one
+relation they all share (each query defines it as a WITH), so one query holds every sum KPI.
+
+The repeat windows are the costly part (sorts by customer over every row): they are computed on a
+narrow relation (row number, customer, reason, time) into `scorecard_repeats`, materialized once
+per backend (backend.run_queries) and joined back by row number, not once per query or run."""
 
 from __future__ import annotations
 
@@ -9,20 +14,63 @@ from dataclasses import dataclass, field
 from sqlglot import exp
 
 from .clock import bucket_of, business_seconds, clock_table_name
-from .compile import sql
+from .compile import ROWS, sql
 from .derive import InteractionFacts
 
 VIEW_COLUMNS = {"answered_at": "_answered_ns", "abandoned_at": "_abandoned_ns", "first_response_at": "_first_ns"}
+REPEATS = "scorecard_repeats"  # the materialized repeat flags, by _row
+
+
+@dataclass(frozen=True)
+class Repeats:
+    """The repeat flags of each asked window (ns) for every interaction row: `_repeated_<w>` (a
+    later contact of the same customer within the window, strictly later, with the same reason
+    when both rows have one) and `_window_open_<w>` (the window ends after the data's last contact)."""
+
+    windows: frozenset[int]
+    has_reason: bool
+
+    def covers(self, other: Repeats) -> bool:
+        return other.windows <= self.windows and other.has_reason == self.has_reason
+
+    def widened(self, other: Repeats) -> Repeats:
+        if other.has_reason != self.has_reason:
+            return other
+        return Repeats(self.windows | other.windows, self.has_reason)
+
+    def select(self) -> exp.Select:
+        """Three range windows per window over the narrow rows."""
+        columns = []
+        for w in sorted(self.windows):
+            frame = f"ORDER BY created_at RANGE BETWEEN 1 FOLLOWING AND {w} FOLLOWING"
+            any_later = f"COUNT(*) OVER (PARTITION BY customer_id {frame})"
+            if self.has_reason:
+                same = f"COUNT(*) OVER (PARTITION BY customer_id, reason {frame})"
+                unlabeled = f"COUNT(CASE WHEN reason IS NULL THEN 1 END) OVER (PARTITION BY customer_id {frame})"
+                repeated = (f"(CASE WHEN reason IS NULL THEN {any_later} > 0 "
+                            f"ELSE ({same} > 0 OR {unlabeled} > 0) END)")
+            else:
+                repeated = f"({any_later} > 0)"
+            columns += [sql(f"(customer_id IS NOT NULL AND {repeated})").as_(f"_repeated_{w}"),
+                        sql(f"(customer_id IS NOT NULL AND created_at + {w} > MAX(created_at) OVER ())")
+                        .as_(f"_window_open_{w}")]
+        return exp.select("_row", *columns).from_("interactions")
+
+
+def view_column(name: str) -> str:
+    """The view column of a canonical timestamp (derived timestamps have their own names)."""
+    return VIEW_COLUMNS.get(name, name)
 
 
 @dataclass
 class Rows:
-    """Column expressions over the interactions of one KPI, and the joins they need."""
+    """Column expressions over the interactions of the KPIs of one compile, and the columns they
+    ask for (`select()`, `repeats_table()`)."""
 
     facts: InteractionFacts
     clock_k: dict[str, int]  # calendar name -> opening intervals per day in its clock table
-    _clocks: dict[tuple[str, str], str] = field(default_factory=dict)  # (calendar, column) -> alias
-    _repeat_ns: int | None = None
+    _clocks: set[tuple[str, str]] = field(default_factory=set)
+    _repeats: set[int] = field(default_factory=set)
 
     def has(self, column: str) -> bool:
         return column in self.facts.columns
@@ -31,20 +79,14 @@ class Rows:
         """A timestamp column of the view (epoch ns), or None when it cannot be known."""
         if self.facts.timestamp(name) is None:
             return None
-        return VIEW_COLUMNS.get(name, name)
-
-    def _clock_ts(self, name: str) -> str:
-        """The view column a business clock reads: callers ask a clock only for a known timestamp."""
-        column = self.ts(name)
-        if column is None:
-            raise ValueError(f"a business clock was asked for {name}, which the interactions cannot give")
-        return column
+        return view_column(name)
 
     def clock_alias(self, calendar: str, name: str) -> str:
-        key = (calendar, name)
-        if key not in self._clocks:
-            self._clocks[key] = f"c{len(self._clocks)}"
-        return self._clocks[key]
+        """c<calendar's rank>_<timestamp>: a plain identifier whatever the calendar is called."""
+        if self.ts(name) is None:
+            raise ValueError(f"a business clock was asked for {name}, which the interactions cannot give")
+        self._clocks.add((calendar, name))
+        return f"c{sorted(self.clock_k).index(calendar)}_{name}"
 
     def seconds(self, name: str) -> str:
         return f"(CAST(v.{self.ts(name)} AS DOUBLE) / 1e9)"
@@ -67,41 +109,37 @@ class Rows:
                 f"THEN v._day_{c} ELSE v._next_{c} END)")
 
     def repeats(self, window_s: float) -> tuple[str, str]:
-        """(repeated, window_open) for a repeat window (convention 10), as view columns."""
-        self._repeat_ns = int(round(window_s * 1e9))
-        return "v._repeated", "v._window_open"
+        """(repeated, window_open) for a repeat window (convention 10), as columns of the relation."""
+        w = int(round(window_s * 1e9))
+        self._repeats.add(w)
+        return f"v._repeated_{w}", f"v._window_open_{w}"
 
     def relation(self) -> exp.Select:
-        """The view with the asked joins; each clock adds B(t) `_b_<alias>` and its day's
-        `_day_`, `_last_` (closing instant) and `_next_` (next business day) columns."""
-        view = self.facts.view()
-        if self._repeat_ns is not None:
-            view = self._with_repeats(view)
+        """What every measure reads: `scorecard_rows`, defined by `select()` once all have asked."""
+        return exp.select("*").from_(ROWS)
+
+    def select(self) -> exp.Select:
+        """The view with the asked columns: each clock adds B(t) `_b_<alias>` and its day's `_day_`,
+        `_last_` (closing instant) and `_next_` (next business day); each repeat window its flags
+        from the materialized `scorecard_repeats` (`repeats_table()`)."""
         columns = []
-        for (calendar, name), alias in self._clocks.items():
-            stamp = "v." + self._clock_ts(name)
+        for calendar, name in sorted(self._clocks):
+            alias, stamp = self.clock_alias(calendar, name), "v." + view_column(name)
             columns += [sql(business_seconds(alias, stamp, self.clock_k[calendar])).as_(f"_b_{alias}"),
                         sql(f"{alias}.day").as_(f"_day_{alias}"), sql(f"{alias}.last_close").as_(f"_last_{alias}"),
                         sql(f"{alias}.next_day").as_(f"_next_{alias}")]
-        select = exp.select("v.*", *columns).from_(view.subquery("v"))
-        for (calendar, name), alias in self._clocks.items():
+        for w in sorted(self._repeats):
+            columns += [sql(f"rp._repeated_{w}").as_(f"_repeated_{w}"),
+                        sql(f"rp._window_open_{w}").as_(f"_window_open_{w}")]
+        select = exp.select("v.*", *columns).from_(self.facts.view().subquery("v"))
+        for calendar, name in sorted(self._clocks):
+            alias = self.clock_alias(calendar, name)
             select = select.join(exp.to_table(clock_table_name(calendar)).as_(alias), join_type="left",
-                                 on=sql(f"{alias}.bucket = {bucket_of('v.' + self._clock_ts(name))}"))
+                                 on=sql(f"{alias}.bucket = {bucket_of('v.' + view_column(name))}"))
+        if self._repeats:
+            select = select.join(exp.to_table(REPEATS).as_("rp"), join_type="left", on=sql("rp._row = v._row"))
         return select
 
-    def _with_repeats(self, view: exp.Select) -> exp.Select:
-        """A later contact of the same customer within the window (strictly later, at most the
-        window after), with the same reason when both rows have one: three range windows."""
-        w = self._repeat_ns
-        frame = f"ORDER BY created_at RANGE BETWEEN 1 FOLLOWING AND {w} FOLLOWING"
-        any_later = f"COUNT(*) OVER (PARTITION BY customer_id {frame})"
-        if self.has("reason"):
-            same = f"COUNT(*) OVER (PARTITION BY customer_id, reason {frame})"
-            unlabeled = f"COUNT(CASE WHEN reason IS NULL THEN 1 END) OVER (PARTITION BY customer_id {frame})"
-            repeated = f"(CASE WHEN reason IS NULL THEN {any_later} > 0 ELSE ({same} > 0 OR {unlabeled} > 0) END)"
-        else:
-            repeated = f"({any_later} > 0)"
-        repeated = f"(customer_id IS NOT NULL AND {repeated})"
-        window_open = f"(customer_id IS NOT NULL AND created_at + {w} > MAX(created_at) OVER ())"
-        return exp.select("w.*", sql(repeated).as_("_repeated"), sql(window_open).as_("_window_open")).from_(
-            view.subquery("w"))
+    def repeats_table(self) -> Repeats | None:
+        """The repeat flags the queries join (None: no KPI asked for a repeat window)."""
+        return Repeats(frozenset(self._repeats), self.has("reason")) if self._repeats else None
