@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -40,6 +41,28 @@ def neutralise(value: object) -> object:
     return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
 
 
+def distinct(values: pd.Series) -> tuple[np.ndarray, list[str]] | None:
+    """Each row's code into the column's distinct texts (-1: missing) and those texts, so that text
+    is transformed once per distinct value (the same few periods, KPIs and statuses repeat); None
+    for a column of other Python objects (1 and True, 0.0 and -0.0, Decimal 1.0 and 1.00 are equal
+    keys, but not the same cell)."""
+    codes, uniques = pd.factorize(values)
+    texts = uniques.tolist()
+    if isinstance(values.dtype, pd.StringDtype) or all(isinstance(u, str) for u in texts):
+        return codes, texts
+    return None
+
+
+def _mapped(values: pd.Series, transform: Callable[[object], object]) -> pd.Series:
+    """`values.astype(object).map(transform)`, transforming each distinct text once."""
+    found = distinct(values)
+    if found is None:
+        return values.astype(object).map(transform)
+    codes, texts = found
+    done = np.array([transform(u) for u in texts] + [np.nan], dtype=object)
+    return pd.Series(done[codes], index=values.index, dtype=object)
+
+
 def _cell(value: object) -> object:
     """A text cell neutralised, its carriage returns as line feeds: the CSV writer quotes a cell
     holding a line feed, but not one holding a lone CR, which would split the row in a spreadsheet."""
@@ -68,7 +91,7 @@ def csv_text(frame: pd.DataFrame, columns: list[str], extra: Sequence[str] = (),
         if out[col].dtype == bool or str(out[col].dtype) == "boolean":
             out[col] = out[col].map({True: "true", False: "false"}).astype(object)
         elif not pd.api.types.is_numeric_dtype(out[col]):
-            out[col] = out[col].astype(object).map(_french_cell if french else _cell)
+            out[col] = _mapped(out[col], _french_cell if french else _cell)
     if french:
         return "\ufeff" + out.to_csv(index=False, lineterminator="\n", sep=";", decimal=",")
     return out.to_csv(index=False, lineterminator="\n")

@@ -32,7 +32,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 
 from .render.xmltext import clean_text
-from .results import neutralise
+from .results import distinct, neutralise
 
 CHUNK = 65_536  # rows joined at once: a few tens of MB of XML
 NUMBER_WIDTH = 12  # the width a number is given in the column (its shown text depends on the format)
@@ -120,13 +120,12 @@ def _bodies(values: pd.Series) -> tuple[np.ndarray, list[str], int]:
         if kind == "f":
             codes[np.isnan(values.to_numpy())] = -1
         return codes, bodies, NUMBER_WIDTH if (codes >= 0).any() else 0
+    uniques: list[Any]
     if kind == "b":
         codes, uniques = values.to_numpy().astype(np.intp), [False, True]
     else:
-        codes, distinct = pd.factorize(values)
-        uniques = distinct.tolist()
-        if not isinstance(values.dtype, pd.StringDtype) and not all(isinstance(u, str) for u in uniques):
-            codes, uniques = np.arange(len(values)), values.tolist()  # 1 and True, 0.0 and -0.0 share a code
+        found = distinct(values)
+        codes, uniques = found if found else (np.arange(len(values)), values.tolist())
     made = [body(u) for u in uniques]
     missing = np.array([b is None for b, _ in made] + [True])  # the last for code -1
     codes = np.where(missing[codes], -1, codes)
