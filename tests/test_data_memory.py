@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from scorecard.data.convert import convert_table
 from scorecard.data.mapping import ColumnRule, TableMapping
+from scorecard.data.quality import _orders
 from scorecard.data.readers import SOURCE_ROW
 from scorecard.data.schema import TABLES
 from scorecard.kpis.derive import _lower_labels
@@ -62,3 +63,16 @@ def test_lower_labels_are_the_per_row_strings_with_one_object_per_distinct_value
     assert new.dtype == object and new.tolist() == old.tolist()
     assert len({id(v) for v in new}) == len(set(old))
     assert np.array_equal(np.isin(new, ["voice", "chat"]), np.isin(old, ["voice", "chat"]))
+
+
+
+def test_a_wait_end_is_late_only_beyond_seven_days_to_the_nanosecond():
+    created = pd.Series(pd.to_datetime(["2026-03-01 10:00"] * 3).tz_localize("UTC")).astype("datetime64[ns, UTC]")
+    week = pd.Timedelta(days=7)
+    frame = pd.DataFrame({"created_at": created, "answered_at": created + pd.Series([week, week + pd.Timedelta(1),
+                                                                                     pd.NaT]),
+                          SOURCE_ROW: [2, 3, 4]})
+    found = pd.concat(_orders(frame, "UTC"))
+    assert found[["row", "column"]].values.tolist() == [[3, "answered_at"]]
+    assert found["problem"].iloc[0] == ("answered_at 2026-03-08 10:00:00 is more than 7 days after created_at "
+                                        "2026-03-01 10:00:00")

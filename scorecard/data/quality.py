@@ -166,7 +166,7 @@ def _orders(frame: pd.DataFrame, timezone: str) -> list[pd.DataFrame]:
         out.append(issue(frame, bad, "answered_at", "answered_at is set on a row with abandoned=true"))
     bound, words = TABLES["interactions"].ceilings["wait_s"]
     for end in (c for c in WAIT_ENDS if c in frame):
-        late = ((frame[end] - frame["created_at"]).dt.total_seconds() > bound).fillna(False).astype(bool)
+        late = ((frame[end] - frame["created_at"]) > pd.Timedelta(seconds=bound)).fillna(False).astype(bool)
         if bool(late.any()):
             sub = frame[late]
             out.append(issue(frame, late, end, f"{end} " + _when(sub[end], timezone) + f" is {words} after "
