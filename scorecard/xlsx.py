@@ -7,8 +7,8 @@ headers, filters and widths. Cells keep real numbers (a format changes how they 
 hold), so sums and charts work. Text goes through `results.neutralise` as in the CSVs, so a text
 starting with "=" reads as text in Excel. Written with xlsxwriter in constant-memory mode (about 2.7
 times faster than openpyxl's write-only cells); the large sheets' rows (Results, and the plain sheets
-that follow the data's size) are made column by column by `xlsx_rows` and spliced in, the same XML
-about 10 times faster than xlsxwriter's cell by cell.
+that follow the data's size) are made column by column by `xlsx_rows` and spliced in: the same XML,
+the workbook 5-6 times faster at 1 M interactions (deflating the XML is then half of what is left).
 """
 
 from __future__ import annotations
@@ -270,7 +270,8 @@ def _credits_sheet(book: Workbook, styles: _Styles, ev: Evaluation, lang: str) -
     without the transition, the contract version in words when the contract was amended)."""
     words, currency = WORDS[lang], ev.contract.currency
     money = money_format(currency)
-    units = dict(zip(ev.results["kpi"], ev.results["unit"]))
+    last = ev.results[["kpi", "unit"]].drop_duplicates("kpi", keep="last")  # each KPI's last unit
+    units = dict(zip(last["kpi"], last["unit"]))
     extra = [c for c in [*CREDIT_EXTRA_COLUMNS, "contract_version"] if c in ev.credits.columns]
     columns = CREDIT_COLUMNS + extra
     sheet = _Sheet(book, styles, words["Credits"], [words[col] for col in columns])
