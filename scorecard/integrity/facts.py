@@ -7,12 +7,14 @@ response (kpis/derive.py), from the clean tables of the evaluation's data set.
 
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
 import pandas as pd
 
 from ..contract.model import Contract
 from ..kpis.derive import InteractionRows
-from ..periods import local_months, month_start_utc, shift_month
+from ..periods import local_months, month_start_utc, months_between, shift_month
 
 GRAINS = ("vendor", "team_id", "agent_id")
 
@@ -23,51 +25,132 @@ def _entities(frame: pd.DataFrame, grain: str, contract: Contract) -> pd.Series:
     return frame[grain].astype("string") if grain in frame else pd.Series(pd.NA, index=frame.index, dtype="string")
 
 
-def _easy_reasons(frame: pd.DataFrame) -> set[str]:
-    """Reasons handled fastest over the whole data (the quickest third of reasons, by mean handle
-    time): a mix shifting towards them makes speed look better with no one working better."""
-    if "reason" not in frame or "handle_time_s" not in frame:
-        return set()
-    means = frame.groupby(frame["reason"].astype("string"))["handle_time_s"].mean().dropna().sort_values()
-    return set(means.index[: len(means) // 3]) if len(means) >= 3 else set()
+class Months:
+    """The local month of each UTC timestamp as a code into `labels` (-1 for NaT), found by binary
+    search among the months' starting instants: the months periods.local_months gives, without
+    converting every row to local time (the cost of the facts at millions of rows)."""
+
+    def __init__(self, ts: pd.Series, timezone: str) -> None:
+        ns = ts.to_numpy(dtype="datetime64[ns]", na_value=np.datetime64("NaT")).astype("int64")
+        valid = ts.notna().to_numpy()
+        ends = local_months(pd.Series([ts.min(), ts.max()]), timezone) if valid.any() else None
+        self.labels = months_between(ends.iloc[0], ends.iloc[1]) if ends is not None else []
+        starts = np.array([_month_start(m, timezone).value for m in self.labels], dtype="int64")
+        self.codes = np.where(valid, np.searchsorted(starts, ns, side="right") - 1, -1)
+
+    def label(self, codes: np.ndarray) -> pd.Series:
+        return pd.Series(np.asarray(self.labels, dtype=object)[codes], dtype="string")
 
 
-#: the interaction columns the facts read (a slim copy of these, never of the whole table)
-READ = ("created_at", "channel", "handle_time_s", "transferred", "resolved_first_contact", "resolved", "csat",
-        "reason", "team_id", "agent_id")
+def _month_start(month: str, timezone: str) -> pd.Timestamp:
+    """The first instant of a local month: its first day's midnight, or the first instant after
+    it where a clock change skips midnight (the earlier one where midnight happens twice)."""
+    return pd.Timestamp(f"{month}-01").tz_localize(timezone, ambiguous=True, nonexistent="shift_forward")
 
 
-def interaction_facts(contract: Contract, rows: InteractionRows, short_s: float) -> pd.DataFrame:
+def _codes(column: pd.Series | None, n: int) -> tuple[np.ndarray, pd.Index]:
+    """Codes of each row's value (-1 where missing) and the sorted distinct values they point to."""
+    if column is None:
+        return np.full(n, -1), pd.Index([], dtype="string")
+    codes, uniques = pd.factorize(column.astype("string"), sort=True)
+    return codes, pd.Index(uniques, dtype="string")
+
+
+class Entities:
+    """Each grain's entity of every interaction as a code into sorted labels (-1 when missing),
+    factorized once for the facts and the backlog."""
+
+    def __init__(self, frame: pd.DataFrame, contract: Contract) -> None:
+        self.frame, self.vendor = frame, contract.vendor
+        self.known: dict[str, tuple[np.ndarray, pd.Index]] = {}
+
+    def __call__(self, grain: str) -> tuple[np.ndarray, pd.Index]:
+        if grain == "vendor":
+            return np.zeros(len(self.frame), dtype="int64"), pd.Index([self.vendor], dtype="string")
+        if grain not in self.known:
+            self.known[grain] = _codes(self.frame[grain] if grain in self.frame else None, len(self.frame))
+        return self.known[grain]
+
+
+def _per_entity(values: pd.DataFrame | pd.Series, month: np.ndarray, months: list[str], entity: np.ndarray,
+                labels: pd.Index, how: Callable) -> pd.DataFrame:
+    """`how(groupby)` of `values` grouped by each row's month and entity codes, one integer key
+    (rows without either share the key -1, dropped after: no filtered copy of the rows), with the
+    month and entity labels in front."""
+    width = max(len(labels), 1)
+    grouped = how(values.groupby(np.where((month >= 0) & (entity >= 0), month * width + entity, -1)))
+    grouped = grouped[grouped.index >= 0]
+    key = grouped.index.to_numpy()
+    return pd.concat([pd.DataFrame({"month": pd.Series(np.asarray(months, dtype=object)[key // width], dtype="string"),
+                                    "entity": pd.Series(labels[key % width], dtype="string")}),
+                      grouped.reset_index(drop=True)], axis=1)
+
+
+def _easy_reasons(ht: np.ndarray, reason: np.ndarray, labels: pd.Index) -> np.ndarray | None:
+    """Whether each row's reason is among those handled fastest over the whole data (the quickest
+    third of reasons, by mean handle time): a mix shifting towards them makes speed look better
+    with no one working better. None with fewer than three reasons timed."""
+    known = reason >= 0
+    means = pd.Series(ht[known]).groupby(reason[known]).mean()
+    means = pd.Series(means.to_numpy(), index=labels[means.index]).dropna().sort_values()
+    if len(means) < 3:
+        return None
+    return np.append(labels.isin(means.index[: len(means) // 3]), False)[reason]  # code -1 reads the False
+
+
+#: the facts of one month x entity, each the mean of a per-row column (NaN where the data lacks it)
+MEANS = ("aht", "frt", "short_share", "transfer_rate", "survey_coverage", "csat", "fcr", "resolved", "easy_share")
+
+
+def _per_row(rows: InteractionRows, at: np.ndarray, short_s: float) -> pd.DataFrame:
+    """The per-row columns behind MEANS at the handled rows `at`, as float64 (NaN = unknown), in
+    one block (a groupby then averages them all in one pass)."""
+    df, n = rows.df, len(at)
+    block = np.full((len(MEANS), n), np.nan)
+    column = dict(zip(MEANS, block, strict=True))
+
+    def floats(name: str, fact: str) -> np.ndarray:
+        if name in df:
+            column[fact][:] = df[name].to_numpy(dtype="float64", na_value=np.nan)[at]
+        return column[fact]
+
+    for name, fact in (("transferred", "transfer_rate"), ("resolved_first_contact", "fcr"), ("resolved", "resolved")):
+        floats(name, fact)
+    ht, csat = floats("handle_time_s", "aht"), floats("csat", "csat")
+    voice = (df["channel"].astype("string") == "voice").fillna(False).to_numpy(dtype=bool)[at]
+    column["short_share"][:] = np.where(voice & ~np.isnan(ht), ht < short_s, np.nan)
+    if "csat" in df:
+        column["survey_coverage"][:] = ~np.isnan(csat)
+    first = rows.first_response_at
+    if first is not None:
+        column["frt"][:] = (first.iloc[at] - df["created_at"].iloc[at]).dt.total_seconds().to_numpy()
+    if "reason" in df and "handle_time_s" in df:
+        codes, labels = _codes(df["reason"], len(df))
+        easy = _easy_reasons(ht, codes[at], labels)
+        if easy is not None:
+            column["easy_share"][:] = easy
+    return pd.DataFrame(block.T, columns=list(MEANS), copy=False)
+
+
+def interaction_facts(contract: Contract, rows: InteractionRows, short_s: float,
+                      entities: Entities | None = None) -> pd.DataFrame:
     """One row per month x grain x entity: handled, aht, frt, short_share (voice), transfer_rate,
-    survey_coverage, csat, fcr, resolved, easy_share (NaN where the data lacks the column)."""
+    survey_coverage, csat, fcr, resolved, easy_share (NaN where the data lacks the column).
+    Each grain is one groupby over integer codes (month x entity) of the per-row columns."""
     handled = rows.handled
     if handled is None or not rows.n:
         return pd.DataFrame()
-    inter = rows.df.loc[handled, [c for c in READ if c in rows.df]]
-    first = rows.first_response_at
-    ht = inter["handle_time_s"] if "handle_time_s" in inter else pd.Series(np.nan, index=inter.index)
-    voice = (inter["channel"].astype("string") == "voice").fillna(False)
-    df = pd.DataFrame({"month": local_months(inter["created_at"], contract.timezone), "aht": ht,
-                       "frt": (first[handled] - inter["created_at"]).dt.total_seconds() if first is not None
-                       else np.nan, "short": (ht < short_s).where(voice & ht.notna()).astype("float64")},
-                      index=inter.index)
-    for fact, column in (("transfer_rate", "transferred"), ("fcr", "resolved_first_contact"), ("resolved", "resolved"),
-                         ("csat", "csat")):
-        df[fact] = inter[column].astype("float64") if column in inter else np.nan
-    df["surveyed"] = df["csat"].notna().astype("float64") if "csat" in inter else np.nan
-    easy = _easy_reasons(inter)
-    df["easy"] = inter["reason"].astype("string").isin(easy).astype("float64") if easy else np.nan
+    entities = entities or Entities(rows.df, contract)
+    at = np.flatnonzero(handled)
+    months = Months(rows.df["created_at"].iloc[at], contract.timezone)
+    per_row = _per_row(rows, at, short_s)
     out = []
     for grain in GRAINS:
-        # NA entities drop out of the groupby (dropna): no filtered copy of the frame per grain
-        g = df.groupby([df["month"], _entities(inter, grain, contract).rename("entity")])
-        facts = g.agg(handled=("month", "size"), aht=("aht", "mean"), frt=("frt", "mean"),
-                      short_share=("short", "mean"), transfer_rate=("transfer_rate", "mean"),
-                      survey_coverage=("surveyed", "mean"), csat=("csat", "mean"), fcr=("fcr", "mean"),
-                      resolved=("resolved", "mean"),
-                      easy_share=("easy", "mean")).reset_index()
+        codes, labels = entities(grain)
+        facts = _per_entity(per_row, months.codes, months.labels, codes[at], labels,
+                            lambda g: g.mean().assign(handled=g.size().astype("Int64")))
         facts.insert(1, "grain", grain)
-        out.append(facts)
+        out.append(facts[["month", "grain", "entity", "handled", *MEANS]])
     return pd.concat(out, ignore_index=True)
 
 
@@ -97,26 +180,40 @@ def qa_facts(contract: Contract, qa: pd.DataFrame | None) -> pd.DataFrame:
     return pd.concat(out, ignore_index=True)
 
 
-def backlog_facts(contract: Contract, rows: InteractionRows) -> pd.DataFrame:
+def _ns(ts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """UTC timestamps as int64 nanoseconds, and where they are missing."""
+    return ts.to_numpy(dtype="datetime64[ns]", na_value=np.datetime64("NaT")).astype("int64"), ts.isna().to_numpy()
+
+
+def backlog_facts(contract: Contract, rows: InteractionRows, entities: Entities | None = None) -> pd.DataFrame:
     """Per month x grain x entity: backlog (async contacts open at the month's end, as the catalog's
     `backlog` counts them: created before the end, not resolved by it) and backlog_age, their mean
-    age in seconds at that instant (old items piling up raise it even when the count holds)."""
+    age in seconds at that instant (old items piling up raise it even when the count holds).
+    An item is open at a contiguous run of month ends (after its creation, up to its resolution):
+    each (item, month end) pair is listed once, month by month, and grouped per grain."""
     interactions = rows.df
     if "resolved_at" not in interactions or not len(interactions):
         return pd.DataFrame()
-    df = interactions.loc[~rows.live, ["created_at", "resolved_at", *[g for g in GRAINS if g in interactions]]]
-    created, resolved = df["created_at"], df["resolved_at"]
-    months = sorted(local_months(interactions["created_at"].dropna(), contract.timezone).unique())
+    months = Months(interactions["created_at"], contract.timezone)
+    present = [months.labels[c] for c in np.unique(months.codes) if c >= 0]  # months with a contact
+    ends = np.array([month_start_utc(shift_month(m, 1), contract.timezone).value for m in present], dtype="int64")
+    at = np.flatnonzero(~rows.live)
+    (created, no_created), (resolved, open_) = (_ns(interactions[c].iloc[at]) for c in ("created_at", "resolved_at"))
+    first = np.where(no_created, len(ends), np.searchsorted(ends, created, side="right"))  # first end after creation
+    last = np.where(open_, len(ends), np.searchsorted(ends, resolved, side="right"))  # ends up to the resolution
+    runs = np.clip(last - first, 0, None)
+    item = np.repeat(np.arange(len(at)), runs)
+    end = np.repeat(first, runs) + np.arange(len(item)) - np.repeat(np.cumsum(runs) - runs, runs)
+    order = np.argsort(end, kind="stable")  # month by month, items in table order within a month
+    item, end = item[order], end[order]
+    age = pd.Series(pd.to_timedelta(ends[end] - created[item], unit="ns").total_seconds())
+    entities = entities or Entities(interactions, contract)
     out = []
-    for month in months:
-        end = month_start_utc(shift_month(month, 1), contract.timezone)
-        open_at_end = (created < end) & ~(resolved < end).fillna(False)
-        age = (end - created[open_at_end]).dt.total_seconds()
-        for grain in GRAINS:
-            entity = _entities(df.loc[open_at_end], grain, contract)
-            g = age.groupby(entity.to_numpy(na_value=None), dropna=True).agg(["size", "mean"])
-            out.append(pd.DataFrame({"month": month, "grain": grain, "entity": g.index.astype("string"),
-                                     "backlog": g["size"].to_numpy(), "backlog_age": g["mean"].to_numpy()}))
+    for grain in GRAINS:
+        codes, labels = entities(grain)
+        facts = _per_entity(age, end, present, codes[at][item], labels, lambda g: g.agg(["size", "mean"]))
+        facts.insert(1, "grain", grain)
+        out.append(facts.rename(columns={"size": "backlog", "mean": "backlog_age"}))
     return pd.concat(out, ignore_index=True) if out else pd.DataFrame()
 
 
@@ -125,11 +222,12 @@ def monthly_facts(contract: Contract, tables: dict[str, pd.DataFrame], short_s: 
     inter = tables.get("interactions")
     qa = qa_facts(contract, tables.get("qa_evaluations"))
     rows = InteractionRows(inter, contract) if inter is not None else None
-    facts = interaction_facts(contract, rows, short_s) if rows is not None else pd.DataFrame()
+    entities = Entities(inter, contract) if inter is not None else None
+    facts = interaction_facts(contract, rows, short_s, entities) if rows is not None else pd.DataFrame()
     keys = ["month", "grain", "entity"]
     if rows is None or facts.empty:
         return qa
-    for more in (qa, backlog_facts(contract, rows)):
+    for more in (qa, backlog_facts(contract, rows, entities)):
         if not more.empty:
             facts = facts.merge(more, on=keys, how="left")
     return facts.sort_values(keys, kind="stable").reset_index(drop=True)
