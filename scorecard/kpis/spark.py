@@ -94,18 +94,21 @@ class SparkBackend:
 
     def __init__(self, session: Any = None, master: str | None = None):
         self.session = session if session is not None else spark_session(master)
-        self.repeats: Any = None  # the Repeats its scorecard_repeats view holds (sql/backend.py)
+        self.repeats: Any = None  # the Repeats its interactions view has (sql/backend.py)
         self._cached: dict[str, Any] = {}
 
     def register(self, name: str, frame: pd.DataFrame) -> None:
         import pyarrow as pa
         table = pa.Table.from_pandas(frame, preserve_index=False)
         # Cached: every KPI's query reads the same rows, decoded from Arrow once, not once per query.
-        self.session.createDataFrame(table).cache().createOrReplaceTempView(name)
+        self._cache(name, self.session.createDataFrame(table))
 
-    def materialize(self, name: str, sql: str) -> None:
-        """A cached temporary view of a query (the repeat flags): computed once, on first use."""
-        frame = self.session.sql(sql).cache()
+    def extend(self, name: str, sql: str) -> None:
+        """The view joined with the new columns by row number, cached in its place."""
+        self._cache(name, self.session.table(name).join(self.session.sql(sql), on="_row", how="left"))
+
+    def _cache(self, name: str, frame: Any) -> None:
+        frame = frame.cache()
         frame.createOrReplaceTempView(name)
         old = self._cached.pop(name, None)
         if old is not None:

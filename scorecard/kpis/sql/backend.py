@@ -1,7 +1,7 @@
 """Where compiled KPI queries run: the one runner interface, and the embedded DuckDB backend.
 
 A backend registers the prepared input tables (`prepare.py`: plain columns, timestamps as UTC epoch
-nanoseconds, a precomputed local month key), materializes the repeat flags the queries join, and
+nanoseconds, a precomputed local month key), adds the repeat flags to the interactions once, and
 runs SQL rendered in its dialect. Another engine (Spark) is one more class with the same members;
 the queries are the same sqlglot trees.
 """
@@ -12,22 +12,25 @@ import os
 import tempfile
 from typing import Protocol, Sequence
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from .compile import AGG_COLUMNS, CompiledQuery
 from .dialects import render
-from .relation import REPEATS, Repeats
+from .relation import Repeats
 
 
 class Backend(Protocol):
     """What `run_queries` needs from an engine."""
 
     dialect: str
-    repeats: Repeats | None  # what its scorecard_repeats table holds (None: not built yet)
+    repeats: Repeats | None  # the repeat flags its interactions already have (None: none yet)
 
     def register(self, name: str, frame: pd.DataFrame) -> None: ...
 
-    def materialize(self, name: str, sql: str) -> None: ...
+    def extend(self, name: str, sql: str) -> None:
+        """Add to table `name` the columns `sql` gives for each of its rows (keyed by `_row`)."""
 
     def execute(self, sql: str) -> pd.DataFrame: ...
 
@@ -49,16 +52,30 @@ class DuckDBBackend:
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
         self.repeats: Repeats | None = None
+        self._tables: dict[str, pa.Table] = {}
 
     def register(self, name: str, frame: pd.DataFrame) -> None:
         """Registered as an Arrow table, which DuckDB scans in place: the prepared columns are
         already Arrow-backed (text) or plain arrays, so nothing is copied or converted (copying
         them into a DuckDB table cost 0.4 s of CPU per million interactions, more than it saved)."""
-        import pyarrow as pa
-        self.con.register(name, pa.Table.from_pandas(frame, preserve_index=False))
+        self._tables[name] = pa.Table.from_pandas(frame, preserve_index=False)
+        self.con.register(name, self._tables[name])
 
-    def materialize(self, name: str, sql: str) -> None:
-        self.con.execute(f'CREATE OR REPLACE TABLE "{name}" AS {sql}')
+    def extend(self, name: str, sql: str) -> None:
+        """The new columns are appended to the Arrow table in its row order: every query then reads
+        them as plain columns (a join back by row number cost more than the windows at 5 M rows)."""
+        table = self._tables[name]
+        extra = self.con.sql(sql).arrow()
+        if isinstance(extra, pa.RecordBatchReader):  # duckdb 2 hands a reader, 1.5 a table
+            extra = extra.read_all()
+        where = np.empty(table.num_rows, dtype=np.int64)  # _row of the table's i-th row -> its row in extra
+        where[extra.column("_row").to_numpy()] = np.arange(extra.num_rows)
+        order = pa.array(where[table.column("_row").to_numpy()])
+        for column in extra.column_names:
+            if column != "_row":
+                table = table.append_column(column, extra.column(column).take(order))
+        self._tables[name] = table
+        self.con.register(name, table)
 
     def execute(self, sql: str) -> pd.DataFrame:
         return self.con.execute(sql).df()
@@ -73,7 +90,7 @@ def run_queries(backend: Backend, queries: Sequence[CompiledQuery], tables: dict
     AGG_COLUMNS plus `kpi` and `query`, the CompiledQuery.key each row came from)."""
     for name, frame in tables.items():
         backend.register(name, frame)
-    _materialize(backend, [q.repeats for q in queries if q.repeats is not None])
+    _add_repeats(backend, [q.repeats for q in queries if q.repeats is not None])
     frames = []
     for q in queries:
         out = backend.execute(q.sql(backend.dialect))
@@ -83,9 +100,9 @@ def run_queries(backend: Backend, queries: Sequence[CompiledQuery], tables: dict
     return pd.concat(frames, ignore_index=True)
 
 
-def _materialize(backend: Backend, asked: list[Repeats]) -> None:
-    """Build the repeat flags once, and again (wider) only when a query asks for a window they lack:
-    the windows then run once for every query of every run on this backend."""
+def _add_repeats(backend: Backend, asked: list[Repeats]) -> None:
+    """Give the interactions the repeat flags of every window asked and not added yet: the windows
+    then run once for every query of every run on this backend."""
     if not asked:
         return
     need = asked[0]
@@ -94,6 +111,6 @@ def _materialize(backend: Backend, asked: list[Repeats]) -> None:
     held = backend.repeats
     if held is not None and held.covers(need):
         return
-    need = need if held is None else held.widened(need)
-    backend.materialize(REPEATS, render(need.select(), backend.dialect))
-    backend.repeats = need
+    missing = need if held is None else Repeats(need.windows - held.windows, need.has_reason)
+    backend.extend("interactions", render(missing.select(), backend.dialect))
+    backend.repeats = missing if held is None else held.widened(missing)

@@ -4,8 +4,8 @@ relation as `scorecard_rows`; once every KPI of a compile has asked, `Rows.selec
 relation they all share (each query defines it as a WITH), so one query holds every sum KPI.
 
 The repeat windows are the costly part (sorts by customer over every row): they are computed on a
-narrow relation (row number, customer, reason, time) into `scorecard_repeats`, materialized once
-per backend (backend.run_queries) and joined back by row number, not once per query or run."""
+narrow relation (row number, customer, reason, time) and added to the interactions as columns once
+per backend (backend.run_queries), not once per query or run."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from .compile import ROWS, sql
 from .derive import InteractionFacts
 
 VIEW_COLUMNS = {"answered_at": "_answered_ns", "abandoned_at": "_abandoned_ns", "first_response_at": "_first_ns"}
-REPEATS = "scorecard_repeats"  # the materialized repeat flags, by _row
 
 
 @dataclass(frozen=True)
@@ -120,26 +119,21 @@ class Rows:
 
     def select(self) -> exp.Select:
         """The view with the asked columns: each clock adds B(t) `_b_<alias>` and its day's `_day_`,
-        `_last_` (closing instant) and `_next_` (next business day); each repeat window its flags
-        from the materialized `scorecard_repeats` (`repeats_table()`)."""
+        `_last_` (closing instant) and `_next_` (next business day). The repeat flags are columns of
+        the interactions by then (`repeats_table()`, added by backend.run_queries)."""
         columns = []
         for calendar, name in sorted(self._clocks):
             alias, stamp = self.clock_alias(calendar, name), "v." + view_column(name)
             columns += [sql(business_seconds(alias, stamp, self.clock_k[calendar])).as_(f"_b_{alias}"),
                         sql(f"{alias}.day").as_(f"_day_{alias}"), sql(f"{alias}.last_close").as_(f"_last_{alias}"),
                         sql(f"{alias}.next_day").as_(f"_next_{alias}")]
-        for w in sorted(self._repeats):
-            columns += [sql(f"rp._repeated_{w}").as_(f"_repeated_{w}"),
-                        sql(f"rp._window_open_{w}").as_(f"_window_open_{w}")]
         select = exp.select("v.*", *columns).from_(self.facts.view().subquery("v"))
         for calendar, name in sorted(self._clocks):
             alias = self.clock_alias(calendar, name)
             select = select.join(exp.to_table(clock_table_name(calendar)).as_(alias), join_type="left",
                                  on=sql(f"{alias}.bucket = {bucket_of('v.' + view_column(name))}"))
-        if self._repeats:
-            select = select.join(exp.to_table(REPEATS).as_("rp"), join_type="left", on=sql("rp._row = v._row"))
         return select
 
     def repeats_table(self) -> Repeats | None:
-        """The repeat flags the queries join (None: no KPI asked for a repeat window)."""
+        """The repeat flags the queries read (None: no KPI asked for a repeat window)."""
         return Repeats(frozenset(self._repeats), self.has("reason")) if self._repeats else None

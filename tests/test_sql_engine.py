@@ -1,0 +1,112 @@
+"""The SQL engine's shared work: the repeat flags computed once per backend (and widened for a new
+window), the sum KPIs of a contract in one query reading each distinct expression once. The flags
+are checked against kpis/repeat.py (the pandas engine's own reading of convention 10) on generated
+contacts with ties, missing customers and reasons, and windows that end exactly on a contact."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kpi_helpers import assert_same_results, contract, interactions, kpi
+from scorecard.contract.loader import load_contract
+from scorecard.data import load_dataset
+from scorecard.kpis.engine import Engine
+from scorecard.kpis.repeat import repeat_flags
+from scorecard.kpis.sql import compile_kpis, compiles, prepare_tables
+from scorecard.kpis.sql.backend import DuckDBBackend
+from scorecard.kpis.sql.dialects import render
+from scorecard.kpis.sql.prepare import prepare
+from scorecard.kpis.sql.relation import Repeats
+from scorecard.kpis.sqlengine import SqlEngine
+from scorecard.periods import parse_period
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class CountingBackend(DuckDBBackend):
+    """DuckDB, recording the columns each `extend` adds."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.added: list[list[str]] = []
+
+    def extend(self, name: str, sql: str) -> None:
+        before = set(self._tables[name].column_names)
+        super().extend(name, sql)
+        self.added.append(sorted(set(self._tables[name].column_names) - before))
+
+
+contacts = st.lists(st.tuples(st.sampled_from(["c1", "c2", "c3", None]), st.sampled_from(["r1", "r2", None]),
+                              st.integers(0, 40)), min_size=1, max_size=40)
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows=contacts, window=st.sampled_from([1, 3, 10, 25]))
+def test_repeat_flags_are_those_of_the_pandas_engine(rows, window):
+    """Seconds on a small range, so several contacts share an instant (not a repeat of each other)
+    and windows end exactly on a later contact (a repeat: the window is inclusive)."""
+    customer, reason, second = zip(*rows)
+    frame = pd.DataFrame({
+        "customer_id": pd.array(customer, dtype="string"), "reason": pd.array(reason, dtype="string"),
+        "created_at": pd.Timestamp("2026-03-01", tz="UTC") + pd.to_timedelta(list(second), unit="s")})
+    repeated, window_open = repeat_flags(frame, float(window))
+    backend = DuckDBBackend()
+    backend.register("interactions", prepare(frame, "Europe/Paris", "created_at"))
+    w = window * 1_000_000_000
+    backend.extend("interactions", render(Repeats(frozenset([w]), True).select(), "duckdb"))
+    flags = backend.execute("SELECT * FROM interactions ORDER BY _row")
+    assert flags[f"_repeated_{w}"].to_numpy(dtype=bool).tolist() == repeated.tolist()
+    assert flags[f"_window_open_{w}"].to_numpy(dtype=bool).tolist() == window_open.tolist()
+
+
+def _contacts(n: int = 300, seed: int = 4) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    start = pd.Timestamp("2026-03-01T08:00:00", tz="UTC")
+    created = [start + pd.Timedelta(hours=float(h)) for h in np.sort(rng.integers(0, 24 * 40, n))]
+    return interactions(
+        interaction_id=[f"i{k}" for k in range(n)], channel=rng.choice(["voice", "email", "chat"], n).tolist(),
+        customer_id=[None if rng.random() < 0.1 else f"c{rng.integers(0, 30)}" for _ in range(n)],
+        reason=[None if rng.random() < 0.2 else str(rng.choice(["refund", "baggage"])) for _ in range(n)],
+        created_at=[t.isoformat() for t in created],
+        answered_at=[(t + pd.Timedelta(seconds=20)).isoformat() for t in created])
+
+
+def test_a_run_with_another_repeat_window_widens_the_flags_and_later_runs_reuse_them():
+    week = kpi("first_contact_resolution", "fcr", params={"repeat_window": "7d"})
+    two_days = kpi("repeat_contact_rate", "rcr", params={"repeat_window": "2d"})
+    c = contract(week, two_days)
+    tables = {"interactions": _contacts()}
+    periods = [parse_period(p) for p in ("2026-03", "2026-04")]
+    reference = Engine(c, tables, periods, ["vendor", "reason"])
+    backend = CountingBackend()
+    engine = SqlEngine(c, tables, periods, ["vendor", "reason"], backend=backend)
+    assert_same_results(reference.run([week]), engine.run([week]))
+    assert_same_results(reference.run([two_days]), engine.run([two_days]))  # a window not built yet
+    assert_same_results(reference.run([week, two_days], ["vendor"]), engine.run([week, two_days], ["vendor"]))
+    week_ns, two_days_ns = 7 * 86400 * 10**9, 2 * 86400 * 10**9
+    assert backend.added == [[f"_repeated_{week_ns}", f"_window_open_{week_ns}"],  # built, widened once, reused
+                             [f"_repeated_{two_days_ns}", f"_window_open_{two_days_ns}"]]
+    assert backend.repeats is not None and backend.repeats.windows == {week_ns, two_days_ns}
+
+
+def test_the_sum_kpis_of_a_contract_are_one_query_reading_each_expression_once(small_demo):
+    acme = load_contract(ROOT / "contracts" / "acme-travel-nordlys.yaml")
+    dataset = load_dataset(small_demo, contract=acme)
+    labels = {"2026-03": ["2026-03"]}
+    kpis = [k for k in acme.kpis.values() if compiles(k)]
+    queries, _ = compile_kpis(acme, kpis, ["agent_id"], prepare_tables(acme, dataset.tables, labels),
+                              dataset.tables, labels)
+    quantiles = {k.id for k in kpis if k.statistic not in ("mean", None)}
+    assert [set(q.kpis) for q in queries] == [{k.id for k in kpis} - quantiles, quantiles]
+    sums, _ = queries
+    by_kpi = dict(zip(sums.kpis, sums.outputs))
+    assert by_kpi["csat"]["den"] == by_kpi["dsat"]["den"]  # the same answers counted once
+    assert by_kpi["cost_per_contact"]["base"] == by_kpi["csat"]["base"]  # both over every contact
+    assert dict(zip(sums.kpis, sums.kpi_grains))["cost_per_contact"] == ("vendor",)  # rides along
+    columns = {c for outputs in sums.outputs for c in outputs.values() if c}
+    assert len(columns) < 3 * len(sums.kpis)
