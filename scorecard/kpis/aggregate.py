@@ -71,23 +71,25 @@ class GroupIndex:
         codes, uniq = pd.factorize(combined[valid])
         self.fine_to_group = np.full(len(combined), -1, dtype=np.int64)
         self.fine_to_group[valid] = codes
-        self._valid = valid
+        # the fine groups inside some group, as positions (None: all of them). `sum` runs thousands of
+        # times over every fine group: a take is faster than a boolean mask, and no selection faster still
+        self._inside = None if bool(valid.all()) else np.flatnonzero(valid)
         self._codes = np.asarray(codes, dtype=np.int64)
         self.keys = pd.DataFrame({"period": period.values[uniq // n_e], "entity": entity.values[uniq % n_e]})
         self.size = len(self.keys)
 
     def sum(self, fine_sums: np.ndarray) -> np.ndarray:
         """Group sums from stage-1 partial sums."""
-        return np.bincount(self._codes, weights=fine_sums[self._valid], minlength=self.size)
+        weights = fine_sums if self._inside is None else fine_sums.take(self._inside)
+        return np.bincount(self._codes, weights=weights, minlength=self.size)
 
     def quantile(self, fine_codes: np.ndarray, values: np.ndarray, q: float) -> np.ndarray:
-        """Exact quantile of the non-NaN row values per group, linear interpolation (numpy default)."""
-        v = np.asarray(values, dtype="float64")
-        keep = ~np.isnan(v)
-        group = self.fine_to_group[fine_codes[keep]]
+        """Exact quantile per group of observations `values` (no NaN: the caller keeps the observed
+        rows once for all grains) in fine groups `fine_codes`, linear interpolation (numpy default)."""
+        group = self.fine_to_group[fine_codes]
         in_group = group >= 0
         out = np.full(self.size, np.nan)
         if in_group.any():
-            s = pd.Series(v[keep][in_group]).groupby(group[in_group]).quantile(q)
+            s = pd.Series(np.asarray(values, dtype="float64")[in_group]).groupby(group[in_group]).quantile(q)
             out[s.index.to_numpy()] = s.to_numpy()
         return out

@@ -212,6 +212,11 @@ class Engine:
         partial = {name: fine.sum(col) for name, col in (
             ("base", m.base), ("num", m.num), ("den", m.den), ("n", m.n), ("prov", m.provisional))
             if col is not None}
+        if m.q is not None and m.obs is not None:  # a quantile measure (measure.duration_measure)
+            # the observations and their fine groups, once for every grain and period (5 M rows each)
+            observed = ~np.isnan(m.obs)
+            partial["obs"] = fine.sum(observed)
+            obs_codes, obs = fine.codes[observed], m.obs[observed]
         parts = []
         grains = ["vendor"] if kpi.metric in VENDOR_ONLY else self.kpi_grains(kpi, grains)
         for kind in self.labels:
@@ -221,9 +226,9 @@ class Engine:
                     continue
                 present = idx.sum(partial["base"]) > 0
                 provisional = idx.sum(partial["prov"]) > 0 if "prov" in partial else np.zeros(idx.size, bool)
-                if m.q is not None and m.obs is not None:  # a quantile measure (measure.duration_measure)
-                    value = idx.quantile(fine.codes, m.obs, m.q)
-                    n = idx.sum(fine.sum(~np.isnan(m.obs)))
+                if m.q is not None and "obs" in partial:
+                    value = idx.quantile(obs_codes, obs, m.q)
+                    n = idx.sum(partial["obs"])
                 else:
                     value, n, combined = ratio_value(idx.keys, idx.sum(partial["num"]), idx.sum(partial["den"]),
                                                      m.combine)
