@@ -216,7 +216,8 @@ class Engine:
             # the observations and their fine groups, once for every grain and period (5 M rows each)
             observed = ~np.isnan(m.obs)
             partial["obs"] = fine.sum(observed)
-            obs_codes, obs = fine.codes[observed], m.obs[observed]
+            ascending = np.argsort(m.obs[observed], kind="stable")
+            obs_codes, obs = fine.codes[observed][ascending], m.obs[observed][ascending]
         parts = []
         grains = ["vendor"] if kpi.metric in VENDOR_ONLY else self.kpi_grains(kpi, grains)
         for kind in self.labels:
