@@ -15,6 +15,8 @@ time, CPU time and peak memory are its own.
 
 from __future__ import annotations
 
+import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -79,9 +81,11 @@ def stages(size: Size) -> dict:
     """The evaluate step with each stage's wall and CPU seconds (bench/stages.py), the CLI's imports
     timed as the start-up stage."""
     from stages import timed_stages
+    out = size.out / f"results-stages-{os.getpid()}"  # its own folder: another bench may be running
     with timed_stages() as totals:
         from scorecard.cli import main
-        code = main(size.evaluate_args(size.out / "results-stages", size.engine))
+        code = main(size.evaluate_args(out, size.engine))
+    shutil.rmtree(out, ignore_errors=True)  # nothing reads it
     return {"exit": code, "stages": {stage: [round(wall, 2), round(cpu, 2)] for stage, (wall, cpu) in totals.items()}}
 
 
