@@ -9,10 +9,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kpi_helpers import assert_same_results, contract, interactions, kpi
+from kpi_helpers import assert_same_results, contract, interactions, kpi, run, value
 from scorecard.contract.loader import load_contract
 from scorecard.data import load_dataset
 from scorecard.kpis.engine import Engine
@@ -110,3 +111,20 @@ def test_the_sum_kpis_of_a_contract_are_one_query_reading_each_expression_once(s
     assert dict(zip(sums.kpis, sums.kpi_grains))["cost_per_contact"] == ("vendor",)  # rides along
     columns = {c for outputs in sums.outputs for c in outputs.values() if c}
     assert len(columns) < 3 * len(sums.kpis)
+
+
+def test_a_contract_without_live_channels_handles_its_tickets_on_both_engines():
+    """A ticket desk (live_channels: []): every contact is async, handled once it has a first
+    response. The SQL engine once read the empty channel list as IN (NULL), which is never true nor
+    false, so no ticket was handled and the repeat rate of the contact reasons was empty."""
+    tickets = interactions(
+        interaction_id=["t1", "t2", "t3", "t4"], channel=["email", "phone", "email", "phone"],
+        customer_id=["c1", "c1", "c2", "c3"], reason=["refund", "refund", None, "login"],
+        created_at=["2026-03-02T09:00:00", "2026-03-04T09:00:00", "2026-03-05T09:00:00", "2026-03-06T09:00:00"],
+        first_response_at=["2026-03-02T10:00:00", "2026-03-04T10:00:00", None, "2026-03-06T11:00:00"],
+        transferred=[False, True, False, False])
+    c = contract(kpi("repeat_contact_rate", "rcr"), kpi("transfer_rate"), live_channels=())
+    results = run(c, {"interactions": tickets})
+    rcr, transfers = value(results, "rcr"), value(results, "transfer_rate")
+    assert (rcr.value, rcr.n) == (pytest.approx(1 / 3), 3)  # t1 repeated by t2 (same reason); t3 not handled
+    assert (transfers.value, transfers.n) == (pytest.approx(1 / 3), 3)

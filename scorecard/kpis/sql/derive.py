@@ -43,9 +43,9 @@ class InteractionFacts:
     @classmethod
     def of(cls, columns: tuple[str, ...], contract: Contract) -> "InteractionFacts":
         has = columns.__contains__
-        live_list = ", ".join("'" + c.replace("'", "''") + "'" for c in sorted(contract.live_channels)) or "NULL"
+        live_list = ", ".join("'" + c.replace("'", "''") + "'" for c in sorted(contract.live_channels))
         ch = "LOWER(COALESCE(channel, ''))"
-        live = f"({ch} IN ({live_list}))"
+        live = f"({ch} IN ({live_list}))" if live_list else "FALSE"  # IN (NULL) is NULL: nothing would be handled
         self_service = f"({ch} = 'self_service')"
         flag = "abandoned" if has("abandoned") else None
         wait = "wait_s" if has("wait_s") else None
