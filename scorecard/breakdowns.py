@@ -77,11 +77,23 @@ def agent_teams(dataset: Dataset) -> pd.DataFrame:
               if t is not None and {"agent_id", "team_id"} <= set(t.columns)]
     if not tables:
         return pd.DataFrame(columns=["agent_id", "team_id"])
-    # Count pairs per table (groupby skips missing keys) rather than copying millions of rows.
-    counts = pd.concat([t.groupby(["agent_id", "team_id"], observed=True).size() for t in tables])
+    # Count pairs per table on integer codes (missing keys left out) rather than grouping millions of strings.
+    counts = pd.concat([_pair_counts(t["agent_id"], t["team_id"]) for t in tables])
     counts = counts.groupby(level=[0, 1]).sum().rename("rows").reset_index()
     best = counts.sort_values(["agent_id", "rows"], ascending=[True, False], kind="stable")
     return best.drop_duplicates("agent_id")[["agent_id", "team_id"]].reset_index(drop=True)
+
+
+def _pair_counts(left: pd.Series, right: pd.Series) -> pd.Series:
+    """Rows per (left, right) pair of values, both present, indexed by the pairs in sorted order."""
+    (a, a_values), (b, b_values) = pd.factorize(left, sort=True), pd.factorize(right, sort=True)
+    width = max(len(b_values), 1)
+    both = (a >= 0) & (b >= 0)
+    counts = np.bincount(a[both] * width + b[both], minlength=len(a_values) * width)
+    (pairs,) = np.nonzero(counts)
+    index = pd.MultiIndex.from_arrays([a_values[pairs // width], b_values[pairs % width]],
+                                      names=[left.name, right.name])
+    return pd.Series(counts[pairs], index=index)
 
 
 def workforce_totals(contract: Contract, dataset: Dataset) -> pd.DataFrame:
@@ -138,7 +150,7 @@ def volume_profile(contract: Contract, engine: Engine) -> pd.DataFrame:
     hour = second_of_day // 3600
     weekday = (days + 3) % 7  # 1970-01-01 was a Thursday
     month_codes, months = pd.factorize(src.month)
-    channel_codes, channels = pd.factorize(pd.Series(rows.channel))
+    channel_codes, channels = pd.factorize(rows.channel)  # the object array itself: no Arrow copy of it
     key = ((month_codes * len(channels) + channel_codes) * 7 + weekday) * 24 + hour
     keep = month_codes >= 0
     size = max(len(months), 1) * max(len(channels), 1) * 7 * 24
