@@ -55,9 +55,10 @@ class FineIndex:
         np.minimum.at(first, combined, np.arange(size)) if size else None
         self.first_row = first  # one representative row per fine group: its keys are the group's
 
-    def sum(self, values: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
-        """Partial sums per fine group (optionally over a subset of row positions)."""
-        codes = self.codes if rows is None else self.codes[rows]
+    def sum(self, values: np.ndarray, codes: np.ndarray | None = None) -> np.ndarray:
+        """Partial sums per fine group; `codes`: over a subset of rows, their fine codes
+        (`self.codes[rows]`, taken once by a caller summing that subset many times)."""
+        codes = self.codes if codes is None else codes
         return np.bincount(codes, weights=np.asarray(values, dtype="float64"), minlength=self.size)
 
 

@@ -261,12 +261,12 @@ class Engine:
         month = Codes.of(src.month)  # codes, not a str per row (300 MB at 5 M rows)
         month_codes = month.codes[rows]
         fine = self.fine_index(src)
+        codes = fine.codes[rows]
         parts = []
         for period in self.periods:
             end = period_end_utc(period, self.contract.timezone).tz_localize(None).to_datetime64()
-            open_at_end = fine.sum((created < end) & ~(resolved < end), rows=rows)
-            in_period = fine.sum(np.isin(month_codes, np.flatnonzero(np.isin(month.values, period.months()))),
-                                 rows=rows)
+            open_at_end = fine.sum((created < end) & ~(resolved < end), codes)
+            in_period = fine.sum(np.isin(month_codes, np.flatnonzero(np.isin(month.values, period.months()))), codes)
             for grain in self.kpi_grains(kpi, grains):
                 idx = self.group_index(src, "*", grain)
                 if idx is None:

@@ -166,20 +166,24 @@ def agents_meeting_quality(engine: "Engine", kpi: KpiSpec, grains: list[str]) ->
     if note:
         return NotMeasurable(note)
     threshold = float(kpi.params["threshold"])
+    scored = base & ~np.isnan(score)
+    agent = pd.factorize(src.frame["agent_id"].astype("string"))[0]
     parts = []
     for kind in engine.labels:
-        period = engine.period_series(src, kind)
+        # integer codes, the labels sorted so that groups come out in the order of the labels
+        period, periods = pd.factorize(engine.period_series(src, kind), sort=True)
         for grain in grains:
-            entity = engine.entity_series(src, grain)
-            if entity is None:
+            entity_labels = engine.entity_series(src, grain)
+            if entity_labels is None:
                 continue
-            frame = pd.DataFrame({"period": period.to_numpy(), "entity": entity.to_numpy(),
-                                  "agent": src.frame["agent_id"].astype("string").to_numpy(), "score": score})
-            frame = frame[base & ~np.isnan(score)].dropna(subset=["period", "entity", "agent"])
-            per_agent = frame.groupby(["period", "entity", "agent"], observed=True)["score"].mean()
-            meets = (per_agent >= threshold - 1e-9).groupby(level=["period", "entity"], observed=True)
-            agg = pd.DataFrame({"num": meets.sum(), "n": meets.count()}).reset_index()
-            agg["value"] = agg["num"] / agg["n"]
-            parts.append(agg.assign(grain=grain, provisional=False)[
-                ["period", "entity", "grain", "value", "n", "provisional"]])
+            entity, entities = pd.factorize(entity_labels, sort=True)
+            rows = scored & (period >= 0) & (entity >= 0) & (agent >= 0)
+            keys = [period[rows], entity[rows], agent[rows]]
+            per_agent = pd.Series(score[rows]).groupby(keys).mean()
+            meets = (per_agent >= threshold - 1e-9).groupby(level=[0, 1])
+            num, n = meets.sum(), meets.count()
+            parts.append(pd.DataFrame({
+                "period": np.asarray(periods, dtype=object)[num.index.get_level_values(0)],
+                "entity": np.asarray(entities, dtype=object)[num.index.get_level_values(1)], "grain": grain,
+                "value": num.to_numpy() / n.to_numpy(), "n": n.to_numpy(), "provisional": False}))
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
