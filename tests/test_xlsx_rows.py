@@ -68,7 +68,7 @@ def _columns(specs):
 
 TRICKY = list("=+-@\t\r\n<>&\"' _x0Aé€😀\x00\x01\x08\x0b\x0c\x1f\x7f\ufffe\uffff")
 texts = st.one_of(
-    st.text(st.sampled_from(TRICKY) | st.characters(), max_size=12),
+    st.text(st.sampled_from(TRICKY) | st.characters(exclude_categories=["Cs"]), max_size=12),
     st.sampled_from(["", " ", "=1+1", "-3", "@SUM(A1)", "_x0041_", "a_x00e9_b", " lead", "trail ", "Met",
                      "<= 4.20", "R&D", "\r\n", "line\nbreak"]),
 )
