@@ -1,6 +1,6 @@
 """The integrity facts as first written (commit 5565eea): groupbys over month and entity labels,
 the backlog a mask per month end. Kept as the tests' reference for scorecard/integrity/facts.py,
-which groups integer codes."""
+which groups integer codes (the QA facts, unchanged, are its own)."""
 
 from __future__ import annotations
 
@@ -8,16 +8,11 @@ import numpy as np
 import pandas as pd
 
 from scorecard.contract.model import Contract
+from scorecard.integrity.facts import _entities, qa_facts  # unchanged by the rewrite
 from scorecard.kpis.derive import InteractionRows
 from scorecard.periods import local_months, month_start_utc, shift_month
 
 GRAINS = ("vendor", "team_id", "agent_id")
-
-
-def _entities(frame: pd.DataFrame, grain: str, contract: Contract) -> pd.Series:
-    if grain == "vendor":
-        return pd.Series(contract.vendor, index=frame.index, dtype="string")
-    return frame[grain].astype("string") if grain in frame else pd.Series(pd.NA, index=frame.index, dtype="string")
 
 
 def _easy_reasons(frame: pd.DataFrame) -> set[str]:
@@ -63,32 +58,6 @@ def interaction_facts(contract: Contract, rows: InteractionRows, short_s: float)
                       survey_coverage=("surveyed", "mean"), csat=("csat", "mean"), fcr=("fcr", "mean"),
                       resolved=("resolved", "mean"),
                       easy_share=("easy", "mean")).reset_index()
-        facts.insert(1, "grain", grain)
-        out.append(facts)
-    return pd.concat(out, ignore_index=True)
-
-
-def qa_facts(contract: Contract, qa: pd.DataFrame | None) -> pd.DataFrame:
-    """Per month x grain x entity: qa (vendor-side mean score) and qa_gap, the mean of vendor minus
-    client scores of the same interactions (the client's audit), with pairs = how many such pairs."""
-    if qa is None or not len(qa) or "score" not in qa:
-        return pd.DataFrame()
-    df = qa.copy()
-    df["month"] = local_months(df["evaluated_at"], contract.timezone)
-    side = df["evaluator_side"].astype("string").str.lower() if "evaluator_side" in df else None
-    vendor = df if side is None else df[(side != "client").fillna(True)]
-    out = []
-    for grain in GRAINS:
-        v = vendor.assign(entity=_entities(vendor, grain, contract))
-        facts = v[v["entity"].notna()].groupby(["month", "entity"]).agg(qa=("score", "mean"))
-        if side is not None:
-            client = df[(side == "client").fillna(False)].groupby("interaction_id")["score"].mean()
-            paired = v[v["interaction_id"].isin(client.index)]
-            paired = paired.assign(gap=paired["score"] - paired["interaction_id"].map(client).astype("float64"))
-            gaps = paired[paired["entity"].notna()].groupby(["month", "entity"]).agg(
-                qa_gap=("gap", "mean"), pairs=("gap", "size"))
-            facts = facts.join(gaps, how="outer")
-        facts = facts.reset_index()
         facts.insert(1, "grain", grain)
         out.append(facts)
     return pd.concat(out, ignore_index=True)
