@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
+import numpy as np
 import pandas as pd
 
 from .contract.model import GRAINS, Contract
@@ -93,6 +94,14 @@ def data_months(dataset: Dataset, contract: Contract) -> tuple[str | None, str |
     return (min(firsts), max(lasts)) if firsts else (None, None)
 
 
+def _grouped(scored: pd.DataFrame) -> pd.DataFrame:
+    """Each KPI's rows at each grain together, periods in order: a quarterly KPI's judged month and an
+    amended contract's later months are computed apart, and would otherwise come after the others."""
+    keys = [pd.factorize(scored[column])[0] for column in ("period", "grain", "kpi")]  # first seen first
+    order = np.lexsort(keys)  # stable: entities keep the engine's order
+    return scored.take(order).reset_index(drop=True)
+
+
 def evaluate(contract: Contract, dataset: Dataset, periods: Sequence[Period],
              extra_grains: Sequence[str] = (), *, within_term: bool = True, engine: str = "pandas",
              spark_master: str | None = None) -> Evaluation:
@@ -130,7 +139,7 @@ def evaluate(contract: Contract, dataset: Dataset, periods: Sequence[Period],
     left = left_out_months(months_between(first_month, last_month), contract, span, within_term=within_term)
     scored = pd.concat([mark_quarterly(score_results(raw, use.contract), use.contract)
                         for raw, use in zip(raws, uses, strict=True)], ignore_index=True)
-    scored = add_changes(unscore(scored, left_out_periods(computed, left)))
+    scored = _grouped(add_changes(unscore(scored, left_out_periods(computed, left))))
     asked_labels = [p.label for p in asked]
     monthly = scored[scored["period"].isin([p.label for p in history_months])]
     results = scored[scored["period"].isin(asked_labels)].reset_index(drop=True)

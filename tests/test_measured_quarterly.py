@@ -56,6 +56,16 @@ def test_judged_once_on_the_quarter_in_its_last_month(setup):
     assert (teams["note"].str.contains("2026-Q1")).all() and len(teams)
 
 
+def test_results_keep_each_kpi_and_grain_together_in_period_order(setup):
+    path, data = setup
+    rows = _evaluate(path, data, MONTHS).results
+    blocks = list(dict.fromkeys(zip(rows["kpi"], rows["grain"])))  # each (kpi, grain) one run of rows
+    assert [k for k, _ in zip(rows["kpi"], rows["grain"])] == [k for k, g in blocks
+                                                             for _ in range(((rows["kpi"] == k) & (rows["grain"] == g)).sum())]
+    csat = rows[(rows["kpi"] == "csat") & (rows["grain"] == "vendor")]["period"].tolist()
+    assert csat == list(MONTHS)  # March, judged on the quarter and computed apart, stays in its place
+
+
 def test_measured_must_be_monthly_or_quarterly(tmp_path):
     path = tmp_path / "c.yaml"
     path.write_text(QUARTERLY.replace("measured: quarterly", "measured: yearly"), encoding="utf-8")
