@@ -16,7 +16,7 @@ from ..errors import DataError, Problem
 from . import parse
 from .mapping import GATED, ColumnRule, TableMapping
 from .quality import issue
-from .readers import SOURCE_ROW
+from .readers import SOURCE_ROW, ParquetColumns
 from .schema import BOOL, LABEL, NUMBER, PERIOD, SECONDS, TIMESTAMP, TableSpec
 
 MAPPING_HINT = "use --mapping to rename your export's columns; see `scorecard presets`"
@@ -32,15 +32,18 @@ _FIRST_S, _LAST_S = (pd.Timestamp(f"{y}-01-01", tz="UTC").timestamp() for y in (
 
 
 def convert_table(raw: pd.DataFrame, spec: TableSpec, mapping: TableMapping | None, *, timezone: str,
-                  file: str) -> tuple[pd.DataFrame, list[pd.DataFrame], dict[str, pd.Series]]:
+                  file: str, unread: ParquetColumns | None = None
+                  ) -> tuple[pd.DataFrame, list[pd.DataFrame], dict[str, pd.Series]]:
     """Typed canonical frame (extras and source_row kept), the unparseable-cell issues, and per column
     the mask of unparseable cells (so an empty-required check does not report them twice).
     `raw` is emptied of each export column once the last rule reading it is converted, so a large
-    table is not held twice (raw and typed) at the peak: the caller must not read it afterwards."""
+    table is not held twice (raw and typed) at the peak: the caller must not read it afterwards.
+    `unread`: export columns not in `raw` yet, each added to it just before the first rule reading it."""
+    columns = [*(unread.names if unread else []), *raw.columns]
     rules = dict(mapping.columns) if mapping else {}
-    _check_sources(raw, rules, spec, file)
+    _check_sources(columns, rules, file)
     consumed = {c for rule in rules.values() for c in rule.sources()}
-    for name in raw.columns:
+    for name in columns:
         # An export column the mapping reads for another canonical column is that column's source,
         # not also a canonical column of its own name (`resolved_at: resolved`, where the export's
         # "resolved" holds timestamps); a required column is still read by its name.
@@ -55,6 +58,9 @@ def convert_table(raw: pd.DataFrame, spec: TableSpec, mapping: TableMapping | No
     readers = Counter(c for t in order for c in rules[t].sources() if c != SOURCE_ROW)
     for target in order:
         rule = rules[target]
+        for name in rule.sources():
+            if name not in raw and unread is not None:
+                raw[name] = unread.read(name)
         if rule.derive:  # after every column it may add up (the mapping forbids deriving from a derive)
             values, bad, problem = _derive(raw, out, rule, file)
         else:
@@ -72,10 +78,10 @@ def convert_table(raw: pd.DataFrame, spec: TableSpec, mapping: TableMapping | No
     if missing:
         raise DataError([Problem(f"required column {c} is missing from {spec.name}", file=file, field=c,
                                  hint=MISSING_HINTS.get(c, MAPPING_HINT)) for c in missing])
-    extras = [c for c in raw.columns if c not in out and c not in consumed and c != SOURCE_ROW]
+    extras = [c for c in columns if c not in out and c not in consumed and c != SOURCE_ROW]
     frame = pd.DataFrame(out, index=raw.index, copy=False)
     for name in extras:
-        frame[name] = raw[name]
+        frame[name] = raw[name] if name in raw or unread is None else unread.read(name)
     frame[SOURCE_ROW] = raw[SOURCE_ROW].astype("int64")
     return frame, issues, bad_cells
 
@@ -86,12 +92,12 @@ def _order(spec: TableSpec) -> Callable[[str], tuple[int, str]]:
     return lambda c: (names.index(c), c) if c in names else (len(names), c)
 
 
-def _check_sources(raw: pd.DataFrame, rules: dict[str, ColumnRule], spec: TableSpec, file: str) -> None:
+def _check_sources(columns: list[str], rules: dict[str, ColumnRule], file: str) -> None:
     """Every export column a mapping names must exist in the file (all reported together)."""
     problems = [
         Problem(f"the mapping reads column {src!r} (for {rule.target}), which is not in the file", file=file,
-                field=rule.target, hint=f"columns in the file: {', '.join(c for c in raw.columns if c != SOURCE_ROW)}")
-        for rule in rules.values() for src in rule.sources() if src not in raw.columns
+                field=rule.target, hint=f"columns in the file: {', '.join(c for c in columns if c != SOURCE_ROW)}")
+        for rule in rules.values() for src in rule.sources() if src not in columns
     ]
     if problems:
         raise DataError(problems)

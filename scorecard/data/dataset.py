@@ -84,10 +84,10 @@ def load_dataset(path: Path, *, contract: Contract, mapping: str | Path | None =
     for name, file in files.items():
         table_rules = rules.tables.get(name) if rules else None
         try:
-            raw = read_table(file, sheet=table_rules.sheet if table_rules else None)
+            raw = read_table(file, sheet=table_rules.sheet if table_rules else None, on_demand=True)
             rows_read[name] = raw.rows_read
             reports.append(raw.quality(name))  # blank lines (skipped) and malformed lines (quarantined)
-            frame, issues, unparsed = convert_table(raw.frame, TABLES[name], table_rules,
+            frame, issues, unparsed = convert_table(raw.frame, TABLES[name], table_rules, unread=raw.unread,
                                                     timezone=contract.timezone, file=str(file))
         except DataError as exc:
             problems.extend(exc.problems)

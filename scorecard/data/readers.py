@@ -52,6 +52,8 @@ class RawTable:
 
     frame: pd.DataFrame
     report: pd.DataFrame
+    # a Parquet file read on demand: its columns, not in `frame` yet, each read when first needed
+    unread: ParquetColumns | None = None
 
     @property
     def rows_read(self) -> int:
@@ -63,28 +65,37 @@ class RawTable:
         return self.report.assign(table=table)[["table", *REPORT_COLUMNS]]
 
 
-def read_table(path: Path | DatabaseTable, *, sheet: str | None = None) -> RawTable:
+def read_table(path: Path | DatabaseTable, *, sheet: str | None = None, on_demand: bool = False) -> RawTable:
     """Read one file (or a database table, sources.py) into a raw frame with a `source_row` column;
-    DataError when it cannot be read."""
+    DataError when it cannot be read. `on_demand`: a Parquet file's frame holds `source_row` alone,
+    its columns are read one at a time from `unread` (convert.py frees each once typed)."""
     if not isinstance(path, Path):  # a sources.DatabaseTable reads itself
         return path.read()
     suffix = path.suffix.lower()
     if suffix not in EXTENSIONS:
         raise DataError(Problem(f"cannot read {suffix or 'files without an extension'}: expected "
                                 ".csv, .parquet or .xlsx", file=str(path), hint=_HINT))
+    unread: ParquetColumns | None = None
     try:
         if suffix == ".csv":
             frame, report = _read_csv(path)
         elif suffix == ".parquet":
-            frame, report = _read_parquet(path), _report([])
+            unread, report = ParquetColumns(path), _report([])
+            _check_header(unread.names, path)
+            frame = unread.rows() if on_demand else unread.whole()
+            unread = unread if on_demand else None
         else:
             frame, report = _read_excel(path, sheet)
     except DataError:
         raise
     except Exception as exc:  # every reader library has its own error types; all mean "unreadable"
-        raise DataError(Problem(f"cannot read the file: {exc}".strip(), file=str(path), hint=_HINT)) from None
-    _check_header([c for c in frame.columns if c != SOURCE_ROW], path)
-    return RawTable(frame, report)
+        raise _unreadable(path, exc) from None
+    _check_header([c for c in frame.columns if c != SOURCE_ROW] + (unread.names if unread else []), path)
+    return RawTable(frame, report, unread)
+
+
+def _unreadable(path: Path, exc: Exception) -> DataError:
+    return DataError(Problem(f"cannot read the file: {exc}".strip(), file=str(path), hint=_HINT))
 
 
 def _report(entries: list[tuple[int, str, str]]) -> pd.DataFrame:
@@ -202,21 +213,45 @@ def _string_mapper(arrow_type: pa.DataType) -> Any:
     return None
 
 
-def _read_parquet(path: Path) -> pd.DataFrame:
-    table = pq.read_table(path)
-    nested = [f for f in table.schema if pa.types.is_nested(f.type)]
-    if nested:
-        raise DataError([Problem(f"column {f.name!r} holds nested values ({_nesting(f.type)}): export it flat",
-                                 file=str(path), field=f.name,
-                                 hint="write one plain column per value (text, number, date or yes/no)")
-                         for f in nested])
-    # Parquet does not check that text columns hold UTF-8: a damaged file would read, then fail deep in
-    # the string operations of the conversion. Validated here, it is "unreadable" like any damaged file.
-    table.validate(full=True)
-    frame = table.to_pandas(types_mapper=_string_mapper, self_destruct=True, split_blocks=True)
-    frame = frame.reset_index(drop=True)
-    frame[SOURCE_ROW] = np.arange(2, len(frame) + 2, dtype="int64")
-    return frame
+class ParquetColumns:
+    """A Parquet file's columns, each read alone when asked for (a column chunk decodes without the
+    others), so a large table is never held whole in its raw form beside the typed one."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        with pq.ParquetFile(path) as file:
+            schema, self.count = file.schema_arrow, file.metadata.num_rows
+        nested = [f for f in schema if pa.types.is_nested(f.type)]
+        if nested:
+            raise DataError([Problem(f"column {f.name!r} holds nested values ({_nesting(f.type)}): export it "
+                                     "flat", file=str(path), field=f.name,
+                                     hint="write one plain column per value (text, number, date or yes/no)")
+                             for f in nested])
+        # a pandas index stored as a column is not a record's value; `source_row` is always ours
+        index = {c for c in (schema.pandas_metadata or {}).get("index_columns", []) if isinstance(c, str)}
+        self.names = [n for n in schema.names if n not in index and n != SOURCE_ROW]
+
+    def read(self, name: str) -> pd.Series:
+        """One column as pandas reads it (pandas' stored dtypes kept; text as Arrow-backed strings)."""
+        try:
+            with pq.ParquetFile(self.path) as file:
+                table = file.read(columns=[name])
+            # Parquet does not check that text holds UTF-8: a damaged file would read, then fail deep in
+            # the string operations of the conversion. Validated here, it is "unreadable" like any damage.
+            table.validate(full=True)
+            return table.to_pandas(types_mapper=_string_mapper, self_destruct=True)[name]
+        except Exception as exc:  # pyarrow's error types (and a damaged pandas schema): all mean "unreadable"
+            raise _unreadable(self.path, exc) from None
+
+    def rows(self) -> pd.DataFrame:
+        """The frame of `source_row` alone: record number + 1, as if exported to a sheet."""
+        return pd.DataFrame({SOURCE_ROW: np.arange(2, self.count + 2, dtype="int64")})
+
+    def whole(self) -> pd.DataFrame:
+        """Every column read, then `source_row`."""
+        frame = pd.DataFrame({name: self.read(name) for name in self.names}, index=pd.RangeIndex(self.count))
+        frame[SOURCE_ROW] = np.arange(2, self.count + 2, dtype="int64")
+        return frame
 
 
 def _nesting(arrow_type: pa.DataType) -> str:
