@@ -59,7 +59,7 @@ WORDS: dict[str, dict[str, str]] = {
         "overall": "Overall score", "credits_paid": "Service credits paid", "bonus": "Bonus",
         "Integrity": "Integrity", "signal": "Signal", "baseline": "Baseline", "evidence": "Evidence",
         "channel": "Channel", "escalation": "Escalation", "would_have_been": "Without the transition",
-        "contract_version": "Contract version",
+        "contract_version": "Contract version", "note": "Note",
         "more_rows": "{n} more rows do not fit in a sheet (Excel holds 1,048,576): every row is in results.csv",
     },
     "fr": {
@@ -76,14 +76,16 @@ WORDS: dict[str, dict[str, str]] = {
         "overall": "Score global", "credits_paid": "Pénalités payées", "bonus": "Bonus",
         "Integrity": "Intégrité", "signal": "Signal", "baseline": "Référence", "evidence": "Constat",
         "channel": "Canal", "escalation": "Majoration", "would_have_been": "Sans la transition",
-        "contract_version": "Version du contrat",
+        "contract_version": "Version du contrat", "note": "Remarque",
         "more_rows": "{n} lignes de plus ne tiennent pas dans une feuille (Excel en contient 1 048 576) : "
                      "toutes sont dans results.csv",
     },
 }
 #: the credit multiplier of a repeat miss, as the contract writes it (x1.5)
 ESCALATION_FORMAT = '"x"0.0#'
-SUMMARY_COLUMNS = ["period", "kpi", "value", "target", "minimum", "status", "points"]
+SUMMARY_COLUMNS = ["period", "kpi", "value", "target", "minimum", "status", "points", "note"]
+# results.csv's columns, then why a value is not measurable or how it was judged (results.json's note)
+RESULTS_SHEET_COLUMNS = RESULT_COLUMNS + ["note"]
 CALIBRATION_SHEET_COLUMNS = CALIBRATION_COLUMNS + ["spread", "tendency"]
 
 
@@ -219,14 +221,14 @@ def _results_sheet(book: Workbook, styles: _Styles, ev: Evaluation, lang: str) -
     """The big sheet (hundreds of thousands of rows at 1 M interactions) as columns: each row's
     number format by its unit, durations as day fractions, statuses in words with their fill."""
     words, currency = WORDS[lang], ev.contract.currency
-    sheet = _Sheet(book, styles, words["Results"], [words[c] for c in RESULT_COLUMNS])
+    sheet = _Sheet(book, styles, words["Results"], [words[c] for c in RESULTS_SHEET_COLUMNS])
     shown = ev.results.iloc[:SHEET_ROWS]  # a sheet holds 1,048,576 rows: the header, these, one note
-    frame = shown.reindex(columns=RESULT_COLUMNS + ["unit"])
+    frame = shown.reindex(columns=RESULTS_SHEET_COLUMNS + ["unit"])
     unit_codes, units = pd.factorize(frame["unit"].astype(object), use_na_sentinel=False)
     status_codes, statuses = pd.factorize(frame["status"].astype(object), use_na_sentinel=False)
     labels = [_status(status, lang) for status in statuses]
     value = frame["value"].astype(float)
-    columns = {col: Column(frame[col]) for col in RESULT_COLUMNS}
+    columns = {col: Column(frame[col]) for col in RESULTS_SHEET_COLUMNS}
     columns["value"] = Column(value.where(frame["unit"].astype(object) != "duration", value / SECONDS_PER_DAY),
                               tuple(styles.number(_format(str(unit), currency)) for unit in units), unit_codes)
     columns["n"] = Column(frame["n"], (styles.number("#,##0"),))
@@ -250,7 +252,7 @@ def _summary_sheet(book: Workbook, styles: _Styles, ev: Evaluation, lang: str) -
             sheet.add([(label, None, None), (kpi_label(c, r.kpi, lang), None, None),
                        (_in_unit(r.value, r.unit), _format(r.unit, c.currency), None),
                        (r.target, None, None), (r.minimum, None, None), _status(r.status, lang),
-                       (r.points, "0.0", None)])
+                       (r.points, "0.0", None), (getattr(r, "note", None), None, None)])
         overall = ev.overall[ev.overall["period"] == label]
         months = parse_period(label).months()
         totals = ev.credits["period"].isin(months) & (ev.credits["kpi"] == TOTAL)

@@ -80,3 +80,15 @@ def test_cli_evaluates_a_quarterly_kpi(setup, tmp_path):
     text = (tmp_path / "results.csv").read_text(encoding="utf-8")
     line = next(r for r in text.splitlines() if r.startswith("2026-02,csat,csat,vendor,"))
     assert ",not_measurable," in line
+
+
+def test_the_workbook_summary_says_why_a_month_is_not_judged(setup, tmp_path):
+    import openpyxl
+
+    from scorecard.xlsx import write_xlsx
+
+    path, data = setup
+    write_xlsx(_evaluate(path, data, ["2026-01"]), tmp_path / "r.xlsx")
+    rows = list(openpyxl.load_workbook(tmp_path / "r.xlsx")["Summary"].iter_rows(values_only=True))
+    csat = next(r for r in rows if r[1] == "Customer satisfaction")
+    assert (csat[5], csat[-1]) == ("Not measurable", "measured quarterly: judged in 2026-03 on 2026-Q1's rows")

@@ -39,7 +39,8 @@ def test_sheets_headers_and_layout_in_english(evaluated):
                                                        "Baseline", "Evidence"]
     ws = book["Results"]
     assert [c.value for c in ws[1]] == ["Period", "KPI", "Metric", "Grain", "Entity", "Value", "Observations",
-                                         "Target", "Minimum", "Status", "Provisional"]
+                                         "Target", "Minimum", "Status", "Provisional", "Note"]
+    assert [c.value for c in book["Summary"][1]][-2:] == ["Points", "Note"]
     for sheet in book:
         assert sheet.freeze_panes == "A2"
         assert sheet.auto_filter.ref.startswith("A1:")
@@ -216,7 +217,8 @@ def test_results_sheet_cells_for_every_unit_and_status(small_demo, tmp_path):
     results = pd.DataFrame([{"period": "2026-03", "kpi": f"k{i}", "metric": "m", "grain": "team_id",
                              "entity": "=cmd|' /C calc'!A0" if i == 0 else f"T{i}", "value": value, "n": 120 + i,
                              "target": "<= 4.20", "minimum": None, "status": status, "provisional": i == 1,
-                             "unit": unit} for i, (unit, value, status, *_) in enumerate(rows)])
+                             "unit": unit, "note": "interactions has no column handled_at" if i == 4 else ""}
+                            for i, (unit, value, status, *_) in enumerate(rows)])
     ev = dataclasses.replace(_evaluation(small_demo), results=results.astype({"minimum": "str"}))
     write_xlsx(ev, tmp_path / "r.xlsx")
     sheet = openpyxl.load_workbook(tmp_path / "r.xlsx")["Results"]
@@ -229,4 +231,5 @@ def test_results_sheet_cells_for_every_unit_and_status(small_demo, tmp_path):
             ("#,##0", "<= 4.20", None)
     assert [r["Entity"].value for r in _rows(sheet)][:2] == ["'=cmd|' /C calc'!A0", "T1"]
     assert [r["Provisional"].value for r in _rows(sheet)][:3] == [False, True, False]
-    assert sheet.auto_filter.ref == "A1:K8"
+    assert [r["Note"].value for r in _rows(sheet)][3:5] == [None, "interactions has no column handled_at"]
+    assert sheet.auto_filter.ref == "A1:L8"
