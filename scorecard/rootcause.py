@@ -31,7 +31,9 @@ def root_causes(ev: Evaluation, period: str) -> pd.DataFrame:
         for _, rows in mine.groupby("grain", sort=False):
             if rows["entity"].nunique() >= 2:
                 total = rows.loc[rows["value"].notna(), "n"].sum()
-                found += [(s, s.n / total if total else float("nan")) for s in gap_shares(rows, bound.value)]
+                # an entity at or beyond the target explains none of the gap, however large it is
+                found += [(s, s.n / total if total else float("nan")) for s in gap_shares(rows, bound.value)
+                          if s.share > 0]
         found.sort(key=lambda x: -x[0].share)
         out += [{"period": period, "kpi": kpi, "rank": i, "grain": s.grain, "entity": s.entity, "value": s.value,
                  "n": s.n, "volume_share": vol, "gap_share": s.share}

@@ -111,6 +111,27 @@ def test_root_causes_slide_shows_results_json_rows(evaluation, tmp_path):
     assert "of the gap" in slides[0].notes_slide.notes_text_frame.text
 
 
+def test_a_channel_meeting_its_own_target_is_said_so_on_the_root_causes_slide(evaluation, tmp_path):
+    res = evaluation.results
+    kpi = root_causes(evaluation, "2026-03").iloc[0]["kpi"]
+    vendor = res[(res["period"] == "2026-03") & (res["kpi"] == kpi) & (res["grain"] == "vendor")].iloc[0]
+    target = evaluation.contract.kpis[kpi].target.value
+    # chat as far from the vendor's target as the vendor, but met against a per-channel target; voice on target
+    channels = pd.DataFrame([{**vendor.to_dict(), "grain": "channel", "entity": entity, "value": value,
+                              "status": status, "target": own}
+                             for entity, value, status, own in (("chat", vendor["value"], "green", vendor["minimum"]),
+                                                                ("voice", target, "green", vendor["target"]))])
+    ev = replace(evaluation, results=pd.concat([res, channels], ignore_index=True))
+    causes = root_causes(ev, "2026-03")
+    chat = causes[(causes["kpi"] == kpi) & (causes["grain"] == "channel")]
+    assert list(chat["entity"]) == ["chat"]  # voice sits on the target: no cause
+    deck = _deck(ev, tmp_path)
+    notes = " ".join(s.notes_slide.notes_text_frame.text for s in _slides(deck, "Root causes - Mar 2026"))
+    assert "chat" in notes and "it meets its own target" in notes and "the gap is to the vendor's" in notes
+    decisions = _text(_slides(deck, "Decisions for the forum - Mar 2026")[0])  # the why line says it too
+    assert "channel chat (100% of the gap, though it meets its own target" in decisions
+
+
 @pytest.mark.parametrize("lang, header, figure, source", [
     ("en", "Benchmark", "70.0%–75.0%¹", "¹ Zendesk Benchmark: an industry figure, for context - not a term"),
     ("fr", "Référence marché", "70,0\u00a0%–75,0\u00a0%¹", "¹ Zendesk Benchmark\u00a0: un chiffre du secteur"),

@@ -26,10 +26,19 @@ def test_top_three_by_gap_share_with_volume_share():
     ])
     ev = SimpleNamespace(results=results, contract=make_contract())
     out = root_causes(ev, "2026-03")
-    assert list(out["entity"]) == ["A", "B", "C"]
-    assert list(out["rank"]) == [1, 2, 3]
-    assert out["gap_share"].tolist() == pytest.approx([0.9375, 0.1875, -0.125])
-    assert out["volume_share"].tolist() == pytest.approx([0.5, 0.3, 0.2])
+    # C beats the target: it offsets the gap (hence A's 93.75 % + B's 18.75 % > 100 %), explains none of it
+    assert list(out["entity"]) == ["A", "B"]
+    assert list(out["rank"]) == [1, 2]
+    assert out["gap_share"].tolist() == pytest.approx([0.9375, 0.1875])
+    assert out["volume_share"].tolist() == pytest.approx([0.5, 0.3])
+
+
+def test_entities_on_the_target_are_no_cause():
+    results = pd.DataFrame([_row("vendor", "V", 0.70, 1000, "red"), _row("team_id", "A", 0.75, 500),
+                            _row("team_id", "B", 0.65, 500), _row("channel", "voice", 0.75, 600),
+                            _row("channel", "chat", 0.75, 400)])
+    out = root_causes(SimpleNamespace(results=results, contract=make_contract()), "2026-03")
+    assert list(out["entity"]) == ["B"]  # A and both channels sit exactly on the 75 % target
 
 
 def test_no_red_kpi_no_root_cause():

@@ -25,8 +25,19 @@ def contributor(ctx: DeckContext, grain: str, entity: str) -> tuple[str, str]:
     return name, word("channels", entity, ctx.lang, default=entity) if grain == "channel" else entity
 
 
-def _part(ctx: DeckContext, share: GapShare, unit_share: str) -> str:
+def own_target_met(ctx: DeckContext, kpi: str, grain: str, entity: str) -> str | None:
+    """The entity's own target (a per-channel one) when it meets it: its part of the vendor's gap then
+    comes from the mix of contacts, not from a miss, and the forum must not read it as one."""
+    res = ctx.evaluation.results
+    row = res[(res["period"] == ctx.period) & (res["kpi"] == kpi) & (res["grain"] == grain) & (res["entity"] == entity)]
+    return ctx.target(row["target"].iloc[0], kpi) if len(row) and row["status"].iloc[0] == "green" else None
+
+
+def _part(ctx: DeckContext, kpi: str, share: GapShare, unit_share: str) -> str:
     grain, entity = contributor(ctx, share.grain, share.entity)
+    own = own_target_met(ctx, kpi, share.grain, share.entity)
+    if own is not None:
+        return ctx.w("why_part_own", grain=grain, entity=entity, share=unit_share, target=own)
     return ctx.w("why_part", grain=grain, entity=entity, share=unit_share)
 
 
@@ -39,7 +50,7 @@ def why_line(ctx: DeckContext, row) -> str | None:
     found = main_contributors(ctx.evaluation.results, row.kpi, ctx.period, target)
     if not found:
         return None
-    return ctx.w("why", parts=", ".join(_part(ctx, s, fmt_share(s.share, ctx.lang)) for s in found))
+    return ctx.w("why", parts=", ".join(_part(ctx, row.kpi, s, fmt_share(s.share, ctx.lang)) for s in found))
 
 
 def red_rows(ctx: DeckContext) -> pd.DataFrame:

@@ -10,7 +10,7 @@ import pandas as pd
 
 from ...rootcause import root_causes
 from .context import DeckContext
-from .decisions import contributor
+from .decisions import contributor, own_target_met
 from .levels import paged_table
 from .tables import Cell, Column
 from .text import fmt_share
@@ -40,8 +40,11 @@ def build_root_causes(ctx: DeckContext) -> None:
                       Cell(str(r.rank), align="r"), Cell(f"{grain} {entity}"), Cell(value, align="r"),
                       Cell(volume, align="r"), Cell(gap, align="r", bold=r.rank == 1)])
         head = ctx.pair(ctx.label(r.kpi), "").rstrip() + "\n" if first else ""
-        notes.append(head + ctx.w("root_cause_note", rank=r.rank, grain=grain, entity=entity, value=value,
-                                  volume=volume, gap=gap))
+        note = ctx.w("root_cause_note", rank=r.rank, grain=grain, entity=entity, value=value, volume=volume, gap=gap)
+        own = own_target_met(ctx, r.kpi, r.grain, r.entity)
+        if own is not None:  # a per-channel target it meets: said, not hidden
+            note += ctx.w("meets_own_target", target=own)
+        notes.append(head + note)
     intro = ctx.w("root_causes_intro")
     paged_table(ctx, f"{ctx.w('root_causes')} - {ctx.month(ctx.period)}", columns, cells,
                 lambda shown: "\n".join([intro] + [notes[i] for i in shown]))
