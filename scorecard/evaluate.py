@@ -151,8 +151,10 @@ def evaluate(contract: Contract, dataset: Dataset, periods: Sequence[Period],
                               left)  # channel rows: per-channel allocations
     current = outputs_contract(contract, uses, last_month)
     sections = build_sections(current, dataset, kpi_engine)
-    # The engine's derived rows and indexes (about 90 bytes a row) are not needed past the sections:
-    # freed before the integrity signals build their own facts, the stage where memory peaks.
+    # The engine's indexes and caches (about 90 bytes a row) are not needed past the sections: freed
+    # before the integrity signals, the stage where memory peaks. Only its derived interaction rows
+    # are kept for them, if it built them (an SQL engine may not: vars() holds a cached_property once built).
+    rows = vars(kpi_engine).get("interactions")
     del kpi_engine
     return Evaluation(
         contract=current,
@@ -169,7 +171,7 @@ def evaluate(contract: Contract, dataset: Dataset, periods: Sequence[Period],
         inputs=dict(dataset.hashes),
         left_out={m: left[m] for m in credit_months if m in left},
         cautions=tuple(cautions(dataset)),
-        integrity=integrity_signals(current, dataset.tables, credit_months),
+        integrity=integrity_signals(current, dataset.tables, credit_months, rows),
         versions=tuple(uses) if contract.versions else (),
     )
 

@@ -8,6 +8,7 @@ from typing import Any, Sequence
 import pandas as pd
 
 from ..contract.model import Contract
+from ..kpis.derive import InteractionRows
 from .facts import monthly_facts
 from .rules import SIGNAL_COLUMNS, Thresholds, signals
 
@@ -19,10 +20,12 @@ def thresholds(contract: Contract) -> Thresholds:
     return replace(Thresholds(), **given)
 
 
-def integrity_signals(contract: Contract, tables: dict[str, pd.DataFrame], months: Sequence[str]) -> pd.DataFrame:
+def integrity_signals(contract: Contract, tables: dict[str, pd.DataFrame], months: Sequence[str],
+                      rows: InteractionRows | None = None) -> pd.DataFrame:
     """Rows of integrity.csv (period, grain, entity, signal, value, baseline, evidence) for `months`,
     judged against the data's earlier months, and `moves` (what moved, as numbers: words.py says
-    it in another language)."""
+    it in another language). `rows`: the KPI engine's derived interaction rows, if it built them
+    (not derived a second time)."""
     t = thresholds(contract)
-    found = signals(monthly_facts(contract, tables, t.short_contact), t)
+    found = signals(monthly_facts(contract, tables, t.short_contact, rows), t)
     return found[found["period"].isin(list(months))].reset_index(drop=True).reindex(columns=SIGNAL_COLUMNS + ["moves"])

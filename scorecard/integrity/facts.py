@@ -217,11 +217,22 @@ def backlog_facts(contract: Contract, rows: InteractionRows, entities: Entities 
     return pd.concat(out, ignore_index=True) if out else pd.DataFrame()
 
 
-def monthly_facts(contract: Contract, tables: dict[str, pd.DataFrame], short_s: float) -> pd.DataFrame:
-    """Interaction and QA facts side by side (month, grain, entity, ...), sorted by month."""
+def _derived(inter: pd.DataFrame, contract: Contract, given: InteractionRows | None) -> InteractionRows:
+    """`given` (the KPI engine's rows: derived once per evaluation) when it derives this very table
+    with the same live channels, the one part of a contract the facts' rows depend on (a later
+    contract version may change them); else the rows derived here."""
+    if given is not None and given.df is inter and set(given.contract.live_channels) == set(contract.live_channels):
+        return given
+    return InteractionRows(inter, contract)
+
+
+def monthly_facts(contract: Contract, tables: dict[str, pd.DataFrame], short_s: float,
+                  rows: InteractionRows | None = None) -> pd.DataFrame:
+    """Interaction and QA facts side by side (month, grain, entity, ...), sorted by month.
+    `rows`: the interactions' derived rows if already built (see _derived)."""
     inter = tables.get("interactions")
     qa = qa_facts(contract, tables.get("qa_evaluations"))
-    rows = InteractionRows(inter, contract) if inter is not None else None
+    rows = _derived(inter, contract, rows) if inter is not None else None
     entities = Entities(inter, contract) if inter is not None else None
     facts = interaction_facts(contract, rows, short_s, entities) if rows is not None else pd.DataFrame()
     keys = ["month", "grain", "entity"]
