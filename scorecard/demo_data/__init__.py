@@ -15,7 +15,8 @@ volumes), tables (canonical columns), faults, writer.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -26,10 +27,10 @@ from .clock import month_end
 from .contacts import make_interactions
 from .faults import FAULTS, inject_faults
 from .operations import make_costs, make_volumes, make_workforce
-from .people import make_agents
+from .people import Agents, make_agents
 from .quality import make_items, make_qa
 from .setting import DEMO_MONTHS
-from .writer import FORMATS, write_tables
+from .writer import CHUNK_ROWS, FORMATS, write_chunks, write_tables
 
 __all__ = ["DEMO_MONTHS", "FAULTS", "FORMATS", "build_tables", "generate"]
 
@@ -49,12 +50,23 @@ def _check_months(months: Sequence[str]) -> list[str]:
     return out
 
 
-def build_tables(*, seed: int = 2026, months: Sequence[str] = DEMO_MONTHS, agents: int = 48,
-                 contacts_per_month: int = 9000, faults: bool = True) -> dict[str, pd.DataFrame]:
-    """The six canonical tables in memory (tz-aware timestamps, categorical labels), without writing.
+@dataclass
+class _Generated:
+    """Every random draw of a data set, in the generator's internal codes: what is left to do
+    (labels, ids, local timestamps, files) draws nothing, so it can be done in any order or in chunks."""
 
-    The data is extracted at the end of the last month: later timestamps are empty (open cases).
-    """
+    rng: np.random.Generator
+    months: list[str]
+    people: Agents
+    contacts: pd.DataFrame
+    qa: pd.DataFrame
+    items: pd.DataFrame
+    work: pd.DataFrame
+    volumes: pd.DataFrame
+
+
+def _generated(seed: int, months: Sequence[str], agents: int, contacts_per_month: int) -> _Generated:
+    """The random draws, in the order they have always been made (the same seed gives the same data)."""
     months = _check_months(months)
     if contacts_per_month < 100:
         raise ValueError(f"contacts_per_month must be at least 100, got {contacts_per_month}")
@@ -64,25 +76,56 @@ def build_tables(*, seed: int = 2026, months: Sequence[str] = DEMO_MONTHS, agent
     qa = make_qa(rng, months, contacts, people)
     items = make_items(rng, qa)
     work = make_workforce(rng, months, contacts)
-    evaluations = canonical.qa_evaluations(qa, people)
-    tables = {
-        "interactions": canonical.interactions(contacts, people),
+    return _Generated(rng, months, people, contacts, qa, items, work, make_volumes(rng, months, contacts))
+
+
+def _other_tables(g: _Generated) -> dict[str, pd.DataFrame]:
+    """The canonical tables but interactions, in file order."""
+    evaluations = canonical.qa_evaluations(g.qa, g.people)
+    return {
         "qa_evaluations": evaluations,
-        "qa_items": canonical.qa_items(items, evaluations["evaluation_id"]),
-        "workforce": canonical.workforce(work),
-        "costs": make_costs(months, contacts, work),
-        "volumes": make_volumes(rng, months, contacts),
+        "qa_items": canonical.qa_items(g.items, evaluations["evaluation_id"]),
+        "workforce": canonical.workforce(g.work),
+        "costs": make_costs(g.months, g.contacts, g.work),
+        "volumes": g.volumes,
     }
+
+
+def _interaction_chunks(g: _Generated) -> Iterator[pd.DataFrame]:
+    """The canonical interactions, CHUNK_ROWS rows at a time (each one a Parquet row group)."""
+    for start in range(0, len(g.contacts), CHUNK_ROWS):
+        yield canonical.interactions(g.contacts.iloc[start:start + CHUNK_ROWS], g.people)
+
+
+def build_tables(*, seed: int = 2026, months: Sequence[str] = DEMO_MONTHS, agents: int = 48,
+                 contacts_per_month: int = 9000, faults: bool = True) -> dict[str, pd.DataFrame]:
+    """The six canonical tables in memory (tz-aware timestamps, categorical labels), without writing.
+
+    The data is extracted at the end of the last month: later timestamps are empty (open cases).
+    """
+    g = _generated(seed, months, agents, contacts_per_month)
+    tables = {"interactions": canonical.interactions(g.contacts, g.people), **_other_tables(g)}
     if faults:
-        inject_faults(rng, tables)
+        inject_faults(g.rng, tables)
     return tables
 
 
 def generate(out_dir: Path, *, seed: int = 2026, months: Sequence[str] = DEMO_MONTHS, agents: int = 48,
              contacts_per_month: int = 9000, fmt: str = "csv", faults: bool = True) -> dict[str, Path]:
-    """Write the demo tables to out_dir as csv or parquet; returns table name -> file written."""
+    """Write the demo tables to out_dir as csv or parquet; returns table name -> file written.
+
+    Without faults the interactions are converted and written a chunk at a time (the same files as
+    build_tables + write_tables): only the generator's internal frame is held whole, not the labelled
+    table and its Arrow or text copies. The faults pick rows of the whole labelled table.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"fmt must be one of {', '.join(FORMATS)}, got {fmt!r}")
-    tables = build_tables(seed=seed, months=months, agents=agents,
-                          contacts_per_month=contacts_per_month, faults=faults)
-    return write_tables(tables, Path(out_dir), fmt)
+    if faults:
+        tables = build_tables(seed=seed, months=months, agents=agents, contacts_per_month=contacts_per_month)
+        return write_tables(tables, Path(out_dir), fmt)
+    g = _generated(seed, months, agents, contacts_per_month)
+    others = _other_tables(g)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = {"interactions": write_chunks(_interaction_chunks(g), out_dir / f"interactions.{fmt}", fmt)}
+    return {**written, **write_tables(others, out_dir, fmt)}

@@ -111,6 +111,8 @@ def make_interactions(rng: np.random.Generator, months: Sequence[str], agents: A
         - 0.9 * has_repeat
     csat, nps, ces = surveys(rng, handled, month, shift, [p.csat for p in plans])
 
+    # copy=False: the frame takes these arrays as they are (one block each) instead of copying all
+    # 24 columns into consolidated blocks while they are still alive (144 MB more at 1 M rows).
     return pd.DataFrame({
         "number": np.arange(1, n + 1), "channel": channel, "created": created, "answered": answered,
         "assigned": times["assigned"], "first_response": times["first_response"],
@@ -119,4 +121,4 @@ def make_interactions(rng: np.random.Generator, months: Sequence[str], agents: A
         "transferred": transferred, "resolved": resolved, "customer": customer, "booking": booking,
         "reason": reason, "agent": agent, "team": team, "csat": csat, "nps": nps, "ces": ces,
         "month": month, "handled": handled, "work_at": np.where(live, answered, times["first_response"]),
-    })
+    }, copy=False)

@@ -8,6 +8,7 @@ Parquet reader sees ordinary types).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 FORMATS = ("csv", "parquet")
+#: rows per written chunk: pyarrow's default row group (pq.write_table), so a table written in chunks
+#: is the same file, byte for byte, as the whole table written at once
+CHUNK_ROWS = 1024 * 1024
 
 
 def iso_local(col: pd.Series) -> pd.Series:
@@ -55,10 +59,25 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path, fmt: str) -> di
     out_dir.mkdir(parents=True, exist_ok=True)
     written = {}
     for name, df in tables.items():
-        path = out_dir / f"{name}.{fmt}"
-        if fmt == "csv":
-            _csv_frame(df).to_csv(path, index=False)
-        else:
-            pq.write_table(_arrow(df), path)
-        written[name] = path
+        written[name] = write_chunks([df], out_dir / f"{name}.{fmt}", fmt)
     return written
+
+
+def write_chunks(chunks: Iterable[pd.DataFrame], path: Path, fmt: str) -> Path:
+    """Append the chunks of one table to path (CSV with one header, or Parquet row groups), each
+    converted and written before the next is made, so only one chunk's text and Arrow copies live."""
+    if fmt == "csv":
+        with open(path, "w", encoding="utf-8", newline="") as out:
+            for i, df in enumerate(chunks):
+                _csv_frame(df).to_csv(out, index=False, header=i == 0)
+        return path
+    writer: pq.ParquetWriter | None = None
+    try:
+        for df in chunks:
+            table = _arrow(df)
+            writer = writer or pq.ParquetWriter(path, table.schema)
+            writer.write_table(table.cast(writer.schema), row_group_size=CHUNK_ROWS)
+    finally:
+        if writer is not None:
+            writer.close()
+    return path
