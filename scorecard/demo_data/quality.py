@@ -62,8 +62,10 @@ def make_qa(rng: np.random.Generator, months: Sequence[str], contacts: pd.DataFr
     starts = np.array([local_midnight(m) for m in months])
     ends = np.array([month_end(m) for m in months])
     c = contacts
-    pool = c[c["handled"].to_numpy() & (c["channel"].to_numpy() < 4)
-             & (c["created"].to_numpy() < starts[c["month"].to_numpy()] + 21 * DAY_S)]
+    # only the columns read here are copied (not all 24 of most rows: 110 MB at 1 M rows)
+    pool = c[["number", "agent", "month", "created"]][
+        c["handled"].to_numpy() & (c["channel"].to_numpy() < 4)
+        & (c["created"].to_numpy() < starts[c["month"].to_numpy()] + 21 * DAY_S)]
     month, agent = pool["month"].to_numpy(), pool["agent"].to_numpy()
     counts = rng.integers(5, 8, (len(months), len(agents.ids)))
     picked = pool.iloc[_sample_per_agent(rng, month, agent, counts)]
