@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -56,20 +57,28 @@ def _run(step: str, size: Size) -> dict:
     return figures
 
 
-# The demo generator holds every table of every month in memory before writing: 721 MB peak at
-# 1 M rows (the interactions frame itself 148 MB), so 20 M rows need about 15 GB and 50 M about 36 GB.
-GENERATE_BYTES_PER_ROW = 750
+# The demo generator holds its internal frame of every month (about 144 bytes a row) and labels and
+# writes the interactions 1,048,576 rows at a time (scorecard/demo_data): measured 786 MB max RSS at
+# 1 M rows and 1,675 MB at 5 M (about 222 bytes a row above 560 MB; the traced peak while generating
+# is 248 bytes a row), so 300 a row leaves a margin: 20 M rows need 6 GB, 50 M 15 GB. The Parquet
+# files take 46 bytes a row (229 MB at 5 M).
+GENERATE_BYTES_PER_ROW = 300
+DISK_BYTES_PER_ROW = 50
 
 
 def _check_memory(size: Size) -> None:
-    """Refuse to generate a size whose generation would not fit in the memory available now."""
+    """Refuse to generate a size whose generation would not fit in the memory or disk available now."""
     with open("/proc/meminfo") as info:
         available = next(int(line.split()[1]) * 1024 for line in info if line.startswith("MemAvailable:"))
     need = size.rows * GENERATE_BYTES_PER_ROW
     if need > available:
-        raise SystemExit(f"generating {size.rows:,} rows takes about {need / 2**30:.0f} GB, "
-                         f"{available / 2**30:.0f} GB are available: the demo generator builds all months "
-                         f"in memory (scorecard/demo_data), generate month by month for this size")
+        raise SystemExit(f"generating {size.rows:,} rows takes about {need / 2**30:.0f} GB of memory, "
+                         f"{available / 2**30:.0f} GB are available")
+    folder = next(p for p in (size.data, *size.data.parents) if p.exists())
+    free, need = shutil.disk_usage(folder).free, size.rows * DISK_BYTES_PER_ROW
+    if need > free:
+        raise SystemExit(f"the data of {size.rows:,} rows takes about {need / 2**30:.1f} GB on disk, "
+                         f"{free / 2**30:.1f} GB are free in {folder}")
 
 
 def _median(runs: list[dict]) -> dict:
