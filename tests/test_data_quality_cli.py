@@ -100,6 +100,7 @@ def test_a_survey_on_1_10_is_read_with_the_declared_scale(tmp_path, capsys):
 @pytest.mark.parametrize("handles, start", [
     (["3", "4", "5.5", "2"], "the median voice handle time is 3.5 s over 4 calls: durations that look like minutes"),
     (["0.0017", "0.0035", "0.002", "0"], "every handle_time_s is below 1 second (largest 0.0035): durations that look like fractions of a day"),
+    (["0.0017", "", "0.002", "0"], "every handle_time_s is below 1 second (largest 0.002): durations that look like fractions of a day"),
 ])
 def test_durations_in_another_unit_are_a_warning(tmp_path, capsys, handles, start):
     rows = [answered_call(i, handle=h) for i, h in enumerate(handles)]

@@ -58,11 +58,11 @@ def _durations(frame: pd.DataFrame, spec: TableSpec, column: str) -> pd.DataFram
     """Durations that look like day fractions (every value below 1 s) or minutes (median voice handle
     time under 30 s, over answered calls)."""
     values = frame[column]
-    given = values[values > 0]
-    if given.empty:
+    given = (values > 0).fillna(False).astype(bool)  # masks, not copies of the column (5 M rows)
+    if not bool(given.any()):
         return None
-    if bool((values.dropna() < 1).all()):
-        return _warning(column, f"every {column} is below 1 second (largest {given.max():g}): durations that "
+    if bool(((values < 1) | values.isna()).all()):
+        return _warning(column, f"every {column} is below 1 second (largest {values[given].max():g}): durations that "
                                 "look like fractions of a day (Excel time cells); "
                                 + UNIT_HINT.format(column=column, unit="days"), blocks=True)
     if column != "handle_time_s" or "channel" not in frame:
