@@ -48,6 +48,9 @@ def make_interactions(rng: np.random.Generator, months: Sequence[str], agents: A
     created, channel, load = (np.concatenate(col) for col in zip(*parts))
     order = np.argsort(created, kind="stable")
     created, channel, load, month = created[order], channel[order], load[order], month[order]
+    # Each per-row temporary is dropped once read for the last time: the peak of the largest sizes
+    # is what is alive together here.
+    del parts, order
     n = len(created)
     staffing = np.array([p.staffing for p in plans])[month]
 
@@ -55,9 +58,11 @@ def make_interactions(rng: np.random.Generator, months: Sequence[str], agents: A
     live = np.isin(channel, LIVE)
     wait, patience = np.full(n, np.nan), np.full(n, np.nan)
     wait[live], patience[live] = live_queue(rng, channel[live], load[live], staffing[live])
+    del load
     abandoned = live & (patience < wait)
     answered = np.where(live & ~abandoned, created + wait, np.nan)
     abandoned_at = np.where(abandoned, created + patience, np.nan)
+    del patience
 
     handled = (channel != SELF_SERVICE) & ~abandoned
     agent = np.full(n, -1, dtype=np.int64)
@@ -66,6 +71,7 @@ def make_interactions(rng: np.random.Generator, months: Sequence[str], agents: A
     h_channel = np.where(handled, channel, 0)
     h_agent = np.maximum(agent, 0)
     transferred = handled & (rng.random(n) < TRANSFER_RATE[h_channel] * agents.transfer_factor[h_agent])
+    del h_channel
 
     anonymous = np.zeros(n, dtype=bool)
     for code, share in ANONYMOUS.items():
@@ -74,10 +80,12 @@ def make_interactions(rng: np.random.Generator, months: Sequence[str], agents: A
         * REASON_REPEAT[reason] / (REASON_REPEAT @ REASON_SHARE) * np.where(transferred, 1.7, 1.0) / staffing
     parent_of = link_repeats(rng, created, chance)
     root = roots(parent_of)
+    del chance
     has_repeat = np.zeros(n, dtype=bool)
     has_repeat[parent_of[parent_of >= 0]] = True
     customer, booking = identities(rng, n, reason, REASON_BOOKING, anonymous)
     customer, booking, reason = customer[root], booking[root], reason[root]
+    del parent_of, root
 
     handle = np.full(n, np.nan)
     handle[handled] = handle_times(rng, channel[handled], agents.aht_factor[agent[handled]], reason[handled])
@@ -91,6 +99,7 @@ def make_interactions(rng: np.random.Generator, months: Sequence[str], agents: A
         for key, values in zip(times, case_times(rng, created[rows], clock,
                                                  reply_median / staffing[rows] ** 2, routing_mean)):
             times[key][rows] = values
+    del staffing, rows
     times["resolved_at"][live] = (answered + handle)[live]
     self_service = channel == SELF_SERVICE
     # Every self-service session ends (resolved_at = its end, so none waits in a backlog); 60 % of
@@ -107,6 +116,7 @@ def make_interactions(rng: np.random.Generator, months: Sequence[str], agents: A
     resolved = np.where(self_service, completed & closed,
                         handled & closed & (rng.random(n) < np.where(has_repeat, 0.7, 0.975)))
     slow = np.where(live, wait > 60.0, times["first_response"] - created > DAY_S)
+    del wait
     shift = agents.csat_shift[h_agent] + REASON_CSAT[reason] - 0.5 * slow - 0.4 * transferred \
         - 0.9 * has_repeat
     csat, nps, ces = surveys(rng, handled, month, shift, [p.csat for p in plans])
