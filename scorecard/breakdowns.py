@@ -15,6 +15,7 @@ import pandas as pd
 from .catalog import metric
 from .contract.model import Contract, KpiSpec
 from .data import Dataset
+from .integrity.facts import Months
 from .kpis.engine import Engine
 from .kpis.measure import NotMeasurable
 from .periods import Period, local_months, month_to_period
@@ -116,24 +117,63 @@ QA_GRAINS = ("vendor", "team_id", "agent_id", "evaluator_id")
 
 def qa_errors(contract: Contract, dataset: Dataset, periods: Sequence[Period]) -> pd.DataFrame:
     """QA error rates by category and item at every QA grain (a trainer's team, an agent, an
-    evaluator, the vendor): period, grain, entity, category, item, evaluated, failed, error_rate."""
+    evaluator, the vendor): period, grain, entity, category, item, evaluated, failed, error_rate.
+    One join, then each period kind x grain is one bincount over integer codes (period, entity,
+    category x item, all sorted by label: the order of a sorted groupby, rows with a missing key
+    left out), not a groupby of millions of strings each time."""
     items, qa = dataset.tables.get("qa_items"), dataset.tables.get("qa_evaluations")
     if items is None or qa is None:
         return pd.DataFrame(columns=QA_ERROR_COLUMNS)
-    from .calibration import error_rates, evaluated_items
+    from .calibration import evaluated_items
     grains = [g for g in QA_GRAINS if g == "vendor" or g in qa]
     joined = evaluated_items(items, qa, ["evaluated_at", *[g for g in grains if g != "vendor"]])
-    months = local_months(joined["evaluated_at"], contract.timezone)
+    months = Months(joined["evaluated_at"], contract.timezone)
+    (category, categories), (item, item_names) = (pd.factorize(joined[c], sort=True) for c in ("category", "item"))
+    pair, pairs = pd.factorize(np.where((category >= 0) & (item >= 0), category * len(item_names) + item, -1),
+                               sort=True)  # pairs[0] is -1 when some row lacks either: code 0 left out below
+    known = int(len(pairs) and pairs[0] < 0)
+    failed = joined["failed"].to_numpy(dtype="float64")
+    asked = {p.label for p in periods}
+    coded = {g: (np.zeros(len(joined), dtype="int64"), pd.Index([contract.vendor])) if g == "vendor"
+             else pd.factorize(joined[g], sort=True) for g in grains}
     parts = []
-    for kind in dict.fromkeys(p.kind for p in periods):  # one join, then one grouping per grain
-        labeled = joined.assign(period=month_to_period(months, kind).astype(str))
-        labeled = labeled[labeled["period"].isin({p.label for p in periods})]
-        for grain in grains:
-            by = [] if grain == "vendor" else [grain]
-            rows = error_rates(labeled, by)
-            entity = contract.vendor if grain == "vendor" else rows[grain].astype(str)
-            parts.append(rows.assign(grain=grain, entity=entity))
+    for kind in dict.fromkeys(p.kind for p in periods):
+        of_month, labels = pd.factorize(month_to_period(pd.Series(months.labels, dtype="string"), kind), sort=True)
+        period = np.append(np.where(np.isin(labels, list(asked)), np.arange(len(labels)), -1), -1)[
+            np.append(of_month, -1)[months.codes]]  # month code -1 (no date) reads the -1 appended
+        for grain, (entity, entities) in coded.items():
+            count, fails, (p, e, k) = _coded_counts([period, entity, pair - known], [len(labels), len(entities),
+                                                                                     len(pairs) - known], failed)
+            k = pairs[k + known]
+            parts.append(pd.DataFrame({
+                "period": pd.Series(labels[p], dtype=object).astype(str), "grain": grain,
+                "entity": pd.Series(entities[e], dtype=object).astype(str),
+                "category": categories.take(k // len(item_names)), "item": item_names.take(k % len(item_names)),
+                "evaluated": count, "failed": fails.astype("int64"), "error_rate": fails / count}))
     return pd.concat(parts, ignore_index=True).reindex(columns=QA_ERROR_COLUMNS)
+
+
+def _coded_counts(codes: list[np.ndarray], sizes: list[int], weights: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    """Rows and sums of `weights` per combination of codes (rows with a code -1 left out), for the
+    combinations present, in the order of their codes; and each combination's codes."""
+    keep = np.logical_and.reduce([c >= 0 for c in codes])
+    key = np.zeros(int(keep.sum()), dtype="int64")
+    for c, size in zip(codes, sizes, strict=True):
+        key = key * size + c[keep]
+    size = int(np.prod(sizes, dtype="int64"))
+    if size <= 4 * len(key) + 1_000_000:  # dense enough for a bincount
+        count, sums = np.bincount(key, minlength=size), np.bincount(key, weights=weights[keep], minlength=size)
+        (used,) = np.nonzero(count)
+        count, sums = count[used], sums[used]
+    else:
+        used, inverse, count = np.unique(key, return_inverse=True, return_counts=True)
+        sums = np.bincount(inverse, weights=weights[keep], minlength=len(used))
+    out = []
+    for size in reversed(sizes):
+        used, code = np.divmod(used, size)
+        out.append(code)
+    return count.astype("int64"), sums, out[::-1]
 
 
 def volume_profile(contract: Contract, engine: Engine) -> pd.DataFrame:
