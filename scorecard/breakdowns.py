@@ -17,7 +17,6 @@ from .contract.model import Contract, KpiSpec
 from .data import Dataset
 from .integrity.facts import Months
 from .kpis.engine import Engine
-from .kpis.measure import NotMeasurable
 from .periods import Period, local_months, month_to_period
 from .units import parse_duration
 
@@ -181,15 +180,20 @@ def volume_profile(contract: Contract, engine: Engine) -> pd.DataFrame:
     the catalog's `volume` broken down the way staffing is planned. Integer arithmetic on local
     times and one bincount, as it runs over every contact."""
     columns = ["period", "channel", "weekday", "hour", "offered", "handled"]
-    rows, src = engine.interactions, engine.interaction_source()
-    if rows is None or isinstance(src, NotMeasurable):
+    rows = engine.interactions
+    if rows is None:
         return pd.DataFrame(columns=columns)
-    local = rows.created.dt.tz_convert(contract.timezone).dt.tz_localize(None)
-    seconds = local.to_numpy(dtype="datetime64[s]").astype("int64")
-    days, second_of_day = np.divmod(seconds, 86400)
+    local = rows.created.dt.tz_convert(contract.timezone).dt.tz_localize(None).to_numpy(dtype="datetime64[s]")
+    days, second_of_day = np.divmod(local.astype("int64"), 86400)
     hour = second_of_day // 3600
     weekday = (days + 3) % 7  # 1970-01-01 was a Thursday
-    month_codes, months = pd.factorize(src.month)
+    # the local month from the local time itself (periods.local_months' months, without a label per row)
+    number = local.astype("datetime64[M]").astype("int64")  # months since 1970-01
+    dated = ~np.isnat(local)
+    first = int(number[dated].min()) if dated.any() else 0
+    month_codes = np.where(dated, number - first, -1)
+    last = first + int(month_codes.max(initial=-1))
+    months = [f"{m // 12 + 1970:04d}-{m % 12 + 1:02d}" for m in range(first, last + 1)]
     channel_codes, channels = pd.factorize(rows.channel)  # the object array itself: no Arrow copy of it
     key = ((month_codes * len(channels) + channel_codes) * 7 + weekday) * 24 + hour
     keep = month_codes >= 0
@@ -215,6 +219,9 @@ def calibration_items(contract: Contract, dataset: Dataset, periods: Sequence[Pe
     if items is None or qa is None or "calibration_session" not in qa:
         return pd.DataFrame(columns=["period", "category", "item", "entries", "agreed", "agreement"])
     from .calibration import item_agreement
+    # Only the items of calibration entries can join them: picked once (one pass over the ids), not
+    # joined in full for each period kind.
+    items = items[items["evaluation_id"].isin(qa.loc[qa["calibration_session"].notna(), "evaluation_id"])]
     return _per_kind(periods, lambda kind: item_agreement(items, qa, _period_of(contract, kind)))
 
 
