@@ -23,29 +23,17 @@ PERIODS = [parse_period(p) for p in ("2026-01", "2026-02", "2026-03", "2026-05",
 
 
 def profile_of_labels(contract, engine) -> pd.DataFrame:
-    """The volume profile as computed before: months from the engine's per-row month labels."""
+    """The volume profile read plainly: a groupby of the engine's per-row month labels, channels and
+    local weekdays and hours."""
     rows, src = engine.interactions, engine.interaction_source()
-    local = rows.created.dt.tz_convert(contract.timezone).dt.tz_localize(None)
-    days, second_of_day = np.divmod(local.to_numpy(dtype="datetime64[s]").astype("int64"), 86400)
-    month_codes, months = pd.factorize(src.month)
-    channel_codes, channels = pd.factorize(rows.channel)
-    key = ((month_codes * len(channels) + channel_codes) * 7 + (days + 3) % 7) * 24 + second_of_day // 3600
-    keep = month_codes >= 0
-    size = max(len(months), 1) * max(len(channels), 1) * 7 * 24
-    offered = np.bincount(key[keep], minlength=size)
+    local = rows.created.dt.tz_convert(contract.timezone)
     handled = rows.handled if rows.handled is not None else np.zeros(rows.n, dtype=bool)
-    served = np.bincount(key[keep], weights=handled[keep].astype("float64"), minlength=size)
-    (used,) = np.nonzero(offered)
-    rest, hours = np.divmod(used, 24)
-    rest, weekdays = np.divmod(rest, 7)
-    month_at, channel_at = np.divmod(rest, max(len(channels), 1))
-    out = pd.DataFrame({"period": np.asarray(months, dtype=object)[month_at],
-                        "channel": np.asarray(channels, dtype=object)[channel_at],
-                        "weekday": weekdays, "hour": hours, "offered": offered[used],
-                        "handled": served[used].astype("int64")})
-    asked = {p.label for p in engine.periods}
+    frame = pd.DataFrame({"period": src.month.to_numpy(), "channel": rows.channel, "weekday": local.dt.weekday,
+                          "hour": local.dt.hour, "offered": 1, "handled": handled.astype("int64")})
     columns = ["period", "channel", "weekday", "hour"]
-    return out[out["period"].isin(asked)].sort_values(columns, kind="stable").reset_index(drop=True)
+    out = frame.dropna(subset=["period"]).groupby(columns, sort=True)[["offered", "handled"]].sum().reset_index()
+    out = out[out["period"].isin({p.label for p in engine.periods})].reset_index(drop=True)
+    return out.astype({"period": str, "channel": str, "weekday": "int64", "hour": "int64", "offered": "int64"})
 
 
 @settings(max_examples=150, deadline=None)
