@@ -196,3 +196,16 @@ def test_without_pyspark_the_spark_engine_says_how_to_install_it(monkeypatch):
 def test_local_masters_get_one_shuffle_partition_per_core(master, cores):
     from scorecard.kpis.spark import _local_cores
     assert _local_cores(master) == cores
+
+
+def test_the_driver_gets_half_the_machine_or_what_the_environment_says(monkeypatch):
+    from scorecard.kpis.spark import driver_memory
+    monkeypatch.delenv("SCORECARD_SPARK_DRIVER_MEMORY", raising=False)
+    half = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2 // 2**30
+    assert driver_memory() == f"{max(1, half)}g"  # Spark's own 1g could not hold 5 M interactions
+    monkeypatch.setenv("SCORECARD_SPARK_DRIVER_MEMORY", " 16G ")
+    assert driver_memory() == "16g"
+    monkeypatch.setenv("SCORECARD_SPARK_DRIVER_MEMORY", "lots")
+    with pytest.raises(DataError) as err:
+        driver_memory()
+    assert "'lots' is not a memory size" in str(err.value) and "SCORECARD_SPARK_DRIVER_MEMORY=8g" in str(err.value)

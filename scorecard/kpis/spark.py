@@ -43,6 +43,20 @@ def _problem(message: str, hint: str) -> DataError:
     return DataError([Problem(message, file="--engine spark", hint=hint)])
 
 
+def driver_memory() -> str:
+    """The driver JVM's heap: SCORECARD_SPARK_DRIVER_MEMORY, else half this machine's memory (at least
+    1g). The inputs cross into the driver as Arrow and, on a local master, are computed there too:
+    Spark's own default of 1g cannot hold 5 M interactions."""
+    asked = os.environ.get("SCORECARD_SPARK_DRIVER_MEMORY", "").strip()
+    if asked:
+        if not re.fullmatch(r"\d+[kmgt]?", asked.lower()):
+            raise _problem(f"SCORECARD_SPARK_DRIVER_MEMORY={asked!r} is not a memory size",
+                           "write a size as Spark takes it, e.g. SCORECARD_SPARK_DRIVER_MEMORY=8g")
+        return asked.lower()
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") if hasattr(os, "sysconf") else 0
+    return f"{max(1, total // 2 // 2**30)}g"
+
+
 def _local_cores(master: str) -> int:
     """Cores of a local master (local, local[4], local[*], local[2,3]), 0 for a cluster."""
     match = re.fullmatch(r"local(?:\[(\*|\d+)(?:,\d+)?\])?", master.strip())
@@ -71,7 +85,8 @@ def spark_session(master: str | None = None) -> Any:
         builder = builder.master(master)
     local = _local_cores(master or "local[*]")
     extra = {**LOCAL_SETTINGS, "spark.sql.shuffle.partitions": str(local)} if local else {}
-    for key, value in ({} if submitted else {**SETTINGS, **extra}).items():
+    own = {**SETTINGS, **extra, "spark.driver.memory": driver_memory()}  # spark-submit's --conf apply instead
+    for key, value in ({} if submitted else own).items():
         builder = builder.config(key, value)
     try:
         session = builder.getOrCreate()
@@ -100,8 +115,14 @@ class SparkBackend:
     def register(self, name: str, frame: pd.DataFrame) -> None:
         import pyarrow as pa
         table = pa.Table.from_pandas(frame, preserve_index=False)
-        # Cached: every KPI's query reads the same rows, decoded from Arrow once, not once per query.
-        self._cache(name, self.session.createDataFrame(table))
+        try:  # cached: every KPI's query reads the same rows, decoded from Arrow once, not once per query
+            self._cache(name, self.session.createDataFrame(table))
+        except Exception as exc:  # py4j's Java errors: an out-of-memory driver above all
+            memory = self.session.sparkContext.getConf().get("spark.driver.memory", "1g")
+            raise _problem(f"Spark could not take the {len(frame):,} rows of {name} ({table.nbytes / 2**20:,.0f} MB "
+                           f"as Arrow) with a driver of {memory}: {str(exc).splitlines()[0][:200]}",
+                           "give the driver more memory (SCORECARD_SPARK_DRIVER_MEMORY=16g, or spark-submit "
+                           "--driver-memory 16g), or run on one machine with --engine duckdb") from exc
 
     def extend(self, name: str, sql: str) -> None:
         """The view joined with the new columns by row number, cached in its place."""
