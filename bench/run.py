@@ -40,8 +40,10 @@ def _child(step: str, size: Size) -> None:
     info = STEPS[step](size)
     wall = time.perf_counter() - start
     peak_kb = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    # the stages step resets the high-water mark at each stage (ru_maxrss with it): its peak is theirs
+    peak_mb = max([round(peak_kb / 1024), *info.get("stage_peaks", {}).values()])
     print(json.dumps({"step": step, "rows": size.rows, "wall_s": round(wall, 2),
-                      "cpu_s": round(_cpu_s() - cpu, 2), "peak_mb": round(peak_kb / 1024), **info}))
+                      "cpu_s": round(_cpu_s() - cpu, 2), "peak_mb": peak_mb, **info}))
 
 
 def _run(step: str, size: Size) -> dict:
@@ -120,12 +122,13 @@ def _report(size: Size, figures: list[dict]) -> None:
 
 def _report_stages(figures: dict) -> None:
     """Each stage of the stages step, and what the run spent outside them."""
-    stages = figures["stages"]
-    print(f"\nstages of evaluate{'':<14}{'wall s':>9}{'cpu s':>9}{'cpu %':>8}")
+    stages, peaks = figures["stages"], figures.get("stage_peaks", {})
+    print(f"\nstages of evaluate{'':<14}{'wall s':>9}{'cpu s':>9}{'cpu %':>8}{'peak MB':>9}")
     rest = (figures["wall_s"] - sum(w for w, _ in stages.values()),
             figures["cpu_s"] - sum(c for _, c in stages.values()))
     for name, (wall, cpu) in [*stages.items(), ("everything else", rest)]:
-        print(f"{name:<32}{wall:>9.2f}{cpu:>9.2f}{100 * cpu / max(figures['cpu_s'], 1e-9):>7.0f}%")
+        peak = f"{peaks[name]:>9,}" if name in peaks else ""
+        print(f"{name:<32}{wall:>9.2f}{cpu:>9.2f}{100 * cpu / max(figures['cpu_s'], 1e-9):>7.0f}%{peak}")
 
 
 def main() -> None:

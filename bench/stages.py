@@ -7,6 +7,10 @@ A stage called twice (the KPI engine, once per computation batch) adds up its ca
 inside another (the sections run the KPI engine for the contact reasons) counts in the outer one,
 except inside a PASS_THROUGH stage (versions: it hands each KPI batch to the engine), whose own
 time leaves out the stages it calls. What no stage covers is "everything else" in bench/run.py.
+
+Each stage's peak memory is the process's resident high-water mark (Linux VmHWM) while it runs:
+reset as a stage starts (and when a passed-through stage hands back), read as it ends, so the
+stage that sets `evaluate`'s peak is named; elsewhere the peaks are left empty.
 """
 
 from __future__ import annotations
@@ -56,15 +60,39 @@ def _owner(path: str) -> object:
         return getattr(importlib.import_module(module), name)
 
 
+def peak_mb() -> float | None:
+    """The resident high-water mark since the last reset, in MB (None where /proc has none)."""
+    try:
+        with open("/proc/self/status") as status:
+            return next(int(line.split()[1]) / 1024 for line in status if line.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        return None
+
+
+def reset_peak() -> None:
+    """The high-water mark back to the current resident size (Linux: clear_refs 5)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as refs:
+            refs.write("5")
+    except OSError:
+        pass
+
+
 @contextmanager
-def timed_stages() -> Iterator[dict[str, list[float]]]:
-    """Time the stages while the block runs; yields {stage: [wall s, cpu s]}, filled as it runs.
-    The start-up stage is the import of the CLI's modules, done here before the block."""
+def timed_stages() -> Iterator[tuple[dict[str, list[float]], dict[str, float]]]:
+    """Time the stages while the block runs; yields ({stage: [wall s, cpu s]}, {stage: peak MB}),
+    filled as it runs. The start-up stage is the import of the CLI's modules, done here before the block."""
     totals: dict[str, list[float]] = {STARTUP: [0.0, 0.0], **{stage: [0.0, 0.0] for stage in STAGES}}
+    peaks: dict[str, float] = {}
     wall, cpu = time.perf_counter(), time.process_time()
     for module in STARTUP_MODULES:
         importlib.import_module(module)
     totals[STARTUP] = [time.perf_counter() - wall, time.process_time() - cpu]
+
+    def note_peak(stage: str) -> None:
+        peak = peak_mb()
+        if peak is not None:
+            peaks[stage] = max(peaks.get(stage, 0.0), peak)
     patched: list[tuple[object, str, Callable]] = []
     active: list[tuple[str, list[float]]] = []  # each running stage and the time of the stages it passed on
 
@@ -73,18 +101,23 @@ def timed_stages() -> Iterator[dict[str, list[float]]]:
             if active and active[-1][0] not in PASS_THROUGH:  # inside another stage: counted there, once
                 return fn(*args, **kwargs)
             passed = [0.0, 0.0]
+            if active:  # the outer stage's peak so far is its own
+                note_peak(active[-1][0])
+            reset_peak()
             active.append((stage, passed))
             wall, cpu = time.perf_counter(), time.process_time()
             try:
                 return fn(*args, **kwargs)
             finally:
                 spent = (time.perf_counter() - wall, time.process_time() - cpu)
+                note_peak(stage)
                 active.pop()
                 totals[stage][0] += spent[0] - passed[0]
                 totals[stage][1] += spent[1] - passed[1]
                 if active:  # the outer stage passes this one through: not its own time
                     active[-1][1][0] += spent[0]
                     active[-1][1][1] += spent[1]
+                    reset_peak()  # what the outer stage holds from here on is its own again
         return wrapped
 
     for stage, targets in STAGES.items():
@@ -94,7 +127,7 @@ def timed_stages() -> Iterator[dict[str, list[float]]]:
             patched.append((owner, name, original))
             setattr(owner, name, timer(stage, original))
     try:
-        yield totals
+        yield totals, peaks
     finally:
         for owner, name, original in reversed(patched):
             setattr(owner, name, original)

@@ -78,15 +78,16 @@ def evaluate(size: Size) -> dict:
 
 
 def stages(size: Size) -> dict:
-    """The evaluate step with each stage's wall and CPU seconds (bench/stages.py), the CLI's imports
-    timed as the start-up stage."""
+    """The evaluate step with each stage's wall and CPU seconds and peak memory (bench/stages.py), the
+    CLI's imports timed as the start-up stage."""
     from stages import timed_stages
     out = size.out / f"results-stages-{os.getpid()}"  # its own folder: another bench may be running
-    with timed_stages() as totals:
+    with timed_stages() as (totals, peaks):
         from scorecard.cli import main
         code = main(size.evaluate_args(out, size.engine))
     shutil.rmtree(out, ignore_errors=True)  # nothing reads it
-    return {"exit": code, "stages": {stage: [round(wall, 2), round(cpu, 2)] for stage, (wall, cpu) in totals.items()}}
+    return {"exit": code, "stages": {stage: [round(wall, 2), round(cpu, 2)] for stage, (wall, cpu) in totals.items()},
+            "stage_peaks": {stage: round(mb) for stage, mb in peaks.items()}}
 
 
 def spark(size: Size) -> dict:
