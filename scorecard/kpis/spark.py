@@ -85,8 +85,9 @@ def spark_session(master: str | None = None) -> Any:
         builder = builder.master(master)
     local = _local_cores(master or "local[*]")
     extra = {**LOCAL_SETTINGS, "spark.sql.shuffle.partitions": str(local)} if local else {}
-    own = {**SETTINGS, **extra, "spark.driver.memory": driver_memory()}  # spark-submit's --conf apply instead
-    for key, value in ({} if submitted else own).items():
+    # under spark-submit its --conf and --driver-memory apply: nothing set, nothing read from the environment
+    own = {} if submitted else {**SETTINGS, **extra, "spark.driver.memory": driver_memory()}
+    for key, value in own.items():
         builder = builder.config(key, value)
     try:
         session = builder.getOrCreate()
