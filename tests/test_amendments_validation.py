@@ -122,6 +122,12 @@ def test_a_fee_split_by_yaml_in_an_amendment_flow_mapping(tmp_path, capsys):
     assert "unknown field" not in out and "1 problem(s)" in out and "520,000" in _line(out, lines)
 
 
+def test_a_split_fee_in_an_amendment_leaves_its_other_fields_checked(tmp_path, capsys):
+    rc, out, _ = _validate(tmp_path, _amended("    contract: {monthly_fee: 520,000, currncy: USD}\n"), capsys)
+    assert rc == 2 and "amendments[0].contract.000: monthly_fee: 520,000 is read as 520" in out
+    assert "amendments[0].contract.currncy: unknown field 'currncy'" in out and "2 problem(s)" in out
+
+
 def test_a_fee_split_by_yaml_in_the_contract_header_flow_mapping(tmp_path, capsys):
     header = BASE.split("\ncalendars:")[0]
     flow = ("contract: {id: c1, client: Acme, vendor: Nordlys, currency: EUR, timezone: Europe/Paris, "

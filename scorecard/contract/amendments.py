@@ -167,10 +167,11 @@ def _amendment(f: Fields, raw: Any, index: int, base: Contract, kpis: set[str]) 
         if value == REMOVED and key in ("contract", "kpis"):
             f.add(path + (key,), f"an amendment cannot remove the whole {key} section",
                   "remove single clauses instead, e.g. kpis: {aht: removed}")
-        elif key == "contract" and split_fee(f, value, path + (key,)):
-            continue
         elif value != REMOVED:
-            f.mapping(value, path + (key,), allowed=AMENDABLE_HEADER if key == "contract" else None,
+            # `{monthly_fee: 520,000}` said once as a split fee; the block's other fields still checked
+            stray = split_fee(f, value, path + (key,)) if key == "contract" else ()
+            f.mapping({k: v for k, v in value.items() if k not in stray} if stray else value, path + (key,),
+                      allowed=AMENDABLE_HEADER if key == "contract" else None,
                       hint=f"write the {key} clauses this amendment changes, as in the contract")
     credits = changes.get("service_credits")
     if isinstance(credits, dict) and "transition" in credits:
