@@ -115,3 +115,13 @@ def test_bad_integrity_and_benchmarks_are_located(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "short_contacts" in err and "governance.integrity.speed_gain" in err
     assert "bench.yaml:2:" in err and "first_contact_resolution" in err
+
+
+def test_a_negative_integrity_threshold_is_refused_where_it_is_written(tmp_path, capsys):
+    """baseline_months: -1 reached the rules' sliding windows (a numpy ValueError, exit 1)."""
+    path = _with_governance(tmp_path, "  integrity: {baseline_months: -1, sensitivity: -2, min_contacts: 0}\n")
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "governance.integrity.baseline_months: -1 is out of range: it must be >= 0" in err
+    assert "governance.integrity.sensitivity: -2 is out of range" in err and "min_contacts" not in err
+    assert "docs/integrity.md" in err and "2 problem(s)" in err

@@ -242,5 +242,14 @@ def _integrity(f: Fields, raw: Any, path: Path) -> dict[str, float]:
     from ..integrity.rules import THRESHOLD_KINDS
 
     given = f.mapping(raw, path, allowed=tuple(THRESHOLD_KINDS)) or {}
-    read = {k: read_param(f, THRESHOLD_KINDS[k], v, path + (k,)) for k, v in given.items() if k in THRESHOLD_KINDS}
+    read = {k: _threshold(f, THRESHOLD_KINDS[k], v, path + (k,)) for k, v in given.items() if k in THRESHOLD_KINDS}
     return {k: v for k, v in read.items() if v is not None}
+
+
+def _threshold(f: Fields, kind: str, value: Any, path: Path) -> Any:
+    """Every integrity threshold is a count, a multiple or a size: never below 0 (a negative baseline
+    would reach the rules' sliding windows)."""
+    if kind in ("number", "integer"):
+        return f.number(value, path, minimum=0, integer=kind == "integer",
+                        hint="write 0 or more (each threshold and its default: docs/integrity.md)")
+    return read_param(f, kind, value, path)
