@@ -82,10 +82,12 @@ def stages(size: Size) -> dict:
     CLI's imports timed as the start-up stage."""
     from stages import timed_stages
     out = size.out / f"results-stages-{os.getpid()}"  # its own folder: another bench may be running
-    with timed_stages() as (totals, peaks):
-        from scorecard.cli import main
-        code = main(size.evaluate_args(out, size.engine))
-    shutil.rmtree(out, ignore_errors=True)  # nothing reads it
+    try:
+        with timed_stages() as (totals, peaks):
+            from scorecard.cli import main
+            code = main(size.evaluate_args(out, size.engine))
+    finally:
+        shutil.rmtree(out, ignore_errors=True)  # nothing reads it, even after a failed run
     return {"exit": code, "stages": {stage: [round(wall, 2), round(cpu, 2)] for stage, (wall, cpu) in totals.items()},
             "stage_peaks": {stage: round(mb) for stage, mb in peaks.items()}}
 

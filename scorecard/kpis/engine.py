@@ -216,8 +216,9 @@ class Engine:
             # the observations and their fine groups, once for every grain and period (5 M rows each)
             observed = ~np.isnan(m.obs)
             partial["obs"] = fine.sum(observed)
-            ascending = np.argsort(m.obs[observed], kind="stable")
-            obs_codes, obs = fine.codes[observed][ascending], m.obs[observed][ascending]
+            obs = m.obs[observed]
+            ascending = np.argsort(obs, kind="stable")
+            obs_codes, obs = fine.codes[observed][ascending], obs[ascending]
         parts = []
         grains = ["vendor"] if kpi.metric in VENDOR_ONLY else self.kpi_grains(kpi, grains)
         for kind in self.labels:
