@@ -156,12 +156,11 @@ def compute_credits(scored: pd.DataFrame, contract: Contract, periods: Sequence[
     clause = contract.service_credits
     if clause is None:
         return empty_credits()
-    if contract.monthly_fee is None:
+    cap, fee = contract.at_risk_amount, contract.monthly_fee
+    if cap is None or fee is None:
         raise ContractError(Problem("service credits need the contract's monthly fee", file=contract.path,
                                     field="contract.monthly_fee", hint="add monthly_fee: 480000"))
-    currency = contract.currency
-    terms = _Terms(contract, clause, money.amount(currency, contract.monthly_fee, clause.at_risk), currency,
-                   money.exact(contract.monthly_fee), contract.language)
+    terms = _Terms(contract, clause, cap, contract.currency, money.exact(fee), contract.language)
     asked = list(dict.fromkeys(m for p in periods for m in parse_period(p).months()))
     if not asked:
         return empty_credits()

@@ -14,13 +14,11 @@ import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from . import money
 from .contract.model import Contract, KpiSpec
 from .credits import TOTAL, Settled, compute_credits
 from .explain import sentence
@@ -234,10 +232,3 @@ def month_contracts(uses: Sequence[VersionUse], months: Sequence[str], default: 
     by_month = {m: use.contract for use in uses for m in use.months}
     return [by_month.get(m, default) for m in months]
 
-
-def at_risk(contract: Contract) -> Decimal | None:
-    """A month's cap as credits.py rounds it: at_risk x monthly fee, to the minor unit."""
-    clause = contract.service_credits
-    if clause is None or contract.monthly_fee is None:
-        return None
-    return money.amount(contract.currency, contract.monthly_fee, clause.at_risk)

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
+from .. import money
 from ..units import Target
 
 LANGUAGES = ("en", "fr")  # the languages a contract, its labels and its outputs may be written in
@@ -182,10 +184,12 @@ class Contract:
         return self if version is None else version.contract
 
     @property
-    def at_risk_amount(self) -> float | None:
+    def at_risk_amount(self) -> Decimal | None:
+        """The monthly cap, at_risk x monthly fee rounded to the minor unit: the one figure the credits'
+        arithmetic, the deck and the cards all show (a float product could read a cent away)."""
         if self.service_credits is None or self.monthly_fee is None:
             return None
-        return self.service_credits.at_risk * self.monthly_fee
+        return money.amount(self.currency, self.monthly_fee, self.service_credits.at_risk)
 
     def card_roles(self) -> dict[str, Role]:
         """The roles that get scorecards: the contract's, or, when it names none, one vendor-level

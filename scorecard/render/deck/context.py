@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date
+from decimal import Decimal
 
 import pandas as pd
 
@@ -82,7 +83,7 @@ class DeckContext:
     def change(self, value: float | None, unit: str) -> str:
         return fmt_change(value, unit, self.lang, currency=self.contract.currency)
 
-    def money(self, value: float | None) -> str:
+    def money(self, value: float | Decimal | None) -> str:
         """Money in whole currency units (credits and fees are discussed in euros, not cents)."""
         if value is None or pd.isna(value):
             return MISSING

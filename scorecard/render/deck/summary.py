@@ -12,7 +12,7 @@ import pandas as pd
 
 from ...periods import shift_month
 from ...scoring import previous_period
-from ...versions import at_risk, month_contracts
+from ...versions import month_contracts
 from .charts import line_chart
 from .compare import build_comparison, compared_line
 from .context import DeckContext
@@ -80,7 +80,7 @@ def _credit_lines(ctx: DeckContext) -> list[Line]:
     total = rows[rows["kpi"] == "TOTAL"]["credit"].sum()
     earned = rows[rows["kpi"] != "TOTAL"]["earned_back"].sum()
     months = month_contracts(ctx.evaluation.versions, ctx.period_months, ctx.contract)  # each month's version
-    caps = [c for c in map(at_risk, months) if c is not None]
+    caps = [cap for cap in (c.at_risk_amount for c in months) if cap is not None]
     cap = float(sum(caps)) if caps else None
     lines = [Line(ctx.w("credits_line", credit=ctx.money(total), cap=ctx.money(cap),
                         earned=ctx.money(earned)), status="red" if total > 0 else None)]
