@@ -38,7 +38,7 @@ from . import explain, money, numbers
 from .contract.model import Contract, ServiceCredits, Transition
 from .errors import ContractError, Problem
 from .explain import sentence
-from .periods import months_between, parse_period, shift_month
+from .periods import QUARTERLY, months_between, parse_period, quarter_end, quarter_of, shift_month
 from .render.format import fmt_date, kpi_label, word
 from .scoring import GREEN, INSUFFICIENT, NOT_MEASURABLE, RED
 from .term import LeftOut
@@ -49,7 +49,6 @@ CREDIT_COLUMNS = ["period", "kpi", "value", "minimum", "missed", "allocation", "
 EXTRA_COLUMNS = ["channel", "escalation", "would_have_been"]
 MONEY_COLUMNS = ("credit", "earned_back", "paid", "would_have_been")
 TOTAL = "TOTAL"
-QUARTERLY = "quarterly"  # kpis.ID.measured: judged in the quarter's last month only (versions.py)
 _DTYPES = {"period": "str", "kpi": "str", "value": "float64", "minimum": "str", "missed": "bool",
            "allocation": "float64", "credit": "object", "earned_back": "object",
            "chronic_failure": "bool", "paid": "object", "explanation": "str", "channel": "str",
@@ -265,7 +264,7 @@ class _Ledger:
         source = shift_month(month, -(3 * math.ceil(n / 3) if quarterly else n))
         paid = self.paid.get((source, line), self.terms.zero)
         following = [m for m in months_between(shift_month(source, 1), month)
-                     if not quarterly or int(m[5:7]) % 3 == 0]
+                     if not quarterly or quarter_end(m)]
         if paid <= 0 or any(self.status(m, line) != GREEN for m in following):
             return self.terms.zero, ""
         raw = self.charged[(source, line)]
@@ -274,7 +273,7 @@ class _Ledger:
         row = self.results[(month, line.kpi, line.channel)]  # green, so it has a result
         target = explain.threshold(str(row["target"]), str(row["unit"]), self.terms.lang)
         if quarterly:
-            quarters = [f"{m[:4]}-Q{int(m[5:7]) // 3}" for m in following]
+            quarters = [quarter_of(m) for m in following]
             return paid, self.terms.say("credit.earn_back_quarterly", kpi=self.terms.label(line), target=target,
                                         quarters=explain.listing(quarters, self.terms.lang), source=source,
                                         amount=amount, paid=self.terms.money(paid), n=n)

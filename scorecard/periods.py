@@ -15,6 +15,7 @@ import pandas as pd
 from .errors import ScorecardError
 
 MONTH, QUARTER, YEAR = "month", "quarter", "year"
+QUARTERLY = "quarterly"  # kpis.ID.measured: judged on its quarter's rows, in the quarter's last month
 _PATTERNS = {
     MONTH: re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$"),
     QUARTER: re.compile(r"^(\d{4})-Q([1-4])$"),
@@ -55,6 +56,17 @@ def shift_month(month: str, k: int) -> str:
     y, m = int(month[:4]), int(month[5:7])
     idx = y * 12 + (m - 1) + k
     return f"{idx // 12:04d}-{idx % 12 + 1:02d}"
+
+
+def quarter_of(month: str) -> str:
+    """'2026-05' -> '2026-Q2': the quarter a month YYYY-MM is in."""
+    return f"{month[:4]}-Q{(int(month[5:7]) - 1) // 3 + 1}"
+
+
+def quarter_end(month: str) -> bool:
+    """Whether the month YYYY-MM closes its quarter (March, June, September, December): the month a
+    KPI measured quarterly is judged and credited in."""
+    return int(month[5:7]) % 3 == 0
 
 
 def months_between(first: str, last: str) -> list[str]:

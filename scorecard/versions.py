@@ -23,12 +23,11 @@ from .contract.model import Contract, KpiSpec
 from .credits import TOTAL, Settled, compute_credits
 from .explain import sentence
 from .kpis.engine import Engine
-from .periods import MONTH, Period, parse_period
+from .periods import MONTH, QUARTERLY, Period, parse_period, quarter_end, quarter_of
 from .render.format import month_name
 from .scoring import NOT_MEASURABLE
 from .term import LeftOut
 
-QUARTERLY = "quarterly"
 TRANSITION_SUFFIX = ", transition"
 AMENDED = "amended "
 
@@ -123,14 +122,6 @@ def raw_by_version(engine: Engine, uses: Sequence[VersionUse],
     return out
 
 
-def quarter_of(month: str) -> str:
-    return f"{month[:4]}-Q{(int(month[5:7]) - 1) // 3 + 1}"
-
-
-def _quarter_end(month: str) -> bool:
-    return int(month[5:7]) % 3 == 0
-
-
 def _quarterly_raw(uses: Sequence[VersionUse],
                    quarter_engine: Callable[[list[Period]], Engine]) -> dict[str, pd.DataFrame]:
     """computation -> raw rows of each quarter whose last month is under a version measuring the KPI quarterly."""
@@ -140,7 +131,7 @@ def _quarterly_raw(uses: Sequence[VersionUse],
         for spec in use.contract.kpis.values():
             if spec.measured == QUARTERLY:
                 specs[_computation(spec)] = spec
-                quarters |= {quarter_of(m) for m in use.months if _quarter_end(m)}
+                quarters |= {quarter_of(m) for m in use.months if quarter_end(m)}
     if not specs or not quarters:
         return {}
     engine = quarter_engine([parse_period(q) for q in sorted(quarters)])
@@ -150,7 +141,7 @@ def _quarterly_raw(uses: Sequence[VersionUse],
 def _judged_quarterly(rows: pd.DataFrame, quarter: pd.DataFrame | None, months: Sequence[str]) -> pd.DataFrame:
     """A quarterly KPI's month rows: in the quarter's last month, the quarter's rows (judged once,
     credited there); the other months keep their own value, marked for `mark_quarterly`."""
-    ends = [m for m in months if _quarter_end(m)]
+    ends = [m for m in months if quarter_end(m)]
     kept = rows[~rows["period"].isin(ends)]
     if quarter is None or not ends:
         return kept
@@ -167,13 +158,13 @@ def mark_quarterly(scored: pd.DataFrame, contract: Contract) -> pd.DataFrame:
     quarterly = [k for k, spec in contract.kpis.items() if spec.measured == QUARTERLY]
     month = scored["period"].str.fullmatch(r"\d{4}-\d{2}")
     hit = (scored["kpi"].isin(quarterly) & month).to_numpy(copy=True)
-    hit[hit] = ~scored.loc[hit, "period"].map(_quarter_end).to_numpy(dtype=bool)
+    hit[hit] = ~scored.loc[hit, "period"].map(quarter_end).to_numpy(dtype=bool)
     if not hit.any():
         return scored
     out = scored.copy()
     out.loc[hit, ["attainment", "points"]] = np.nan
     out.loc[hit, "status"] = NOT_MEASURABLE
-    end = out.loc[hit, "period"].map(lambda p: f"{p[:4]}-{((int(p[5:7]) - 1) // 3 + 1) * 3:02d}")
+    end = out.loc[hit, "period"].map(lambda p: parse_period(quarter_of(p)).last_month)
     out.loc[hit, "note"] = "measured quarterly: judged in " + end + " on " + out.loc[hit, "period"].map(quarter_of) \
         + "'s rows"
     return out
