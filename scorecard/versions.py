@@ -219,7 +219,9 @@ def span_notes(periods: Sequence[Period], uses: Sequence[VersionUse]) -> list[st
 
 def month_contracts(uses: Sequence[VersionUse], months: Sequence[str], default: Contract) -> list[Contract]:
     """The contract version each month was priced with (`default` for a month no version covers:
-    a contract never amended), so a span's cap and fees add up month by month as its credits do."""
+    a contract never amended), so a span's cap and fees add up month by month as its credits do.
+    Read from the uses, not Contract.in_force: a renderer holds the outputs' contract, a version's
+    own, which has no versions to look a month up in (in_force would return it for every month)."""
     by_month = {m: use.contract for use in uses for m in use.months}
     return [by_month.get(m, default) for m in months]
 
