@@ -15,7 +15,8 @@ import pytest
 from hypothesis import given, strategies as st
 
 from fixtures_deck import make_evaluation
-from scorecard.render.view import CHANNEL_INDENT, KpiWords, ResultIndex, kpi_row, kpi_rows, level, lines, trend
+from scorecard.render.view import CHANNEL_INDENT, KpiWords, ResultIndex, TrendIndex, kpi_row, level, lines, trend_view
+from scorecard.render.view import rows as view_rows
 from scorecard.render.view.rows import channel_order
 
 NB = "\u00a0"
@@ -35,6 +36,13 @@ def _record(kpi: str, value: float, status: str, *, grain: str = "vendor", entit
             "change": None, **extra}
 
 
+def _row(ev, grain: str, entity: str, lang: str, kpi: str):
+    """A KPI's row as the cards and the deck build it: kpi_row over the grain's results, with the
+    channels' rows at grain vendor."""
+    channels = ResultIndex(ev.results, PERIOD, "channel") if grain == "vendor" else None
+    return kpi_row(KpiWords(ev.contract, lang), ResultIndex(ev.results, PERIOD, grain), entity, kpi, channels)
+
+
 def _evaluation(base, records: list[dict], history: list[dict] | None = None):
     results = pd.DataFrame(records)
     return replace(base, results=results, history=pd.DataFrame(history or records), periods=[PERIOD])
@@ -48,7 +56,7 @@ def test_a_per_channel_kpi_lists_its_channels_in_the_contracts_order(base):
         _record("aht", 390.0, "green", grain="channel", entity="voice", target="<= 7m"),
         _record("aht", 300.0, "green", grain="channel", entity="sms", target="<= 7m"),
     ])
-    (row,) = kpi_rows(ev, PERIOD, "vendor", "Nordlys", "en", ["aht"])
+    row = _row(ev, "vendor", "Nordlys", "en", "aht")
     assert (row.label, row.value_text, row.target_text, row.minimum_text) == \
         ("Average handle time", f"6{NB}min 40{NB}s", f"≤{NB}7{NB}min", "—")
     assert (row.status_word, row.change_text, row.tone, row.n_text) == ("Met", f"−12{NB}s", "better", "1,000")
@@ -59,20 +67,20 @@ def test_a_per_channel_kpi_lists_its_channels_in_the_contracts_order(base):
         ("sms", f"{CHANNEL_INDENT}sms", f"5{NB}min", "Met")]
     assert [line.channel for line in lines([row])] == [None, "voice", "chat", "sms"]
     # in French the channel's name is the French word
-    (fr,) = kpi_rows(ev, PERIOD, "vendor", "Nordlys", "fr", ["aht"])
+    fr = _row(ev, "vendor", "Nordlys", "fr", "aht")
     assert fr.channels[0].label == f"{CHANNEL_INDENT}voix" and fr.status_word == "Atteint"
 
 
 def test_below_vendor_grain_no_channel_rows_are_added(base):
     ev = _evaluation(base, [_record("aht", 400.0, "green", grain="team_id", entity="LIS-1"),
                             _record("aht", 800.0, "red", grain="channel", entity="chat")])
-    (row,) = kpi_rows(ev, PERIOD, "team_id", "LIS-1", "en", ["aht"])
+    row = _row(ev, "team_id", "LIS-1", "en", "aht")
     assert row.channels == ()
 
 
 def test_an_informational_kpi_has_no_target_and_says_for_information(base):
     ev = _evaluation(base, [_record("fcr", 0.713, "informational")])
-    (row,) = kpi_rows(ev, PERIOD, "vendor", "Nordlys", "en", ["fcr"])
+    row = _row(ev, "vendor", "Nordlys", "en", "fcr")
     assert (row.value_text, row.target, row.target_text, row.status_word, row.status_icon) == \
         ("71.3%", None, "—", "For information", "i")
     assert row.caution == "" and row.interval is None and row.note == ""
@@ -83,7 +91,7 @@ def test_an_insufficient_sample_carries_its_wilson_interval(base):
     # half-width 1.96 * sqrt(0.00525 + 0.00060025) / 1.09604 = 0.13678 -> 54.6 % to 81.9 %
     ev = _evaluation(base, [_record("csat", 0.7, "insufficient_sample", n=40, target=">= 85%",
                                     minimum=">= 78%")])
-    (row,) = kpi_rows(ev, PERIOD, "vendor", "Nordlys", "en", ["csat"])
+    row = _row(ev, "vendor", "Nordlys", "en", "csat")
     low, high = row.interval
     assert low == pytest.approx(0.54569, abs=1e-4) and high == pytest.approx(0.81925, abs=1e-4)
     assert row.caution == f"small sample (n{NB}={NB}40); 95% interval 54.6% to 81.9%"
@@ -92,7 +100,7 @@ def test_an_insufficient_sample_carries_its_wilson_interval(base):
 
 def test_a_met_kpi_amber_from_its_guardrail_says_why(base):
     ev = _evaluation(base, [_record("aht", 400.0, "amber", target="<= 7m", guardrail="fcr, csat")])
-    (row,) = kpi_rows(ev, PERIOD, "vendor", "Nordlys", "en", ["aht"])
+    row = _row(ev, "vendor", "Nordlys", "en", "aht")
     why = ("Target met, but amber: its guardrail First contact resolution, Customer satisfaction missed "
            "(speed must not cost quality).")
     assert (row.status_word, row.guardrail_why, row.note) == ("Below target", why, why)
@@ -100,15 +108,26 @@ def test_a_met_kpi_amber_from_its_guardrail_says_why(base):
 
 def test_a_kpi_without_a_result_is_dashes_and_says_so(base):
     ev = _evaluation(base, [_record("aht", 400.0, "green")])
-    (row,) = kpi_rows(ev, PERIOD, "vendor", "Nordlys", "en", ["csat"])
+    row = _row(ev, "vendor", "Nordlys", "en", "csat")
     assert not row.found and row.status == "not_measurable" and math.isnan(row.value)
     assert (row.value_text, row.target_text, row.n_text, row.note) == ("—", "—", "—", "no result at this level")
 
 
 def test_a_rows_benchmark_is_the_channels_else_the_metrics(base):
     ev = _evaluation(base, [_record("fcr", 0.72, "green", target=">= 75%")])
-    (row,) = kpi_rows(ev, PERIOD, "vendor", "Nordlys", "en", ["fcr"])
+    row = _row(ev, "vendor", "Nordlys", "en", "fcr")
     assert (row.benchmark.low, row.benchmark.high, row.benchmark_alike) == (0.70, 0.75, True)
+
+
+def test_a_rows_benchmark_is_looked_up_when_read_once(base, monkeypatch):
+    looked = []
+    lookup = view_rows.kpi_benchmark
+    monkeypatch.setattr(view_rows, "kpi_benchmark", lambda *a: looked.append(a[2]) or lookup(*a))
+    ev = _evaluation(base, [_record("fcr", 0.72, "green", target=">= 75%")])
+    row = _row(ev, "vendor", "Nordlys", "en", "fcr")
+    assert looked == []  # a card never reads it: 2,000 agent cards look up nothing
+    assert (row.benchmark.low, row.benchmark_alike, row.benchmark.high) == (0.70, True, 0.75)
+    assert looked == [None]  # once for the row, whatever is read of it
 
 
 def test_a_trend_has_its_months_a_gap_and_the_target_and_minimum_lines(base):
@@ -116,13 +135,15 @@ def test_a_trend_has_its_months_a_gap_and_the_target_and_minimum_lines(base):
     now = _record("csat", 0.86, "green", target=">= 85%", minimum=">= 78%")
     history = [_record("csat", 0.80, "amber", period="2026-01"), now]
     ev = _evaluation(base, [now], history)
-    row = kpi_row(KpiWords(ev.contract, "en"), ResultIndex(ev.results, PERIOD, "vendor"), "Nordlys", "csat")
-    view = trend(ev, row, "vendor", "Nordlys", "en", months)
+    words = KpiWords(ev.contract, "en")
+    row = kpi_row(words, ResultIndex(ev.results, PERIOD, "vendor"), "Nordlys", "csat")
+    trends = TrendIndex(ev.history, "vendor", months).values
+    view = trend_view(words, row, months, trends[("Nordlys", "csat")])
     assert view.months == tuple(months) and view.values[0] == 0.80 and math.isnan(view.values[1])
     assert (view.target, view.minimum, view.known()) == (0.85, 0.78, 2)
     assert (view.target_name, view.minimum_name) == (f"Target ≥{NB}85%", f"Minimum ≥{NB}78%")
     assert view.description == "Customer satisfaction: Jan 2026 80.0%, Feb 2026 —, Mar 2026 86.0%"
-    assert trend(ev, row, "vendor", "Elsewhere", "en", months) is None
+    assert ("Elsewhere", "csat") not in trends  # no value in the months: no trend to draw
 
 
 def test_level_reads_a_comparison_and_ignores_what_is_not_one():

@@ -6,8 +6,8 @@ guardrails' why, a small sample's interval) and what a trend draws (months, valu
 minimum levels) is decided here once, so both can never disagree and a new cell is added once.
 """
 
-from .rows import CHANNEL_INDENT, KpiRowView, KpiWords, ResultIndex, caution_text, is_true, kpi_row, kpi_rows, lines
-from .trend import TrendIndex, TrendView, level, trend, trend_view
+from .rows import CHANNEL_INDENT, KpiRowView, KpiWords, ResultIndex, caution_text, is_true, kpi_row, lines
+from .trend import TrendIndex, TrendView, level, trend_view
 
 __all__ = ["CHANNEL_INDENT", "KpiRowView", "KpiWords", "ResultIndex", "TrendIndex", "TrendView",
-           "caution_text", "is_true", "kpi_row", "kpi_rows", "level", "lines", "trend", "trend_view"]
+           "caution_text", "is_true", "kpi_row", "level", "lines", "trend_view"]

@@ -8,15 +8,14 @@ sub-row per channel, each scored against that channel's own target and minimum.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
-from typing import Any, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterable
 
 import pandas as pd
 
 from ...benchmarks import Benchmark, benchmarks_for, comparable, kpi_benchmark
 from ...catalog import catalog
 from ...contract.model import Contract
-from ...evaluate import Evaluation
 from ...scoring import min_sample
 from .. import format as f
 from ..stats import is_small_sample, wilson_interval
@@ -33,6 +32,7 @@ class KpiWords:
         self.lang = lang
         self._facts: dict[str, tuple[str, str, str]] = {}
         self._benchmarks: dict[tuple[str, str | None], Benchmark] | None = None
+        self._found: dict[tuple[str, str | None], tuple[Benchmark | None, bool]] = {}
 
     def facts(self, kpi: str) -> tuple[str, str, str]:
         """(unit, direction, label) of a contract KPI id; an unknown id reads as a count."""
@@ -53,6 +53,11 @@ class KpiWords:
     def benchmark(self, kpi: str, channel: str | None = None) -> tuple[Benchmark | None, bool]:
         """A KPI's industry benchmark (the channel's, else the metric's) and whether the KPI is
         measured as the published figure is (else it is shown, never compared)."""
+        if (kpi, channel) not in self._found:
+            self._found[(kpi, channel)] = self._benchmark(kpi, channel)
+        return self._found[(kpi, channel)]
+
+    def _benchmark(self, kpi: str, channel: str | None) -> tuple[Benchmark | None, bool]:
         spec = self.contract.kpis.get(kpi)
         if spec is None:
             return None, False
@@ -88,6 +93,7 @@ class KpiRowView:
     `note` is the results' note, else `guardrail_why` (the guardrails that made a met KPI amber).
     `benchmark` is the industry figure for the KPI (the channel's on a channel's row), context
     only; `benchmark_alike` says whether the KPI is measured as that figure is (else not compared).
+    Both are looked up when read (only the deck reads them: 2,000 agent cards look up none).
     """
 
     kpi: str
@@ -116,8 +122,15 @@ class KpiRowView:
     channel: str | None = None
     channels: tuple[KpiRowView, ...] = ()
     found: bool = True  # False: the results have no row for it (every cell a dash, `note` says so)
-    benchmark: Benchmark | None = None
-    benchmark_alike: bool = False
+    words: KpiWords | None = field(default=None, repr=False, compare=False)  # None: no benchmark
+
+    @property
+    def benchmark(self) -> Benchmark | None:
+        return self.words.benchmark(self.kpi, self.channel)[0] if self.words is not None else None
+
+    @property
+    def benchmark_alike(self) -> bool:
+        return self.words.benchmark(self.kpi, self.channel)[1] if self.words is not None else False
 
 
 def is_true(value: Any) -> bool:
@@ -155,8 +168,12 @@ def caution_text(words: KpiWords, kpi: str, grain: str, value: float, n: float, 
     the grain), with its 95 % Wilson interval for a rate."""
     if not _small(words, kpi, grain, value, n, status):
         return ""
+    return _caution(words, kpi, n, _interval(words, kpi, value, n))
+
+
+def _caution(words: KpiWords, kpi: str, n: float, interval: tuple[float, float] | None) -> str:
+    """A small sample's words, with its interval when it has one."""
     text = f.t("small_sample", words.lang, n=f.fmt_number(n, 0, words.lang))
-    interval = _interval(words, kpi, value, n)
     if interval is not None:
         text += "; " + f.t("interval", words.lang, low=words.value(interval[0], kpi),
                            high=words.value(interval[1], kpi))
@@ -182,13 +199,13 @@ def _missing(words: KpiWords, kpi: str) -> KpiRowView:
 
 def _row(words: KpiWords, record: dict[str, Any], kpi: str, grain: str, channel: str | None = None) -> KpiRowView:
     unit, direction, label = words.facts(kpi)
-    bench, alike = words.benchmark(kpi, channel)
     lang, currency = words.lang, words.contract.currency
     value, n, change = number(record, "value"), number(record, "n"), number(record, "change")
     status = str(record.get("status") or "not_measurable")
     change_text = f.fmt_change(change, unit, lang, currency=currency)
     why = guardrail_why(words, record)
     small = _small(words, kpi, grain, value, n, status)
+    interval = _interval(words, kpi, value, n) if small else None
     return KpiRowView(
         kpi=kpi, label=label, unit=unit, value=value, value_text=words.value(value, kpi),
         status=status, status_word=f.status_label(status, lang), status_icon=f.status_icon(status),
@@ -198,11 +215,10 @@ def _row(words: KpiWords, record: dict[str, Any], kpi: str, grain: str, channel:
         change=change, change_text=change_text,
         tone=f.change_tone(change, direction) if change_text.startswith(("+", f.MINUS)) else "",
         n=n, n_text=f.MISSING if math.isnan(n) else f.fmt_number(n, 0, lang),
-        interval=_interval(words, kpi, value, n) if small else None,
-        caution=caution_text(words, kpi, grain, value, n, status),
+        interval=interval, caution=_caution(words, kpi, n, interval) if small else "",
         provisional=is_true(record.get("provisional")),
         guardrail_why=why, note=str(record.get("note") or "") or why,
-        channel=channel, benchmark=bench, benchmark_alike=alike,
+        channel=channel, words=words,
     )
 
 
@@ -232,16 +248,6 @@ def kpi_row(words: KpiWords, index: ResultIndex, entity: str, kpi: str,
                          label=CHANNEL_INDENT + f.word("channels", c, words.lang, default=c))
                  for c in channel_order(words.contract, kpi, present))
     return replace(row, channels=subs)
-
-
-def kpi_rows(evaluation: Evaluation, period: str, grain: str, entity: str, lang: str,
-             kpis: Sequence[str] | None = None) -> tuple[KpiRowView, ...]:
-    """The rows of `kpis` (default: every contract KPI) for one entity; at grain vendor with their
-    channels. For one table: a renderer drawing many entities keeps its indexes and calls kpi_row."""
-    words = KpiWords(evaluation.contract, lang)
-    index = ResultIndex(evaluation.results, period, grain)
-    channels = ResultIndex(evaluation.results, period, "channel") if grain == "vendor" else None
-    return tuple(kpi_row(words, index, entity, kpi, channels) for kpi in (kpis or list(evaluation.contract.kpis)))
 
 
 def lines(rows: Iterable[KpiRowView]) -> list[KpiRowView]:

@@ -15,7 +15,6 @@ from typing import Sequence
 
 import pandas as pd
 
-from ...evaluate import Evaluation
 from ...units import UnitError, parse_target
 from .. import format as f
 from .rows import KpiRowView, KpiWords
@@ -85,11 +84,3 @@ def trend_view(words: KpiWords, row: KpiRowView, months: Sequence[str], values: 
         minimum_name=f"{f.t('minimum', lang)} {row.minimum_text}" if minimum is not None else "",
         description=description)
 
-
-def trend(evaluation: Evaluation, row: KpiRowView, grain: str, entity: str, lang: str,
-          months: Sequence[str]) -> TrendView | None:
-    """One row's trend for one entity over `months`, or None when the KPI has no value in them."""
-    values = TrendIndex(evaluation.history, grain, months).values.get((entity, row.kpi))
-    if values is None:
-        return None
-    return trend_view(KpiWords(evaluation.contract, lang), row, months, values)
