@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 import pandas as pd
@@ -98,31 +100,60 @@ def csv_text(frame: pd.DataFrame, columns: list[str], extra: Sequence[str] = (),
 
 
 MONEY_COLUMNS = ("credit", "earned_back", "paid", "bonus", "would_have_been")
+JSON_CHUNK = 65_536  # rows encoded at once: a few tens of MB of text, whatever the table's size
 
 
-def _rows(frame: pd.DataFrame) -> str:
-    """JSON array of a frame's rows (NaN -> null) from pandas' C encoder: results can be 10^5+ rows,
-    so they are embedded as text rather than decoded and encoded again. Money (Decimal, already
-    rounded to the minor unit) is written as a JSON number: 15 significant digits print every amount
-    below 10^13 with its exact cents, and readers of results.json get numbers, as for every value."""
+def _write_rows(out: IO[str], frame: pd.DataFrame) -> None:
+    """A frame's rows as a JSON array (NaN -> null) from pandas' C encoder, written into `out`
+    chunk by chunk: results and data problems can be 10^6 rows, so their text is never whole in
+    memory (each record is encoded on its own: the chunks join into the text of the whole frame).
+    Money (Decimal, already rounded to the minor unit) is written as a JSON number: 15 significant
+    digits print every amount below 10^13 with its exact cents, and readers of results.json get
+    numbers, as for every value."""
     money = {c: frame[c].map(lambda v: float(v) if isinstance(v, Decimal) else v)
              for c in MONEY_COLUMNS if c in frame.columns}
-    return frame.assign(**money).to_json(orient="records", double_precision=15, date_format="iso", force_ascii=False)
+    frame = frame.assign(**money) if money else frame
+    out.write("[")
+    first = True
+    for start in range(0, len(frame), JSON_CHUNK):
+        text = frame.iloc[start:start + JSON_CHUNK].to_json(orient="records", double_precision=15,
+                                                            date_format="iso", force_ascii=False)
+        if len(text) > 2:  # "[]": rows without columns are no records
+            out.write(text[1:-1] if first else "," + text[1:-1])
+            first = False
+    out.write("]")
 
 
 # Tables beyond the KPI rows that results.json carries per period (see sections.py).
 SECTIONS_IN_JSON = ("calibration_items", "qa_audit", "contact_reasons", "qa_errors_by_category",
                     "volume_profile")
+# the columns of the KPI rows that rootcause.py reads
+ROOT_CAUSE_READS = ["period", "kpi", "grain", "entity", "value", "n", "status"]
 
 
-def _of_period(frame: pd.DataFrame | None, label: str) -> pd.DataFrame:
-    if frame is None or "period" not in frame:
-        return pd.DataFrame()
-    return frame[frame["period"] == label].drop(columns=["period"])
+class _ByPeriod:
+    """A frame's rows by period: its period column factorized once, so that each period takes its
+    rows by integer codes (a text comparison of 10^5+ rows per period was most of the time)."""
+
+    def __init__(self, frame: pd.DataFrame | None) -> None:
+        self.frame = frame
+        if frame is not None and "period" in frame:
+            self.codes, uniques = pd.factorize(frame["period"])
+            self.index = {label: i for i, label in enumerate(uniques.tolist())}
+
+    def rows(self, periods: Sequence[str], drop: bool = False) -> pd.DataFrame:
+        """The rows of `periods` in the frame's order (without the period column when `drop`); no
+        rows nor columns for a missing table or one without periods, as results.json writes it."""
+        if self.frame is None or "period" not in self.frame:
+            return pd.DataFrame()
+        wanted = [self.index[p] for p in periods if p in self.index]
+        found = self.frame.iloc[np.flatnonzero(np.isin(self.codes, wanted))]
+        return found.drop(columns=["period"]) if drop else found
 
 
-def results_json(ev: Evaluation) -> str:
-    """results.json: the same content as the CSVs, nested by period, with provenance."""
+def results_json(ev: Evaluation, out: IO[str]) -> None:
+    """results.json written into `out`: the same content as the CSVs, nested by period, with
+    provenance; piece by piece, so that its text (189 MB at 5 M interactions) is never whole."""
     c = ev.contract
     head = {
         "generator": f"scorecard {__version__}",
@@ -133,43 +164,56 @@ def results_json(ev: Evaluation) -> str:
     if ev.versions:  # an amended contract: which version applied to each asked month
         asked = [m for label in ev.periods for m in parse_period(label).months()]
         head["contract_versions"] = [use.summary(asked) for use in ev.versions if use.summary(asked)["months"]]
-    periods = []
-    for label in ev.periods:
-        kpis = ev.results[ev.results["period"] == label].drop(columns=["period"], errors="ignore")
-        periods.append("{%s}" % ",".join([
-            f'"period":{json.dumps(label)}',
-            f'"overall":{_rows(ev.overall[ev.overall["period"] == label])}',
-            f'"kpis":{_rows(kpis)}',
-            f'"credits":{_rows(ev.credits[ev.credits["period"].isin(parse_period(label).months())])}',
-            f'"calibration":{_rows(ev.calibration[ev.calibration["period"] == label])}',
-            *[f'"{name}":{_rows(_of_period(ev.sections.get(name), label))}' for name in SECTIONS_IN_JSON],
-            f'"root_causes":{_rows(root_causes(ev, label).drop(columns=["period"]))}',
-        ]))
+    out.write(json.dumps(head, ensure_ascii=False)[:-1] + ',"periods":[')
+    results, overall = _ByPeriod(ev.results), _ByPeriod(ev.overall)
+    credits, calibration = _ByPeriod(ev.credits), _ByPeriod(ev.calibration)
+    sections = {name: _ByPeriod(ev.sections.get(name)) for name in SECTIONS_IN_JSON}
+    # root causes read this period's KPI rows only: the whole table rescanned per period cost more
+    for_causes = _ByPeriod(ev.results[ROOT_CAUSE_READS])
+    for i, label in enumerate(ev.periods):
+        tables = [("overall", overall.rows([label])), ("kpis", results.rows([label], drop=True)),
+                  ("credits", credits.rows(parse_period(label).months())),
+                  ("calibration", calibration.rows([label])),
+                  *[(name, sections[name].rows([label], drop=True)) for name in SECTIONS_IN_JSON],
+                  ("root_causes", root_causes(replace(ev, results=for_causes.rows([label])), label)
+                   .drop(columns=["period"]))]
+        out.write(("," if i else "") + '{"period":' + json.dumps(label))
+        for name, frame in tables:
+            out.write(f',"{name}":')
+            _write_rows(out, frame)
+        out.write("}")
     quarantined = int((ev.quality["action"] == "quarantined").sum()) if len(ev.quality) else 0
-    quality = (f'{{"problems":{len(ev.quality)},"quarantined_rows":{quarantined},'
-               f'"rows":{_rows(ev.quality.reindex(columns=QUALITY_COLUMNS))}}}')
-    return (json.dumps(head, ensure_ascii=False)[:-1] + f',"periods":[{",".join(periods)}],'
-            f'"data_quality":{quality}}}\n')
+    out.write(f'],"data_quality":{{"problems":{len(ev.quality)},"quarantined_rows":{quarantined},"rows":')
+    _write_rows(out, ev.quality.reindex(columns=QUALITY_COLUMNS))
+    out.write("}}\n")
+
+
+def write_json(ev: Evaluation, path: Path) -> Path:
+    """results.json (atomically), streamed into its file (`results_json`)."""
+    with atomic_path(path) as tmp:
+        with tmp.open("w", encoding="utf-8") as out:
+            results_json(ev, out)
+    return Path(path)
 
 
 def write_results(ev: Evaluation, out_dir: Path, *, csv_dialect: str = "default",
                   lang: str | None = None) -> list[Path]:
-    """Write every result file into out_dir (each one atomically), results.xlsx in `lang` (default:
-    the contract's language); return the paths written."""
+    """Write every result file into out_dir (each one atomically, each CSV's text dropped once
+    written), results.xlsx in `lang` (default: the contract's language); return the paths written."""
     from .xlsx import write_xlsx  # xlsx.py reads this module's column lists
 
     out_dir = Path(out_dir)
-    files = {
-        "results.csv": csv_text(ev.results, RESULT_COLUMNS, dialect=csv_dialect),
-        "credits.csv": csv_text(ev.credits, CREDIT_COLUMNS, [*CREDIT_EXTRA_COLUMNS, "contract_version"],
-                                dialect=csv_dialect),
-        "calibration.csv": csv_text(ev.calibration, CALIBRATION_COLUMNS, ["spread", "tendency"], csv_dialect),
-        "data_quality.csv": csv_text(ev.quality, QUALITY_COLUMNS, dialect=csv_dialect),
-        "integrity.csv": csv_text(ev.integrity, SIGNAL_COLUMNS, dialect=csv_dialect),
-        "results.json": results_json(ev),
+    csvs = {
+        "results.csv": lambda: csv_text(ev.results, RESULT_COLUMNS, dialect=csv_dialect),
+        "credits.csv": lambda: csv_text(ev.credits, CREDIT_COLUMNS, [*CREDIT_EXTRA_COLUMNS, "contract_version"],
+                                        dialect=csv_dialect),
+        "calibration.csv": lambda: csv_text(ev.calibration, CALIBRATION_COLUMNS, ["spread", "tendency"],
+                                            csv_dialect),
+        "data_quality.csv": lambda: csv_text(ev.quality, QUALITY_COLUMNS, dialect=csv_dialect),
+        "integrity.csv": lambda: csv_text(ev.integrity, SIGNAL_COLUMNS, dialect=csv_dialect),
     }
-    written = [write_text(out_dir / name, text) for name, text in files.items()]
-    return written + [write_parquet(ev.results, out_dir / "results.parquet"),
+    written = [write_text(out_dir / name, text()) for name, text in csvs.items()]
+    return written + [write_json(ev, out_dir / "results.json"), write_parquet(ev.results, out_dir / "results.parquet"),
                       write_xlsx(ev, out_dir / "results.xlsx", lang)]
 
 
