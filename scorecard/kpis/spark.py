@@ -19,8 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from scorecard.errors import DataError, Problem  # absolute: this file is also spark-submit's entry
+from scorecard.kpis.sql.backend import arrow_table
 
 LOG_CONFIG = Path(__file__).with_name("spark-log4j2.properties")
 SETTINGS = {
@@ -113,15 +115,15 @@ class SparkBackend:
         self.repeats: Any = None  # the Repeats its interactions view has (sql/backend.py)
         self._cached: dict[str, Any] = {}
 
-    def register(self, name: str, frame: pd.DataFrame) -> None:
-        import pyarrow as pa
-        table = pa.Table.from_pandas(frame, preserve_index=False)
+    def register(self, name: str, frame: pd.DataFrame | pa.Table) -> None:
+        table = arrow_table(frame)
         try:  # cached: every KPI's query reads the same rows, decoded from Arrow once, not once per query
             self._cache(name, self.session.createDataFrame(table))
         except Exception as exc:  # py4j's Java errors: an out-of-memory driver above all
             memory = self.session.sparkContext.getConf().get("spark.driver.memory", "1g")
-            raise _problem(f"Spark could not take the {len(frame):,} rows of {name} ({table.nbytes / 2**20:,.0f} MB "
-                           f"as Arrow) with a driver of {memory}: {str(exc).splitlines()[0][:200]}",
+            raise _problem(f"Spark could not take the {table.num_rows:,} rows of {name} "
+                           f"({table.nbytes / 2**20:,.0f} MB as Arrow) with a driver of {memory}: "
+                           f"{str(exc).splitlines()[0][:200]}",
                            "give the driver more memory (SCORECARD_SPARK_DRIVER_MEMORY=16g, or spark-submit "
                            "--driver-memory 16g), or run on one machine with --engine duckdb") from exc
 

@@ -27,7 +27,7 @@ class Backend(Protocol):
     dialect: str
     repeats: Repeats | None  # the repeat flags its interactions already have (None: none yet)
 
-    def register(self, name: str, frame: pd.DataFrame) -> None: ...
+    def register(self, name: str, frame: pd.DataFrame | pa.Table) -> None: ...
 
     def extend(self, name: str, sql: str) -> None:
         """Add to table `name` the columns `sql` gives for each of its rows (keyed by `_row`)."""
@@ -54,11 +54,11 @@ class DuckDBBackend:
         self.repeats: Repeats | None = None
         self._tables: dict[str, pa.Table] = {}
 
-    def register(self, name: str, frame: pd.DataFrame) -> None:
-        """Registered as an Arrow table, which DuckDB scans in place: the prepared columns are
-        already Arrow-backed (text) or plain arrays, so nothing is copied or converted (copying
-        them into a DuckDB table cost 0.4 s of CPU per million interactions, more than it saved)."""
-        self._tables[name] = pa.Table.from_pandas(frame, preserve_index=False)
+    def register(self, name: str, frame: pd.DataFrame | pa.Table) -> None:
+        """Registered as an Arrow table, which DuckDB scans in place: the prepared tables are Arrow
+        already (sql/prepare.py), so nothing is copied or converted (copying them into a DuckDB table
+        cost 0.4 s of CPU per million interactions, more than it saved)."""
+        self._tables[name] = arrow_table(frame)
         self.con.register(name, self._tables[name])
 
     def extend(self, name: str, sql: str) -> None:
@@ -81,11 +81,16 @@ class DuckDBBackend:
         return self.con.execute(sql).df()
 
 
+def arrow_table(frame: pd.DataFrame | pa.Table) -> pa.Table:
+    return frame if isinstance(frame, pa.Table) else pa.Table.from_pandas(frame, preserve_index=False)
+
+
 def _quoted(text: str) -> str:
     return text.replace("'", "''")
 
 
-def run_queries(backend: Backend, queries: Sequence[CompiledQuery], tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def run_queries(backend: Backend, queries: Sequence[CompiledQuery], tables: dict[str, pd.DataFrame | pa.Table]
+                ) -> pd.DataFrame:
     """Register `tables`, run every query, and return their aggregate rows in one frame (columns
     AGG_COLUMNS plus `kpi` and `query`, the CompiledQuery.key each row came from)."""
     for name, frame in tables.items():
@@ -102,15 +107,12 @@ def run_queries(backend: Backend, queries: Sequence[CompiledQuery], tables: dict
 
 def _add_repeats(backend: Backend, asked: list[Repeats]) -> None:
     """Give the interactions the repeat flags of every window asked and not added yet: the windows
-    then run once for every query of every run on this backend."""
-    if not asked:
-        return
-    need = asked[0]
-    for r in asked[1:]:
-        need = need.widened(r)
+    then run once for every query of every run on this backend. (The queries of one compile carry
+    the same Repeats; whether the table has a reason is the table's, the same for every query.)"""
     held = backend.repeats
-    if held is not None and held.covers(need):
+    windows = frozenset().union(*(r.windows for r in asked)) - (held.windows if held is not None else frozenset())
+    if not windows:
         return
-    missing = need if held is None else Repeats(need.windows - held.windows, need.has_reason)
+    missing = Repeats(windows, asked[0].has_reason)
     backend.extend("interactions", render(missing.select(), backend.dialect))
-    backend.repeats = missing if held is None else held.widened(missing)
+    backend.repeats = missing if held is None else Repeats(held.windows | windows, held.has_reason)

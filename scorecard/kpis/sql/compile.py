@@ -201,6 +201,8 @@ def _fine_sums(rows: exp.Select, columns: list[str], names: list[str]) -> exp.Se
 
 
 def period_map(labels: dict[str, list[str]]) -> pd.DataFrame:
-    """The PERIOD_MAP table: each asked period label with the months it covers."""
-    rows = [(month, label) for label, months in labels.items() for month in months]
-    return pd.DataFrame(rows, columns=["month", "period"]).astype("string")
+    """The PERIOD_MAP table: each asked period label with the months it covers, a month by the key
+    the prepared tables' `_month` has (year * 100 + month, sql/prepare.py)."""
+    rows = [(int(month[:4]) * 100 + int(month[5:7]), label) for label, months in labels.items() for month in months]
+    return pd.DataFrame({"month": pd.array([m for m, _ in rows], dtype="int32"),
+                         "period": pd.array([label for _, label in rows], dtype="string")})

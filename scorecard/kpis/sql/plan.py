@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from typing import Sequence
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ...catalog import metric as catalog_metric
 from ...contract.model import Contract, KpiSpec
@@ -39,7 +41,7 @@ def compiles(kpi: KpiSpec) -> bool:
 class Prepared:
     """The tables the queries read, and what the compiler needs to know about them."""
 
-    tables: dict[str, pd.DataFrame]
+    tables: dict[str, pd.DataFrame | pa.Table]
     interaction_columns: tuple[str, ...] | None  # None: no interactions table
     clock_k: dict[str, int]
 
@@ -49,31 +51,33 @@ def prepare_tables(contract: Contract, tables: dict[str, pd.DataFrame], labels: 
     """Interactions with epoch-ns timestamps and month keys, the period map, one clock table per
     calendar (covering every timestamp of the data)."""
     facts = facts or InputFacts()
-    out = {PERIOD_MAP: period_map(labels)}
+    out: dict[str, pd.DataFrame | pa.Table] = {PERIOD_MAP: period_map(labels)}
     clock_k: dict[str, int] = {}
     columns = None
     frame = tables.get("interactions")
     if frame is not None:
         prepared = prepare(frame, contract.timezone, DATED["interactions"], facts.cleared.get("interactions"))
         out["interactions"] = prepared
-        columns = tuple(prepared.columns)
+        columns = tuple(prepared.column_names)
         lo, hi = _span(prepared)
         for name, calendar in contract.calendars.items():
             out[clock_table_name(name)], clock_k[name] = clock_table(calendar, lo, hi)
     return Prepared(out, columns, clock_k)
 
 
-def _span(frame: pd.DataFrame) -> tuple[int, int]:
+def _span(table: pa.Table) -> tuple[int, int]:
     """Earliest and latest instant (epoch ns) a clock may be asked about, wait_s included."""
-    stamps = [frame[c] for c in frame.columns if str(frame[c].dtype) == "Int64" and c.endswith("_at")]
-    values = [s.dropna() for s in stamps if s.notna().any()]
-    if not values:
+    ranges = [pc.min_max(table.column(c)) for c in table.column_names
+              if c.endswith("_at") and pa.types.is_int64(table.schema.field(c).type)]
+    found = [(r["min"].as_py(), r["max"].as_py()) for r in ranges if r["min"].is_valid]
+    if not found:
         start = int(pd.Timestamp("2000-01-01", tz="UTC").value)
         return start, start
-    lo = min(int(v.min()) for v in values)
-    hi = max(int(v.max()) for v in values)
-    if "wait_s" in frame and frame["wait_s"].notna().any():
-        hi += int(max(float(frame["wait_s"].max()), 0.0) * 1e9)
+    lo, hi = min(f[0] for f in found), max(f[1] for f in found)
+    if "wait_s" in table.column_names:
+        longest = pc.max(table.column("wait_s"))
+        if longest.is_valid:
+            hi += int(max(float(longest.as_py()), 0.0) * 1e9)
     return lo, hi
 
 

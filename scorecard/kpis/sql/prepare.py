@@ -1,44 +1,83 @@
-"""Input tables as every SQL engine reads them the same way.
+"""Input tables as every SQL engine reads them the same way, built as Arrow tables.
 
 Timestamps become UTC epoch nanoseconds (BIGINT, NULL when missing) and each dated row gets its
-local month key `_month` computed here once, so no engine's session time zone can move a row to
-another month. Cells the data checks cleared become `_cleared_<column>` flags (see kpis/inputs.py).
+local month key `_month` (year * 100 + month, INTEGER) computed here once, so no engine's session
+time zone can move a row to another month. Cells the data checks cleared become `_cleared_<column>`
+flags (see kpis/inputs.py); the columns the repeat windows partition by get integer codes
+(`_code_<column>`), which the engines sort twice as fast as text.
+
+Every column is handed to Arrow as it is (the loader's text columns are Arrow already, a
+timestamp's int64 view is its epoch): about 0.04 s per million rows, where building a pandas frame
+of nullable integers first cost 0.5 s and a copy of every timestamp.
 """
 
 from __future__ import annotations
 
+from typing import Sequence
+
 import numpy as np
 import pandas as pd
-
-from ...periods import local_months
+import pyarrow as pa
+import pyarrow.compute as pc
 
 DATED = {"interactions": "created_at", "qa_evaluations": "evaluated_at", "workforce": "interval_start",
          "qa_items": "evaluated_at"}
+CODED = ("customer_id", "reason")  # what relation.Repeats partitions by
 
 
-def epoch_ns(ts: pd.Series) -> pd.Series:
-    """UTC timestamps -> nullable int64 nanoseconds since the epoch."""
-    values = ts.to_numpy(dtype="datetime64[ns]", na_value=np.datetime64("NaT"))
-    missing = np.isnat(values)
-    return pd.Series(pd.arrays.IntegerArray(np.where(missing, 0, values.astype("int64")), missing), index=ts.index)
+def code_column(name: str) -> str:
+    return f"_code_{name}"
 
 
-def prepare(frame: pd.DataFrame, timezone: str, dated: str | None, cleared: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One table for the engines: timestamps as epoch ns, `_month`, and `_cleared_*` flags."""
-    out = {}
+def epoch_ns(ts: pd.Series) -> pa.Array | pa.ChunkedArray:
+    """UTC timestamps -> int64 nanoseconds since the epoch, NULL where missing (a view when the
+    series is already in nanoseconds)."""
+    return pa.Array.from_pandas(ts).cast(pa.timestamp("ns", "UTC")).cast(pa.int64())
+
+
+def month_keys(ns: pa.Array | pa.ChunkedArray, timezone: str) -> pa.Array:
+    """Epoch ns -> year * 100 + month of the local month each instant falls in (NULL where missing).
+
+    The local months' first instants (local midnight of the 1st; a midnight the clocks skip starts
+    the month when they resume, a repeated one at its first occurrence, as the clock tables do) are
+    computed for the few months spanned, and each instant is placed among them by binary search."""
+    out = np.zeros(len(ns), dtype=np.int32)
+    valid = ns.is_valid().to_numpy(zero_copy_only=False)
+    if valid.any():
+        values = ns.fill_null(0).to_numpy()
+        lo, hi = (pd.Timestamp(int(v), tz="UTC").tz_convert(timezone).tz_localize(None).to_period("M")
+                  for v in (values[valid].min(), values[valid].max()))
+        months = pd.period_range(lo, hi, freq="M")
+        starts = pd.DatetimeIndex([m.to_timestamp() for m in [*months, months[-1] + 1]]).tz_localize(
+            timezone, ambiguous=np.ones(len(months) + 1, dtype=bool), nonexistent="shift_forward")
+        where = np.searchsorted(starts.as_unit("ns").asi8, values, side="right") - 1
+        keys = np.array([m.year * 100 + m.month for m in months], dtype=np.int32)
+        out[valid] = keys[where[valid]]
+    return pa.array(out, mask=~valid)
+
+
+def prepare(frame: pd.DataFrame, timezone: str, dated: str | None, cleared: pd.DataFrame | None = None,
+            coded: Sequence[str] = CODED) -> pa.Table:
+    """One table for the engines: timestamps as epoch ns, `_month`, `_row` (the results' order:
+    first appearance), `_cleared_*` flags and `_code_*` codes of the `coded` columns it has."""
+    out: dict[str, pa.Array | pa.ChunkedArray] = {}
     for col in frame.columns:
         s = frame[col]
         if isinstance(s.dtype, pd.DatetimeTZDtype):
             out[col] = epoch_ns(s)
-        elif s.dtype == object:
-            out[col] = s.astype("string")
         else:
-            out[col] = s
-    month = local_months(frame[dated], timezone) if dated and dated in frame else pd.Series(
-        pd.NA, index=frame.index, dtype="string")
-    out["_month"] = month
-    out["_row"] = np.arange(len(frame), dtype="int64")  # the results' order: first appearance
+            out[col] = pa.Array.from_pandas(s.astype("string") if s.dtype == object else s)
+    if dated and dated in frame and isinstance(frame[dated].dtype, pd.DatetimeTZDtype):
+        out["_month"] = month_keys(out[dated], timezone)
+    else:
+        out["_month"] = pa.nulls(len(frame), pa.int32())
+    out["_row"] = pa.array(np.arange(len(frame), dtype=np.int64))
     if cleared is not None and len(cleared) == len(frame):
         for col in cleared.columns:
-            out[f"_cleared_{col}"] = cleared[col].to_numpy(dtype=bool, na_value=False)
-    return pd.DataFrame(out, index=frame.index).reset_index(drop=True)
+            out[f"_cleared_{col}"] = pa.array(cleared[col].to_numpy(dtype=bool, na_value=False))
+    for col in coded:
+        if col in out:
+            values = out[col]
+            whole = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+            out[code_column(col)] = pc.dictionary_encode(whole).indices
+    return pa.table(out)

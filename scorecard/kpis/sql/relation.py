@@ -16,6 +16,7 @@ from sqlglot import exp
 from .clock import bucket_of, business_seconds, clock_table_name
 from .compile import ROWS, sql
 from .derive import InteractionFacts
+from .prepare import code_column
 
 VIEW_COLUMNS = {"answered_at": "_answered_ns", "abandoned_at": "_abandoned_ns", "first_response_at": "_first_ns"}
 
@@ -29,29 +30,23 @@ class Repeats:
     windows: frozenset[int]
     has_reason: bool
 
-    def covers(self, other: Repeats) -> bool:
-        return other.windows <= self.windows and other.has_reason == self.has_reason
-
-    def widened(self, other: Repeats) -> Repeats:
-        if other.has_reason != self.has_reason:
-            return other
-        return Repeats(self.windows | other.windows, self.has_reason)
-
     def select(self) -> exp.Select:
-        """Three range windows per window over the narrow rows."""
+        """Three range windows per window over the narrow rows, partitioned by the integer codes of
+        customer and reason (sql/prepare.py: the same partitions as the text, sorted twice as fast)."""
+        customer, reason = code_column("customer_id"), code_column("reason")
         columns = []
         for w in sorted(self.windows):
             frame = f"ORDER BY created_at RANGE BETWEEN 1 FOLLOWING AND {w} FOLLOWING"
-            any_later = f"COUNT(*) OVER (PARTITION BY customer_id {frame})"
+            any_later = f"COUNT(*) OVER (PARTITION BY {customer} {frame})"
             if self.has_reason:
-                same = f"COUNT(*) OVER (PARTITION BY customer_id, reason {frame})"
-                unlabeled = f"COUNT(CASE WHEN reason IS NULL THEN 1 END) OVER (PARTITION BY customer_id {frame})"
-                repeated = (f"(CASE WHEN reason IS NULL THEN {any_later} > 0 "
+                same = f"COUNT(*) OVER (PARTITION BY {customer}, {reason} {frame})"
+                unlabeled = f"COUNT(CASE WHEN {reason} IS NULL THEN 1 END) OVER (PARTITION BY {customer} {frame})"
+                repeated = (f"(CASE WHEN {reason} IS NULL THEN {any_later} > 0 "
                             f"ELSE ({same} > 0 OR {unlabeled} > 0) END)")
             else:
                 repeated = f"({any_later} > 0)"
-            columns += [sql(f"(customer_id IS NOT NULL AND {repeated})").as_(f"_repeated_{w}"),
-                        sql(f"(customer_id IS NOT NULL AND created_at + {w} > MAX(created_at) OVER ())")
+            columns += [sql(f"({customer} IS NOT NULL AND {repeated})").as_(f"_repeated_{w}"),
+                        sql(f"({customer} IS NOT NULL AND created_at + {w} > MAX(created_at) OVER ())")
                         .as_(f"_window_open_{w}")]
         return exp.select("_row", *columns).from_("interactions")
 
