@@ -7,6 +7,7 @@ interface. Quantiles take the separate exact path. Output columns: docs/ARCHITEC
 
 from __future__ import annotations
 
+import itertools
 from functools import cached_property
 from typing import Sequence
 
@@ -15,12 +16,12 @@ import pandas as pd
 
 from ..catalog import metric as catalog_metric
 from ..contract.model import GRAINS, Contract, KpiSpec
-from ..periods import Period, local_months, month_to_period, period_end_utc
-from .aggregate import Codes, FineIndex, GroupIndex
+from ..periods import Period, month_to_period, period_end_utc
+from .aggregate import Codes, FineIndex, GroupIndex, RawRows
 from .derive import InteractionRows, filter_mask
 from .inputs import InputFacts
 from .interactions import BUILDERS
-from .measure import Measure, NotMeasurable, RowSource, ratio_value
+from .measure import Measure, NotMeasurable, RowSource, local_month_codes, ratio_value
 from . import operations as ops
 from . import qa as qsrc
 
@@ -65,7 +66,7 @@ class Engine:
             if isinstance(result, pd.DataFrame):
                 ts_col = "interval_start" if key == "workforce" else (
                     "created_at" if key == "interactions" else "evaluated_at")
-                result = RowSource(key, result, local_months(result[ts_col], self.contract.timezone))
+                result = RowSource(key, result, local_month_codes(result[ts_col], self.contract.timezone))
             self._sources[key] = result
         return self._sources[key]
 
@@ -155,8 +156,8 @@ class Engine:
     def fine_index(self, src: RowSource) -> FineIndex:
         """Stage 1 key of a source: month x every grain column it has (see aggregate.py)."""
         if src.name not in self._fine_cache:
-            columns = [src.month] + [src.frame[g] for g in GRAIN_COLUMNS if g in src.frame]
-            self._fine_cache[src.name] = FineIndex(len(src.frame), (Codes.of(c) for c in columns))
+            grains = (Codes.of(src.frame[g]) for g in GRAIN_COLUMNS if g in src.frame)
+            self._fine_cache[src.name] = FineIndex(len(src.frame), itertools.chain([src.months], grains))
         return self._fine_cache[src.name]
 
     def _period_codes(self, src: RowSource, kind: str) -> Codes:
@@ -167,8 +168,7 @@ class Engine:
             if kind == "*":
                 self._period_cache[key] = Codes.constant(fine.size, "*")
             else:
-                month = src.month.iloc[fine.first_row].reset_index(drop=True)
-                labels = month_to_period(month, kind)
+                labels = month_to_period(src.months.labels(fine.first_row), kind)
                 self._period_cache[key] = Codes.of(labels.where(labels.isin(list(self.labels[kind])).fillna(False)))
         return self._period_cache[key]
 
@@ -219,7 +219,7 @@ class Engine:
             obs = m.obs[observed]
             ascending = np.argsort(obs, kind="stable")
             obs_codes, obs = fine.codes[observed][ascending], obs[ascending]
-        parts = []
+        out = RawRows()
         grains = ["vendor"] if kpi.metric in VENDOR_ONLY else self.kpi_grains(kpi, grains)
         for kind in self.labels:
             for grain in grains:
@@ -239,9 +239,8 @@ class Engine:
                         value = m.transform(value)
                 if "n" in partial:
                     n = idx.sum(partial["n"])
-                frame = idx.keys.assign(grain=grain, value=value, n=n, provisional=provisional)
-                parts.append(frame[present])
-        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+                out.add(idx, present, grain, value, n, provisional)
+        return out.frame()
 
     def _backlog(self, kpi: KpiSpec, grains: list[str]) -> pd.DataFrame:
         """Backlog at each period end: async contacts in the filter created by then and not resolved
@@ -259,25 +258,24 @@ class Engine:
         rows = np.flatnonzero(base & ~derived.live)  # async contacts in the filter
         created = src.frame["created_at"].to_numpy(dtype="datetime64[ns]")[rows]
         resolved = src.frame["resolved_at"].to_numpy(dtype="datetime64[ns]")[rows]
-        month = Codes.of(src.month)  # codes, not a str per row (300 MB at 5 M rows)
-        month_codes = month.codes[rows]
         fine = self.fine_index(src)
         codes = fine.codes[rows]
-        parts = []
+        # A fine group's rows share its month (the fine index's first key): an entity has a row
+        # created in the period when one of its fine groups with such rows is of the period's months.
+        with_rows = np.bincount(codes, minlength=fine.size) > 0
+        group_month = src.months.codes[fine.first_row]
+        out = RawRows()
         for period in self.periods:
             end = period_end_utc(period, self.contract.timezone).tz_localize(None).to_datetime64()
             open_at_end = fine.sum((created < end) & ~(resolved < end), codes)
-            in_period = fine.sum(np.isin(month_codes, np.flatnonzero(np.isin(month.values, period.months()))), codes)
+            in_period = with_rows & np.isin(group_month, np.flatnonzero(np.isin(src.months.values, period.months())))
             for grain in self.kpi_grains(kpi, grains):
                 idx = self.group_index(src, "*", grain)
                 if idx is None:
                     continue
                 count = idx.sum(open_at_end)
-                present = (count > 0) | (idx.sum(in_period) > 0)
-                frame = idx.keys.assign(period=period.label, grain=grain, value=count, n=count,
-                                        provisional=False)
-                parts.append(frame[present])
-        return self._emit(kpi, pd.concat(parts, ignore_index=True) if parts else pd.DataFrame())
+                out.add(idx, (count > 0) | (idx.sum(in_period) > 0), grain, count, count, False, period.label)
+        return self._emit(kpi, out.frame())
 
     # -- output ----------------------------------------------------------------------------------
     def _emit(self, kpi: KpiSpec, frame: pd.DataFrame | NotMeasurable) -> pd.DataFrame:

@@ -26,6 +26,7 @@ import pandas as pd
 
 from ..contract.model import GRAINS, KpiSpec
 from .business_time import BusinessClock, local_day_numbers
+from .aggregate import Codes
 from .derive import InteractionRows
 from .measure import Measure, NotMeasurable, RowSource
 
@@ -94,8 +95,8 @@ def _measure(kpi: KpiSpec, rows: InteractionRows, src: RowSource, base: np.ndarr
     frame = src.frame
     offered = np.flatnonzero(base & rows.live & frame["created_at"].notna().to_numpy())
     start, offset = slots(frame["created_at"].iloc[offered], rows.contract.timezone, kpi.params["interval"])
-    contacts = pd.DataFrame({"_start": start, "_offset": offset, "_month": src.month.iloc[offered].to_numpy(),
-                             "_num": num[offered], "_den": den[offered]})
+    contacts = pd.DataFrame({"_start": start, "_offset": offset, "_month": src.months.codes[offered],
+                             "_num": num[offered].astype("float64"), "_den": den[offered].astype("float64")})
     grains = [g for g in GRAIN_COLUMNS if g in frame]
     for g in grains:
         contacts[g] = frame[g].astype("string").iloc[offered].to_numpy()
@@ -113,7 +114,7 @@ def _measure(kpi: KpiSpec, rows: InteractionRows, src: RowSource, base: np.ndarr
         table[g] = table[g].astype("string")
     # the engine caches group indexes by source name: one name per clause
     source = RowSource(f"intervals of {kpi.id} {kpi.params} {kpi.filter}", table[grains],
-                       table["_month"].astype("string"))
+                       Codes(table["_month"].to_numpy(dtype=np.int64), src.months.values))
     return Measure(source, np.ones(len(table), dtype=bool), num=table["_met"].to_numpy(dtype="float64"),
                    den=table["_counted"].to_numpy(dtype="float64"))
 

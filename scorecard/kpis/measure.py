@@ -13,6 +13,8 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from .aggregate import Codes
+
 
 @dataclass
 class RowSource:
@@ -20,7 +22,25 @@ class RowSource:
 
     name: str
     frame: pd.DataFrame
-    month: pd.Series  # 'YYYY-MM' per row (<NA> when the row has no period)
+    months: Codes  # each row's month: a code into 'YYYY-MM' labels (-1 when the row has no period)
+
+    @property
+    def month(self) -> pd.Series:
+        """'YYYY-MM' per row (<NA> when the row has no period), built when asked: the engine reads
+        the codes (a label per row is 16 bytes of Arrow text, 80 MB at 5 M rows)."""
+        return self.months.labels().set_axis(self.frame.index)
+
+
+def local_month_codes(ts: pd.Series, timezone: str) -> Codes:
+    """The months periods.local_months gives UTC timestamps (NaT: -1), taken from the local wall
+    time as datetime64[M] instead of formatting a label per row (0.12 s instead of 0.68 s at 5 M)."""
+    local = ts.dt.tz_convert(timezone).dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
+    dated = ~np.isnat(local)
+    number = np.where(dated, local.astype("datetime64[M]").astype("int64"), 0)  # months since 1970-01
+    first = int(number[dated].min()) if dated.any() else 0
+    codes = np.where(dated, number - first, -1).astype(np.int32)  # 4 bytes a row, kept with the source
+    names = [f"{m // 12 + 1970:04d}-{m % 12 + 1:02d}" for m in range(first, first + int(codes.max(initial=-1)) + 1)]
+    return Codes(codes, np.array(names, dtype=object).astype(str))
 
 
 @dataclass
