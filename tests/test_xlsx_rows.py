@@ -174,3 +174,14 @@ def test_cells_read_back_with_their_types_formats_and_fills(tmp_path):
     shown = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Rows").to_python()
     assert shown[1][:3] == ["'=HYPERLINK(\"x\")", 0.6872, 12]
     assert shown[3][0] == "R&D <team>" and shown[4][4] is False and shown[5][5] is True
+
+
+def test_repeated_numbers_formatted_once_keep_their_own_text():
+    """Numbers are formatted once per distinct bit pattern: 0.0 and -0.0 are equal keys for a hash
+    but cells "0" and "-0"; repeated counts and rates, a NaN among them, as the cell writer has them."""
+    specs = [(pd.Series([0.0, -0.0, 0.5, 0.5, math.nan, -0.0, math.inf]), [None], None),
+             (pd.Series([3, 3, -3, 3, 0, 0, 2**53], dtype="int64"), [("num", "#,##0")], None)]
+    fast, cells = _workbook(_columns(specs), 7, True), _workbook(_columns(specs), 7, False)
+    assert fast == cells
+    sheet = fast["xl/worksheets/sheet2.xml"].decode()
+    assert '<c r="A2"><v>0</v></c><c r="B2" s="2"><v>3</v></c>' in sheet and '<c r="A7"><v>-0</v></c>' in sheet
