@@ -98,9 +98,9 @@ def test_the_conversion_reads_a_column_when_a_rule_needs_it_and_gives_the_eager_
     held: list[list[str]] = []  # the raw columns held each time another one is read
     read = ParquetColumns.read
 
-    def spy(self, name):
+    def spy(self, name, **options):
         held.append([c for c in raw.frame.columns if c != SOURCE_ROW])
-        return read(self, name)
+        return read(self, name, **options)
 
     monkeypatch.setattr(ParquetColumns, "read", spy)
     lazy = convert_table(raw.frame, TABLES["interactions"], mapping, timezone="Europe/Paris", file="x",

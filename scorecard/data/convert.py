@@ -60,7 +60,7 @@ def convert_table(raw: pd.DataFrame, spec: TableSpec, mapping: TableMapping | No
         rule = rules[target]
         for name in rule.sources():
             if name not in raw and unread is not None:
-                raw[name] = unread.read(name)
+                raw[name] = unread.read(name, coded=True)  # converters clean a Categorical by value
         if rule.derive:  # after every column it may add up (the mapping forbids deriving from a derive)
             values, bad, problem = _derive(raw, out, rule, file)
         else:

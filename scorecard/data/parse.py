@@ -52,7 +52,7 @@ def to_label(s: pd.Series) -> pd.Series:
     # Few distinct values (channels, teams, agents): clean each once and map the codes back.
     clean = pd.Series(uniques).astype(STRING).str.strip()
     clean = clean.mask(clean == "")
-    return pd.Series(clean.array.take(codes, allow_fill=True), index=s.index)
+    return pd.Series(clean.array.take(codes, allow_fill=True), index=s.index, name=s.name)
 
 
 def _native_and_text(s: pd.Series) -> tuple[pd.Series, pd.Series]:
