@@ -17,11 +17,21 @@ from .contract.model import Contract, KpiSpec
 from .data import Dataset
 from .integrity.facts import Months
 from .kpis.engine import Engine
-from .periods import Period, local_months, month_to_period
+from .periods import MONTH, Period, local_months, month_to_period
 from .units import parse_duration
 
 WORKFORCE_SUMS = ["forecast_contacts", "actual_contacts", "required_hours", "scheduled_hours",
                   "paid_hours", "handling_hours"]
+
+
+# Rows handled at a time where a section runs over every interaction: the per-row temporaries of
+# one chunk (local times, codes, keys: about 100 bytes a row) stay near 25 MB at any data size.
+CHUNK_ROWS = 1 << 18
+
+
+def _chunks(n: int) -> list[slice]:
+    """Slices of CHUNK_ROWS rows over n rows; one empty slice for none (a table's empty result)."""
+    return [slice(start, min(start + CHUNK_ROWS, n)) for start in range(0, max(n, 1), CHUNK_ROWS)]
 
 
 def _first_kpi(contract: Contract, *metrics: str) -> KpiSpec | None:
@@ -77,8 +87,10 @@ def agent_teams(dataset: Dataset) -> pd.DataFrame:
               if t is not None and {"agent_id", "team_id"} <= set(t.columns)]
     if not tables:
         return pd.DataFrame(columns=["agent_id", "team_id"])
-    # Count pairs per table on integer codes (missing keys left out) rather than grouping millions of strings.
-    counts = pd.concat([_pair_counts(t["agent_id"], t["team_id"]) for t in tables])
+    # Count pairs per table on integer codes (missing keys left out) rather than grouping millions of
+    # strings, a chunk of rows at a time (the codes of a whole table's two columns: 170 MB at 5 M rows).
+    counts = pd.concat([_pair_counts(t["agent_id"].iloc[part], t["team_id"].iloc[part])
+                        for t in tables for part in _chunks(len(t))])
     counts = counts.groupby(level=[0, 1]).sum().rename("rows").reset_index()
     best = counts.sort_values(["agent_id", "rows"], ascending=[True, False], kind="stable")
     return best.drop_duplicates("agent_id")[["agent_id", "team_id"]].reset_index(drop=True)
@@ -87,13 +99,8 @@ def agent_teams(dataset: Dataset) -> pd.DataFrame:
 def _pair_counts(left: pd.Series, right: pd.Series) -> pd.Series:
     """Rows per (left, right) pair of values, both present, indexed by the pairs in sorted order."""
     (a, a_values), (b, b_values) = pd.factorize(left, sort=True), pd.factorize(right, sort=True)
-    width = max(len(b_values), 1)
-    both = (a >= 0) & (b >= 0)
-    counts = np.bincount(a[both] * width + b[both], minlength=len(a_values) * width)
-    (pairs,) = np.nonzero(counts)
-    index = pd.MultiIndex.from_arrays([a_values[pairs // width], b_values[pairs % width]],
-                                      names=[left.name, right.name])
-    return pd.Series(counts[pairs], index=index)
+    count, _, (x, y) = _coded_counts([a, b], [len(a_values), len(b_values)])
+    return pd.Series(count, index=pd.MultiIndex.from_arrays([a_values[x], b_values[y]], names=[left.name, right.name]))
 
 
 def workforce_totals(contract: Contract, dataset: Dataset) -> pd.DataFrame:
@@ -117,32 +124,32 @@ QA_GRAINS = ("vendor", "team_id", "agent_id", "evaluator_id")
 def qa_errors(contract: Contract, dataset: Dataset, periods: Sequence[Period]) -> pd.DataFrame:
     """QA error rates by category and item at every QA grain (a trainer's team, an agent, an
     evaluator, the vendor): period, grain, entity, category, item, evaluated, failed, error_rate.
-    One join, then each period kind x grain is one bincount over integer codes (period, entity,
-    category x item, all sorted by label: the order of a sorted groupby, rows with a missing key
-    left out), not a groupby of millions of strings each time."""
+    The items' evaluations are found as positions (no joined frame); months, entities and
+    category x item are integer codes of the QA tables' own rows (all sorted by label: the order of
+    a sorted groupby, rows with a missing key left out), taken at those positions, and each period
+    kind x grain is one bincount, not a groupby of millions of strings each time."""
     items, qa = dataset.tables.get("qa_items"), dataset.tables.get("qa_evaluations")
     if items is None or qa is None:
         return pd.DataFrame(columns=QA_ERROR_COLUMNS)
-    from .calibration import evaluated_items
-    grains = [g for g in QA_GRAINS if g == "vendor" or g in qa]
-    joined = evaluated_items(items, qa, ["evaluated_at", *[g for g in grains if g != "vendor"]])
-    months = Months(joined["evaluated_at"], contract.timezone)
-    (category, categories), (item, item_names) = (pd.factorize(joined[c], sort=True) for c in ("category", "item"))
-    pair, pairs = pd.factorize(np.where((category >= 0) & (item >= 0), category * len(item_names) + item, -1),
+    from .calibration import item_evaluations
+    item_at, qa_at = item_evaluations(items, qa)
+    month = Months(qa["evaluated_at"], contract.timezone)
+    (category, categories), (item, item_names) = (pd.factorize(items[c], sort=True) for c in ("category", "item"))
+    pair, pairs = pd.factorize(np.where((category >= 0) & (item >= 0), category * len(item_names) + item, -1)[item_at],
                                sort=True)  # pairs[0] is -1 when some row lacks either: code 0 left out below
     known = int(len(pairs) and pairs[0] < 0)
-    failed = joined["failed"].to_numpy(dtype="float64")
+    failed = items["failed"].to_numpy(dtype="float64", na_value=0.0)[item_at]
     asked = {p.label for p in periods}
-    coded = {g: (np.zeros(len(joined), dtype="int64"), pd.Index([contract.vendor])) if g == "vendor"
-             else pd.factorize(joined[g], sort=True) for g in grains}
+    coded = {g: (np.zeros(len(qa), dtype="int64"), pd.Index([contract.vendor])) if g == "vendor"
+             else pd.factorize(qa[g], sort=True) for g in QA_GRAINS if g == "vendor" or g in qa}
     parts = []
     for kind in dict.fromkeys(p.kind for p in periods):
-        of_month, labels = pd.factorize(month_to_period(pd.Series(months.labels, dtype="string"), kind), sort=True)
+        of_month, labels = pd.factorize(month_to_period(pd.Series(month.labels, dtype="string"), kind), sort=True)
         period = np.append(np.where(np.isin(labels, list(asked)), np.arange(len(labels)), -1), -1)[
-            np.append(of_month, -1)[months.codes]]  # month code -1 (no date) reads the -1 appended
+            np.append(of_month, -1)[month.codes[qa_at]]]  # month code -1 (no date) reads the -1 appended
         for grain, (entity, entities) in coded.items():
-            count, fails, (p, e, k) = _coded_counts([period, entity, pair - known], [len(labels), len(entities),
-                                                                                     len(pairs) - known], failed)
+            count, (fails,), (p, e, k) = _coded_counts([period, entity[qa_at], pair - known],
+                                                    [len(labels), len(entities), len(pairs) - known], failed)
             k = pairs[k + known]
             parts.append(pd.DataFrame({
                 "period": pd.Series(labels[p], dtype=object).astype(str), "grain": grain,
@@ -152,22 +159,22 @@ def qa_errors(contract: Contract, dataset: Dataset, periods: Sequence[Period]) -
     return pd.concat(parts, ignore_index=True).reindex(columns=QA_ERROR_COLUMNS)
 
 
-def _coded_counts(codes: list[np.ndarray], sizes: list[int], weights: np.ndarray
-                  ) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
-    """Rows and sums of `weights` per combination of codes (rows with a code -1 left out), for the
-    combinations present, in the order of their codes; and each combination's codes."""
+def _coded_counts(codes: list[np.ndarray], sizes: list[int], *weights: np.ndarray
+                  ) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
+    """Rows and sums of each of `weights` per combination of codes (rows with a code -1 left out),
+    for the combinations present, in the order of their codes; and each combination's codes."""
     keep = np.logical_and.reduce([c >= 0 for c in codes])
     key = np.zeros(int(keep.sum()), dtype="int64")
     for c, size in zip(codes, sizes, strict=True):
         key = key * size + c[keep]
     size = int(np.prod(sizes, dtype="int64"))
     if size <= 4 * len(key) + 1_000_000:  # dense enough for a bincount
-        count, sums = np.bincount(key, minlength=size), np.bincount(key, weights=weights[keep], minlength=size)
+        count = np.bincount(key, minlength=size)
         (used,) = np.nonzero(count)
-        count, sums = count[used], sums[used]
+        count, sums = count[used], [np.bincount(key, weights=w[keep], minlength=size)[used] for w in weights]
     else:
         used, inverse, count = np.unique(key, return_inverse=True, return_counts=True)
-        sums = np.bincount(inverse, weights=weights[keep], minlength=len(used))
+        sums = [np.bincount(inverse, weights=w[keep], minlength=len(used)) for w in weights]
     out = []
     for size in reversed(sizes):
         used, code = np.divmod(used, size)
@@ -177,40 +184,47 @@ def _coded_counts(codes: list[np.ndarray], sizes: list[int], weights: np.ndarray
 
 def volume_profile(contract: Contract, engine: Engine) -> pd.DataFrame:
     """Offered and handled contacts by month, channel, weekday (0 = Monday) and hour, local time:
-    the catalog's `volume` broken down the way staffing is planned. Integer arithmetic on local
-    times and one bincount, as it runs over every contact."""
+    the catalog's `volume` broken down the way staffing is planned. Only the asked months are
+    counted, a chunk of rows at a time, into one array per channel of (month, weekday, hour) counts:
+    it runs over every contact, and whole-table temporaries cost about 100 bytes a row."""
     columns = ["period", "channel", "weekday", "hour", "offered", "handled"]
     rows = engine.interactions
     if rows is None:
         return pd.DataFrame(columns=columns)
-    local = rows.created.dt.tz_convert(contract.timezone).dt.tz_localize(None).to_numpy(dtype="datetime64[s]")
-    days, second_of_day = np.divmod(local.astype("int64"), 86400)
-    hour = second_of_day // 3600
-    weekday = (days + 3) % 7  # 1970-01-01 was a Thursday
-    # the local month from the local time itself (periods.local_months' months, without a label per row)
-    number = local.astype("datetime64[M]").astype("int64")  # months since 1970-01
-    dated = ~np.isnat(local)
-    first = int(number[dated].min()) if dated.any() else 0
-    month_codes = np.where(dated, number - first, -1)
-    last = first + int(month_codes.max(initial=-1))
-    months = [f"{m // 12 + 1970:04d}-{m % 12 + 1:02d}" for m in range(first, last + 1)]
-    channel_codes, channels = pd.factorize(rows.channel)  # the object array itself: no Arrow copy of it
-    key = ((month_codes * len(channels) + channel_codes) * 7 + weekday) * 24 + hour
-    keep = month_codes >= 0
-    size = max(len(months), 1) * max(len(channels), 1) * 7 * 24
-    handled = rows.handled if rows.handled is not None else np.zeros(rows.n, dtype=bool)
-    offered = np.bincount(key[keep], minlength=size)
-    served = np.bincount(key[keep], weights=handled[keep].astype("float64"), minlength=size)
-    (used,) = np.nonzero(offered)
-    rest, hours = np.divmod(used, 24)
-    rest, weekdays = np.divmod(rest, 7)
-    month_at, channel_at = np.divmod(rest, max(len(channels), 1))
-    out = pd.DataFrame({"period": np.asarray(months, dtype=object)[month_at],
-                        "channel": np.asarray(channels, dtype=object)[channel_at],
-                        "weekday": weekdays, "hour": hours, "offered": offered[used],
-                        "handled": served[used].astype("int64")})
-    asked = {p.label for p in engine.periods}
-    return out[out["period"].isin(asked)].sort_values(columns[:4], kind="stable").reset_index(drop=True)
+    months = sorted({p.label for p in engine.periods if p.kind == MONTH})
+    numbers = np.array([(int(m[:4]) - 1970) * 12 + int(m[5:]) - 1 for m in months], dtype="int64")
+    first = int(numbers.min()) if len(numbers) else 0
+    month_code = np.full(int(numbers.max(initial=first)) - first + 1, -1)
+    month_code[numbers - first] = np.arange(len(months))
+    width = len(months) * 7 * 24
+    seen: dict[str, int] = {}  # channel -> its row in `totals`, first seen first
+    totals = np.zeros((2, 0, width), dtype="int64")  # (offered, handled) x channel x (month, weekday, hour)
+    for part in _chunks(rows.n):
+        local = rows.created.iloc[part].dt.tz_convert(contract.timezone).dt.tz_localize(None)
+        seconds = local.to_numpy(dtype="datetime64[s]")
+        number = seconds.astype("datetime64[M]").astype("int64")  # months since 1970-01 (NaT: the lowest int)
+        inside = (number >= first) & (number < first + len(month_code))
+        code = np.where(inside, month_code[np.where(inside, number - first, 0)], -1)
+        keep = code >= 0
+        days, second_of_day = np.divmod(seconds[keep].astype("int64"), 86400)
+        channel, names = pd.factorize(rows.channel[part][keep])  # the chunk's channels
+        # weekday: 1970-01-01 was a Thursday
+        key = ((channel * len(months) + code[keep]) * 7 + (days + 3) % 7) * 24 + second_of_day // 3600
+        served = rows.handled[part][keep] if rows.handled is not None else np.zeros(len(key), dtype=bool)
+        counts = np.stack([np.bincount(key, minlength=len(names) * width),
+                           np.bincount(key, weights=served, minlength=len(names) * width).astype("int64")])
+        at = [seen.setdefault(name, len(seen)) for name in names]
+        totals = np.concatenate([totals, np.zeros((2, len(seen) - totals.shape[1], width), dtype="int64")], axis=1)
+        totals[:, at] += counts.reshape(2, len(names), width)
+    labels = np.asarray(list(seen), dtype=object)
+    order = np.argsort(labels, kind="stable")
+    # month x channel (sorted) x weekday x hour: the cells with contacts, in the order of those columns
+    offered, handled = (t[order].reshape(len(labels), len(months), 7, 24).transpose(1, 0, 2, 3) for t in totals)
+    month_at, channel_at, weekdays, hours = np.nonzero(offered)
+    return pd.DataFrame({"period": pd.Series(np.asarray(months, dtype=object)[month_at], dtype="str"),
+                         "channel": pd.Series(labels[order][channel_at], dtype="str"),
+                         "weekday": weekdays, "hour": hours, "offered": offered[month_at, channel_at, weekdays, hours],
+                         "handled": handled[month_at, channel_at, weekdays, hours]})
 
 
 def calibration_items(contract: Contract, dataset: Dataset, periods: Sequence[Period]) -> pd.DataFrame:

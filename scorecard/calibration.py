@@ -20,7 +20,8 @@ from .errors import DataError
 from .krippendorff import alpha_from_units, krippendorff_alpha_interval
 
 __all__ = ["ALL", "audit_pairs", "audit_variance", "error_rates", "evaluated_items", "calibration_deviations",
-           "calibration_table", "item_agreement", "krippendorff_alpha_interval", "qa_errors_by_category", "tendency"]
+           "calibration_table", "item_agreement", "item_evaluations", "krippendorff_alpha_interval",
+           "qa_errors_by_category", "tendency"]
 
 PeriodOf = Callable[[pd.Series], pd.Series]
 ALL = "ALL"
@@ -176,6 +177,26 @@ def evaluated_items(qa_items: pd.DataFrame, qa: pd.DataFrame, columns: list[str]
     rows = _outside_sessions(qa)[["evaluation_id", *[c for c in columns if c != "evaluation_id"]]]
     items = qa_items[qa_items["failed"].notna()].merge(rows, on="evaluation_id")
     return items.assign(failed=items["failed"].astype(bool))
+
+
+def item_evaluations(qa_items: pd.DataFrame, qa: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The (qa_items row, qa row) positions of the pairs `evaluated_items` joins, in its order, for
+    a caller that counts on codes: at 1.6 M items its joined frame (every column of both) and the
+    merge of text ids cost about 300 MB and most of the QA errors' time. An empty id matches an
+    empty id, as in pandas' merge."""
+    rated = np.flatnonzero(qa_items["failed"].notna().to_numpy())
+    ordinary = (np.flatnonzero(qa["calibration_session"].isna().to_numpy()) if "calibration_session" in qa.columns
+                else np.arange(len(qa)))
+    codes = pd.factorize(pd.concat([qa["evaluation_id"], qa_items["evaluation_id"]], ignore_index=True),
+                         use_na_sentinel=False)[0]
+    evaluation, item = codes[:len(qa)][ordinary], codes[len(qa):][rated]
+    count = np.bincount(evaluation, minlength=len(codes) and int(codes.max()) + 1)
+    matches = count[item]  # evaluations per item: each pair is one row of the join
+    item_at = np.repeat(np.arange(len(item)), matches)
+    within = np.arange(len(item_at)) - np.repeat(np.cumsum(matches) - matches, matches)
+    first = np.cumsum(count) - count  # where each id's evaluations start among them sorted by id
+    qa_at = np.argsort(evaluation, kind="stable")[first[item][item_at] + within]
+    return rated[item_at], ordinary[qa_at]
 
 
 def audit_variance(qa: pd.DataFrame, period_of: PeriodOf) -> pd.DataFrame:
