@@ -95,6 +95,23 @@ def local_months(ts: pd.Series, timezone: str) -> pd.Series:
     return pd.Series(names[codes], index=ts.index, dtype="string")
 
 
+class Months:
+    """The local month of each UTC timestamp as a code into `labels` (-1 for NaT), found by binary
+    search among the months' starting instants: the months local_months gives, without converting
+    every row to local time (the cost of the integrity facts and QA sections at millions of rows)."""
+
+    def __init__(self, ts: pd.Series, timezone: str) -> None:
+        ns = ts.to_numpy(dtype="datetime64[ns]", na_value=np.datetime64("NaT")).astype("int64")
+        valid = ts.notna().to_numpy()
+        ends = local_months(pd.Series([ts.min(), ts.max()]), timezone) if valid.any() else None
+        self.labels = months_between(ends.iloc[0], ends.iloc[1]) if ends is not None else []
+        starts = np.array([month_start_utc(m, timezone).value for m in self.labels], dtype="int64")
+        self.codes = np.where(valid, np.searchsorted(starts, ns, side="right") - 1, -1)
+
+    def label(self, codes: np.ndarray) -> pd.Series:
+        return pd.Series(np.asarray(self.labels, dtype=object)[codes], dtype="string")
+
+
 def month_to_period(months: pd.Series, kind: str) -> pd.Series:
     """Month labels -> labels of the enclosing quarter or year."""
     if kind == MONTH:
@@ -106,8 +123,12 @@ def month_to_period(months: pd.Series, kind: str) -> pd.Series:
 
 
 def month_start_utc(month: str, timezone: str) -> pd.Timestamp:
-    """The instant a local month starts (local midnight of its first day), in UTC."""
-    return pd.Timestamp(f"{month}-01").tz_localize(timezone).tz_convert("UTC")
+    """The instant a local month starts, in UTC: its first day's midnight; where a clock change skips
+    that midnight, the first instant after it (01:00), and where midnight happens twice, the earlier
+    one (the day starts at the first). local_months puts every instant from there on in the month;
+    a zone whose clocks change at midnight (America/Havana, 2026-11-01) no longer raises."""
+    ts = pd.Timestamp(f"{month}-01").tz_localize(timezone, ambiguous=True, nonexistent="shift_forward")
+    return ts.tz_convert("UTC")
 
 
 def period_end_utc(period: Period, timezone: str) -> pd.Timestamp:

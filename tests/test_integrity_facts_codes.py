@@ -1,4 +1,4 @@
-"""The integrity facts on integer codes (facts.Months, the per-entity groupbys, the backlog's runs
+"""The integrity facts on integer codes (periods.Months, the per-entity groupbys, the backlog's runs
 of month ends) against the facts as first computed (tests/integrity_facts_reference.py, groupbys
 over month and entity labels, a mask per month end), on varied interactions."""
 
@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from integrity_facts_reference import monthly_facts as reference
-from scorecard.integrity.facts import Months, monthly_facts
-from scorecard.periods import local_months
+from scorecard.integrity.facts import monthly_facts
+from scorecard.periods import Months, local_months
 from test_scoring import make_contract
 
 # zones whose clocks change at midnight (a month can start at 01:00 or have two midnights) and others

@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..contract.model import Contract
 from ..kpis.derive import InteractionRows
-from ..periods import local_months, month_start_utc, months_between, shift_month
+from ..periods import Months, local_months, month_start_utc, shift_month
 
 GRAINS = ("vendor", "team_id", "agent_id")
 
@@ -23,29 +23,6 @@ def _entities(frame: pd.DataFrame, grain: str, contract: Contract) -> pd.Series:
     if grain == "vendor":
         return pd.Series(contract.vendor, index=frame.index, dtype="string")
     return frame[grain].astype("string") if grain in frame else pd.Series(pd.NA, index=frame.index, dtype="string")
-
-
-class Months:
-    """The local month of each UTC timestamp as a code into `labels` (-1 for NaT), found by binary
-    search among the months' starting instants: the months periods.local_months gives, without
-    converting every row to local time (the cost of the facts at millions of rows)."""
-
-    def __init__(self, ts: pd.Series, timezone: str) -> None:
-        ns = ts.to_numpy(dtype="datetime64[ns]", na_value=np.datetime64("NaT")).astype("int64")
-        valid = ts.notna().to_numpy()
-        ends = local_months(pd.Series([ts.min(), ts.max()]), timezone) if valid.any() else None
-        self.labels = months_between(ends.iloc[0], ends.iloc[1]) if ends is not None else []
-        starts = np.array([_month_start(m, timezone).value for m in self.labels], dtype="int64")
-        self.codes = np.where(valid, np.searchsorted(starts, ns, side="right") - 1, -1)
-
-    def label(self, codes: np.ndarray) -> pd.Series:
-        return pd.Series(np.asarray(self.labels, dtype=object)[codes], dtype="string")
-
-
-def _month_start(month: str, timezone: str) -> pd.Timestamp:
-    """The first instant of a local month: its first day's midnight, or the first instant after
-    it where a clock change skips midnight (the earlier one where midnight happens twice)."""
-    return pd.Timestamp(f"{month}-01").tz_localize(timezone, ambiguous=True, nonexistent="shift_forward")
 
 
 def _codes(column: pd.Series | None, n: int) -> tuple[np.ndarray, pd.Index]:
