@@ -67,7 +67,7 @@ def convert_table(raw: pd.DataFrame, spec: TableSpec, mapping: TableMapping | No
             kind = spec.kind(target) or LABEL
             values, bad, shown = _convert(raw, rule, kind, timezone)
             problem = f"{_label(rule)} '" + shown[bad] + f"' is not {_what(kind, rule)}" if bool(bad.any()) else ""
-        out[target] = values.str.lower() if target == "channel" else values
+        out[target] = values
         if bool(bad.any()):
             bad_cells[target] = bad
             issues.append(issue(raw, bad, target, problem))
@@ -135,8 +135,8 @@ def _convert(raw: pd.DataFrame, rule: ColumnRule, kind: str, timezone: str
     if rule.values:
         source = _map_values(source, rule.values)
     no_bad = pd.Series(False, index=raw.index)
-    if kind == LABEL:
-        return parse.to_label(source), no_bad, source
+    if kind == LABEL:  # channel values lower-case (ARCHITECTURE.md, stage 2 -> 3)
+        return parse.to_label(source, lower=rule.target == "channel"), no_bad, source
     if kind == TIMESTAMP:
         values, bad = parse.to_timestamp(source, timezone, rule.fmt)
     elif kind == SECONDS and rule.fmt is not None:

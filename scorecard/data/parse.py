@@ -16,6 +16,7 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 STRING = "string"
 BOOLEAN = "boolean"
@@ -30,13 +31,16 @@ _BOOL_WORDS = {**{w: True for w in _TRUE}, **{w: False for w in _FALSE}}
 _OFFSET = r"[T ]\d{2}(?::?\d{2}){0,2}(?:[.,]\d+)?\s*(?:[zZ]|[+-]\d{1,2}(?::?\d{2})?)\s*$"
 _CLOCK = r"^\s*(\d+)[:.](\d{1,2})(?:[:.](\d{1,2}))?\s*$"
 _PERIOD = r"^\d{4}-(?:0[1-9]|1[0-2])(?:$|[-T ])"
+# bytes that may begin or end a cell `str.strip` changes: ASCII white space, any byte of a non-ASCII character
+_UNSAFE = np.array([chr(b).isspace() or b >= 0x80 for b in range(256)])
 _YEARS = (1678, 2261)  # inside datetime64[ns] (1677-09-21 .. 2262-04-11) with room for any UTC offset
 
 Parsed = tuple[pd.Series, pd.Series]
 
 
-def to_label(s: pd.Series) -> pd.Series:
-    """Ids and labels as "string": integral numbers print without '.0', text stripped, '' -> <NA>."""
+def to_label(s: pd.Series, *, lower: bool = False) -> pd.Series:
+    """Ids and labels as "string": integral numbers print without '.0', text stripped, '' -> <NA>;
+    `lower`: lower-cased too (channels)."""
     if pd.api.types.is_float_dtype(s.dtype) and bool(((s % 1 == 0) | s.isna()).all()):
         s = s.astype("Int64")
     if isinstance(s.dtype, pd.CategoricalDtype):
@@ -44,15 +48,39 @@ def to_label(s: pd.Series) -> pd.Series:
     elif isinstance(s.array, pd.arrays.ArrowStringArray) or s.iloc[:20_000].nunique() * 4 > min(len(s), 20_000):
         # Arrow text (Parquet, CSV) or mostly distinct values (ids): every cell in one vectorised pass,
         # faster on Arrow than factorizing (1 M agent ids: 0.14 s instead of 0.45 s); same strip
-        out = s.astype(STRING).str.strip()
-        empty = out == ""
-        return out.mask(empty) if bool(empty.any()) else out  # masking copies every cell: only when needed
+        out = s.astype(STRING)
+        if not _trimmed(out.array):
+            out = out.str.strip()
+            empty = out == ""
+            out = out.mask(empty) if bool(empty.any()) else out  # masking copies every cell: only when needed
+        return out.str.lower() if lower else out
     else:
         codes, uniques = pd.factorize(s, use_na_sentinel=True)
     # Few distinct values (channels, teams, agents): clean each once and map the codes back.
     clean = pd.Series(uniques).astype(STRING).str.strip()
     clean = clean.mask(clean == "")
+    clean = clean.str.lower() if lower else clean
     return pd.Series(clean.array.take(codes, allow_fill=True), index=s.index, name=s.name)
+
+
+def _trimmed(text: pd.api.extensions.ExtensionArray) -> bool:
+    """Whether stripping would change no cell: none empty, none starting or ending with a byte that may
+    be white space (ASCII white space, or any byte of a non-ASCII character, left to the strip). Read
+    from each cell's first and last byte, so millions of clean ids are not copied by a strip."""
+    arrow = pa.array(text)  # the column's own chunks (pandas hands its Arrow data over, no copy)
+    for chunk in arrow.chunks if isinstance(arrow, pa.ChunkedArray) else [arrow]:
+        if chunk.null_count == len(chunk):
+            continue
+        offset = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        bounds = np.frombuffer(chunk.buffers()[1], dtype=offset)[chunk.offset:chunk.offset + len(chunk) + 1]
+        data = np.frombuffer(chunk.buffers()[2], dtype=np.uint8)
+        first, end = bounds[:-1], bounds[1:]
+        if chunk.null_count:
+            valid = chunk.is_valid().to_numpy(zero_copy_only=False)
+            first, end = first[valid], end[valid]
+        if bool((end <= first).any()) or bool(_UNSAFE[data[first]].any()) or bool(_UNSAFE[data[end - 1]].any()):
+            return False
+    return True
 
 
 def _native_and_text(s: pd.Series) -> tuple[pd.Series, pd.Series]:
