@@ -73,12 +73,14 @@ def _trimmed(text: pd.api.extensions.ExtensionArray) -> bool:
             continue
         offset = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
         bounds = np.frombuffer(chunk.buffers()[1], dtype=offset)[chunk.offset:chunk.offset + len(chunk) + 1]
-        data = np.frombuffer(chunk.buffers()[2], dtype=np.uint8)
         first, end = bounds[:-1], bounds[1:]
         if chunk.null_count:
             valid = chunk.is_valid().to_numpy(zero_copy_only=False)
             first, end = first[valid], end[valid]
-        if bool((end <= first).any()) or bool(_UNSAFE[data[first]].any()) or bool(_UNSAFE[data[end - 1]].any()):
+        if bool(np.less_equal(end, first).any()):  # an empty cell (its data buffer may even be absent)
+            return False
+        data = np.frombuffer(chunk.buffers()[2], dtype=np.uint8)
+        if bool(_UNSAFE[data[first]].any()) or bool(_UNSAFE[data[end - 1]].any()):
             return False
     return True
 
