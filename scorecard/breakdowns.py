@@ -133,24 +133,30 @@ def qa_errors(contract: Contract, dataset: Dataset, periods: Sequence[Period]) -
         return pd.DataFrame(columns=QA_ERROR_COLUMNS)
     from .calibration import item_evaluations
     item_at, qa_at = item_evaluations(items, qa)
-    month = Months(qa["evaluated_at"], contract.timezone)
     (category, categories), (item, item_names) = (pd.factorize(items[c], sort=True) for c in ("category", "item"))
-    pair, pairs = pd.factorize(np.where((category >= 0) & (item >= 0), category * len(item_names) + item, -1)[item_at],
-                               sort=True)  # pairs[0] is -1 when some row lacks either: code 0 left out below
+    pair, pairs = pd.factorize(np.where((category >= 0) & (item >= 0), category * len(item_names) + item, -1),
+                               sort=True)  # pairs[0] is -1 when some item lacks either: code -1 below
     known = int(len(pairs) and pairs[0] < 0)
+    del category, item
+    # per (item, evaluation) pair, in int32: at 1.6 M pairs each code costs 6 MB, not 13
+    pair, pairs = (pair - known).astype("int32")[item_at], pairs[known:]
     failed = items["failed"].to_numpy(dtype="float64", na_value=0.0)[item_at]
+    del item_at
+    month = Months(qa["evaluated_at"], contract.timezone)
+    qa_at = qa_at.astype("int32")
+    month_at = month.codes.astype("int32")[qa_at]
     asked = {p.label for p in periods}
-    coded = {g: (np.zeros(len(qa), dtype="int64"), pd.Index([contract.vendor])) if g == "vendor"
+    coded = {g: (np.zeros(len(qa), dtype="int32"), pd.Index([contract.vendor])) if g == "vendor"
              else pd.factorize(qa[g], sort=True) for g in QA_GRAINS if g == "vendor" or g in qa}
     parts = []
     for kind in dict.fromkeys(p.kind for p in periods):
         of_month, labels = pd.factorize(month_to_period(pd.Series(month.labels, dtype="string"), kind), sort=True)
-        period = np.append(np.where(np.isin(labels, list(asked)), np.arange(len(labels)), -1), -1)[
-            np.append(of_month, -1)[month.codes[qa_at]]]  # month code -1 (no date) reads the -1 appended
+        period = np.append(np.where(np.isin(labels, list(asked)), np.arange(len(labels)), -1), -1).astype("int32")[
+            np.append(of_month, -1)[month_at]]  # month code -1 (no date) reads the -1 appended
         for grain, (entity, entities) in coded.items():
-            count, (fails,), (p, e, k) = _coded_counts([period, entity[qa_at], pair - known],
-                                                    [len(labels), len(entities), len(pairs) - known], failed)
-            k = pairs[k + known]
+            count, (fails,), (p, e, k) = _coded_counts([period, entity.astype("int32")[qa_at], pair],
+                                                       [len(labels), len(entities), len(pairs)], failed)
+            k = pairs[k]
             parts.append(pd.DataFrame({
                 "period": pd.Series(labels[p], dtype=object).astype(str), "grain": grain,
                 "entity": pd.Series(entities[e], dtype=object).astype(str),

@@ -190,13 +190,13 @@ def item_evaluations(qa_items: pd.DataFrame, qa: pd.DataFrame) -> tuple[np.ndarr
     codes = pd.factorize(pd.concat([qa["evaluation_id"], qa_items["evaluation_id"]], ignore_index=True),
                          use_na_sentinel=False)[0]
     evaluation, item = codes[:len(qa)][ordinary], codes[len(qa):][rated]
-    count = np.bincount(evaluation, minlength=len(codes) and int(codes.max()) + 1)
-    matches = count[item]  # evaluations per item: each pair is one row of the join
-    item_at = np.repeat(np.arange(len(item)), matches)
-    within = np.arange(len(item_at)) - np.repeat(np.cumsum(matches) - matches, matches)
-    first = np.cumsum(count) - count  # where each id's evaluations start among them sorted by id
-    qa_at = np.argsort(evaluation, kind="stable")[first[item][item_at] + within]
-    return rated[item_at], ordinary[qa_at]
+    del codes
+    count = np.bincount(evaluation, minlength=int(max(evaluation.max(initial=-1), item.max(initial=-1))) + 1)
+    matches = count[item]  # evaluations per item: each is one row of the join, in the evaluations' order
+    by_id = ordinary[np.argsort(evaluation, kind="stable")]  # the evaluations sorted by id
+    # an item's k-th pair is by_id[where its id starts there + k]: one arange over the pairs, shifted by item
+    shift = (np.cumsum(count) - count)[item] - np.cumsum(matches) + matches
+    return np.repeat(rated, matches), by_id[np.arange(int(matches.sum())) + np.repeat(shift, matches)]
 
 
 def audit_variance(qa: pd.DataFrame, period_of: PeriodOf) -> pd.DataFrame:
