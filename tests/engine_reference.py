@@ -49,3 +49,14 @@ def backlog(engine, kpi, grains: list[str]) -> pd.DataFrame:
             frame = idx.keys.assign(period=period.label, grain=grain, value=count, n=count, provisional=False)
             parts.append(frame[present])
     return engine._emit(kpi, pd.concat(parts, ignore_index=True) if parts else pd.DataFrame())
+
+
+def filter_mask(df: pd.DataFrame, filters: dict[str, tuple[str, ...]]) -> tuple[np.ndarray, str]:
+    """derive.filter_mask: every cell as text, lower-cased, for each filter."""
+    mask = np.ones(len(df), dtype=bool)
+    for col, values in filters.items():
+        if col not in df:
+            return mask & False, f"filter column {col} is not in the data"
+        wanted = {str(v).lower() for v in values}
+        mask &= df[col].astype("string").str.lower().isin(wanted).fillna(False).to_numpy(dtype=bool)
+    return mask, ""

@@ -15,6 +15,7 @@ import engine_reference as ref
 from kpi_helpers import contract, kpi
 from scorecard.kpis import aggregate
 from scorecard.kpis.aggregate import Codes, FineIndex, GroupIndex, RawRows
+from scorecard.kpis.derive import Filters, InteractionRows
 from scorecard.kpis.engine import Engine
 from scorecard.kpis.measure import local_month_codes
 from scorecard.periods import local_months, parse_period
@@ -183,3 +184,45 @@ def test_backlog_of_no_rows_has_text_columns():
     got = engine._backlog(spec, engine.grains)
     assert got[["period", "grain", "entity", "n"]].values.tolist() == [["2026-02", "vendor", "V", 0]]
     assert all(pd.api.types.is_string_dtype(got[c]) and got[c].dtype != object for c in ("period", "entity", "grain"))
+
+
+texts = st.one_of(st.none(), st.sampled_from(["Voice", "voice", "VOICE", "chat", "E-mail", "ÉTÉ", "été", ""]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(texts, st.one_of(st.none(), st.integers(0, 3))), max_size=30),
+       st.dictionaries(st.sampled_from(["channel", "level", "absent"]),
+                       st.lists(st.sampled_from(["voice", "Voice", "chat", "e-mail", "été", "1", "2", ""]),
+                                min_size=1, max_size=3).map(tuple), max_size=2))
+def test_filters_are_filter_mask(cells, filters):
+    df = pd.DataFrame({"channel": pd.array([c[0] for c in cells], dtype="string"),
+                       "level": pd.array([c[1] for c in cells], dtype="Int64")})
+    cached = Filters(df)
+    for _ in range(2):  # the second time from the cached codes
+        mask, note = cached.mask(filters)
+        want, want_note = ref.filter_mask(df, filters)
+        assert np.array_equal(mask, want) and note == want_note and mask.dtype == bool
+
+
+def test_filters_by_hand():
+    df = pd.DataFrame({"channel": pd.array(["Voice", None, "chat", "VOICE"], dtype="string")})
+    assert Filters(df).mask({"channel": ("voice",)})[0].tolist() == [True, False, False, True]
+    assert Filters(df).mask({"site": ("x",)})[1] == "filter column site is not in the data"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 40 * 86400), st.one_of(st.none(), st.integers(0, 9 * 86400)),
+                          st.booleans()), min_size=1, max_size=25))
+def test_business_durations_of_some_rows_are_those_of_all(rows):
+    start = pd.Timestamp("2026-03-20", tz="UTC")  # over the spring DST change
+    created = [start + pd.Timedelta(seconds=r[0]) for r in rows]
+    frame = pd.DataFrame({
+        "channel": pd.array(["email"] * len(rows), dtype="string"),
+        "created_at": pd.Series(created, dtype="datetime64[ns, UTC]"),
+        "first_response_at": pd.Series([c + pd.Timedelta(seconds=r[1]) if r[1] is not None else pd.NaT
+                                        for c, r in zip(created, rows)], dtype="datetime64[ns, UTC]")})
+    derived = InteractionRows(frame, contract(kpi("first_response_time")))
+    where = np.array([r[2] for r in rows])
+    every = derived.duration("created_at", "first_response_at", "business")
+    some = derived.duration("created_at", "first_response_at", "business", where)
+    assert np.array_equal(some[where], every[where], equal_nan=True) and np.isnan(some[~where]).all()

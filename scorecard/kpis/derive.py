@@ -103,14 +103,21 @@ class InteractionRows:
             return derived[name]
         return self.df[name] if name in self.df else None
 
-    def duration(self, start: str, end: str, clock: str | None) -> np.ndarray | None:
-        """Seconds from `start` to `end`, row by row: absolute time, or business time of a calendar."""
+    def duration(self, start: str, end: str, clock: str | None, where: np.ndarray | None = None) -> np.ndarray | None:
+        """Seconds from `start` to `end`, row by row: absolute time, or business time of a calendar.
+        `where`: the rows wanted (NaN elsewhere), so that a business clock reads only those (an
+        email KPI's fifth of the contacts: its day lookups cost 0.2 s a column at 5 M rows)."""
         a, b = self.column(start), self.column(end)
         if a is None or b is None:
             return None
         if clock is None:
             return _epoch_seconds(b) - _epoch_seconds(a)
-        return self.clock(clock).duration(a, b)
+        if where is None:
+            return self.clock(clock).duration(a, b)
+        rows = np.flatnonzero(where)
+        out = np.full(self.n, np.nan)
+        out[rows] = self.clock(clock).duration(a.iloc[rows], b.iloc[rows])
+        return out
 
     def repeats(self, window_s: float) -> tuple[np.ndarray, np.ndarray]:
         """(repeated, window_open) per row for a repeat window, computed once per window."""
@@ -137,10 +144,33 @@ class InteractionRows:
 
 def filter_mask(df: pd.DataFrame, filters: dict[str, tuple[str, ...]]) -> tuple[np.ndarray, str]:
     """Rows of any table passing a KPI filter (`{column: values}`, case-insensitive for strings)."""
-    mask = np.ones(len(df), dtype=bool)
-    for col, values in filters.items():
-        if col not in df:
-            return mask & False, f"filter column {col} is not in the data"
-        wanted = {str(v).lower() for v in values}
-        mask &= df[col].astype("string").str.lower().isin(wanted).fillna(False).to_numpy(dtype=bool)
-    return mask, ""
+    return Filters(df).mask(filters)
+
+
+class Filters:
+    """KPI filters over one table with each filtered column lower-cased once, as `filter_mask` reads
+    it: a filter is then a lookup of the column's integer codes (lower-casing every cell for each
+    KPI cost 0.1 s at 5 M rows, about twenty times per evaluation)."""
+
+    def __init__(self, df: pd.DataFrame) -> None:
+        self.df = df
+        self._columns: dict[str, tuple[np.ndarray, pd.Series]] = {}
+
+    def mask(self, filters: dict[str, tuple[str, ...]]) -> tuple[np.ndarray, str]:
+        """Rows passing a KPI filter (`{column: values}`, case-insensitive for strings: each value as
+        text, lower-cased), or a note naming the filter column that is missing."""
+        mask = np.ones(len(self.df), dtype=bool)
+        for col, values in filters.items():
+            if col not in self.df:
+                return mask & False, f"filter column {col} is not in the data"
+            codes, lowered = self._column(col)
+            hit = lowered.isin({str(v).lower() for v in values}).fillna(False).to_numpy(dtype=bool)
+            mask &= np.append(hit, False)[codes]  # code -1 (a missing cell) reads the False
+        return mask, ""
+
+    def _column(self, col: str) -> tuple[np.ndarray, pd.Series]:
+        if col not in self._columns:
+            codes, uniques = pd.factorize(self.df[col], use_na_sentinel=True)
+            small = np.int8 if len(uniques) < 127 else np.int32  # a channel's codes: 1 byte a row
+            self._columns[col] = codes.astype(small), pd.Series(uniques).astype("string").str.lower()
+        return self._columns[col]

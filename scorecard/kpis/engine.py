@@ -18,7 +18,7 @@ from ..catalog import metric as catalog_metric
 from ..contract.model import GRAINS, Contract, KpiSpec
 from ..periods import Period, month_to_period, period_end_utc
 from .aggregate import Codes, FineIndex, GroupIndex, RawRows
-from .derive import InteractionRows, filter_mask
+from .derive import Filters, InteractionRows
 from .inputs import InputFacts
 from .interactions import BUILDERS
 from .measure import Measure, NotMeasurable, RowSource, local_month_codes, ratio_value
@@ -48,6 +48,7 @@ class Engine:
         self._entity_cache: dict[tuple[str, str], Codes | None] = {}
         self._fine_cache: dict[str, FineIndex] = {}
         self._index_cache: dict[tuple[str, str, str], GroupIndex] = {}
+        self._filters: dict[str, Filters] = {}
 
     @cached_property
     def interactions(self) -> InteractionRows | None:
@@ -131,15 +132,16 @@ class Engine:
         if column not in volumes:
             return NotMeasurable(f"volumes has no column {column}")
         totals = ops.per_period_totals(volumes, column, self.all_labels())
-        contacts = base.astype("float64")
-        return Measure(src, base, num=contacts, den=contacts,
+        return Measure(src, base, num=base, den=base,
                        combine=ops.divided_by_period_total(totals, total_is_numerator=False))
 
     def rows_for(self, src: RowSource, kpi: KpiSpec) -> tuple[np.ndarray, str]:
         """The rows a KPI is computed over: inside its filter, and without a cleared cell in a column
         it measures (when the source is the canonical table itself; see inputs.py). A note when the
         filter names a column the data lacks."""
-        base, note = filter_mask(src.frame, kpi.filter)
+        if src.name not in self._filters:
+            self._filters[src.name] = Filters(src.frame)
+        base, note = self._filters[src.name].mask(kpi.filter)
         if src.name == catalog_metric(kpi.metric).table:
             base &= self.facts.usable(src.name, src.frame, kpi)
         return base, note

@@ -37,7 +37,7 @@ def service_level(kpi: KpiSpec, rows: InteractionRows, src: RowSource, base: np.
     if rows.answered is None or rows.answered_at is None:
         return _missing("answered_at")
     threshold = kpi.params["threshold"]
-    wait = rows.duration("created_at", "answered_at", kpi.clock)
+    wait = rows.duration("created_at", "answered_at", kpi.clock, base)
     offered = base & rows.live
     answered = offered & rows.answered
     within = answered & (wait <= threshold)
@@ -45,7 +45,7 @@ def service_level(kpi: KpiSpec, rows: InteractionRows, src: RowSource, base: np.
     if formula == "answered":
         num, den = within, answered
     elif formula in ("abandoned_in_threshold_met", "abandoned_after_threshold"):
-        ab_wait = rows.duration("created_at", "abandoned_at", kpi.clock)
+        ab_wait = rows.duration("created_at", "abandoned_at", kpi.clock, base)
         if ab_wait is None or rows.abandoned is None:  # known whenever answered_at is (derive.py)
             return _missing("abandoned_at")
         abandoned = offered & rows.abandoned
@@ -62,7 +62,7 @@ def service_level(kpi: KpiSpec, rows: InteractionRows, src: RowSource, base: np.
 def average_speed_of_answer(kpi, rows, src, base):
     if rows.answered is None or rows.answered_at is None:
         return _missing("answered_at")
-    wait = rows.duration("created_at", "answered_at", kpi.clock)
+    wait = rows.duration("created_at", "answered_at", kpi.clock, base)
     return duration_measure(src, base & rows.answered, wait, kpi.statistic)
 
 
@@ -82,7 +82,7 @@ def answer_rate(kpi, rows, src, base):
 
 def _elapsed(start: str, end: str, missing: str):
     def build(kpi, rows, src, base):
-        values = rows.duration(start, end, kpi.clock)
+        values = rows.duration(start, end, kpi.clock, base)
         if values is None:
             return _missing(missing)
         return duration_measure(src, base, values, kpi.statistic)
@@ -107,9 +107,11 @@ def same_day_response(kpi, rows, src, base):
         hit = rows.duration("created_at", "first_response_at", None) <= DAY
     else:
         from .business_time import local_day_numbers
-        clock = rows.clock(calendar)
-        business_day = clock.business_day_of(rows.created)
-        hit = local_day_numbers(first, clock.calendar.timezone) <= business_day
+        clock = rows.clock(calendar)  # on the KPI's rows only: two local-day lookups of each
+        at = np.flatnonzero(base)
+        hit = np.zeros(rows.n, dtype=bool)
+        day = clock.business_day_of(rows.created.iloc[at])
+        hit[at] = local_day_numbers(first.iloc[at], clock.calendar.timezone) <= day
     return Measure(src, base, num=indicator(base & hit), den=indicator(base))
 
 

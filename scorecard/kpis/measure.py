@@ -83,7 +83,9 @@ def ratio_value(keys: pd.DataFrame, num: np.ndarray, den: np.ndarray, combine: C
 
 
 def indicator(mask: np.ndarray) -> np.ndarray:
-    return np.asarray(mask, dtype="float64")
+    """A per-row 0/1 column, kept as bool: FineIndex.sum counts it (exactly its float sums), and a
+    bool is an eighth of a float64 (40 MB at 5 M rows for each numerator or denominator)."""
+    return np.asarray(mask, dtype=bool)
 
 
 def statistic_q(statistic: str) -> float | None:
