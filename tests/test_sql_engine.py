@@ -51,15 +51,27 @@ contacts = st.lists(st.tuples(st.sampled_from(["c1", "c2", "c3", None]), st.samp
 def test_repeat_flags_are_those_of_the_pandas_engine(rows, window):
     """Seconds on a small range, so several contacts share an instant (not a repeat of each other)
     and windows end exactly on a later contact (a repeat: the window is inclusive)."""
+    _assert_flags_of_the_pandas_engine(rows, window, with_reason=True)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=contacts, window=st.sampled_from([1, 3, 10, 25]))
+def test_repeat_flags_without_a_reason_column_are_those_of_the_pandas_engine(rows, window):
+    _assert_flags_of_the_pandas_engine(rows, window, with_reason=False)
+
+
+def _assert_flags_of_the_pandas_engine(rows, window: int, with_reason: bool) -> None:
     customer, reason, second = zip(*rows)
     frame = pd.DataFrame({
         "customer_id": pd.array(customer, dtype="string"), "reason": pd.array(reason, dtype="string"),
         "created_at": pd.Timestamp("2026-03-01", tz="UTC") + pd.to_timedelta(list(second), unit="s")})
+    if not with_reason:
+        frame = frame.drop(columns="reason")
     repeated, window_open = repeat_flags(frame, float(window))
     backend = DuckDBBackend()
     backend.register("interactions", prepare(frame, "Europe/Paris", "created_at"))
     w = window * 1_000_000_000
-    backend.extend("interactions", render(Repeats(frozenset([w]), True).select(), "duckdb"))
+    backend.extend("interactions", render(Repeats(frozenset([w]), with_reason).select(), "duckdb"))
     flags = backend.execute("SELECT * FROM interactions ORDER BY _row")
     assert flags[f"_repeated_{w}"].to_numpy(dtype=bool).tolist() == repeated.tolist()
     assert flags[f"_window_open_{w}"].to_numpy(dtype=bool).tolist() == window_open.tolist()

@@ -18,6 +18,7 @@ from .compile import ROWS, sql
 from .derive import InteractionFacts
 from .prepare import code_column
 
+UNLABELED = 1 << 32  # the weight of a later contact without a reason in the repeat windows' sum
 VIEW_COLUMNS = {"answered_at": "_answered_ns", "abandoned_at": "_abandoned_ns", "first_response_at": "_first_ns"}
 
 
@@ -31,20 +32,23 @@ class Repeats:
     has_reason: bool
 
     def select(self) -> exp.Select:
-        """Three range windows per window over the narrow rows, partitioned by the integer codes of
-        customer and reason (sql/prepare.py: the same partitions as the text, sorted twice as fast)."""
+        """Range windows over the narrow rows, partitioned by the integer codes of customer and
+        reason (sql/prepare.py: the same partitions as the text, sorted twice as fast). Each distinct
+        window aggregate costs a pass of its own, so the customer's later contacts and its later
+        unlabeled ones are counted by one sum: later + 2**32 x unlabeled (a customer would need 2**31
+        contacts in one window to overflow Spark's BIGINT)."""
         customer, reason = code_column("customer_id"), code_column("reason")
         columns = []
         for w in sorted(self.windows):
             frame = f"ORDER BY created_at RANGE BETWEEN 1 FOLLOWING AND {w} FOLLOWING"
-            any_later = f"COUNT(*) OVER (PARTITION BY {customer} {frame})"
             if self.has_reason:
+                later = (f"COALESCE(SUM(CASE WHEN {reason} IS NULL THEN {UNLABELED + 1} ELSE 1 END) "
+                         f"OVER (PARTITION BY {customer} {frame}), 0)")
                 same = f"COUNT(*) OVER (PARTITION BY {customer}, {reason} {frame})"
-                unlabeled = f"COUNT(CASE WHEN {reason} IS NULL THEN 1 END) OVER (PARTITION BY {customer} {frame})"
-                repeated = (f"(CASE WHEN {reason} IS NULL THEN {any_later} > 0 "
-                            f"ELSE ({same} > 0 OR {unlabeled} > 0) END)")
+                repeated = (f"(CASE WHEN {reason} IS NULL THEN {later} > 0 "
+                            f"ELSE ({same} > 0 OR {later} >= {UNLABELED}) END)")
             else:
-                repeated = f"({any_later} > 0)"
+                repeated = f"(COUNT(*) OVER (PARTITION BY {customer} {frame}) > 0)"
             columns += [sql(f"({customer} IS NOT NULL AND {repeated})").as_(f"_repeated_{w}"),
                         sql(f"({customer} IS NOT NULL AND created_at + {w} > MAX(created_at) OVER ())")
                         .as_(f"_window_open_{w}")]
