@@ -66,6 +66,10 @@ def qa_tables(draw):
 @settings(max_examples=200, deadline=None)
 @given(qa_tables())
 def test_codes_equal_the_groupby_of_labels(case):
+    assert_equal_to_labels(case)
+
+
+def assert_equal_to_labels(case) -> None:
     qa, items, periods, zone = case
     contract = replace(make_contract(), timezone=zone)
     dataset = SimpleNamespace(tables={"qa_items": items, "qa_evaluations": qa})

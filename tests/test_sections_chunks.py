@@ -15,13 +15,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scorecard import breakdowns
-from scorecard.breakdowns import QA_ERROR_COLUMNS, agent_teams, qa_errors, volume_profile
+from scorecard.breakdowns import agent_teams, volume_profile
 from scorecard.calibration import item_evaluations
 from scorecard.kpis.engine import Engine
 from scorecard.periods import parse_period
 from test_breakdowns_agent_teams import _by_labels, pairs
 from test_integrity_facts_codes import interactions
-from test_qa_errors_codes import labels_groupby, qa_tables
+from test_qa_errors_codes import assert_equal_to_labels, qa_tables
 from test_scoring import make_contract
 from test_sections_codes import PERIODS, profile_of_labels
 
@@ -97,14 +97,7 @@ def test_item_evaluations_are_the_merge_pairs_in_its_order(case, ids):
 @settings(max_examples=100, deadline=None)
 @given(qa_tables(), empty_ids)
 def test_qa_errors_with_empty_ids_equal_the_groupby_of_labels(case, ids):
-    qa, items, periods, zone = _empty_ids(case, ids)
-    contract = replace(make_contract(), timezone=zone)
-    dataset = SimpleNamespace(tables={"qa_items": items, "qa_evaluations": qa})
-    got, expected = qa_errors(contract, dataset, periods), labels_groupby(contract, dataset, periods)
-    if expected.empty:
-        assert got.empty and list(got.columns) == QA_ERROR_COLUMNS
-    else:
-        pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    assert_equal_to_labels(_empty_ids(case, ids))
 
 
 def test_item_evaluations_hand_counted():
