@@ -15,9 +15,8 @@ import pandas as pd
 from .catalog import metric
 from .contract.model import Contract, KpiSpec
 from .data import Dataset
-from .integrity.facts import Months
 from .kpis.engine import Engine
-from .periods import MONTH, Period, local_months, month_to_period
+from .periods import MONTH, Months, Period, local_months, month_to_period
 from .units import parse_duration
 
 WORKFORCE_SUMS = ["forecast_contacts", "actual_contacts", "required_hours", "scheduled_hours",
