@@ -69,7 +69,7 @@ def _assert_flags_of_the_pandas_engine(rows, window: int, with_reason: bool) -> 
         frame = frame.drop(columns="reason")
     repeated, window_open = repeat_flags(frame, float(window))
     backend = DuckDBBackend()
-    backend.register("interactions", prepare(frame, "Europe/Paris", "created_at"))
+    backend.register("interactions", prepare(frame, "Europe/Paris", "created_at")[0])
     w = window * 1_000_000_000
     backend.extend("interactions", render(Repeats(frozenset([w]), with_reason).select(), "duckdb"))
     flags = backend.execute("SELECT * FROM interactions ORDER BY _row")

@@ -43,7 +43,7 @@ def test_month_keys_are_the_local_months_of_pandas(values, zone):
 def test_timestamps_become_epoch_nanoseconds_in_any_unit(values, unit):
     whole = [None if v is None else v // 10**9 * 10**9 for v in values]  # representable in every unit
     ts = pd.Series(pd.to_datetime(whole, utc=True)).astype(f"datetime64[{unit}, UTC]")
-    table = prepare(pd.DataFrame({"created_at": ts}), "Europe/Paris", "created_at")
+    table, _ = prepare(pd.DataFrame({"created_at": ts}), "Europe/Paris", "created_at")
     assert table.column("created_at").to_pylist() == whole
     assert table.column("_row").to_pylist() == list(range(len(whole)))
 
@@ -52,14 +52,16 @@ def test_codes_partition_like_the_text_and_keep_missing_values_missing():
     frame = pd.DataFrame({"customer_id": pd.array(["b", "a", None, "b", "A"], dtype="string"),
                           "reason": ["x", None, "y", "x", "y"],  # object: made text first
                           "created_at": pd.to_datetime(["2026-03-01"] * 5, utc=True)})
-    table = prepare(frame, "Europe/Paris", "created_at")
+    table, codebooks = prepare(frame, "Europe/Paris", "created_at", named=["reason"])
     customers = table.column(code_column("customer_id")).to_pylist()
     assert customers[2] is None and customers[0] == customers[3] and len({customers[i] for i in (0, 1, 4)}) == 3
     assert table.column(code_column("reason")).to_pylist() == [0, None, 1, 0, 1]
+    assert list(codebooks) == ["reason"]  # the customers are coded, not named
+    assert codebooks["reason"].tolist() == ["x", "y"]
     assert table.column("_month").to_pylist() == [202603] * 5
 
 
 def test_a_table_without_its_date_column_has_no_month():
-    table = prepare(pd.DataFrame({"amount": [1.0, np.nan]}), "Europe/Paris", "created_at")
+    table, _ = prepare(pd.DataFrame({"amount": [1.0, np.nan]}), "Europe/Paris", "created_at")
     assert table.column("_month").to_pylist() == [None, None]
     assert table.column("amount").to_pylist() == [1.0, None]  # NaN is missing, as pandas reads it

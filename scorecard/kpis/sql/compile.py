@@ -19,6 +19,7 @@ import sqlglot
 from sqlglot import exp
 
 from .dialects import render
+from .prepare import code_column
 
 if TYPE_CHECKING:
     from .relation import Repeats
@@ -76,6 +77,8 @@ class CompiledQuery:
     outputs: tuple[dict[str, str | None], ...] = field(default=(), compare=False, repr=False)
     kpi_grains: tuple[tuple[str, ...], ...] = field(default=(), compare=False, repr=False)
     repeats: "Repeats | None" = field(default=None, compare=False, repr=False)
+    # grain -> the values of its codes, for the grains grouped by their integer codes (sql/prepare.py)
+    codebooks: dict[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
 
     def sql(self, dialect: str = "duckdb") -> str:
         return render(self.select, dialect)
@@ -91,7 +94,9 @@ class CompiledQuery:
                 entity = pd.Series(self.vendor, index=rows.index, dtype=object)
             else:
                 rows = frame[mask & (frame[f"_g_{grain}"] == 0) & frame[grain].notna()]
-                entity = rows[grain].astype(str)
+                entity = rows[grain] if grain not in self.codebooks else pd.Series(
+                    self.codebooks[grain][rows[grain].to_numpy(dtype=np.int64)], index=rows.index, dtype=object)
+                entity = entity.astype(str)
             for kpi, outputs, own in zip(self.kpis, self.outputs, self.kpi_grains):
                 if grain not in own:
                     continue
@@ -135,16 +140,20 @@ class _Columns:
 
 
 def aggregate_query(key: str, measures: Sequence[tuple[str, MeasureSQL, Sequence[str]]], vendor: str,
-                    rows: exp.Select | None = None, repeats: "Repeats | None" = None) -> CompiledQuery:
+                    rows: exp.Select | None = None, repeats: "Repeats | None" = None,
+                    codebooks: dict[str, np.ndarray] | None = None) -> CompiledQuery:
     """The GROUPING SETS query of (kpi, measure, grains) over one relation at every grain one of
     them has ('vendor' = the whole period): the rows are read and grouped once for all of them,
     each distinct per-row expression summed once. `rows` defines `scorecard_rows`, the relation
-    the measures read (relation.py).
+    the measures read (relation.py). A grain in `codebooks` is grouped by its integer code
+    (`_code_<grain>` of the relation: a third less work than grouping text at 5 M rows), and named
+    from the codebook on the few aggregate rows.
 
     Every row of the relation is grouped (not only a KPI's base): `first_row`, the smallest `_row`
     of a group, orders the results as the rows first appear in the data, whatever the base."""
     grains = list(dict.fromkeys(g for _, _, own in measures for g in own))
     columns = [g for g in grains if g != "vendor"]
+    coded = {g: book for g, book in (codebooks or {}).items() if g in columns}
     relation = measures[0][1].relation
     sums, observed = _Columns("_s"), _Columns("_o")
     quantiles: dict[tuple[str, float], str] = {}
@@ -163,7 +172,7 @@ def aggregate_query(key: str, measures: Sequence[tuple[str, MeasureSQL, Sequence
         outputs.append(out)
     inner = exp.select(
         exp.column("_month").as_("_month"), exp.column("_row").as_("_row"),
-        *[exp.column(g).as_(g) for g in columns],
+        *[exp.column(code_column(g) if g in coded else g).as_(g) for g in columns],
         *[e.as_(name) for name, e in zip(sums.by_text.values(), sums.exprs)],
         *[e.as_(name) for name, e in zip(observed.by_text.values(), observed.exprs)], copy=False,
     ).from_(relation.subquery("v") if isinstance(relation, exp.Select) else relation, copy=False)
@@ -188,7 +197,7 @@ def aggregate_query(key: str, measures: Sequence[tuple[str, MeasureSQL, Sequence
         select = select.with_(ROWS, as_=rows, copy=False)
     return CompiledQuery(key, tuple(k for k, _, _ in measures), select, tuple(grains), vendor,
                          tuple(m for _, m, _ in measures), tuple(outputs),
-                         tuple(tuple(own) for _, _, own in measures), repeats)
+                         tuple(tuple(own) for _, _, own in measures), repeats, coded)
 
 
 def _fine_sums(rows: exp.Select, columns: list[str], names: list[str]) -> exp.Select:

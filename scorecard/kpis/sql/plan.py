@@ -5,9 +5,10 @@ exactly these two functions; only the dialect and the runner differ.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Sequence
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -15,6 +16,7 @@ import pyarrow.compute as pc
 from ...catalog import metric as catalog_metric
 from ...contract.model import Contract, KpiSpec
 from ..inputs import InputFacts
+from ..intervals import GRAIN_COLUMNS
 from ..measure import NotMeasurable
 from .. import operations as ops
 from .clock import clock_table, clock_table_name
@@ -44,6 +46,7 @@ class Prepared:
     tables: dict[str, pd.DataFrame | pa.Table]
     interaction_columns: tuple[str, ...] | None  # None: no interactions table
     clock_k: dict[str, int]
+    codebooks: dict[str, np.ndarray] = field(default_factory=dict)  # grain column -> its codes' values
 
 
 def prepare_tables(contract: Contract, tables: dict[str, pd.DataFrame], labels: dict[str, list[str]],
@@ -54,15 +57,17 @@ def prepare_tables(contract: Contract, tables: dict[str, pd.DataFrame], labels: 
     out: dict[str, pd.DataFrame | pa.Table] = {PERIOD_MAP: period_map(labels)}
     clock_k: dict[str, int] = {}
     columns = None
+    codebooks: dict[str, np.ndarray] = {}
     frame = tables.get("interactions")
     if frame is not None:
-        prepared = prepare(frame, contract.timezone, DATED["interactions"], facts.cleared.get("interactions"))
+        prepared, codebooks = prepare(frame, contract.timezone, DATED["interactions"],
+                                      facts.cleared.get("interactions"), named=GRAIN_COLUMNS)
         out["interactions"] = prepared
         columns = tuple(prepared.column_names)
         lo, hi = _span(prepared)
         for name, calendar in contract.calendars.items():
             out[clock_table_name(name)], clock_k[name] = clock_table(calendar, lo, hi)
-    return Prepared(out, columns, clock_k)
+    return Prepared(out, columns, clock_k, codebooks)
 
 
 def _span(table: pa.Table) -> tuple[int, int]:
@@ -165,6 +170,8 @@ def compile_kpis(contract: Contract, kpis: Sequence[KpiSpec], grains: Sequence[s
         batches.setdefault((m.relation.sql(), m.q is None), []).append((kpi.id, m, present))
     shared = rows.select() if rows is not None else None
     repeats = rows.repeats_table() if rows is not None else None
-    queries = [aggregate_query(f"q{i}", batch, contract.vendor, shared, repeats)
-               for i, batch in enumerate(batches.values())]
+    own = rows.relation().sql() if rows is not None else None  # the rows' relation has the grains' codes
+    queries = [aggregate_query(f"q{i}", batch, contract.vendor, shared, repeats,
+                               prepared.codebooks if relation == own else {})
+               for i, ((relation, _), batch) in enumerate(batches.items())]
     return queries, notes

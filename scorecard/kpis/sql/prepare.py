@@ -3,8 +3,9 @@
 Timestamps become UTC epoch nanoseconds (BIGINT, NULL when missing) and each dated row gets its
 local month key `_month` (year * 100 + month, INTEGER) computed here once, so no engine's session
 time zone can move a row to another month. Cells the data checks cleared become `_cleared_<column>`
-flags (see kpis/inputs.py); the columns the repeat windows partition by get integer codes
-(`_code_<column>`), which the engines sort twice as fast as text.
+flags (see kpis/inputs.py); the columns the repeat windows partition by and the grain columns
+get integer codes (`_code_<column>`), which the engines sort and group faster than text (the
+aggregate queries group by them and name each entity from the codebook: sql/compile.py).
 
 Every column is handed to Arrow as it is (the loader's text columns are Arrow already, a
 timestamp's int64 view is its epoch): about 0.04 s per million rows, where building a pandas frame
@@ -57,9 +58,10 @@ def month_keys(ns: pa.Array | pa.ChunkedArray, timezone: str) -> pa.Array:
 
 
 def prepare(frame: pd.DataFrame, timezone: str, dated: str | None, cleared: pd.DataFrame | None = None,
-            coded: Sequence[str] = CODED) -> pa.Table:
+            coded: Sequence[str] = CODED, named: Sequence[str] = ()) -> tuple[pa.Table, dict[str, np.ndarray]]:
     """One table for the engines: timestamps as epoch ns, `_month`, `_row` (the results' order:
-    first appearance), `_cleared_*` flags and `_code_*` codes of the `coded` columns it has."""
+    first appearance), `_cleared_*` flags and `_code_*` codes of the `coded` and `named` columns it
+    has; and the codebook (code -> value, as Python values) of each `named` one."""
     out: dict[str, pa.Array | pa.ChunkedArray] = {}
     for col in frame.columns:
         s = frame[col]
@@ -75,9 +77,12 @@ def prepare(frame: pd.DataFrame, timezone: str, dated: str | None, cleared: pd.D
     if cleared is not None and len(cleared) == len(frame):
         for col in cleared.columns:
             out[f"_cleared_{col}"] = pa.array(cleared[col].to_numpy(dtype=bool, na_value=False))
-    for col in coded:
+    codebooks = {}
+    for col in dict.fromkeys([*coded, *named]):
         if col in out:
             values = out[col]
-            whole = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
-            out[code_column(col)] = pc.dictionary_encode(whole).indices
-    return pa.table(out)
+            encoded = pc.dictionary_encode(values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values)
+            out[code_column(col)] = encoded.indices
+            if col in named:
+                codebooks[col] = np.array(encoded.dictionary.to_pylist(), dtype=object)
+    return pa.table(out), codebooks
