@@ -92,24 +92,30 @@ def _fractions(score: pd.Series) -> pd.DataFrame | None:
 
 def _midnight(frame: pd.DataFrame, column: str, kpis: tuple[str, ...], timezone: str) -> pd.DataFrame | None:
     """Every timestamp at local midnight while a KPI measures time of day: the export holds dates."""
-    values = frame[column].dropna()
-    if values.empty:
+    sample = frame[column].iloc[:MIDNIGHT_SAMPLE].dropna()  # a time of day in the first rows settles it
+    if len(sample) and not _at_midnight(sample, timezone):
         return None
-    for part in (values.iloc[:MIDNIGHT_SAMPLE], values):
-        local = part.dt.tz_convert(timezone)
-        if not bool((local == local.dt.normalize()).all()):
-            return None
+    values = frame[column].dropna()
+    if values.empty or not _at_midnight(values, timezone):
+        return None
     return _warning(column, f"every {column} is at midnight (00:00): the export seems to hold dates without "
                             f"a time of day, yet {', '.join(kpis)} measure time between timestamps; map a "
                             "column with the time, or combine a date and a time column in the mapping")
 
 
+def _at_midnight(values: pd.Series, timezone: str) -> bool:
+    """Whether every timestamp is at local midnight."""
+    local = values.dt.tz_convert(timezone)
+    return bool((local == local.dt.normalize()).all())
+
+
 def _off_scale(frame: pd.DataFrame, column: str, low: float, high: float) -> pd.DataFrame | None:
     """A survey column off its scale in most rows: the survey was asked on another scale."""
-    values = frame[column].dropna()
+    values = frame[column]  # NaN is neither below nor above: counted on the column, not a copy without them
     off = int(((values < low) | (values > high)).sum())
-    if off * 2 <= len(values):
+    if off * 2 <= values.count():
         return None
+    values = values.dropna()
     lowest, highest = float(values.min()), float(values.max())
     guess = f"{0 if lowest < 1 else 1}-{next((s for s in COMMON_TOPS if s >= highest), highest):g}"
     return _warning(column, f"{off:,} of {len(values):,} {column} values ({off / len(values):.0%}) are outside "
@@ -124,11 +130,12 @@ UNDER_SCALE_MIN = 20  # answers needed before a survey's unused top is telling
 def _under_scale(frame: pd.DataFrame, column: str, low: float, high: float) -> pd.DataFrame | None:
     """A satisfaction survey declared on a wide scale (1-10) whose answers never pass 5: it was most
     likely asked on 1-5, and `satisfied: [9, 10]` would then count nobody."""
-    values = frame[column].dropna()
-    if high < 7 or len(values) < UNDER_SCALE_MIN or float(values.max()) > 5:
+    values = frame[column]
+    answers = int(values.count())
+    if high < 7 or answers < UNDER_SCALE_MIN or float(values.max()) > 5:
         return None
     return _warning(column, f"the contract reads {column} on the scale {scale_text(low, high)}, yet none of its "
-                            f"{len(values):,} answers is above {values.max():g}: if the survey is on 1-5, "
+                            f"{answers:,} answers is above {values.max():g}: if the survey is on 1-5, "
                             "remove `scale:` (or write scale: 1-5) and its satisfied answers", blocks=True)
 
 
