@@ -163,15 +163,15 @@ class Engine:
         return self._fine_cache[src.name]
 
     def _period_codes(self, src: RowSource, kind: str) -> Codes:
-        """Period label of each fine group (<NA> outside the asked periods)."""
+        """Period label of each fine group (<NA> outside the asked periods); kind "*": one period for
+        all (the backlog's, not kept: a constant is cheap to make again)."""
+        fine = self.fine_index(src)
+        if kind == "*":
+            return Codes.constant(fine.size, "*")
         key = (src.name, kind)
         if key not in self._period_cache:
-            fine = self.fine_index(src)
-            if kind == "*":
-                self._period_cache[key] = Codes.constant(fine.size, "*")
-            else:
-                labels = month_to_period(src.months.labels(fine.first_row), kind)
-                self._period_cache[key] = Codes.of(labels.where(labels.isin(list(self.labels[kind])).fillna(False)))
+            labels = month_to_period(src.months.labels(fine.first_row), kind)
+            self._period_cache[key] = Codes.of(labels.where(labels.isin(list(self.labels[kind])).fillna(False)))
         return self._period_cache[key]
 
     def entity_series(self, src: RowSource, grain: str) -> pd.Series | None:
@@ -194,15 +194,19 @@ class Engine:
                 self._entity_cache[key] = None
         return self._entity_cache[key]
 
-    def group_index(self, src: RowSource, kind: str, grain: str) -> GroupIndex | None:
-        """Stage 2 index of a source for one period kind and grain (cached)."""
+    def group_index(self, src: RowSource, kind: str, grain: str, keep: bool = True) -> GroupIndex | None:
+        """Stage 2 index of a source for one period kind and grain (cached unless `keep` is False:
+        three int arrays over the fine groups, 15 MB each at 5 M rows, kept through the sections)."""
         key = (src.name, kind, grain)
-        if key not in self._index_cache:
-            entity = self._entity_codes(src, grain)
-            if entity is None:
-                return None
-            self._index_cache[key] = GroupIndex(self._period_codes(src, kind), entity)
-        return self._index_cache[key]
+        if key in self._index_cache:
+            return self._index_cache[key]
+        entity = self._entity_codes(src, grain)
+        if entity is None:
+            return None
+        idx = GroupIndex(self._period_codes(src, kind), entity)
+        if keep:
+            self._index_cache[key] = idx
+        return idx
 
     def kpi_grains(self, kpi: KpiSpec, grains: list[str]) -> list[str]:
         """The engine's grains, plus channel for a KPI with per-channel targets (split by channel)."""
@@ -267,12 +271,12 @@ class Engine:
         with_rows = np.bincount(codes, minlength=fine.size) > 0
         group_month = src.months.codes[fine.first_row]
         out = RawRows()
+        indexes = {g: self.group_index(src, "*", g, keep=False) for g in self.kpi_grains(kpi, grains)}
         for period in self.periods:
             end = period_end_utc(period, self.contract.timezone).tz_localize(None).to_datetime64()
             open_at_end = fine.sum((created < end) & ~(resolved < end), codes)
             in_period = with_rows & np.isin(group_month, np.flatnonzero(np.isin(src.months.values, period.months())))
-            for grain in self.kpi_grains(kpi, grains):
-                idx = self.group_index(src, "*", grain)
+            for grain, idx in indexes.items():
                 if idx is None:
                     continue
                 count = idx.sum(open_at_end)

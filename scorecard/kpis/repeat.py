@@ -3,7 +3,8 @@
 A contact is repeated when a later interaction of the same customer (any channel, handled or not,
 any period) with the same reason when both rows have one, is created at most `window` after it.
 Contacts are sorted once by (customer, time); each one is then compared with its 1st, 2nd, ...
-successor while some successor is still the same customer within the window. The number of passes
+successor while some successor is still the same customer within the window (the 1st on slices
+of the sorted columns, the others on the positions still open). The number of passes
 is the largest number of contacts one customer makes within a window, so it stays a handful.
 """
 
@@ -27,10 +28,17 @@ def repeat_flags(df: pd.DataFrame, window_s: float) -> tuple[np.ndarray, np.ndar
     reason = _codes(df["reason"]) if "reason" in df else np.full(len(df), -1, dtype=np.int32)
     rows = np.flatnonzero(customer >= 0)
     order = rows[np.lexsort((t[rows], customer[rows]))]
+    del rows
     c, tt, r = customer[order], t[order], reason[order]
     found = np.zeros(len(order), dtype=bool)
-    active = np.arange(len(order))
-    step = 1
+    # each contact against its first successor on slices: no index arrays over every contact
+    gap = tt[1:] - tt[:-1]
+    reachable = (c[1:] == c[:-1]) & (gap <= window)
+    hit = reachable & (gap > 0) & ((r[:-1] < 0) | (r[1:] < 0) | (r[1:] == r[:-1]))
+    found[:-1] = hit
+    active = np.flatnonzero(reachable & ~hit)  # a later successor may still qualify
+    del gap, reachable, hit
+    step = 2
     while len(active):
         active = active[active + step < len(order)]
         nxt = active + step
