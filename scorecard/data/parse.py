@@ -34,7 +34,7 @@ _PERIOD = r"^\d{4}-(?:0[1-9]|1[0-2])(?:$|[-T ])"
 # bytes that may begin or end a cell `str.strip` changes: ASCII white space, any byte of a non-ASCII character
 _UNSAFE = np.array([chr(b).isspace() or b >= 0x80 for b in range(256)])
 _YEARS = (1678, 2261)  # inside datetime64[ns] (1677-09-21 .. 2262-04-11) with room for any UTC offset
-_NAT = np.iinfo(np.int64).min  # NaT in a datetime column's int64 view
+NAT = np.iinfo(np.int64).min  # NaT in a datetime column's int64 view
 
 Parsed = tuple[pd.Series, pd.Series]
 
@@ -114,11 +114,11 @@ def _inside_years(values: pd.Series) -> bool:
         low, high = values.min(), values.max()
         return bool(pd.isna(low) or (low.year >= _YEARS[0] and high.year <= _YEARS[1]))
     stamps = values.array.asi8
-    high = stamps.max() if len(stamps) else _NAT
-    if high == _NAT:  # NaT is the smallest int64: no timestamp set
+    high = stamps.max() if len(stamps) else NAT
+    if high == NAT:  # NaT is the smallest int64: no timestamp set
         return True
     first, after = (np.datetime64(f"{y}-01-01", values.dt.unit).astype(np.int64) for y in (_YEARS[0], _YEARS[1] + 1))
-    low = np.min(stamps, where=stamps != _NAT, initial=np.iinfo(np.int64).max)
+    low = np.min(stamps, where=stamps != NAT, initial=np.iinfo(np.int64).max)
     return bool(low >= first and high < after)
 
 

@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 from ..catalog import catalog
 from ..contract.model import Contract
 from ..contract.scales import survey_scales
+from .parse import NAT
 from .readers import SOURCE_ROW
 from .schema import (ORDERED_PAIRS, SERVQUAL_PREFIX, SURVEY_COLUMNS, TABLES, TIMESTAMP, WAIT_ENDS, TableSpec,
                      allowed_channels)
@@ -197,12 +198,22 @@ def _orders(frame: pd.DataFrame, timezone: str) -> list[pd.DataFrame]:
         out.append(issue(frame, bad, "answered_at", "answered_at is set on a row with abandoned=true"))
     bound, words = TABLES["interactions"].ceilings["wait_s"]
     for end in (c for c in WAIT_ENDS if c in frame):
-        late = ((frame[end] - frame["created_at"]) > pd.Timedelta(seconds=bound)).fillna(False).astype(bool)
+        late = _beyond(frame[end], frame["created_at"], pd.Timedelta(seconds=bound))
         if bool(late.any()):
             sub = frame[late]
             out.append(issue(frame, late, end, f"{end} " + _when(sub[end], timezone) + f" is {words} after "
                              "created_at " + _when(sub["created_at"], timezone)))
     return out
+
+
+def _beyond(later: pd.Series, earlier: pd.Series, limit: pd.Timedelta) -> pd.Series:
+    """later - earlier > limit where both are set. Canonical (nanosecond) timestamps compared on their
+    int64 views: pandas subtracts with an overflow check of every cell (0.15 s a column at 5 M rows), and
+    earlier + limit cannot overflow, the timestamps ending in 2261 (parse._YEARS) and the limit days long."""
+    if later.dt.unit != "ns" or earlier.dt.unit != "ns":
+        return ((later - earlier) > limit).fillna(False).astype(bool)
+    end, start = later.array.asi8, earlier.array.asi8
+    return pd.Series((end != NAT) & (start != NAT) & (end > start + limit.value), index=later.index)
 
 
 def _number(values: pd.Series) -> pd.Series:
