@@ -264,7 +264,8 @@ def quarantine(frame: pd.DataFrame, spec: TableSpec, issues: list[pd.DataFrame]
                ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
     """(clean rows, report rows, cleared cells). A row with a quarantining problem is removed and all
     its report rows say `quarantined`; on the other rows each `cleared` cell is set to missing and
-    marked True in the cleared frame (aligned with the clean rows; None when no cell was cleared)."""
+    marked True in the cleared frame (aligned with the clean rows; None when no cell was cleared).
+    When rows are removed, `frame` is emptied column by column (`_without`): do not read it after."""
     issues = [i for i in issues if len(i)]
     if not issues:
         return frame.reset_index(drop=True), empty_report(), None
@@ -277,8 +278,22 @@ def quarantine(frame: pd.DataFrame, spec: TableSpec, issues: list[pd.DataFrame]
     found["table"] = spec.name
     report = found.sort_values("row", kind="stable")[COLUMNS].reset_index(drop=True)
     report["row"] = report["row"].astype("int64")
-    clean = (frame[~frame[SOURCE_ROW].isin(removed)] if len(removed) else frame).reset_index(drop=True)
+    clean = (_without(frame, frame[SOURCE_ROW].isin(removed).to_numpy()) if len(removed) else frame
+             ).reset_index(drop=True)
     return clean, report, _clear(clean, found[found["action"] == CLEARED])
+
+
+def _without(frame: pd.DataFrame, removed: np.ndarray) -> pd.DataFrame:
+    """The rows not `removed`, copied one column at a time, each column of `frame` released once copied:
+    a table with one bad row is not held twice at the peak (1 M rows: +180 MB; 5 M: +0.9 GB)."""
+    if not frame.columns.is_unique:  # not a canonical frame: the whole-table copy
+        return frame[~removed]
+    kept = np.flatnonzero(~removed)
+    columns = {}
+    for name in list(frame.columns):
+        columns[name] = frame[name].take(kept).reset_index(drop=True)
+        del frame[name]
+    return pd.DataFrame(columns, copy=False)
 
 
 def _clear(clean: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFrame | None:
