@@ -99,31 +99,6 @@ def csv_text(frame: pd.DataFrame, columns: list[str], extra: Sequence[str] = (),
     return out.to_csv(index=False, lineterminator="\n")
 
 
-MONEY_COLUMNS = ("credit", "earned_back", "paid", "bonus", "would_have_been")
-JSON_CHUNK = 65_536  # rows encoded at once: a few tens of MB of text, whatever the table's size
-
-
-def _write_rows(out: IO[str], frame: pd.DataFrame) -> None:
-    """A frame's rows as a JSON array (NaN -> null) from pandas' C encoder, written into `out`
-    chunk by chunk: results and data problems can be 10^6 rows, so their text is never whole in
-    memory (each record is encoded on its own: the chunks join into the text of the whole frame).
-    Money (Decimal, already rounded to the minor unit) is written as a JSON number: 15 significant
-    digits print every amount below 10^13 with its exact cents, and readers of results.json get
-    numbers, as for every value."""
-    money = {c: frame[c].map(lambda v: float(v) if isinstance(v, Decimal) else v)
-             for c in MONEY_COLUMNS if c in frame.columns}
-    frame = frame.assign(**money) if money else frame
-    out.write("[")
-    first = True
-    for start in range(0, len(frame), JSON_CHUNK):
-        text = frame.iloc[start:start + JSON_CHUNK].to_json(orient="records", double_precision=15,
-                                                            date_format="iso", force_ascii=False)
-        if len(text) > 2:  # "[]": rows without columns are no records
-            out.write(text[1:-1] if first else "," + text[1:-1])
-            first = False
-    out.write("]")
-
-
 # Tables beyond the KPI rows that results.json carries per period (see sections.py).
 SECTIONS_IN_JSON = ("calibration_items", "qa_audit", "contact_reasons", "qa_errors_by_category",
                     "volume_profile")
@@ -132,28 +107,42 @@ ROOT_CAUSE_READS = ["period", "kpi", "grain", "entity", "value", "n", "status"]
 
 
 class _ByPeriod:
-    """A frame's rows by period: its period column factorized once, so that each period takes its
-    rows by integer codes (a text comparison of 10^5+ rows per period was most of the time)."""
+    """A table's rows by period: its period column factorized once, so that each period takes its
+    rows by integer codes (a text comparison of 10^5+ rows per period was much of the time)."""
 
     def __init__(self, frame: pd.DataFrame | None) -> None:
-        self.frame = frame
-        if frame is not None and "period" in frame:
-            self.codes, uniques = pd.factorize(frame["period"])
+        self.frame = frame if frame is not None and "period" in frame else None
+        if self.frame is not None:
+            self.codes, uniques = pd.factorize(self.frame["period"])
             self.index = {label: i for i, label in enumerate(uniques.tolist())}
 
-    def rows(self, periods: Sequence[str], drop: bool = False) -> pd.DataFrame:
-        """The rows of `periods` in the frame's order (without the period column when `drop`); no
-        rows nor columns for a missing table or one without periods, as results.json writes it."""
-        if self.frame is None or "period" not in self.frame:
-            return pd.DataFrame()
+    def rows(self, periods: Sequence[str]) -> np.ndarray:
+        """The positions of the rows of `periods`, in the table's order."""
         wanted = [self.index[p] for p in periods if p in self.index]
-        found = self.frame.iloc[np.flatnonzero(np.isin(self.codes, wanted))]
-        return found.drop(columns=["period"]) if drop else found
+        return np.flatnonzero(np.isin(self.codes, wanted))
 
 
-def results_json(ev: Evaluation, out: IO[str]) -> None:
+class _Table(_ByPeriod):
+    """A table of results.json, its records encoded once (json_rows), written period by period;
+    without its period column when `drop`. A missing table, or one without periods, has no rows
+    nor columns."""
+
+    def __init__(self, frame: pd.DataFrame | None, drop: bool = False) -> None:
+        from .json_rows import Records  # json_rows reads this module's `distinct`
+
+        super().__init__(frame)
+        shown = pd.DataFrame() if self.frame is None else self.frame.drop(columns=["period"]) if drop else self.frame
+        self.records = Records(shown)
+
+    def write(self, out: IO[bytes], periods: Sequence[str]) -> None:
+        self.records.write(out, None if self.frame is None else self.rows(periods))
+
+
+def results_json(ev: Evaluation, out: IO[bytes]) -> None:
     """results.json written into `out`: the same content as the CSVs, nested by period, with
     provenance; piece by piece, so that its text (189 MB at 5 M interactions) is never whole."""
+    from .json_rows import Records
+
     c = ev.contract
     head = {
         "generator": f"scorecard {__version__}",
@@ -164,34 +153,33 @@ def results_json(ev: Evaluation, out: IO[str]) -> None:
     if ev.versions:  # an amended contract: which version applied to each asked month
         asked = [m for label in ev.periods for m in parse_period(label).months()]
         head["contract_versions"] = [use.summary(asked) for use in ev.versions if use.summary(asked)["months"]]
-    out.write(json.dumps(head, ensure_ascii=False)[:-1] + ',"periods":[')
-    results, overall = _ByPeriod(ev.results), _ByPeriod(ev.overall)
-    credits, calibration = _ByPeriod(ev.credits), _ByPeriod(ev.calibration)
-    sections = {name: _ByPeriod(ev.sections.get(name)) for name in SECTIONS_IN_JSON}
+    out.write((json.dumps(head, ensure_ascii=False)[:-1] + ',"periods":[').encode("utf-8"))
+    tables = {"overall": _Table(ev.overall), "kpis": _Table(ev.results, drop=True),
+              "credits": _Table(ev.credits), "calibration": _Table(ev.calibration),
+              **{name: _Table(ev.sections.get(name), drop=True) for name in SECTIONS_IN_JSON}}
     # root causes read this period's KPI rows only: the whole table rescanned per period cost more
-    for_causes = _ByPeriod(ev.results[ROOT_CAUSE_READS])
+    for_causes = ev.results[ROOT_CAUSE_READS]
+    by_period = _ByPeriod(for_causes)
     for i, label in enumerate(ev.periods):
-        tables = [("overall", overall.rows([label])), ("kpis", results.rows([label], drop=True)),
-                  ("credits", credits.rows(parse_period(label).months())),
-                  ("calibration", calibration.rows([label])),
-                  *[(name, sections[name].rows([label], drop=True)) for name in SECTIONS_IN_JSON],
-                  ("root_causes", root_causes(replace(ev, results=for_causes.rows([label])), label)
-                   .drop(columns=["period"]))]
-        out.write(("," if i else "") + '{"period":' + json.dumps(label))
-        for name, frame in tables:
-            out.write(f',"{name}":')
-            _write_rows(out, frame)
-        out.write("}")
+        out.write((("," if i else "") + '{"period":' + json.dumps(label)).encode("utf-8"))
+        for name, table in tables.items():
+            out.write(f',"{name}":'.encode("utf-8"))
+            table.write(out, parse_period(label).months() if name == "credits" else [label])
+        causes = root_causes(replace(ev, results=for_causes.iloc[by_period.rows([label])]), label)
+        out.write(b',"root_causes":')
+        Records(causes.drop(columns=["period"])).write(out)
+        out.write(b"}")
     quarantined = int((ev.quality["action"] == "quarantined").sum()) if len(ev.quality) else 0
-    out.write(f'],"data_quality":{{"problems":{len(ev.quality)},"quarantined_rows":{quarantined},"rows":')
-    _write_rows(out, ev.quality.reindex(columns=QUALITY_COLUMNS))
-    out.write("}}\n")
+    out.write(f'],"data_quality":{{"problems":{len(ev.quality)},"quarantined_rows":{quarantined},"rows":'
+              .encode("utf-8"))
+    Records(ev.quality.reindex(columns=QUALITY_COLUMNS)).write(out)
+    out.write(b"}}\n")
 
 
 def write_json(ev: Evaluation, path: Path) -> Path:
     """results.json (atomically), streamed into its file (`results_json`)."""
     with atomic_path(path) as tmp:
-        with tmp.open("w", encoding="utf-8") as out:
+        with tmp.open("wb") as out:
             results_json(ev, out)
     return Path(path)
 

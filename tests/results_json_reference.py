@@ -12,7 +12,8 @@ import pandas as pd
 from scorecard import __version__
 from scorecard.evaluate import Evaluation
 from scorecard.periods import parse_period
-from scorecard.results import MONEY_COLUMNS, QUALITY_COLUMNS, SECTIONS_IN_JSON
+from scorecard.json_rows import MONEY_COLUMNS
+from scorecard.results import QUALITY_COLUMNS, SECTIONS_IN_JSON
 from scorecard.rootcause import root_causes
 
 

@@ -1,8 +1,10 @@
-"""results.json streamed (results.results_json): the same text as the writer it replaced, which made
-the whole file in memory (tests/results_json_reference.py), on varied evaluations and tables."""
+"""results.json streamed (results.results_json), its tables' records made column by column
+(json_rows.Records): the same text as the writer it replaced, which made the whole file in memory
+with pandas' to_json (tests/results_json_reference.py), on varied evaluations and tables."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from dataclasses import replace
@@ -14,8 +16,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scorecard import results
-from scorecard.results import _write_rows, results_json, write_json
+from scorecard import json_rows, results
+from scorecard.json_rows import Records
+from scorecard.results import results_json, write_json
 
 from fixtures_evaluation import MONTHS, make_evaluation
 from results_json_reference import _rows as old_rows
@@ -31,8 +34,10 @@ floats = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.sampled_fr
      2.5, 0.9999999999999999, 5e-324]))
 cells = st.one_of(st.none(), texts, floats, st.booleans(), st.integers(-2**63, 2**63 - 1),
                   st.sampled_from([Decimal("1.00"), Decimal("-2.50"), Decimal("123456789012.34")]))
-COLUMN_KINDS = {"float": floats, "text": st.none() | texts, "int": st.integers(-2**53, 2**53),
-                "object": cells, "bool": st.booleans()}
+COLUMN_KINDS = {"float": floats, "text": st.none() | texts, "int": st.integers(-2**63, 2**63 - 1),
+                "object": cells, "bool": st.booleans(), "Int64": st.none() | st.integers(-9, 9),
+                "datetime64[ns]": st.none() | st.datetimes(dt.datetime(1990, 1, 1), dt.datetime(2100, 1, 1)), "category": st.none() | texts}
+DTYPES = {"text": "str", "bool": bool, "int": "int64", "float": "float64", "object": object}
 
 
 @st.composite
@@ -42,8 +47,7 @@ def tables(draw, periods=PERIODS[:4]) -> pd.DataFrame:
     names = draw(st.lists(st.sampled_from(["value", "label", "credit", "bonus", "n", "flag", "x"]),
                           unique=True, max_size=4))
     frame = pd.DataFrame({name: pd.Series(draw(st.lists(COLUMN_KINDS[kind], min_size=n, max_size=n)),
-                                          dtype={"text": "str", "bool": bool, "int": "int64"}.get(kind, object)
-                                          if kind != "float" else "float64")
+                                          dtype=DTYPES.get(kind, kind))
                           for name in names for kind in [draw(st.sampled_from(sorted(COLUMN_KINDS)))]},
                          index=range(n))
     if draw(st.booleans()):
@@ -66,27 +70,39 @@ def _evaluation(draw) -> results.Evaluation:
 def test_streamed_results_json_is_the_text_made_whole(data, chunk):
     ev = _evaluation(data.draw)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(results, "JSON_CHUNK", chunk)  # the chunks' joins, on tables of a few rows
-        out = io.StringIO()
+        patch.setattr(json_rows, "CHUNK", chunk)  # the chunks' joins, on tables of a few rows
+        out = io.BytesIO()
         results_json(ev, out)
-    assert out.getvalue() == old_results_json(ev)
+    assert out.getvalue().decode("utf-8") == old_results_json(ev)
 
 
 @settings(max_examples=300, deadline=None)
 @given(tables(), st.integers(1, 4))
-def test_rows_in_chunks_join_into_the_whole_tables_text(frame, chunk):
+def test_records_in_chunks_are_the_whole_tables_to_json(frame, chunk):
+    """Columns encoded once, or (dates, nullable integers, categories) the table to to_json."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(results, "JSON_CHUNK", chunk)
-        out = io.StringIO()
-        _write_rows(out, frame)
-    assert out.getvalue() == old_rows(frame)
+        patch.setattr(json_rows, "CHUNK", chunk)
+        out = io.BytesIO()
+        Records(frame).write(out)
+    assert out.getvalue().decode("utf-8") == old_rows(frame)
+
+
+@settings(max_examples=200, deadline=None)
+@given(tables(), st.data())
+def test_records_of_any_rows_are_those_rows_to_json(frame, data):
+    """A subset of the rows (a period's), in order, as to_json of that subset."""
+    rows = np.array(sorted(data.draw(st.sets(st.integers(0, max(len(frame) - 1, 0)), max_size=len(frame)))),
+                    dtype=np.intp)
+    out = io.BytesIO()
+    Records(frame).write(out, rows)
+    assert out.getvalue().decode("utf-8") == old_rows(frame.iloc[rows])
 
 
 def test_rows_without_columns_are_an_empty_array_in_any_chunking(monkeypatch):
-    monkeypatch.setattr(results, "JSON_CHUNK", 2)
-    out = io.StringIO()
-    _write_rows(out, pd.DataFrame(index=range(5)))
-    assert out.getvalue() == "[]"
+    monkeypatch.setattr(json_rows, "CHUNK", 2)
+    out = io.BytesIO()
+    Records(pd.DataFrame(index=range(5))).write(out)
+    assert out.getvalue() == b"[]"
 
 
 def test_written_file_holds_the_quarters_credits_and_root_causes(tmp_path):
@@ -111,7 +127,7 @@ def test_large_float_column_formats_as_pandas_encoder():
     """The numbers results.json shows: 15 decimals, trailing zeros cut; an exponent above 10^16 - 1
     or under 10^-15; -0.0 as 0.0; infinities and NaN as null."""
     frame = pd.DataFrame({"v": [123456789.123456789, 1e16, 1.5e16, 1e-16, 2e-15, -0.0, np.inf, np.nan, 0.1 + 0.2]})
-    out = io.StringIO()
-    _write_rows(out, frame)
-    assert out.getvalue() == ('[{"v":123456789.123456791043282},{"v":10000000000000000.0},{"v":1.5e+16},'
+    out = io.BytesIO()
+    Records(frame).write(out)
+    assert out.getvalue().decode() == ('[{"v":123456789.123456791043282},{"v":10000000000000000.0},{"v":1.5e+16},'
                               '{"v":1e-16},{"v":0.000000000000002},{"v":0.0},{"v":null},{"v":null},{"v":0.3}]')
