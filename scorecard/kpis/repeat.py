@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 
 def repeat_flags(df: pd.DataFrame, window_s: float) -> tuple[np.ndarray, np.ndarray]:
@@ -24,8 +22,10 @@ def repeat_flags(df: pd.DataFrame, window_s: float) -> tuple[np.ndarray, np.ndar
     """
     t = df["created_at"].to_numpy(dtype="datetime64[ns]").astype("int64")
     window = int(round(window_s * 1e9))
-    customer = _codes(df["customer_id"])
-    reason = _codes(df["reason"]) if "reason" in df else np.full(len(df), -1, dtype=np.int32)
+    # int32 codes (a customer or reason code never reaches 2**31): half the memory of the sorted copies
+    customer = pd.factorize(df["customer_id"], use_na_sentinel=True)[0].astype(np.int32)
+    reason = (pd.factorize(df["reason"], use_na_sentinel=True)[0] if "reason" in df
+              else np.full(len(df), -1)).astype(np.int32)
     rows = np.flatnonzero(customer >= 0)
     order = rows[np.lexsort((t[rows], customer[rows]))]
     del rows
@@ -55,12 +55,3 @@ def repeat_flags(df: pd.DataFrame, window_s: float) -> tuple[np.ndarray, np.ndar
     window_open = (customer >= 0) & (t + window > latest)
     return repeated, window_open
 
-
-def _codes(column: pd.Series) -> np.ndarray:
-    """int32 codes of a column (-1 where missing; a code never reaches 2**31: half the memory of the
-    sorted copies). Any numbering of the values will do; Arrow text is encoded by Arrow itself, in
-    one piece (5 M customer ids, 2.5 M distinct: 0.90-0.99 s CPU, pandas' factorize 1.05-1.37 s)."""
-    if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow":
-        text = pa.chunked_array(column.array.__arrow_array__()).combine_chunks()
-        return pc.fill_null(pc.dictionary_encode(text).indices, -1).to_numpy().astype(np.int32)
-    return pd.factorize(column, use_na_sentinel=True)[0].astype(np.int32)
