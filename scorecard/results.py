@@ -87,8 +87,14 @@ def csv_text(frame: pd.DataFrame, columns: list[str], extra: Sequence[str] = (),
     """CSV text with the interface columns first; booleans as true/false, missing as empty, and
     text cells neutralised (`neutralise`). Every CSV the product writes goes through here."""
     cols = columns + [c for c in extra if c in frame.columns and c not in columns]
-    out = frame.reindex(columns=cols).copy()
     french = dialect == "excel-fr"
+    if not french:  # made column by column, when its columns are of the usual types
+        from .csv_rows import csv_columns  # csv_rows reads this module's `distinct`
+
+        text = csv_columns(frame.reindex(columns=cols), _cell)
+        if text is not None:
+            return text
+    out = frame.reindex(columns=cols).copy()
     for col in out.columns:
         if out[col].dtype == bool or str(out[col].dtype) == "boolean":
             out[col] = out[col].map({True: "true", False: "false"}).astype(object)
