@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .results import distinct
+from .results import distinct, distinct_numbers
 
 _TEXT = pa.large_string()
 
@@ -43,12 +43,8 @@ class _Field:
 
 def _numbers(values: np.ndarray) -> tuple[list[str], np.ndarray]:
     """pandas' own conversion of a numpy column (NaN empty; booleans True and False), once per
-    distinct value; floats keyed by their bits, as 0.0 and -0.0 are written apart."""
-    floats = values.dtype.kind == "f"
-    codes, uniques = pd.factorize(values.view(f"i{values.itemsize}") if floats else values)
-    if floats:
-        uniques = uniques.view(values.dtype)
-        codes[np.isnan(values)] = -1
+    distinct value."""
+    codes, uniques = distinct_numbers(values)
     return uniques.astype(str).tolist(), codes
 
 

@@ -55,6 +55,18 @@ def distinct(values: pd.Series) -> tuple[np.ndarray, list[str]] | None:
     return None
 
 
+def distinct_numbers(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each number's code into the column's distinct numbers (-1: NaN) and those numbers, so that
+    each is formatted once (counts repeat, so do rates); floats keyed by their bits: 0.0 and -0.0
+    are equal numbers but not the same text."""
+    floats = values.dtype.kind == "f"
+    codes, uniques = pd.factorize(values.view(f"i{values.itemsize}") if floats else values)
+    if floats:
+        uniques = uniques.view(values.dtype)
+        codes[np.isnan(values)] = -1
+    return codes, uniques
+
+
 def _mapped(values: pd.Series, transform: Callable[[object], object]) -> pd.Series:
     """`values.astype(object).map(transform)`, transforming each distinct text once."""
     found = distinct(values)

@@ -32,7 +32,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 
 from .render.xmltext import clean_text
-from .results import distinct, neutralise
+from .results import distinct, distinct_numbers, neutralise
 
 CHUNK = 65_536  # rows joined at once: a few tens of MB of XML
 # zlib level of the spliced sheets: 3 deflates the Results sheet's XML in 38 % of the default 6's
@@ -118,14 +118,9 @@ def body(value: Any) -> tuple[str | None, int]:
 def _bodies(values: pd.Series) -> tuple[np.ndarray, list[str], int]:
     """Each row's index into the distinct cell bodies (-1: no value), those bodies and the widest."""
     kind = values.dtype.kind if isinstance(values.dtype, np.dtype) else ""
-    if kind in ("i", "u", "f"):  # numbers: each distinct one formatted once (counts repeat, so do rates)
-        numbers = values.to_numpy()
-        # floats keyed by their bits: 0.0 and -0.0 are equal numbers but not the same text
-        codes, uniques = pd.factorize(numbers.view(f"i{numbers.itemsize}") if kind == "f" else numbers)
-        if kind == "f":
-            uniques = uniques.view(numbers.dtype)
-            codes[np.isnan(numbers)] = -1
-        bodies = [f"><v>{v:.16G}</v></c>" if math.isfinite(v) else body(v)[0] or "" for v in uniques.tolist()]
+    if kind in ("i", "u", "f"):  # numbers: each distinct one formatted once
+        codes, numbers = distinct_numbers(values.to_numpy())
+        bodies = [f"><v>{v:.16G}</v></c>" if math.isfinite(v) else body(v)[0] or "" for v in numbers.tolist()]
         return codes, bodies, NUMBER_WIDTH if (codes >= 0).any() else 0
     uniques: list[Any]
     if kind == "b":
