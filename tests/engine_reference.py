@@ -60,3 +60,9 @@ def filter_mask(df: pd.DataFrame, filters: dict[str, tuple[str, ...]]) -> tuple[
         wanted = {str(v).lower() for v in values}
         mask &= df[col].astype("string").str.lower().isin(wanted).fillna(False).to_numpy(dtype=bool)
     return mask, ""
+
+
+def lower_labels(column: pd.Series) -> np.ndarray:
+    """derive._lower_labels: every cell lower-cased, then factorised ("" for missing)."""
+    codes, uniques = pd.factorize(column.astype("string").str.lower().fillna(""))
+    return np.asarray(uniques, dtype=object)[codes]

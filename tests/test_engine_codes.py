@@ -258,3 +258,17 @@ def test_epoch_seconds_are_the_float_seconds(ns):
     want = values.astype("int64").astype("float64") / 1_000_000_000
     want[np.isnat(values)] = np.nan
     assert np.array_equal(_epoch_seconds(ts), want, equal_nan=True)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.sampled_from(["Voice", "voice", "CHAT", "Self_Service", "email", "ÉTÉ", ""])),
+                max_size=40))
+def test_channels_are_the_lower_cased_cells(cells):
+    frame = pd.DataFrame({"channel": pd.array(cells, dtype="string"),
+                          "created_at": pd.Series([pd.Timestamp("2026-01-05", tz="UTC")] * len(cells))})
+    derived = InteractionRows(frame, contract(kpi("volume")))
+    want = ref.lower_labels(frame["channel"])
+    assert derived.channel.dtype == object and derived.channel.tolist() == want.tolist()
+    assert np.array_equal(derived.live, np.isin(want, list(derived.contract.live_channels)))
+    assert np.array_equal(derived.self_service, want == "self_service")
+    assert np.array_equal(derived.channel_in(["chat", "été"]), np.isin(want, ["chat", "été"]))

@@ -179,7 +179,7 @@ def count_value(keys, num, den):
 
 
 def digital_rate(kpi, rows, src, base):
-    digital = np.isin(rows.channel, [c.lower() for c in kpi.params["digital_channels"]])
+    digital = rows.channel_in([c.lower() for c in kpi.params["digital_channels"]])
     return Measure(src, base, num=indicator(base & digital), den=indicator(base))
 
 
