@@ -18,7 +18,7 @@ import pandas as pd
 import sqlglot
 from sqlglot import exp
 
-from .dialects import render
+from .dialects import Item, SortedValues, render
 from .prepare import code_column
 
 if TYPE_CHECKING:
@@ -184,8 +184,8 @@ def aggregate_query(key: str, measures: Sequence[tuple[str, MeasureSQL, Sequence
         *[exp.column(g, "r").as_(g) for g in columns],
         *[exp.func("GROUPING", exp.column(g, "r")).as_(f"_g_{g}") for g in columns],
         *[exp.Sum(this=exp.column(name, "r")).as_(name[1:]) for name in sums.by_text.values()],
-        *[exp.Quantile(this=exp.column(obs, "r"), quantile=exp.Literal.number(q)).as_(name)
-          for (obs, q), name in quantiles.items()],
+        *[SortedValues(this=exp.column(obs, "r"), by=exp.column("_row", "r")).as_(f"_sorted{obs[2:]}")
+          for obs in dict.fromkeys(obs for obs, _ in quantiles)],
         *[exp.Count(this=exp.column(name, "r")).as_(f"c{name[2:]}") for name in observed.by_text.values()],
         exp.Min(this=exp.column("_row", "r")).as_("first_row"), copy=False,
     ).from_(inner.subquery("r"), copy=False).join(
@@ -193,11 +193,38 @@ def aggregate_query(key: str, measures: Sequence[tuple[str, MeasureSQL, Sequence
     sets = [exp.Tuple(expressions=[period.copy()])] + [
         exp.Tuple(expressions=[period.copy(), exp.column(g, "r")]) for g in columns]
     select = select.group_by(exp.GroupingSets(expressions=sets), copy=False)
+    if quantiles:
+        select = _with_quantiles(select, quantiles)
     if rows is not None:
         select = select.with_(ROWS, as_=rows, copy=False)
     return CompiledQuery(key, tuple(k for k, _, _ in measures), select, tuple(grains), vendor,
                          tuple(m for _, m, _ in measures), tuple(outputs),
                          tuple(tuple(own) for _, _, own in measures), repeats, coded)
+
+
+def _with_quantiles(grouped: exp.Select, quantiles: dict[tuple[str, float], str]) -> exp.Select:
+    """The grouped rows with each quantile in place of the sorted observations it is read from."""
+    kept = [name for name in grouped.named_selects if not name.startswith("_sorted")]
+    return exp.select(
+        *[exp.column(name, "g") for name in kept],
+        *[interpolated(exp.column(f"_sorted{obs[2:]}", "g"), exp.column(f"c{obs[2:]}", "g"), q).as_(name)
+          for (obs, q), name in quantiles.items()], copy=False,
+    ).from_(grouped.subquery("g"), copy=False)
+
+
+def interpolated(values: exp.Expression, count: exp.Expression, q: float) -> exp.Expression:
+    """KPIS.md's quantile (linear interpolation) of `count` sorted `values`, with the pandas
+    engine's arithmetic to the bit (aggregate.GroupIndex.quantile, pandas' groupby quantile): at
+    h = q (n - 1), v[⌊h⌋] when h is whole, else v[⌊h⌋] + (v[⌊h⌋+1] - v[⌊h⌋]) × (h - ⌊h⌋), in that
+    order (numpy's quantile takes b - (b - a)(1 - t) from t = 0.5, DuckDB's QUANTILE_CONT
+    a(1 - t) + bt: either can differ in the last bit). NULL without observations."""
+    h = exp.cast(exp.Literal.string(repr(float(q))), "DOUBLE") * exp.paren(count - 1, copy=False)
+    below = exp.cast(exp.Floor(this=h), "BIGINT")
+    frac = exp.paren(h.copy() - exp.Floor(this=h.copy()), copy=False)
+    low = Item(this=values, index=below + 1)
+    high = Item(this=values.copy(), index=below.copy() + 2)  # read only when h is not whole: h < n - 1
+    step = exp.paren(high - low.copy(), copy=False) * frac.copy()
+    return exp.case().when(count.copy().eq(0), exp.null()).when(frac.eq(0), low.copy()).else_(low.copy() + step)
 
 
 def _fine_sums(rows: exp.Select, columns: list[str], names: list[str]) -> exp.Select:

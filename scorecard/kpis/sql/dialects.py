@@ -1,9 +1,9 @@
 """The SQL dialects the compiled KPI queries are rendered in: sqlglot's, overriding only what differs.
 
-One node per operation (sqlglot expressions); each engine is a few lines here. The exact quantile
-with linear interpolation (numpy's default, which the pandas engine used) is `exp.Quantile`:
-sqlglot renders it PERCENTILE on Spark (exact) but QUANTILE on DuckDB, which is the discrete one,
-so DuckDB gets QUANTILE_CONT.
+One node per operation (sqlglot expressions); each engine is a few lines here. An exact quantile
+is computed by the compiler from two nodes of its own, the sorted observations of a group and an
+item of them (compile.interpolated), so that every engine interpolates with the pandas engine's
+arithmetic: DuckDB's QUANTILE_CONT and Spark's PERCENTILE round differently in the last bit.
 """
 
 from __future__ import annotations
@@ -11,6 +11,33 @@ from __future__ import annotations
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.dialects.duckdb import DuckDB
+from sqlglot.dialects.spark import Spark
+
+
+class SortedValues(exp.AggFunc, exp.Expression):  # (sqlglot >= 30 makes AggFunc a trait)
+    """A group's non-NULL values of `this` as a list, ascending; values that compare equal (0.0
+    and -0.0) in the order of `by`, as the pandas engine's stable sort leaves them."""
+
+    arg_types = {"this": True, "by": True}
+
+
+class Item(exp.Func, exp.Expression):
+    """The `index`-th item of a list, counted from 1."""
+
+    arg_types = {"this": True, "index": True}
+
+
+def _duckdb_sorted(self, e: SortedValues) -> str:
+    x = self.sql(e, "this")
+    return f"LIST({x} ORDER BY {x}, {self.sql(e, 'by')}) FILTER (WHERE NOT {x} IS NULL)"
+
+
+def _spark_sorted(self, e: SortedValues) -> str:
+    """Spark has no ordered aggregate: pairs (value, by) sorted (ARRAY_SORT orders a struct field by
+    field, -0.0 equal to 0.0), then their values. COLLECT_LIST skips the NULL pairs."""
+    x = self.sql(e, "this")
+    pairs = f"COLLECT_LIST(CASE WHEN NOT {x} IS NULL THEN NAMED_STRUCT('v', {x}, 'by', {self.sql(e, 'by')}) END)"
+    return f"TRANSFORM(ARRAY_SORT({pairs}), p -> p.v)"
 
 
 class ScorecardDuckDB(DuckDB):
@@ -20,11 +47,21 @@ class ScorecardDuckDB(DuckDB):
     class Generator(DuckDB.Generator):  # type: ignore[valid-type, misc]
         TRANSFORMS = {
             **DuckDB.Generator.TRANSFORMS,
-            exp.Quantile: lambda self, e: self.func("QUANTILE_CONT", e.this, e.args.get("quantile")),
+            SortedValues: _duckdb_sorted,
+            Item: lambda self, e: f"{self.sql(e, 'this')}[{self.sql(e, 'index')}]",
         }
 
 
-DIALECTS: dict[str, str | type[Dialect]] = {"duckdb": ScorecardDuckDB, "spark": "spark"}
+class ScorecardSpark(Spark):
+    class Generator(Spark.Generator):  # type: ignore[valid-type, misc]  # as ScorecardDuckDB's
+        TRANSFORMS = {
+            **Spark.Generator.TRANSFORMS,
+            SortedValues: _spark_sorted,
+            Item: lambda self, e: f"ELEMENT_AT({self.sql(e, 'this')}, CAST({self.sql(e, 'index')} AS INT))",
+        }
+
+
+DIALECTS: dict[str, str | type[Dialect]] = {"duckdb": ScorecardDuckDB, "spark": ScorecardSpark}
 
 
 def render(expression: exp.Expression, dialect: str) -> str:
