@@ -91,8 +91,9 @@ def test_a_p90_interpolated_as_pandas_does_not_as_numpy_or_quantile_cont():
 
 
 def test_a_zero_median_is_the_zero_the_pandas_engines_stable_sort_puts_there():
-    """Zeros that tie keep the data's order: the median of 0.0, -0.0, 5.0 is the second zero of the
-    data (-0.0), of -0.0, 0.0, 5.0 it is 0.0; between two -0.0 it is 0.0 (-0.0 + (-0.0 - -0.0) x 0.5)."""
+    """Zeros that tie keep the data's order, so a median of three with two zeros is the data's second
+    zero: -0.0 of (0.0, -0.0, 5.0), 0.0 of (5.0, -0.0, 0.0); between two -0.0 it is 0.0
+    (-0.0 + (-0.0 - -0.0) x 0.5)."""
     second_minus = _duckdb([202601] * 3, ["a"] * 3, [0.0, -0.0, 5.0], 0.5)["quantile"].to_numpy()
     second_plus = _duckdb([202601] * 3, ["a"] * 3, [5.0, -0.0, 0.0], 0.5)["quantile"].to_numpy()
     between = _duckdb([202601] * 2, ["a"] * 2, [-0.0, -0.0], 0.5)["quantile"].to_numpy()
