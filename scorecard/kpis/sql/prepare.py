@@ -21,6 +21,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ...periods import month_start_utc
+
 DATED = {"interactions": "created_at", "qa_evaluations": "evaluated_at", "workforce": "interval_start",
          "qa_items": "evaluated_at"}
 CODED = ("customer_id", "reason")  # what relation.Repeats partitions by
@@ -39,18 +41,17 @@ def epoch_ns(ts: pd.Series) -> pa.Array | pa.ChunkedArray:
 def month_keys(ns: pa.Array | pa.ChunkedArray, timezone: str) -> pa.Array:
     """Epoch ns -> year * 100 + month of the local month each instant falls in (NULL where missing).
 
-    The local months' first instants (local midnight of the 1st; a midnight the clocks skip starts
-    the month when they resume, a repeated one at its first occurrence, as the clock tables do) are
-    computed for the few months spanned, and each instant is placed among them by binary search."""
+    The local months' first instants (periods.month_start_utc, the rule of the pandas engine's
+    month codes and of the clock tables) are computed for the few months spanned, and each instant
+    is placed among them by binary search."""
     span = pc.min_max(ns)
     if not span["min"].is_valid:
         return pa.nulls(len(ns), pa.int32())
     lo, hi = (pd.Timestamp(span[end].as_py(), tz="UTC").tz_convert(timezone).tz_localize(None).to_period("M")
               for end in ("min", "max"))
     months = pd.period_range(lo, hi, freq="M")
-    starts = pd.DatetimeIndex([m.to_timestamp() for m in [*months, months[-1] + 1]]).tz_localize(
-        timezone, ambiguous=np.ones(len(months) + 1, dtype=bool), nonexistent="shift_forward")
-    where = np.searchsorted(starts.as_unit("ns").asi8, ns.fill_null(0).to_numpy(), side="right") - 1
+    starts = np.array([month_start_utc(str(m), timezone).value for m in [*months, months[-1] + 1]], dtype=np.int64)
+    where = np.searchsorted(starts, ns.fill_null(0).to_numpy(), side="right") - 1
     keys = np.array([m.year * 100 + m.month for m in months], dtype=np.int32)
     return pa.array(keys[where], mask=ns.is_null().to_numpy(zero_copy_only=False))  # a missing one's -1: masked
 
