@@ -19,6 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .arrow_text import text_bytes
 from .results import distinct, distinct_numbers
 
 _TEXT = pa.large_string()
@@ -94,5 +95,4 @@ def csv_columns(frame: pd.DataFrame, transform: Callable[[object], object]) -> s
     if not len(frame):
         return header
     rows = pc.binary_join_element_wise(*columns, pa.scalar(",", _TEXT))
-    offsets = np.frombuffer(rows.buffers()[1], np.int64)[rows.offset:rows.offset + len(rows) + 1]
-    return header + memoryview(rows.buffers()[2])[int(offsets[0]):int(offsets[-1])].tobytes().decode("utf-8")
+    return header + text_bytes(rows).tobytes().decode("utf-8")

@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pandas.io.json._json import ujson_dumps  # the C encoder DataFrame.to_json calls
 
+from .arrow_text import text_bytes
 from .results import distinct
 
 # results.json's encoding options, as to_json(double_precision=15, date_format="iso",
@@ -109,8 +110,7 @@ class Records:
             parts = [pc.take(fragments, pa.array(codes[taken])) for fragments, codes in self.columns]
             joined = pc.binary_join_element_wise(*parts, pa.scalar(",", pa.large_string())) if len(parts) > 1 \
                 else parts[0]
-            offsets = np.frombuffer(joined.buffers()[1], np.int64)[joined.offset:joined.offset + len(joined) + 1]
-            text = memoryview(joined.buffers()[2])[int(offsets[0]):int(offsets[-1])]
+            text = text_bytes(joined)
             out.write(text[1:] if start == 0 else text)  # no comma before the first record
         out.write(b"]")
 

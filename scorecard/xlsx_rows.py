@@ -31,6 +31,7 @@ import pyarrow.compute as pc
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 
+from .arrow_text import text_bytes
 from .render.xmltext import clean_text
 from .results import distinct, distinct_numbers, neutralise
 
@@ -169,7 +170,7 @@ def _text(value: str) -> pa.Scalar:
     return pa.scalar(value, pa.large_string())
 
 
-def _chunk(columns: Sequence[Column], start: int, stop: int, first_row: int) -> tuple[pa.Buffer, list[int]]:
+def _chunk(columns: Sequence[Column], start: int, stop: int, first_row: int) -> tuple[memoryview, list[int]]:
     """Rows start..stop as XML (their sheet rows from `first_row`, 0-based) and each column's widest."""
     numbers = pa.array(np.arange(first_row + 1, first_row + 1 + stop - start)).cast(pa.large_string())
     styles = _index_styles(columns, start, stop)
@@ -191,8 +192,7 @@ def _chunk(columns: Sequence[Column], start: int, stop: int, first_row: int) -> 
     rows = pc.binary_join_element_wise(_text('<row r="'), numbers, _text('">'), *cells, _text("</row>"), _text(""))
     if not present.all():  # a row without a cell is not written
         rows = pc.if_else(pa.array(present), rows, _text(""))
-    offsets = np.frombuffer(rows.buffers()[1], np.int64)[rows.offset:rows.offset + len(rows) + 1]
-    return rows.buffers()[2][int(offsets[0]):int(offsets[-1])], widths
+    return text_bytes(rows), widths
 
 
 def spool_rows(spool: IO[bytes], columns: Sequence[Column], stop: int, first_row: int) -> list[int]:
@@ -201,7 +201,7 @@ def spool_rows(spool: IO[bytes], columns: Sequence[Column], stop: int, first_row
     widths = [0] * len(columns)
     for start in range(0, stop, CHUNK):
         xml, chunk_widths = _chunk(columns, start, min(stop, start + CHUNK), first_row + start)
-        spool.write(memoryview(xml))
+        spool.write(xml)
         widths = [max(a, b) for a, b in zip(widths, chunk_widths)]
     return widths
 
