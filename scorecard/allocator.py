@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import importlib
 import platform
 
 # mallopt parameters (glibc malloc.h); values are C ints.
@@ -22,9 +23,11 @@ _TOP_PAD = 256 * 2**20
 
 def reuse_freed_memory() -> bool:
     """Tune glibc's malloc and numpy for a batch run; False where there is no glibc (macOS, musl)."""
-    import numpy
-
-    hugepages = getattr(numpy._core.multiarray, "_set_madvise_hugepage", None)
+    try:  # numpy's own switch (numpy 1.20 release notes); numpy 1.x names the module numpy.core
+        multiarray = importlib.import_module("numpy._core.multiarray")
+    except ImportError:
+        multiarray = importlib.import_module("numpy.core.multiarray")
+    hugepages = getattr(multiarray, "_set_madvise_hugepage", None)
     if hugepages is not None:
         hugepages(False)
     if platform.libc_ver()[0] != "glibc":
