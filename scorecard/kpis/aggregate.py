@@ -116,23 +116,30 @@ class GroupIndex:
         """Exact quantile per group of observations `values` (no NaN, sorted ascending: the caller
         sorts them once for all grains) in fine groups `fine_codes`, linear interpolation computed as
         pandas' groupby quantile does, to the bit: at h = q (n - 1), v[⌊h⌋] + (v[⌊h⌋+1] - v[⌊h⌋]) frac(h).
-        A stable sort by group keeps each group's values in order; with under 65,536 groups it is a
-        radix sort of 16-bit codes, linear in the rows (pandas' groupby quantile sorted every call)."""
-        group = self.fine_to_group[fine_codes]
-        inside = group >= 0
-        group, v = group[inside], np.asarray(values, dtype="float64")[inside]
+        Each observation's group and position make one int64 key, group x rows + position: sorted, the
+        groups come apart with their observations still in ascending order (a stable sort by group),
+        and np.sort of int64 keys is a vectorised sort, about three times faster than the stable
+        argsort of the group codes and the gather of every value it needs; only the two values each
+        group's quantile reads are then looked up."""
+        rows = len(fine_codes)
         out = np.full(self.size, np.nan)
-        if not len(group):
+        if not rows:
             return out
-        v = v[np.argsort(group.astype(np.uint16) if self.size <= 1 << 16 else group, kind="stable")]
-        counts = np.bincount(group, minlength=self.size)
+        key = self.fine_to_group[fine_codes].astype(np.int64)  # each observation's group, -1 outside
+        counts = np.bincount(key + 1, minlength=self.size + 1)  # slot 0: outside every group
+        key *= rows  # outside: below every key of a group, so sorted first
+        key += np.arange(rows)
+        key.sort()
+        counts, outside = counts[1:], counts[0]
         has = counts > 0
         n = counts[has]
-        start = (np.cumsum(counts) - counts)[has]
+        start = outside + (np.cumsum(counts) - counts)[has]
+        offset = np.flatnonzero(has) * rows  # a key minus its group's offset is the observation's position
         h = q * (n - 1).astype("float64")
         low = np.floor(h).astype(np.int64)
         frac = h % 1
-        below, above = v[start + low], v[start + np.minimum(low + 1, n - 1)]
+        v = np.asarray(values, dtype="float64")
+        below, above = v[key[start + low] - offset], v[key[start + np.minimum(low + 1, n - 1)] - offset]
         out[has] = np.where(frac == 0, below, below + (above - below) * frac)
         return out
 
