@@ -56,6 +56,8 @@ def convert_table(raw: pd.DataFrame, spec: TableSpec, mapping: TableMapping | No
     ordered = sorted(rules, key=_order(spec))
     order = [t for t in ordered if not rules[t].derive] + [t for t in ordered if rules[t].derive]
     readers = Counter(c for t in order for c in rules[t].sources() if c != SOURCE_ROW)
+    if unread is not None:  # each column decoded while the one before it is converted
+        unread.plan(list(dict.fromkeys(c for t in order for c in rules[t].sources() if c not in raw)))
     for target in order:
         rule = rules[target]
         for name in rule.sources():

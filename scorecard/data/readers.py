@@ -15,6 +15,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -230,12 +231,44 @@ class ParquetColumns:
         index = {c for c in (schema.pandas_metadata or {}).get("index_columns", []) if isinstance(c, str)}
         self.names = [n for n in schema.names if n not in index and n != SOURCE_ROW]
         self.coded = _dictionary_text(schema, metadata)
+        self._planned: list[str] = []
+        self._ahead: tuple[str, Future[pd.Series]] | None = None  # the next planned column, being decoded
+        self._worker: ThreadPoolExecutor | None = None
+
+    def plan(self, names: Sequence[str]) -> None:
+        """The columns a conversion will read (`read(name, coded=True)`), in that order: from then on,
+        while the caller converts one, the next is decoded in a background thread (pyarrow releases the
+        GIL), so the two cores overlap reading and typing; at most one raw column is held ahead."""
+        self._planned = list(names)
 
     def read(self, name: str, *, coded: bool = False) -> pd.Series:
         """One column as pandas reads it (pandas' stored dtypes kept; text as Arrow-backed strings).
         `coded` (for a conversion, which cleans each distinct value once: parse.to_label): a text column
         the file stores as a dictionary (`self.coded`) comes as a Categorical of its codes and values, so
-        its cells are never decoded and stripped one by one (about half the CPU of a plain read)."""
+        its cells are never decoded and stripped one by one (about half the CPU of a plain read), and
+        timestamps come at nanoseconds, the canonical unit, when they fit it (_nanoseconds)."""
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None and ahead[0] == name and coded:
+            column = ahead[1].result()  # a DataError of that read is raised here, when it is asked for
+        else:
+            column = self._load(name, coded)
+        if coded and name in self._planned:
+            self._read_ahead(self._planned.index(name) + 1)
+        return column
+
+    def _read_ahead(self, position: int) -> None:
+        """Start decoding the planned column at `position` in the background; the worker ends after the last."""
+        if position >= len(self._planned):
+            if self._worker is not None:
+                self._worker.shutdown(wait=False)
+                self._worker = None
+            return
+        if self._worker is None:
+            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parquet-column")
+        name = self._planned[position]
+        self._ahead = (name, self._worker.submit(self._load, name, True))
+
+    def _load(self, name: str, coded: bool) -> pd.Series:
         try:
             dictionary = [name] if coded and name in self.coded else None
             with pq.ParquetFile(self.path, read_dictionary=dictionary) as file:
@@ -243,6 +276,8 @@ class ParquetColumns:
             # Parquet does not check that text holds UTF-8: a damaged file would read, then fail deep in
             # the string operations of the conversion. Validated here, it is "unreadable" like any damage.
             table.validate(full=True)
+            if coded:
+                table = _nanoseconds(table)
             return table.to_pandas(types_mapper=_string_mapper, self_destruct=True)[name]
         except Exception as exc:  # pyarrow's error types (and a damaged pandas schema): all mean "unreadable"
             raise _unreadable(self.path, exc) from None
@@ -256,6 +291,20 @@ class ParquetColumns:
         frame = pd.DataFrame({name: self.read(name) for name in self.names}, index=pd.RangeIndex(self.count))
         frame[SOURCE_ROW] = np.arange(2, self.count + 2, dtype="int64")
         return frame
+
+
+def _nanoseconds(table: pa.Table) -> pa.Table:
+    """A one-column table of timestamps at a coarser unit (pandas writes microseconds) cast to
+    nanoseconds, when every value fits (else unchanged: parse.py reports the cells it cannot hold). One
+    pass in Arrow instead of pandas' conversion and its overflow-checked `as_unit` afterwards."""
+    field = table.schema.field(0)
+    if not pa.types.is_timestamp(field.type) or field.type.unit == "ns":
+        return table
+    try:
+        column = table.column(0).cast(pa.timestamp("ns", field.type.tz), safe=True)
+    except pa.ArrowInvalid:  # a value beyond 1677-2262
+        return table
+    return pa.table({field.name: column}, metadata=table.schema.metadata)
 
 
 def _dictionary_text(schema: pa.Schema, metadata: pq.FileMetaData) -> frozenset[str]:
