@@ -188,7 +188,7 @@ def _orders(frame: pd.DataFrame, timezone: str) -> list[pd.DataFrame]:
     flagged: dict[str, pd.Series] = {}  # one order problem per cell: the nearest predecessor is named
     for earlier, later in ORDERED_PAIRS:
         if earlier in frame and later in frame:
-            bad = (frame[later] < frame[earlier]).fillna(False).astype(bool)
+            bad = _beyond(frame[earlier], frame[later], pd.Timedelta(0))  # later < earlier, both set
             if later in flagged:
                 bad &= ~flagged[later]
             if bool(bad.any()):
@@ -211,8 +211,9 @@ def _orders(frame: pd.DataFrame, timezone: str) -> list[pd.DataFrame]:
 
 
 def _beyond(later: pd.Series, earlier: pd.Series, limit: pd.Timedelta) -> pd.Series:
-    """later - earlier > limit where both are set. Canonical (nanosecond) timestamps compared on their
-    int64 views: pandas subtracts with an overflow check of every cell (0.15 s a column at 5 M rows), and
+    """later - earlier > limit where both are set (limit 0: `earlier < later`, NaT never). Canonical
+    (nanosecond) timestamps compared on their int64 views: pandas subtracts with an overflow check of
+    every cell (0.15 s a column at 5 M rows; its `<` 0.03 s against 0.012 s here), and
     earlier + limit cannot overflow, the timestamps ending in 2261 (parse._YEARS) and the limit days long."""
     if later.dt.unit != "ns" or earlier.dt.unit != "ns":
         return ((later - earlier) > limit).fillna(False).astype(bool)
