@@ -1,6 +1,6 @@
 """A Parquet file read with a plan (readers.ParquetColumns.plan: the next column decoded in a background
 thread while the current one is converted) gives the columns the one-at-a-time read gives, in any order
-the caller asks; timestamps read for a conversion come at nanoseconds when they fit."""
+the caller asks."""
 
 import threading
 
@@ -12,7 +12,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scorecard.data import parse
 from scorecard.data.readers import ParquetColumns
 from scorecard.errors import DataError
 
@@ -79,26 +78,3 @@ def test_a_damaged_column_read_ahead_fails_when_it_is_asked_for(tmp_path):
     with pytest.raises(DataError) as err:
         columns.read("interaction_id", coded=True)
     assert err.value.problems[0].file.endswith("x.parquet")
-
-
-def test_timestamps_for_a_conversion_come_at_nanoseconds_and_keep_their_instant(tmp_path):
-    written = ["2026-03-29 01:59:59.000001", None, "2026-10-25 02:30"]
-    stamps = pd.Series(pd.to_datetime(written, format="ISO8601"), dtype="datetime64[us]")
-    frame = pd.DataFrame({"naive": stamps, "paris": stamps.dt.tz_localize("UTC").dt.tz_convert("Europe/Paris")})
-    frame.to_parquet(tmp_path / "x.parquet", index=False)
-    columns = ParquetColumns(tmp_path / "x.parquet")
-    assert columns.read("paris").dtype == "datetime64[us, Europe/Paris]"  # an extra column keeps its stored unit
-    paris, naive = columns.read("paris", coded=True), columns.read("naive", coded=True)
-    assert paris.dtype == "datetime64[ns, Europe/Paris]" and naive.dtype == "datetime64[ns]"
-    # 2026-03-29 01:59:59.000001 UTC = 1,774,749,599,000,001 us since 1970 (20,541 days + 7,199 s + 1 us)
-    assert paris.array.asi8[0] == naive.array.asi8[0] == (20_541 * 86_400 + 7_199) * 10**9 + 1_000
-    assert paris.isna().tolist() == [False, True, False]
-
-
-def test_timestamps_beyond_nanoseconds_keep_their_unit_and_are_reported_unparseable(tmp_path):
-    stamps = pd.Series(np.array(["2026-03-01T10:00", "9999-12-31", "NaT"], dtype="datetime64[us]"))
-    pd.DataFrame({"created_at": stamps}).to_parquet(tmp_path / "x.parquet", index=False)
-    column = ParquetColumns(tmp_path / "x.parquet").read("created_at", coded=True)
-    assert column.dtype == "datetime64[us]"  # 9999 does not fit nanoseconds: the file's unit, parse.py decides
-    values, bad = parse.to_timestamp(column, "UTC")
-    assert values.isna().tolist() == [False, True, True] and bad.tolist() == [False, True, False]

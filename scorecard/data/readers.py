@@ -245,8 +245,7 @@ class ParquetColumns:
         """One column as pandas reads it (pandas' stored dtypes kept; text as Arrow-backed strings).
         `coded` (for a conversion, which cleans each distinct value once: parse.to_label): a text column
         the file stores as a dictionary (`self.coded`) comes as a Categorical of its codes and values, so
-        its cells are never decoded and stripped one by one (about half the CPU of a plain read), and
-        timestamps come at nanoseconds, the canonical unit, when they fit it (_nanoseconds)."""
+        its cells are never decoded and stripped one by one (about half the CPU of a plain read)."""
         ahead, self._ahead = self._ahead, None
         if ahead is not None and ahead[0] == name and coded:
             column = ahead[1].result()  # a DataError of that read is raised here, when it is asked for
@@ -276,8 +275,6 @@ class ParquetColumns:
             # Parquet does not check that text holds UTF-8: a damaged file would read, then fail deep in
             # the string operations of the conversion. Validated here, it is "unreadable" like any damage.
             table.validate(full=True)
-            if coded:
-                table = _nanoseconds(table)
             return table.to_pandas(types_mapper=_string_mapper, self_destruct=True)[name]
         except Exception as exc:  # pyarrow's error types (and a damaged pandas schema): all mean "unreadable"
             raise _unreadable(self.path, exc) from None
@@ -291,20 +288,6 @@ class ParquetColumns:
         frame = pd.DataFrame({name: self.read(name) for name in self.names}, index=pd.RangeIndex(self.count))
         frame[SOURCE_ROW] = np.arange(2, self.count + 2, dtype="int64")
         return frame
-
-
-def _nanoseconds(table: pa.Table) -> pa.Table:
-    """A one-column table of timestamps at a coarser unit (pandas writes microseconds) cast to
-    nanoseconds, when every value fits (else unchanged: parse.py reports the cells it cannot hold). One
-    pass in Arrow instead of pandas' conversion and its overflow-checked `as_unit` afterwards."""
-    field = table.schema.field(0)
-    if not pa.types.is_timestamp(field.type) or field.type.unit == "ns":
-        return table
-    try:
-        column = table.column(0).cast(pa.timestamp("ns", field.type.tz), safe=True)
-    except pa.ArrowInvalid:  # a value beyond 1677-2262
-        return table
-    return pa.table({field.name: column}, metadata=table.schema.metadata)
 
 
 def _dictionary_text(schema: pa.Schema, metadata: pq.FileMetaData) -> frozenset[str]:
