@@ -137,9 +137,10 @@ def _earlier_text(frame: pd.DataFrame, text: pd.arrays.ArrowStringArray) -> tupl
     """_earlier on one text key (the ids of a 5 M-row table), by one stable Arrow sort and a comparison
     of neighbours: pandas' duplicated hashes Python objects of every row (860 MB and 1.8 s CPU at 5 M
     ids; this: 230 MB and 0.4 s). Ids all set and distinct, the usual case, are told by their dense rank
-    alone (no sorted copy of the ids: 5 M ids 0.7 -> 0.2 s CPU)."""
+    alone (no sorted copy of the ids: 5 M ids 0.7 -> 0.2 s CPU), or, in an export sorted by id, by each
+    id being above the one before it (one pass: 5 M ids 0.49 -> 0.02 s CPU)."""
     values = pa.array(text)
-    if not values.null_count and (not len(values)
+    if not values.null_count and (len(values) < 2 or pc.all(pc.less(values[:-1], values[1:])).as_py()
                                   or pc.max(pc.rank(values, tiebreaker="dense")).as_py() == len(values)):
         return pd.Series(np.zeros(len(values), dtype=bool), index=frame.index), pd.Series(dtype="int64")
     order = pc.array_sort_indices(values).to_numpy()  # stable: equal ids keep the file's order; nulls last
