@@ -13,6 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .idcodes import id_codes
+
 
 def repeat_flags(df: pd.DataFrame, window_s: float) -> tuple[np.ndarray, np.ndarray]:
     """(repeated, window_open) per row of the clean interactions table.
@@ -23,7 +25,7 @@ def repeat_flags(df: pd.DataFrame, window_s: float) -> tuple[np.ndarray, np.ndar
     t = df["created_at"].to_numpy(dtype="datetime64[ns]").astype("int64")
     window = int(round(window_s * 1e9))
     # int32 codes (a customer or reason code never reaches 2**31): half the memory of the sorted copies
-    customer = pd.factorize(df["customer_id"], use_na_sentinel=True)[0].astype(np.int32)
+    customer = id_codes(df["customer_id"])
     reason = (pd.factorize(df["reason"], use_na_sentinel=True)[0] if "reason" in df
               else np.full(len(df), -1)).astype(np.int32)
     order = _by_customer_and_time(customer, t)

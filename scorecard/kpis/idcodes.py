@@ -1,0 +1,62 @@
+"""Integer codes of an id column (customer ids for repeat contacts) without a hash table.
+
+Factorizing 5 M customer ids (2.5 M distinct) costs 1.0-1.5 s: a hash table of strings. Ids are
+usually written to one width ("CU00601831"); Arrow then holds them end to end, so the column is a
+rows x width byte matrix for free. The bytes that differ between ids (here 8 of 10: the "CU" prefix
+is the same for all) pack into one uint64 per row when at most eight columns of the matrix vary: the
+same id gives the same number and two ids differ in some packed byte, so the packed numbers' dense
+ranks (one vectorised argsort) are exact codes (0.4-0.5 s). Any other column is factorized.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+
+def id_codes(column: pd.Series) -> np.ndarray:
+    """int32 code per row, -1 where the id is missing; equal ids get equal codes, distinct ids distinct
+    codes (which code an id gets is not part of the contract: repeat contacts compare codes only)."""
+    packed = _packed(column)
+    if packed is None:
+        return pd.factorize(column, use_na_sentinel=True)[0].astype(np.int32)
+    keys, valid = packed
+    order = np.argsort(keys)  # equal ids side by side; each run of equal keys one code
+    ranked = keys[order]
+    starts = np.empty(len(ranked), dtype=bool)
+    starts[:1] = True
+    np.not_equal(ranked[1:], ranked[:-1], out=starts[1:])
+    dense = np.empty(len(ranked), dtype=np.int32)
+    dense[order] = np.cumsum(starts, dtype=np.int32) - 1
+    codes = np.full(len(column), -1, dtype=np.int32)
+    codes[valid] = dense
+    return codes
+
+
+def _packed(column: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
+    """(one uint64 per present id, which rows are present), or None when the ids are not Arrow text of
+    one width whose varying bytes fit in eight."""
+    if not isinstance(column.array, pd.arrays.ArrowStringArray):
+        return None
+    text = pa.array(column.array)  # the column's own Arrow data (one array, no copy when one chunk)
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    offset_type = np.int64 if pa.types.is_large_string(text.type) else np.int32
+    offsets = np.frombuffer(text.buffers()[1], offset_type)[text.offset:text.offset + len(text) + 1]
+    lengths = np.diff(offsets)
+    valid = np.asarray(text.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    count = int(np.count_nonzero(valid))
+    if not count:
+        return None
+    width = int(lengths[valid][0])
+    # one width, nulls empty: the present ids lie end to end, a count x width matrix of their bytes
+    if width == 0 or int(offsets[-1] - offsets[0]) != width * count or bool((lengths[valid] != width).any()):
+        return None
+    data = np.frombuffer(text.buffers()[2], np.uint8)[int(offsets[0]):int(offsets[-1])].reshape(count, width)
+    varying = np.flatnonzero(data.min(axis=0) != data.max(axis=0))
+    if len(varying) > 8:
+        return None
+    block = np.zeros((count, 8), dtype=np.uint8)
+    block[:, 8 - len(varying):] = data[:, varying]
+    return block.view(np.uint64).ravel(), valid
