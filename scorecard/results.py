@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import replace
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import IO
 
@@ -20,6 +22,7 @@ from .atomic import atomic_path, write_text
 from .evaluate import Evaluation
 from .integrity.rules import SIGNAL_COLUMNS
 from .credits import EXTRA_COLUMNS as CREDIT_EXTRA_COLUMNS
+from .gap_shares import WHY_GRAINS
 from .rootcause import root_causes
 from .periods import parse_period
 
@@ -175,8 +178,9 @@ def results_json(ev: Evaluation, out: IO[bytes]) -> None:
     tables = {"overall": _Table(ev.overall), "kpis": _Table(ev.results, drop=True),
               "credits": _Table(ev.credits), "calibration": _Table(ev.calibration),
               **{name: _Table(ev.sections.get(name), drop=True) for name in SECTIONS_IN_JSON}}
-    # root causes read this period's KPI rows only: the whole table rescanned per period cost more
-    for_causes = ev.results[ROOT_CAUSE_READS]
+    # root causes read this period's rows of the vendor and the grains that explain it only: the
+    # whole table rescanned per period cost more (agents are most of its rows)
+    for_causes = ev.results.loc[ev.results["grain"].isin(("vendor", *WHY_GRAINS)), ROOT_CAUSE_READS]
     by_period = _ByPeriod(for_causes)
     for i, label in enumerate(ev.periods):
         out.write((("," if i else "") + '{"period":' + json.dumps(label)).encode("utf-8"))
@@ -218,9 +222,42 @@ def write_results(ev: Evaluation, out_dir: Path, *, csv_dialect: str = "default"
         "data_quality.csv": lambda: csv_text(ev.quality, QUALITY_COLUMNS, dialect=csv_dialect),
         "integrity.csv": lambda: csv_text(ev.integrity, SIGNAL_COLUMNS, dialect=csv_dialect),
     }
-    written = [write_text(out_dir / name, text()) for name, text in csvs.items()]
-    return written + [write_json(ev, out_dir / "results.json"), write_parquet(ev.results, out_dir / "results.parquet"),
-                      write_xlsx(ev, out_dir / "results.xlsx", lang)]
+    files: dict[str, Callable[[], Path]] = {
+        **{name: partial(_write_csv, out_dir / name, text) for name, text in csvs.items()},
+        "results.json": lambda: write_json(ev, out_dir / "results.json"),
+        "results.parquet": lambda: write_parquet(ev.results, out_dir / "results.parquet"),
+        "results.xlsx": lambda: write_xlsx(ev, out_dir / "results.xlsx", lang)}
+    # the longest first: the others fill the second thread meanwhile
+    return run_writers(files, first=["results.xlsx", "results.json", "results.csv"])
+
+
+def _write_csv(path: Path, text: Callable[[], str]) -> Path:
+    return write_text(path, text())  # the text made in the writer's thread, dropped once written
+
+
+# Result files written at once: each writer spends most of its time where Python lets the other
+# thread run (zlib, Arrow's kernels, hashing, writes and fsync). Two threads: the files are few,
+# and each thread's transient buffers add to the peak.
+WRITERS = 2
+
+
+def run_writers(jobs: dict[str, Callable[[], Path]], first: Sequence[str] = (), workers: int = WRITERS) -> list[Path]:
+    """Run the file writers `jobs` on `workers` threads, `first` started first; return their paths
+    in the jobs' order. On an error the writers not started are cancelled and the running ones
+    finish (none is left writing into a staging folder about to be removed), then the first error
+    in the jobs' order is raised as its writer raised it."""
+    pool = ThreadPoolExecutor(workers, thread_name_prefix="result-files")
+    try:
+        started = {name: pool.submit(jobs[name]) for name in dict.fromkeys([*first, *jobs])}
+        wait(started.values(), return_when=FIRST_EXCEPTION)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    futures = [started[name] for name in jobs]
+    for future in futures:
+        error = None if future.cancelled() else future.exception()
+        if error is not None:
+            raise error
+    return [future.result() for future in futures]
 
 
 # results.parquet: the columns of results.csv, these typed, the others text as the CSV writes them
