@@ -7,7 +7,7 @@ import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from .errors import Problem, RenderError
 
@@ -54,4 +54,12 @@ def write_text(path: Path, text: str) -> Path:
 def write_bytes(path: Path, data: bytes) -> Path:
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
+    return Path(path)
+
+
+def write_chunks(path: Path, chunks: Iterable[bytes | memoryview]) -> Path:
+    """The chunks one after the other, as one file: a large text need not be joined to be written."""
+    with atomic_path(path) as tmp:
+        with tmp.open("wb") as out:
+            out.writelines(chunks)
     return Path(path)

@@ -75,9 +75,11 @@ def _cells(values: pd.Series, transform: Callable[[object], object],
     return ([field(v) for v in mapped.tolist()], np.arange(len(mapped))) if mapped.dtype.kind == "O" else None
 
 
-def csv_columns(frame: pd.DataFrame, transform: Callable[[object], object]) -> str | None:
-    """`frame` as CSV text (header, rows, line feeds), each text cell passed through `transform`
-    first; None when `to_csv` must write it (fewer than two columns, or a column of another type)."""
+def csv_columns(frame: pd.DataFrame, transform: Callable[[object], object]) -> list[bytes | memoryview] | None:
+    """`frame` as CSV text (header, rows, line feeds) in UTF-8, each text cell passed through
+    `transform` first, as the header's bytes and the rows' (a file takes them as they are, with no
+    text of the whole); None when `to_csv` must write it (fewer than two columns, or a column of
+    another type)."""
     field = _Field()
     names = list(frame.columns)
     if len(names) < 2:  # a lone empty field is written "" by the csv writer: left to it
@@ -91,8 +93,7 @@ def csv_columns(frame: pd.DataFrame, transform: Callable[[object], object]) -> s
         end = "\n" if i == len(names) - 1 else ""  # the last cell ends its row
         columns.append(pc.take(pa.array([t + end for t in texts] + [end], _TEXT),
                                pa.array(np.where(codes < 0, len(texts), codes))))
-    header = ",".join(field(str(name)) for name in names) + "\n"
+    header = (",".join(field(str(name)) for name in names) + "\n").encode("utf-8")
     if not len(frame):
-        return header
-    rows = pc.binary_join_element_wise(*columns, pa.scalar(",", _TEXT))
-    return header + text_bytes(rows).tobytes().decode("utf-8")
+        return [header]
+    return [header, text_bytes(pc.binary_join_element_wise(*columns, pa.scalar(",", _TEXT)))]

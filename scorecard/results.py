@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import __version__
-from .atomic import atomic_path, write_text
+from .atomic import atomic_path, write_chunks, write_text
 from .evaluate import Evaluation
 from .integrity.rules import SIGNAL_COLUMNS
 from .credits import EXTRA_COLUMNS as CREDIT_EXTRA_COLUMNS
@@ -100,15 +100,29 @@ def _french_cell(value: object) -> object:
 
 def csv_text(frame: pd.DataFrame, columns: list[str], extra: Sequence[str] = (), dialect: str = "default") -> str:
     """CSV text with the interface columns first; booleans as true/false, missing as empty, and
-    text cells neutralised (`neutralise`). Every CSV the product writes goes through here."""
+    text cells neutralised (`neutralise`). Every CSV the product writes is this text."""
+    made = _csv(frame, columns, extra, dialect)
+    return made if isinstance(made, str) else b"".join(made).decode("utf-8")
+
+
+def write_csv(path: Path, frame: pd.DataFrame, columns: list[str], extra: Sequence[str] = (),
+              dialect: str = "default") -> Path:
+    """`csv_text` written to `path` (atomically) as its bytes are made: results.csv (43 MB at 5 M
+    interactions) is never one text, nor copied to be encoded."""
+    made = _csv(frame, columns, extra, dialect)
+    return write_text(path, made) if isinstance(made, str) else write_chunks(path, made)
+
+
+def _csv(frame: pd.DataFrame, columns: list[str], extra: Sequence[str], dialect: str) -> str | list[bytes | memoryview]:
+    """`csv_text`'s text, or its UTF-8 bytes in pieces when made column by column (csv_rows)."""
     cols = columns + [c for c in extra if c in frame.columns and c not in columns]
     french = dialect == "excel-fr"
     if not french:  # made column by column, when its columns are of the usual types
         from .csv_rows import csv_columns  # csv_rows reads this module's `distinct`
 
-        text = csv_columns(frame.reindex(columns=cols), _cell)
-        if text is not None:
-            return text
+        parts = csv_columns(frame.reindex(columns=cols), _cell)
+        if parts is not None:
+            return parts
     out = frame.reindex(columns=cols).copy()
     for col in out.columns:
         if out[col].dtype == bool or str(out[col].dtype) == "boolean":
@@ -213,26 +227,20 @@ def write_results(ev: Evaluation, out_dir: Path, *, csv_dialect: str = "default"
     from .xlsx import write_xlsx  # xlsx.py reads this module's column lists
 
     out_dir = Path(out_dir)
-    csvs = {
-        "results.csv": lambda: csv_text(ev.results, RESULT_COLUMNS, dialect=csv_dialect),
-        "credits.csv": lambda: csv_text(ev.credits, CREDIT_COLUMNS, [*CREDIT_EXTRA_COLUMNS, "contract_version"],
-                                        dialect=csv_dialect),
-        "calibration.csv": lambda: csv_text(ev.calibration, CALIBRATION_COLUMNS, ["spread", "tendency"],
-                                            csv_dialect),
-        "data_quality.csv": lambda: csv_text(ev.quality, QUALITY_COLUMNS, dialect=csv_dialect),
-        "integrity.csv": lambda: csv_text(ev.integrity, SIGNAL_COLUMNS, dialect=csv_dialect),
+    csvs: dict[str, tuple[pd.DataFrame, list[str], Sequence[str]]] = {
+        "results.csv": (ev.results, RESULT_COLUMNS, ()),
+        "credits.csv": (ev.credits, CREDIT_COLUMNS, [*CREDIT_EXTRA_COLUMNS, "contract_version"]),
+        "calibration.csv": (ev.calibration, CALIBRATION_COLUMNS, ["spread", "tendency"]),
+        "data_quality.csv": (ev.quality, QUALITY_COLUMNS, ()),
+        "integrity.csv": (ev.integrity, SIGNAL_COLUMNS, ()),
     }
     files: dict[str, Callable[[], Path]] = {
-        **{name: partial(_write_csv, out_dir / name, text) for name, text in csvs.items()},
+        **{name: partial(write_csv, out_dir / name, *table, dialect=csv_dialect) for name, table in csvs.items()},
         "results.json": lambda: write_json(ev, out_dir / "results.json"),
         "results.parquet": lambda: write_parquet(ev.results, out_dir / "results.parquet"),
         "results.xlsx": lambda: write_xlsx(ev, out_dir / "results.xlsx", lang)}
     # the longest first: the others fill the second thread meanwhile
     return run_writers(files, first=["results.xlsx", "results.json", "results.csv"])
-
-
-def _write_csv(path: Path, text: Callable[[], str]) -> Path:
-    return write_text(path, text())  # the text made in the writer's thread, dropped once written
 
 
 # Result files written at once: each writer spends most of its time where Python lets the other
