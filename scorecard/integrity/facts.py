@@ -7,7 +7,7 @@ response (kpis/derive.py), from the clean tables of the evaluation's data set.
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Iterator
 
 import numpy as np
 import pandas as pd
@@ -15,6 +15,7 @@ import pandas as pd
 from ..contract.model import Contract
 from ..kpis.derive import InteractionRows
 from ..periods import Months, local_months, month_start_utc, shift_month
+from .groups import Fine, Grain, exact, group_means, pandas_means, ratio
 
 GRAINS = ("vendor", "team_id", "agent_id")
 
@@ -25,109 +26,148 @@ def _entities(frame: pd.DataFrame, grain: str, contract: Contract) -> pd.Series:
     return frame[grain].astype("string") if grain in frame else pd.Series(pd.NA, index=frame.index, dtype="string")
 
 
-def _codes(column: pd.Series | None, n: int) -> tuple[np.ndarray, pd.Index]:
-    """Codes of each row's value (-1 where missing) and the sorted distinct values they point to."""
-    if column is None:
-        return np.full(n, -1), pd.Index([], dtype="string")
-    codes, uniques = pd.factorize(column.astype("string"), sort=True)
-    return codes, pd.Index(uniques, dtype="string")
+def _codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Codes of each row's value (-1 where missing) into the sorted distinct values as text: text or
+    Categorical labels alike (a Categorical is factorized on its codes, its categories sorted as text)."""
+    codes, uniques = pd.factorize(column)
+    text = pd.Index(uniques).astype("string")
+    order = np.argsort(text.to_numpy(dtype=object), kind="stable")
+    rank = np.empty(len(order), dtype="int64")
+    rank[order] = np.arange(len(order))
+    return np.where(codes >= 0, np.append(rank, -1)[codes], -1), pd.Index(text[order], dtype="string")
 
 
 class Entities:
-    """Each grain's entity of every interaction as a code into sorted labels (-1 when missing),
-    factorized once for the facts and the backlog."""
+    """The codes every interaction fact groups by, made once for the facts and the backlog: each
+    grain column's (and the reason's) codes into sorted labels, the local months of creation, and
+    the fine bins (month x team x agent) that the exact sums are taken in."""
 
     def __init__(self, frame: pd.DataFrame, contract: Contract) -> None:
         self.frame, self.vendor = frame, contract.vendor
+        self.months = Months(frame["created_at"], contract.timezone)
         self.known: dict[str, tuple[np.ndarray, pd.Index]] = {}
+        self._fine: Fine | None = None
 
-    def __call__(self, grain: str) -> tuple[np.ndarray, pd.Index]:
-        if grain == "vendor":
-            return np.zeros(len(self.frame), dtype="int64"), pd.Index([self.vendor], dtype="string")
-        if grain not in self.known:
-            self.known[grain] = _codes(self.frame[grain] if grain in self.frame else None, len(self.frame))
-        return self.known[grain]
+    def __call__(self, column: str) -> tuple[np.ndarray, pd.Index]:
+        if column not in self.known:
+            self.known[column] = _codes(self.frame[column])
+        return self.known[column]
+
+    @property
+    def fine(self) -> Fine:
+        if self._fine is None:
+            columns = {g: self(g) for g in GRAINS[1:] if g in self.frame}
+            self._fine = Fine(self.months.codes, len(self.months.labels), columns)
+        return self._fine
+
+    def grains(self) -> Iterator[tuple[str, Grain | None, pd.Index]]:
+        """(grain, its codes in the fine bins or None for the vendor, its labels) of each grain the
+        data has (a grain column absent from the data has no entity)."""
+        yield "vendor", None, pd.Index([self.vendor], dtype="string")
+        for grain in GRAINS[1:]:
+            if grain in self.fine.grains:
+                yield grain, self.fine.grains[grain], self.fine.grains[grain].labels
 
 
-def _per_entity(values: pd.DataFrame | pd.Series, month: np.ndarray, months: list[str], entity: np.ndarray,
-                labels: pd.Index, how: Callable) -> pd.DataFrame:
-    """`how(groupby)` of `values` grouped by each row's month and entity codes, one integer key
-    (rows without either share the key -1, dropped after: no filtered copy of the rows), with the
-    month and entity labels in front."""
-    width = max(len(labels), 1)
-    grouped = how(values.groupby(np.where((month >= 0) & (entity >= 0), month * width + entity, -1)))
-    grouped = grouped[grouped.index >= 0]
-    key = grouped.index.to_numpy()
-    return pd.concat([pd.DataFrame({"month": pd.Series(np.asarray(months, dtype=object)[key // width], dtype="string"),
-                                    "entity": pd.Series(labels[key % width], dtype="string")}),
-                      grouped.reset_index(drop=True)], axis=1)
+#: the facts of one month x entity, each the mean of a per-row value (NaN where the data lacks it)
+MEANS = ("aht", "frt", "short_share", "transfer_rate", "survey_coverage", "csat", "fcr", "resolved", "easy_share")
+
+#: a fact's rows (handled, the value known) and values there (floats, or flags for a share)
+Fact = tuple[np.ndarray, np.ndarray]
 
 
-def _easy_reasons(ht: np.ndarray, reason: np.ndarray, labels: pd.Index) -> np.ndarray | None:
+def _easy_reasons(ht: np.ndarray, handled: np.ndarray, reason: np.ndarray, labels: pd.Index) -> np.ndarray | None:
     """Whether each row's reason is among those handled fastest over the whole data (the quickest
     third of reasons, by mean handle time): a mix shifting towards them makes speed look better
     with no one working better. None with fewer than three reasons timed."""
-    known = reason >= 0
-    means = pd.Series(ht[known]).groupby(reason[known]).mean()
-    means = pd.Series(means.to_numpy(), index=labels[means.index]).dropna().sort_values()
+    at = np.flatnonzero(handled)
+    means = pd.Series(group_means(reason[at], ht[at], len(labels)), index=labels).dropna().sort_values()
     if len(means) < 3:
         return None
     return np.append(labels.isin(means.index[: len(means) // 3]), False)[reason]  # code -1 reads the False
 
 
-#: the facts of one month x entity, each the mean of a per-row column (NaN where the data lacks it)
-MEANS = ("aht", "frt", "short_share", "transfer_rate", "survey_coverage", "csat", "fcr", "resolved", "easy_share")
+def _row_facts(rows: InteractionRows, handled: np.ndarray, short_s: float,
+               entities: Entities) -> Iterator[tuple[str, Fact | None]]:
+    """Each fact of MEANS with its rows and values (None where the data lacks it), one at a time (no
+    block of per-row facts: one column of floats alive at once)."""
+    df = rows.df
 
+    def floats(name: str) -> Fact | None:
+        if name not in df:
+            return None
+        values = df[name].to_numpy(dtype="float64", na_value=np.nan)
+        return handled & ~np.isnan(values), values
 
-def _per_row(rows: InteractionRows, at: np.ndarray, short_s: float) -> pd.DataFrame:
-    """The per-row columns behind MEANS at the handled rows `at`, as float64 (NaN = unknown), in
-    one block (a groupby then averages them all in one pass)."""
-    df, n = rows.df, len(at)
-    block = np.full((len(MEANS), n), np.nan)
-    column = dict(zip(MEANS, block, strict=True))
-
-    def floats(name: str, fact: str) -> np.ndarray:
-        if name in df:
-            column[fact][:] = df[name].to_numpy(dtype="float64", na_value=np.nan)[at]
-        return column[fact]
-
-    for name, fact in (("transferred", "transfer_rate"), ("resolved_first_contact", "fcr"), ("resolved", "resolved")):
-        floats(name, fact)
-    ht, csat = floats("handle_time_s", "aht"), floats("csat", "csat")
-    voice = (df["channel"].astype("string") == "voice").fillna(False).to_numpy(dtype=bool)[at]
-    column["short_share"][:] = np.where(voice & ~np.isnan(ht), ht < short_s, np.nan)
-    if "csat" in df:
-        column["survey_coverage"][:] = ~np.isnan(csat)
+    ht = df["handle_time_s"].to_numpy(dtype="float64", na_value=np.nan) if "handle_time_s" in df else None
+    yield "aht", floats("handle_time_s")
     first = rows.first_response_at
-    if first is not None:
-        column["frt"][:] = (first.iloc[at] - df["created_at"].iloc[at]).dt.total_seconds().to_numpy()
-    if "reason" in df and "handle_time_s" in df:
-        codes, labels = _codes(df["reason"], len(df))
-        easy = _easy_reasons(ht, codes[at], labels)
-        if easy is not None:
-            column["easy_share"][:] = easy
-    return pd.DataFrame(block.T, columns=list(MEANS), copy=False)
+    if first is None:
+        yield "frt", None
+    else:
+        frt = (first - df["created_at"]).dt.total_seconds().to_numpy()
+        yield "frt", (handled & ~np.isnan(frt), frt)
+        del frt
+    voice = rows.channel_in(["voice"])
+    yield "short_share", None if ht is None else (handled & voice & ~np.isnan(ht), ht < short_s)
+    yield "transfer_rate", floats("transferred")
+    if "csat" in df:
+        csat = df["csat"].to_numpy(dtype="float64", na_value=np.nan)
+        yield "survey_coverage", (handled, ~np.isnan(csat))
+        yield "csat", (handled & ~np.isnan(csat), csat)
+    else:
+        yield "survey_coverage", None
+        yield "csat", None
+    yield "fcr", floats("resolved_first_contact")
+    yield "resolved", floats("resolved")
+    easy = None
+    if "reason" in df and ht is not None:
+        easy = _easy_reasons(ht, handled, *entities("reason"))
+    yield "easy_share", None if easy is None else (handled, easy)
+
+
+#: a grain as the facts group it: name, each fine bin's (month x entity) key, how many keys, labels
+Keyed = tuple[str, np.ndarray, int, pd.Index]
+
+
+def _means(fine: Fine, fact: Fact, handled: np.ndarray, grains: list[Keyed]) -> list[np.ndarray]:
+    """A fact's mean at each grain's (month x entity) keys: exact sums through the fine bins, else
+    pandas' groupby mean of the handled rows at each grain."""
+    rows, values = fact
+    if values.dtype == bool or exact(values[rows]):
+        counts, sums = fine.sums(rows), fine.sums(rows, values)
+        return [ratio(fine.per_grain(sums, keys, size), fine.per_grain(counts, keys, size))
+                for _, keys, size, _ in grains]
+    at = np.flatnonzero(handled)
+    return [pandas_means(keys[fine.key[at]], np.where(rows, values, np.nan)[at], size) for _, keys, size, _ in grains]
 
 
 def interaction_facts(contract: Contract, rows: InteractionRows, short_s: float,
                       entities: Entities | None = None) -> pd.DataFrame:
     """One row per month x grain x entity: handled, aht, frt, short_share (voice), transfer_rate,
     survey_coverage, csat, fcr, resolved, easy_share (NaN where the data lacks the column).
-    Each grain is one groupby over integer codes (month x entity) of the per-row columns."""
+    Each fact is summed once per row into the fine bins, then per grain from the bins."""
     handled = rows.handled
     if handled is None or not rows.n:
         return pd.DataFrame()
     entities = entities or Entities(rows.df, contract)
-    at = np.flatnonzero(handled)
-    months = Months(rows.df["created_at"].iloc[at], contract.timezone)
-    per_row = _per_row(rows, at, short_s)
+    fine, months = entities.fine, np.asarray(entities.months.labels, dtype=object)
+    grains = [(name, fine.keys(grain), len(months) * max(len(labels), 1), labels)
+              for name, grain, labels in entities.grains()]
+    count = fine.sums(handled)
+    facts = {"handled": [fine.per_grain(count, keys, size) for _, keys, size, _ in grains]}
+    for fact, given in _row_facts(rows, handled, short_s, entities):
+        facts[fact] = ([np.full(size, np.nan) for _, _, size, _ in grains] if given is None
+                       else _means(fine, given, handled, grains))
     out = []
-    for grain in GRAINS:
-        codes, labels = entities(grain)
-        facts = _per_entity(per_row, months.codes, months.labels, codes[at], labels,
-                            lambda g: g.mean().assign(handled=g.size().astype("Int64")))
-        facts.insert(1, "grain", grain)
-        out.append(facts[["month", "grain", "entity", "handled", *MEANS]])
+    for i, (name, _, _, labels) in enumerate(grains):
+        at = np.flatnonzero(facts["handled"][i] > 0)
+        width = max(len(labels), 1)
+        out.append(pd.DataFrame({
+            "month": pd.Series(months[at // width], dtype="string"), "grain": name,
+            "entity": pd.Series(labels[at % width], dtype="string"),
+            "handled": pd.array(facts["handled"][i][at].astype("int64"), dtype="Int64"),
+            **{fact: facts[fact][i][at] for fact in MEANS}}))
     return pd.concat(out, ignore_index=True)
 
 
@@ -157,7 +197,7 @@ def qa_facts(contract: Contract, qa: pd.DataFrame | None) -> pd.DataFrame:
     return pd.concat(out, ignore_index=True)
 
 
-def backlog_facts(contract: Contract, rows: InteractionRows) -> pd.DataFrame:
+def backlog_facts(contract: Contract, rows: InteractionRows, entities: Entities | None = None) -> pd.DataFrame:
     """Per month x grain x entity: backlog (async contacts open at the month's end, as the catalog's
     `backlog` counts them: created before the end, not resolved by it) and backlog_age, their mean
     age in seconds at that instant (old items piling up raise it even when the count holds).
@@ -166,19 +206,28 @@ def backlog_facts(contract: Contract, rows: InteractionRows) -> pd.DataFrame:
     interactions = rows.df
     if "resolved_at" not in interactions or not len(interactions):
         return pd.DataFrame()
-    df = interactions.loc[~rows.live, ["created_at", "resolved_at", *[g for g in GRAINS if g in interactions]]]
-    created, resolved = df["created_at"], df["resolved_at"]
-    months = Months(interactions["created_at"], contract.timezone)
+    entities = entities or Entities(interactions, contract)
+    fine, months = entities.fine, entities.months
+    created, resolved = interactions["created_at"], interactions["resolved_at"]
+    grains = [(name, fine.keys(grain, by_month=False), labels) for name, grain, labels in entities.grains()]
     out = []
     for month in [months.labels[c] for c in np.unique(months.codes) if c >= 0]:  # months with a contact
         end = month_start_utc(shift_month(month, 1), contract.timezone)
-        open_at_end = (created < end) & ~(resolved < end).fillna(False)
-        age = (end - created[open_at_end]).dt.total_seconds()
-        for grain in GRAINS:
-            entity = _entities(df.loc[open_at_end], grain, contract)
-            g = age.groupby(entity.to_numpy(na_value=None), dropna=True).agg(["size", "mean"])
-            out.append(pd.DataFrame({"month": month, "grain": grain, "entity": g.index.astype("string"),
-                                     "backlog": g["size"].to_numpy(), "backlog_age": g["mean"].to_numpy()}))
+        at = np.flatnonzero(~rows.live & (created < end).to_numpy() & ~(resolved < end).to_numpy())
+        age = (end - created.iloc[at]).dt.total_seconds().to_numpy()
+        bins = fine.key[at]
+        counts = np.bincount(bins, minlength=fine.size).astype("float64")
+        totals = np.bincount(bins, weights=age, minlength=fine.size) if exact(age) else None
+        for grain, keys, labels in grains:
+            size = max(len(labels), 1)
+            count = fine.per_grain(counts, keys, size)
+            if totals is not None:
+                mean = ratio(fine.per_grain(totals, keys, size), count)
+            else:
+                mean = pandas_means(keys[bins], age, size)
+            found = np.flatnonzero(count > 0)
+            out.append(pd.DataFrame({"month": month, "grain": grain, "entity": pd.Series(labels[found], dtype="string"),
+                                     "backlog": count[found].astype("int64"), "backlog_age": mean[found]}))
     return pd.concat(out, ignore_index=True) if out else pd.DataFrame()
 
 
@@ -203,7 +252,7 @@ def monthly_facts(contract: Contract, tables: dict[str, pd.DataFrame], short_s: 
     keys = ["month", "grain", "entity"]
     if rows is None or facts.empty:
         return qa
-    for more in (qa, backlog_facts(contract, rows)):
+    for more in (qa, backlog_facts(contract, rows, entities)):
         if not more.empty:
             facts = facts.merge(more, on=keys, how="left")
     return facts.sort_values(keys, kind="stable").reset_index(drop=True)
