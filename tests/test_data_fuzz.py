@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from scorecard.contract.loader import load_contract
 from scorecard.data import Dataset, load_dataset
 from scorecard.data.quality import WHOLE_COLUMN, checks_for, ranges
-from scorecard.data.schema import BOOL, LABEL, NUMBER, PERIOD, SECONDS, TABLES, TIMESTAMP, allowed_channels
+from scorecard.data.schema import BOOL, CATEGORIES, LABEL, NUMBER, PERIOD, SECONDS, TABLES, TIMESTAMP, allowed_channels
 from scorecard.errors import DataError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -184,7 +184,11 @@ def check_invariants(ds: Dataset, table: str, records: int | None) -> None:
             assert dtype == np.float64, (col, dtype)
             assert not np.isinf(frame[col]).any(), (col, frame[col].tolist())
         else:
-            assert isinstance(dtype, pd.StringDtype), (col, dtype)
+            if col in CATEGORIES:  # held as codes: "string" categories, each one some row's value
+                assert isinstance(dtype, pd.CategoricalDtype) and dtype.categories.dtype == "string", (col, dtype)
+                assert set(dtype.categories) == set(frame[col].dropna()), col
+            else:
+                assert isinstance(dtype, pd.StringDtype), (col, dtype)
             assert not (frame[col].dropna() == "").any(), col
     # what the checks promise about clean rows
     if spec.id_column and spec.id_column in frame:

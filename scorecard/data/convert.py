@@ -17,7 +17,7 @@ from . import parse
 from .mapping import GATED, ColumnRule, TableMapping
 from .quality import issue
 from .readers import SOURCE_ROW, ParquetColumns
-from .schema import BOOL, LABEL, NUMBER, PERIOD, SECONDS, TIMESTAMP, TableSpec
+from .schema import BOOL, CATEGORIES, LABEL, NUMBER, PERIOD, SECONDS, TIMESTAMP, TableSpec
 
 MAPPING_HINT = "use --mapping to rename your export's columns; see `scorecard presets`"
 MISSING_HINTS = {"interaction_id": MAPPING_HINT + "; an export without an id can build one in the mapping: "
@@ -138,7 +138,8 @@ def _convert(raw: pd.DataFrame, rule: ColumnRule, kind: str, timezone: str
         source = _map_values(source, rule.values)
     no_bad = pd.Series(False, index=raw.index)
     if kind == LABEL:  # channel values lower-case (ARCHITECTURE.md, stage 2 -> 3)
-        return parse.to_label(source, lower=rule.target == "channel"), no_bad, source
+        values = parse.to_label(source, lower=rule.target == "channel", categorical=rule.target in CATEGORIES)
+        return values, no_bad, source
     if kind == TIMESTAMP:
         values, bad = parse.to_timestamp(source, timezone, rule.fmt)
     elif kind == SECONDS and rule.fmt is not None:

@@ -13,6 +13,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..contract.model import Contract
@@ -96,7 +97,8 @@ def load_dataset(path: Path, *, contract: Contract, mapping: str | Path | None =
         warnings = plausibility(frame, TABLES[name], checks)
         unusable += unusable_inputs(name, warnings)
         issues += check_table(frame, TABLES[name], checks, unparsed) + [w.drop(columns=BLOCKS) for w in warnings]
-        tables[name], report, cells = quarantine(frame, TABLES[name], issues)
+        clean, report, cells = quarantine(frame, TABLES[name], issues)
+        tables[name] = observed_categories(clean)
         if cells is not None:
             cleared[name] = cells
         reports.append(report)
@@ -109,6 +111,20 @@ def load_dataset(path: Path, *, contract: Contract, mapping: str | Path | None =
     return Dataset(tables=tables, quality=quality, files={t: str(f) for t, f in files.items()},
                    hashes={str(f): _sha256(f) for f in files.values()}, ignored=ignored, cleared=cleared,
                    rows_read=rows_read, constants=(*(constant_inputs(rules) if rules else ()), *unusable))
+
+
+def observed_categories(frame: pd.DataFrame) -> pd.DataFrame:
+    """Each Categorical column's categories cut to the values its rows hold, so that a quarantined row's
+    value (an unknown channel) or a cleared cell's is not listed by a consumer reading the categories
+    (value_counts, a groupby with observed=False). Counted on the codes: no sort of millions of rows."""
+    for column in frame.columns:
+        values = frame[column]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            codes = values.cat.codes.to_numpy()
+            used = np.bincount(codes[codes >= 0], minlength=len(values.cat.categories)) > 0
+            if not used.all():
+                frame[column] = values.cat.remove_categories(values.cat.categories[~used])
+    return frame
 
 
 def unusable_inputs(table: str, warnings: list[pd.DataFrame]) -> list[ConstantInput]:

@@ -86,8 +86,9 @@ def check_table(frame: pd.DataFrame, spec: TableSpec, checks: Checks,
                               + "' (first seen on row " + first + ")"))
     if "channel" in frame:
         unknown = frame["channel"].notna() & ~frame["channel"].isin(list(checks.channels)).fillna(False).astype(bool)
-        found.append(issue(frame, unknown, "channel", "unknown channel '" + frame["channel"][unknown] + "' (allowed: "
-                           + ", ".join(sorted(checks.channels)) + "; declare others in the contract's channels)"))
+        found.append(issue(frame, unknown, "channel", "unknown channel '" + frame["channel"][unknown].astype(str)
+                           + "' (allowed: " + ", ".join(sorted(checks.channels))
+                           + "; declare others in the contract's channels)"))
     if spec.name == "interactions":
         found += _orders(frame, checks.timezone)
     found += _bounds(frame, spec, checks.scales)

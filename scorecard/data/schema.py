@@ -44,6 +44,11 @@ class TableSpec:
 _INTERACTION_TIMES = ("created_at", "answered_at", "assigned_at", "first_response_at", "first_solution_at",
                       "resolved_at", "abandoned_at")
 _LABELS = ("agent_id", "team_id", "site", "vendor")
+# Label columns of few distinct values, held as pandas Categoricals (codes + one copy of each value):
+# a fifth of an interaction's bytes as text (ARCHITECTURE.md, stage 2 -> 3). Ids of mostly distinct
+# values (interaction_id, evaluation_id, customer_id, booking_id) stay text: codes would add to them.
+CATEGORIES = frozenset({"channel", "reason", *_LABELS, "evaluator_id", "evaluator_side", "calibration_session",
+                        "item", "category"})
 
 TABLES: dict[str, TableSpec] = {t.name: t for t in (
     TableSpec(
