@@ -8,6 +8,8 @@ rounds otherwise in the last bit (as DuckDB's QUANTILE_CONT, which the engine us
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -24,9 +26,16 @@ from scorecard.periods import parse_period
 LABELS = {"2026-01": ["2026-01"], "2026-02": ["2026-02"], "2026-Q1": ["2026-01", "2026-02", "2026-03"]}
 
 
+@functools.cache
+def _backend() -> DuckDBBackend:
+    """One connection for the module (opening one costs as much CPU as the query): each call
+    registers its own tables under the same names, which replaces the previous call's."""
+    return DuckDBBackend()
+
+
 def _duckdb(months: list[int], groups: list[str], values: list[float | None], q: float) -> pd.DataFrame:
     """The query's quantile and count per (period, grain, entity), rows in the given order."""
-    backend = DuckDBBackend()
+    backend = _backend()
     backend.register("t", pa.table({"_month": pa.array(months, pa.int32()), "_row": np.arange(len(values)),
                                     "g": groups, "x": pa.array(values, pa.float64())}))
     backend.register(PERIOD_MAP, period_map(LABELS))
