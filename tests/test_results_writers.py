@@ -13,25 +13,14 @@ import pytest
 
 from scorecard import results, xlsx
 from scorecard.cli import main
-from scorecard.demo_data import generate
 from scorecard.outputs import CONTROL
-from test_run_integrity import CONTRACT, the_set
-
-
-@pytest.fixture(scope="module")
-def demo_data(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("demo") / "data"
-    generate(out, agents=6, contacts_per_month=300, months=("2026-02", "2026-03"))
-    return out
-
-
-def evaluate_args(data: Path, out: Path, period: str) -> list[str]:
-    return ["evaluate", str(CONTRACT), "--data", str(data), "--period", period, "--out", str(out)]
+from test_run_integrity import demo_data as demo_data  # noqa: F401  (the fixture: the same demo data)
+from test_run_integrity import run_args, the_set
 
 
 def test_a_writer_failing_while_another_writes_leaves_the_previous_set(demo_data, tmp_path, capsys, monkeypatch):
     out = tmp_path / "out"
-    assert main(evaluate_args(demo_data, out, "2026-02")) == 0
+    assert main(run_args(demo_data, out, "2026-02")) == 0
     before = the_set(out)
     failed, finished = threading.Event(), []
     real_xlsx = xlsx.write_xlsx
@@ -50,7 +39,7 @@ def test_a_writer_failing_while_another_writes_leaves_the_previous_set(demo_data
     monkeypatch.setattr(xlsx, "write_xlsx", slow_workbook)
     monkeypatch.setattr(results, "results_json", full_disk)
     capsys.readouterr()
-    assert main(evaluate_args(demo_data, out, "2026-03")) == 2
+    assert main(run_args(demo_data, out, "2026-03")) == 2
     err = capsys.readouterr().err
     assert "results.json: cannot write the file: No space left on device" in err
     assert err.count("error") == 1 and "Traceback" not in err and "internal error" not in err
