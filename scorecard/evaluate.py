@@ -156,6 +156,8 @@ def evaluate(contract: Contract, dataset: Dataset, periods: Sequence[Period],
     # are kept for them, if it built them (an SQL engine may not: vars() holds a cached_property once built).
     rows = vars(kpi_engine).get("interactions")
     del kpi_engine
+    if rows is not None:
+        rows.release_kpi_facts()
     return Evaluation(
         contract=current,
         periods=tuple(asked_labels),
