@@ -7,7 +7,8 @@ value (the same few periods, KPIs, grains and statuses repeat; numbers are keyed
 the very encoder `to_json` calls, with the same options, and the records of any subset of rows are
 joined with Arrow's string kernels, chunk by chunk, straight into the file: the same text as
 `to_json` of those rows (tests/test_results_json_stream.py compares them on varied tables).
-Columns of other types (dates, nullable integers, categories) leave the whole table to `to_json`.
+Columns of other types (dates, nullable integers, categories of numbers) leave the whole table to
+`to_json`.
 """
 
 from __future__ import annotations
@@ -59,9 +60,11 @@ def _cells(values: pd.Series) -> tuple[np.ndarray, list[str]] | None:
         return codes, _encode_each(uniques.tolist(), texts=False)
     if kind == "b":
         return values.to_numpy().astype(np.intp), ["false", "true"]
-    # texts (and missing values), each encoded once; a column of other Python objects (1 and True
-    # are equal keys) is left to to_json, as are other types
-    found = distinct(values) if isinstance(dtype, pd.StringDtype) or kind == "O" else None
+    # texts (and missing values), each encoded once, categories of texts too (labels are held as
+    # such); a column of other Python objects (1 and True are equal keys) is left to to_json, as
+    # are other types
+    texts = isinstance(dtype, (pd.StringDtype, pd.CategoricalDtype)) or kind == "O"
+    found = distinct(values) if texts else None
     return None if found is None else (found[0], _encode_each(found[1], texts=True))
 
 
