@@ -18,6 +18,7 @@ from ..periods import Months, local_months, month_start_utc, shift_month
 from .groups import Fine, Grain, exact, group_means, pandas_means, ratio
 
 GRAINS = ("vendor", "team_id", "agent_id")
+CHUNK = 1 << 20  # rows of a first-response time computed at once
 
 
 def _entities(frame: pd.DataFrame, grain: str, contract: Contract) -> pd.Series:
@@ -32,15 +33,15 @@ def _codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
     codes, uniques = pd.factorize(column)
     text = pd.Index(uniques).astype("string")
     order = np.argsort(text.to_numpy(dtype=object), kind="stable")
-    rank = np.empty(len(order), dtype="int64")
+    rank = np.full(len(order) + 1, -1, dtype=np.int32)  # int32: 4 bytes a row; the last reads code -1
     rank[order] = np.arange(len(order))
-    return np.where(codes >= 0, np.append(rank, -1)[codes], -1), pd.Index(text[order], dtype="string")
+    return rank[codes], pd.Index(text[order], dtype="string")
 
 
 class Entities:
-    """The codes every interaction fact groups by, made once for the facts and the backlog: each
-    grain column's (and the reason's) codes into sorted labels, the local months of creation, and
-    the fine bins (month x team x agent) that the exact sums are taken in."""
+    """The codes every interaction fact groups by, made once for the facts and the backlog: the
+    local months of creation, the fine bins (month x team x agent) that the sums are taken in (the
+    grain columns' own codes are not kept past them) and the reason's codes into sorted labels."""
 
     def __init__(self, frame: pd.DataFrame, contract: Contract) -> None:
         self.frame, self.vendor = frame, contract.vendor
@@ -56,7 +57,7 @@ class Entities:
     @property
     def fine(self) -> Fine:
         if self._fine is None:
-            columns = {g: self(g) for g in GRAINS[1:] if g in self.frame}
+            columns = {g: _codes(self.frame[g]) for g in GRAINS[1:] if g in self.frame}  # only in the bins
             self._fine = Fine(self.months.codes, len(self.months.labels), columns)
         return self._fine
 
@@ -74,6 +75,15 @@ MEANS = ("aht", "frt", "short_share", "transfer_rate", "survey_coverage", "csat"
 
 #: a fact's rows (handled, the value known) and values there (floats, or flags for a share)
 Fact = tuple[np.ndarray, np.ndarray]
+
+
+def _seconds(start: pd.Series, end: pd.Series) -> np.ndarray:
+    """(end - start).dt.total_seconds(), CHUNK rows at a time: its whole and fractional parts would
+    be four float columns of the whole table at once (160 MB at 5 M rows)."""
+    out = np.empty(len(end))
+    for lo in range(0, len(end), CHUNK):
+        out[lo:lo + CHUNK] = (end.iloc[lo:lo + CHUNK] - start.iloc[lo:lo + CHUNK]).dt.total_seconds().to_numpy()
+    return out
 
 
 def _easy_reasons(ht: np.ndarray, handled: np.ndarray, reason: np.ndarray, labels: pd.Index) -> np.ndarray | None:
@@ -105,7 +115,7 @@ def _row_facts(rows: InteractionRows, handled: np.ndarray, short_s: float,
     if first is None:
         yield "frt", None
     else:
-        frt = (first - df["created_at"]).dt.total_seconds().to_numpy()
+        frt = _seconds(df["created_at"], first)
         yield "frt", (handled & ~np.isnan(frt), frt)
         del frt
     voice = rows.channel_in(["voice"])
@@ -134,8 +144,10 @@ def _means(fine: Fine, fact: Fact, handled: np.ndarray, grains: list[Keyed]) -> 
     """A fact's mean at each grain's (month x entity) keys: exact sums through the fine bins, else
     pandas' groupby mean of the handled rows at each grain."""
     rows, values = fact
-    if values.dtype == bool or exact(values[rows]):
-        counts, sums = fine.sums(rows), fine.sums(rows, values)
+    key, known = fine.key[rows], values[rows]
+    if known.dtype == bool or exact(known):
+        counts = fine.bins(key)
+        sums = fine.bins(key[known]) if known.dtype == bool else fine.bins(key, known)
         return [ratio(fine.per_grain(sums, keys, size), fine.per_grain(counts, keys, size))
                 for _, keys, size, _ in grains]
     at = np.flatnonzero(handled)
@@ -154,7 +166,7 @@ def interaction_facts(contract: Contract, rows: InteractionRows, short_s: float,
     fine, months = entities.fine, np.asarray(entities.months.labels, dtype=object)
     grains = [(name, fine.keys(grain), len(months) * max(len(labels), 1), labels)
               for name, grain, labels in entities.grains()]
-    count = fine.sums(handled)
+    count = fine.bins(fine.key[handled])
     facts = {"handled": [fine.per_grain(count, keys, size) for _, keys, size, _ in grains]}
     for fact, given in _row_facts(rows, handled, short_s, entities):
         facts[fact] = ([np.full(size, np.nan) for _, _, size, _ in grains] if given is None
@@ -208,16 +220,17 @@ def backlog_facts(contract: Contract, rows: InteractionRows, entities: Entities 
         return pd.DataFrame()
     entities = entities or Entities(interactions, contract)
     fine, months = entities.fine, entities.months
-    created, resolved = interactions["created_at"], interactions["resolved_at"]
+    later = np.flatnonzero(~rows.live)  # the async rows
+    created, resolved = interactions["created_at"].iloc[later], interactions["resolved_at"].iloc[later]
     grains = [(name, fine.keys(grain, by_month=False), labels) for name, grain, labels in entities.grains()]
     out = []
     for month in [months.labels[c] for c in np.unique(months.codes) if c >= 0]:  # months with a contact
         end = month_start_utc(shift_month(month, 1), contract.timezone)
-        at = np.flatnonzero(~rows.live & (created < end).to_numpy() & ~(resolved < end).to_numpy())
+        at = np.flatnonzero((created < end).to_numpy() & ~(resolved < end).to_numpy())
         age = (end - created.iloc[at]).dt.total_seconds().to_numpy()
-        bins = fine.key[at]
-        counts = np.bincount(bins, minlength=fine.size).astype("float64")
-        totals = np.bincount(bins, weights=age, minlength=fine.size) if exact(age) else None
+        bins = fine.key[later[at]]
+        counts = fine.bins(bins)
+        totals = fine.bins(bins, age) if exact(age) else None
         for grain, keys, labels in grains:
             size = max(len(labels), 1)
             count = fine.per_grain(counts, keys, size)

@@ -92,10 +92,9 @@ class Fine:
         #: each grain column's entity of every bin
         self.grains = {name: Grain(entity[name], columns[name][1]) for name in columns}
 
-    def sums(self, rows: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
-        """Per bin, the rows `rows` (a mask) counted, or their `values` summed."""
-        return np.bincount(self.key[rows], weights=None if values is None else values[rows],
-                           minlength=self.size).astype("float64")
+    def bins(self, key: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+        """Per bin, the rows of bins `key` (some rows' `self.key`) counted, or their `weights` summed."""
+        return np.bincount(key, weights=weights, minlength=self.size).astype("float64")
 
     def keys(self, grain: Grain | None, by_month: bool = True) -> np.ndarray:
         """Each bin's key at a grain (None: one entity for every row), month x entity or the entity
