@@ -14,7 +14,7 @@ import hashlib
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -101,7 +101,7 @@ class FineIndex:
         offered contacts: 63 columns, 26 distinct, in the bench contract), known again by a digest of
         its bits (1-2 ms at 5 M rows, a count 11-15 ms). The last COUNTS_KEPT are kept, read-only:
         GroupIndex.sum then knows them too."""
-        key = hashlib.blake2b(np.packbits(mask), digest_size=16).digest()
+        key = hashlib.blake2b(np.packbits(mask).tobytes(), digest_size=16).digest()
         counts = self._counts.get(key)
         if counts is None:
             counts = np.bincount(self.codes[mask], minlength=self.size).astype("float64")
@@ -145,9 +145,14 @@ class GroupIndex:
         out = np.bincount(self._codes, weights=weights, minlength=self.size)
         if shared:
             out.flags.writeable = False
-            key = id(fine_sums)
-            self._shared[key] = (weakref.ref(fine_sums, lambda _, key=key: self._shared.pop(key, None)), out)
+            self._shared[id(fine_sums)] = (weakref.ref(fine_sums, self._forget(id(fine_sums))), out)
         return out
+
+    def _forget(self, key: int) -> Callable[[weakref.ref], None]:
+        """A weakref callback dropping the group sums of a count once the FineIndex lets it go."""
+        def forget(_: weakref.ref) -> None:
+            self._shared.pop(key, None)
+        return forget
 
     def quantile(self, fine_codes: np.ndarray, values: np.ndarray, q: float) -> np.ndarray:
         """Exact quantile per group of observations `values` (no NaN, sorted ascending: the caller
