@@ -44,8 +44,9 @@ def _clean_frame(frame: pd.DataFrame, found: dict[str, str]) -> pd.DataFrame:
         if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
             continue
         bad = {v: clean_text(v) for v in pd.unique(series.dropna()) if isinstance(v, str) and _ILLEGAL.search(v)}
-        if bad:
-            fixed[col] = series.replace(bad)
+        if bad:  # a label column held as a Categorical cannot take a new value: as text (its dtype before)
+            text = series.astype("string") if isinstance(series.dtype, pd.CategoricalDtype) else series
+            fixed[col] = text.replace(bad)
             found.update({v: str(col) for v in bad})
     return frame.assign(**fixed) if fixed else frame
 
