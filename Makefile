@@ -16,8 +16,12 @@ setup: $(BIN)/scorecard
 demo: setup
 	$(BIN)/scorecard demo --out output/demo
 
+# The suite on every core (pytest-xdist): a test file's tests stay on one worker, so a module's fixtures
+# (a demo data set, a Spark session, a browser) are made once. TEST_WORKERS=0 runs it in this process.
+TEST_WORKERS ?= auto
+PARALLEL = -n $(TEST_WORKERS) --dist loadfile
 test: setup spark-setup browser-setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PARALLEL)
 
 # The Spark tests need a Java runtime: installed from Debian when missing and we are root (CI).
 spark-setup:
@@ -50,7 +54,7 @@ test-min:
 	$(PYTHON) -m venv $(MIN_VENV)
 	$(MIN_VENV)/bin/pip install --quiet uv
 	$(MIN_VENV)/bin/uv pip install --quiet --python $(MIN_VENV)/bin/python --resolution lowest-direct -e '.[dev]'
-	$(MIN_VENV)/bin/python -m pytest -p no:cacheprovider -m "not spark"
+	$(MIN_VENV)/bin/python -m pytest $(PARALLEL) -p no:cacheprovider -m "not spark"
 
 bench: setup
 	$(BIN)/python bench/run.py
