@@ -3,6 +3,7 @@ and against periods.local_months, on hypothesis-generated data; hand-counted cas
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import replace
 
 import numpy as np
@@ -58,7 +59,7 @@ def test_fine_index_by_hand():
 def test_indicator_sums_are_the_float_sums(rows):
     codes = np.array([r[0] for r in rows], dtype=np.int64)
     fine = FineIndex.__new__(FineIndex)
-    fine.codes, fine.size = codes, 7
+    fine.codes, fine.size, fine._counts = codes, 7, OrderedDict()  # no counts kept yet (FineIndex._count)
     mask = np.array([r[1] for r in rows], dtype=bool)
     got = fine.sum(mask)
     assert got.dtype == np.float64 and np.array_equal(got, fine.sum(mask.astype("float64")))
