@@ -64,10 +64,10 @@ def generate(size: Size) -> dict:
 
 
 def floor(size: Size) -> dict:
-    """With the CLI's allocator settings, so that the ratio compares the work, not the allocator."""
+    """With the CLI's Arrow memory pool, so that the ratio compares the work, not the allocator."""
     import pandas as pd
-    from scorecard.allocator import reuse_freed_memory
-    reuse_freed_memory()
+    from scorecard.allocator import use_jemalloc
+    use_jemalloc()
     df = pd.read_parquet(size.data / "interactions.parquet")
     local = df["created_at"].dt.tz_convert("Europe/Paris")
     month = local.dt.year * 100 + local.dt.month

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from . import __version__
-from .allocator import reuse_freed_memory
+from .allocator import use_jemalloc
 from .errors import Problem, ScorecardError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
@@ -401,7 +401,7 @@ QUIET_COMMANDS = ("validate", "evaluate", "scorecards", "deck", "run", "demo")
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    reuse_freed_memory()
+    use_jemalloc()
     debug = getattr(args, "debug", False) or os.environ.get("SCORECARD_DEBUG", "") not in ("", "0")
     quiet = getattr(args, "quiet", False) and args.command in QUIET_COMMANDS
     try:

@@ -1,35 +1,33 @@
-"""The CLI's allocator settings (scorecard/allocator.py) take effect, and every command still runs."""
+"""The CLI's Arrow memory pool (scorecard/allocator.py): jemalloc unless the user chose one."""
 
-import importlib
-import platform
-
+import pyarrow as pa
 import pytest
 
-from scorecard.allocator import reuse_freed_memory
+from scorecard.allocator import use_jemalloc
 from scorecard.cli import main
 
-
-def _multiarray():
-    try:
-        return importlib.import_module("numpy._core.multiarray")
-    except ImportError:
-        return importlib.import_module("numpy.core.multiarray")
-
-
-@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's mallopt only")
-def test_glibc_accepts_every_setting():
-    assert reuse_freed_memory() is True
+try:
+    pa.jemalloc_memory_pool()
+    HAS_JEMALLOC = True
+except NotImplementedError:
+    HAS_JEMALLOC = False
 
 
-def test_numpy_no_longer_asks_for_huge_pages():
-    multiarray = _multiarray()
-    multiarray._set_madvise_hugepage(True)
-    reuse_freed_memory()
-    assert multiarray._set_madvise_hugepage(True) is False  # returns the setting it replaces
+@pytest.fixture
+def system_pool():
+    before = pa.default_memory_pool()
+    pa.set_memory_pool(pa.system_memory_pool())
+    yield
+    pa.set_memory_pool(before)
 
 
-def test_the_cli_applies_it(capsys):
-    multiarray = _multiarray()
-    multiarray._set_madvise_hugepage(True)
+@pytest.mark.skipif(not HAS_JEMALLOC, reason="this pyarrow has no jemalloc")
+def test_the_cli_makes_jemalloc_arrows_pool(system_pool, monkeypatch):
+    monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
     assert main(["presets"]) == 0
-    assert multiarray._set_madvise_hugepage(True) is False
+    assert pa.default_memory_pool().backend_name == "jemalloc"
+
+
+def test_a_pool_the_user_chose_is_kept(system_pool, monkeypatch):
+    monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "system")
+    assert use_jemalloc() == "system"

@@ -72,7 +72,7 @@ def test_the_peak_is_this_processs_high_water_mark_since_its_reset():
     stages.reset_peak()
     base = stages.peak_mb()
     # 200 MB written in a mapping of its own, then unmapped: given back to the kernel whatever malloc keeps
-    # (after any test's cli.main, allocator.reuse_freed_memory keeps a freed 200 MB bytes in the heap)
+    # (a freed 200 MB bytes may stay in an allocator's heap, whatever its settings)
     with mmap.mmap(-1, 200 * 2**20) as block:
         for offset in range(0, len(block), mmap.PAGESIZE):
             block[offset] = 1
