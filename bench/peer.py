@@ -123,9 +123,12 @@ def value_diff(a: pd.Series, b: pd.Series) -> tuple[int, float]:
     return int(((a == b) | same_nan).sum()), (math.inf if math.isnan(worst) else worst)
 
 
-def compare(peer: pd.DataFrame, results_csv: Path, vendor: str) -> dict:
-    """Cell-by-cell comparison with scorecard's results.csv: counts exactly, values to 1e-12."""
+def compare(peer: pd.DataFrame, results_csv: Path, vendor: str, months: list[str]) -> dict:
+    """Cell-by-cell comparison with scorecard's results.csv: counts exactly, values to 1e-12, on the
+    months evaluate was asked for (the peer reads every month of the file: at 50 M rows a few contacts
+    fall in 2027-01 Paris time, which evaluate, asked for 2026, rightly does not report)."""
     ours = read_results(results_csv)
+    peer = peer[peer["period"].isin(months)]
     ours = ours[ours["kpi"].isin(list(KPIS)) & ours["grain"].isin(["vendor", *GRAINS])]
     peer = peer.assign(entity=peer["entity"].where(peer["grain"] != "vendor", vendor))
     keys = ["period", "kpi", "grain", "entity"]

@@ -124,7 +124,7 @@ def peer(size: Size) -> dict:
     from peer import compare, run_peer
     cells = run_peer(size.data / "interactions.parquet")
     results = size.out / "results" / "results.csv"
-    check = compare(cells, results, VENDOR) if results.exists() else {"ok": None}
+    check = compare(cells, results, VENDOR, MONTHS) if results.exists() else {"ok": None}
     return {"peer_cells": len(cells), **check}
 
 

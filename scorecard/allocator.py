@@ -1,11 +1,10 @@
 """Arrow's memory from jemalloc: what an evaluation frees is reused, not zeroed again by the kernel.
 
 Parquet columns, text joins and the result files' rows are Arrow buffers of column size (40 MB a
-column at 5 M rows), allocated and freed stage after stage. Measured at 5 M rows (docs/benchmarks.md),
-pyarrow's default pool on Linux (mimalloc) gave those pages back and took fresh ones, which the kernel
-zeroes on first touch; jemalloc keeps them for the next buffers: about 1 s less system time and
-110 MB less peak at 1 M rows, the same bytes out. A pool the user chose (ARROW_DEFAULT_MEMORY_POOL)
-is left alone.
+column at 5 M rows), allocated and freed stage after stage. pyarrow's default pool on Linux
+(mimalloc) gave freed pages back and took fresh ones; jemalloc keeps them for the next buffers.
+Measured alternated at 5 M rows (docs/benchmarks.md): peak 1.91-1.95 GB against 2.01-2.02 GB, time
+within the noise, the same bytes out. A pool the user chose (ARROW_DEFAULT_MEMORY_POOL) is left alone.
 """
 
 from __future__ import annotations
