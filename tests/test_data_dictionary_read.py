@@ -1,5 +1,5 @@
 """A Parquet text column stored as dictionary codes is read as a Categorical for the conversions
-(readers.ParquetColumns.read(coded=True)), which clean each distinct value once: the typed frame, the
+(parquet.ParquetColumns.read(coded=True)), which clean each distinct value once: the typed frame, the
 report and the unparseable cells must be those of the plain read, whatever the column holds."""
 
 import pandas as pd
@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from scorecard.data import parse
 from scorecard.data.convert import convert_table
 from scorecard.data.mapping import ColumnRule, TableMapping
-from scorecard.data.readers import ParquetColumns, read_table
+from scorecard.data.parquet import ParquetColumns
+from scorecard.data.readers import read_table
 from scorecard.data.schema import TABLES
 
 # cells as exports write them: padded, empty, blank, non-breaking and ideographic spaces, cases, markers

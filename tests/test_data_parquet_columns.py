@@ -1,4 +1,4 @@
-"""A Parquet file read column by column (readers.ParquetColumns) gives the frame the whole-file read
+"""A Parquet file read column by column (parquet.ParquetColumns) gives the frame the whole-file read
 gave, and the conversion reads each column only when a rule needs it, so the raw table is never held
 whole beside the typed one."""
 
@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 
 from scorecard.data.convert import convert_table
 from scorecard.data.mapping import ColumnRule, TableMapping
-from scorecard.data.readers import SOURCE_ROW, ParquetColumns, _string_mapper, read_table
+from scorecard.data.parquet import ParquetColumns
+from scorecard.data.raw import SOURCE_ROW, string_mapper
+from scorecard.data.readers import read_table
 from scorecard.data.schema import TABLES
 from scorecard.errors import DataError
 
@@ -20,7 +22,7 @@ from scorecard.errors import DataError
 def _whole_file(path) -> pd.DataFrame:
     """The reading before this change: the whole table at once, pandas index dropped."""
     table = pq.read_table(path)
-    frame = table.to_pandas(types_mapper=_string_mapper, self_destruct=True, split_blocks=True)
+    frame = table.to_pandas(types_mapper=string_mapper, self_destruct=True, split_blocks=True)
     frame = frame.reset_index(drop=True)
     frame[SOURCE_ROW] = np.arange(2, len(frame) + 2, dtype="int64")
     return frame

@@ -1,4 +1,4 @@
-"""A Parquet file read with a plan (readers.ParquetColumns.plan: the next column decoded in a background
+"""A Parquet file read with a plan (parquet.ParquetColumns.plan: the next column decoded in a background
 thread while the current one is converted) gives the columns the one-at-a-time read gives, in any order
 the caller asks."""
 
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scorecard.data.readers import ParquetColumns
+from scorecard.data.parquet import ParquetColumns
 from scorecard.errors import DataError
 
 KINDS = ["id", "label", "stamp", "number", "flag"]

@@ -16,7 +16,8 @@ from ..errors import DataError, Problem
 from . import parse
 from .mapping import GATED, ColumnRule, TableMapping
 from .quality import issue
-from .readers import SOURCE_ROW, ParquetColumns
+from .parquet import ParquetColumns
+from .raw import SOURCE_ROW
 from .schema import BOOL, CATEGORIES, LABEL, NUMBER, PERIOD, SECONDS, TIMESTAMP, TableSpec
 
 MAPPING_HINT = "use --mapping to rename your export's columns; see `scorecard presets`"
