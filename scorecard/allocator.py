@@ -5,6 +5,8 @@ column at 5 M rows), allocated and freed stage after stage. pyarrow's default po
 (mimalloc) gave freed pages back and took fresh ones; jemalloc keeps them for the next buffers.
 Measured alternated at 5 M rows (docs/benchmarks.md): peak 1.91-1.95 GB against 2.01-2.02 GB, time
 within the noise, the same bytes out. A pool the user chose (ARROW_DEFAULT_MEMORY_POOL) is left alone.
+`cli.main` sets it for the commands that read data only (cli.DATA_COMMANDS, review with --data), as it
+imports pyarrow: `catalog` or `completion` never load it.
 """
 
 from __future__ import annotations

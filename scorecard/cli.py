@@ -264,11 +264,20 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 # Under -q these commands print nothing on success (their output is a report, not data).
 QUIET_COMMANDS = ("validate", "evaluate", "scorecards", "deck", "run", "demo")
+# Commands that read a data set (review only with --data): Arrow's pool is chosen for them alone, so the
+# others do not import pyarrow for it (allocator.py).
+DATA_COMMANDS = ("evaluate", "scorecards", "deck", "run", "program", "backtest", "demo")
+
+
+def reads_data(args: argparse.Namespace) -> bool:
+    """Whether the parsed command reads a data set (and so wants jemalloc for Arrow's buffers)."""
+    return args.command in DATA_COMMANDS or (args.command == "review" and args.data is not None)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    use_jemalloc()
+    if reads_data(args):
+        use_jemalloc()
     debug = getattr(args, "debug", False) or os.environ.get("SCORECARD_DEBUG", "") not in ("", "0")
     quiet = getattr(args, "quiet", False) and args.command in QUIET_COMMANDS
     try:

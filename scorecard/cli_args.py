@@ -7,6 +7,12 @@ import argparse
 
 from . import __version__
 
+# `--csv-dialect` (results.write_results): "default" is spec/OUTPUTS.md's (comma, dot decimal, no BOM);
+# "excel-fr" is what a French Excel opens by double-click (semicolon, decimal comma, UTF-8 BOM). Declared
+# here, not imported from results.py: the parser is built for every command, and importing the result
+# writers (pandas, pyarrow, the engine: about 1 s) would make `validate` or `catalog` pay for them.
+CSV_DIALECTS = ("default", "excel-fr")
+
 
 def _add_data_options(p: argparse.ArgumentParser, *, period_required: bool) -> None:
     p.add_argument("contract", help="contract YAML file")
@@ -118,8 +124,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_csv_dialect(p: argparse.ArgumentParser) -> None:
-    from .results import CSV_DIALECTS
-
     p.add_argument("--csv-dialect", choices=CSV_DIALECTS, default="default",
                    help="excel-fr: semicolons, decimal commas and a UTF-8 BOM, as a French Excel opens "
                         "them (default: comma and dot, docs/spec/OUTPUTS.md)")
