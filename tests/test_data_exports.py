@@ -101,7 +101,7 @@ def _quality(tmp_path: Path) -> pd.DataFrame:
 ])
 def test_a_duration_unit_gives_seconds(tmp_path, unit, cell, seconds):
     export = _csv(tmp_path, f"Call,Opened,Answered,Wait,Talk\nC1,2026-03-02 09:00,Y,20,{cell}\n")
-    ds = load_dataset(export, contract=CONTRACT, mapping=_yaml(tmp_path, CALLS.format(unit=unit)))
+    ds = load_dataset(export, contract=CONTRACT, mapping=_yaml(tmp_path, CALLS.format(unit=unit)), all_columns=True)
     assert ds.tables["interactions"]["handle_time_s"].tolist() == [pytest.approx(seconds)]
 
 
@@ -149,7 +149,7 @@ def test_missing_markers_are_empty_cells_not_values(tmp_path):
               handle_time_s: {from: Talk, format: "h:mm:ss", missing: ["0:00:00", "N.A."]}
               resolved_at: {date: Closed day, time: Closed time, missing: ["0:00:00"]}
         """)
-    ds = load_dataset(export, contract=CONTRACT, mapping=mapping)
+    ds = load_dataset(export, contract=CONTRACT, mapping=mapping, all_columns=True)
     df = ds.tables["interactions"]
     assert ds.quality.empty
     assert df["handle_time_s"].iloc[0] == 143.0 and pd.isna(df["handle_time_s"].iloc[1])  # not 0 s
@@ -177,7 +177,7 @@ def test_ids_from_the_row_number_and_from_joined_columns(tmp_path):
               channel: {value: voice}
               created_at: Opened
         """, "by-row.yaml")
-    df = load_dataset(export, contract=CONTRACT, mapping=by_row).tables["interactions"]
+    df = load_dataset(export, contract=CONTRACT, mapping=by_row, all_columns=True).tables["interactions"]
     assert df["interaction_id"].tolist() == ["2", "3", "5"]  # the rows a spreadsheet shows; no duplicate
     joined = _yaml(tmp_path, """
         tables:
@@ -187,7 +187,7 @@ def test_ids_from_the_row_number_and_from_joined_columns(tmp_path):
               channel: {value: voice}
               created_at: Opened
         """, "joined.yaml")
-    ds = load_dataset(export, contract=CONTRACT, mapping=joined)
+    ds = load_dataset(export, contract=CONTRACT, mapping=joined, all_columns=True)
     assert ds.tables["interactions"]["interaction_id"].tolist() == ["2026-03-02/Diane/17", "2026-03-03/Joe/17"]
     duplicate = ds.quality[ds.quality["column"] == "interaction_id"]
     assert duplicate["row"].tolist() == [3] and "first seen on row 2" in duplicate["problem"].iloc[0]
@@ -216,7 +216,7 @@ def test_resolved_at_is_created_at_plus_days_open(tmp_path):
         T4,2026-03-05 12:00,1e20
         """)
     mapping = _yaml(tmp_path, DAYS_OPEN)
-    ds = load_dataset(export, contract=CONTRACT, mapping=mapping)
+    ds = load_dataset(export, contract=CONTRACT, mapping=mapping, all_columns=True)
     df = ds.tables["interactions"].set_index("interaction_id")
     assert df.loc["T1", "resolved_at"] == pd.Timestamp("2026-03-03 20:00", tz="UTC")  # 08:00 UTC + 36 h
     assert pd.isna(df.loc["T2", "resolved_at"])  # still open: in the backlog
@@ -322,7 +322,7 @@ def test_load_dataset_carries_the_constants(tmp_path):
               answered_at: {derive: created_at + wait_s}
               abandoned: {value: false}
         """)
-    ds = load_dataset(export, contract=CONTRACT, mapping=mapping)
+    ds = load_dataset(export, contract=CONTRACT, mapping=mapping, all_columns=True)
     assert {c.columns: c.reason for c in ds.constants} == {
         frozenset({"transferred"}): "transferred is set to the constant false by the mapping (map.yaml, line 8), "
                                     "not measured",
@@ -341,7 +341,7 @@ def test_load_dataset_carries_the_constants(tmp_path):
 def test_trailing_empty_header_cells_are_ignored(tmp_path):
     path = tmp_path / "interactions.csv"
     path.write_text("interaction_id,channel,created_at,,,\nA1,voice,2026-03-02 09:00,,,\nA2,voice,2026-03-02 09:05\n")
-    ds = load_dataset(tmp_path, contract=CONTRACT)
+    ds = load_dataset(tmp_path, contract=CONTRACT, all_columns=True)
     assert ds.tables["interactions"].columns.tolist() == ["interaction_id", "channel", "created_at", "source_row"]
     assert ds.tables["interactions"]["interaction_id"].tolist() == ["A1", "A2"] and ds.quality.empty
 
@@ -351,7 +351,7 @@ def test_blank_lines_are_reported_as_skipped_through_the_cli(tmp_path):
     data.mkdir()
     (data / "interactions.csv").write_text("interaction_id,channel,created_at\n\nA1,voice,2026-03-02 09:00\n"
                                            ",,\n\nA2,voice,2026-03-02 09:05\n\n\n")
-    ds = load_dataset(data, contract=CONTRACT)
+    ds = load_dataset(data, contract=CONTRACT, all_columns=True)
     assert ds.rows_read == {"interactions": 2} and ds.tables["interactions"]["source_row"].tolist() == [3, 6]
     assert _evaluate(tmp_path, data) == 0
     quality = _quality(tmp_path)
@@ -371,7 +371,7 @@ def test_excel_padded_header_and_blank_rows(tmp_path):
     sheet.append(["A3", "voice", "2026-03-02 09:10", None, "stray"])
     sheet.append([None])
     workbook.save(tmp_path / "interactions.xlsx")
-    ds = load_dataset(tmp_path, contract=CONTRACT)
+    ds = load_dataset(tmp_path, contract=CONTRACT, all_columns=True)
     assert ds.tables["interactions"].columns.tolist() == ["interaction_id", "channel", "created_at", "source_row"]
     assert ds.quality[["row", "problem", "action"]].values.tolist() == [
         [3, "blank line", "skipped"],
@@ -387,7 +387,7 @@ def test_utf16_and_bom_exports_are_read(tmp_path, encoding):
     if encoding in ("utf-16-le", "utf-16-be"):  # Excel's "Unicode text": UTF-16 with its byte-order mark
         data = "\ufeff".encode(encoding) + data
     (tmp_path / "interactions.csv").write_bytes(data)
-    df = load_dataset(tmp_path, contract=CONTRACT).tables["interactions"]
+    df = load_dataset(tmp_path, contract=CONTRACT, all_columns=True).tables["interactions"]
     assert df[["interaction_id", "reason"]].values.tolist() == [["A1", "Réclamation"]]
 
 
@@ -403,7 +403,7 @@ def test_malformed_lines_are_quarantined_and_the_rest_is_read(tmp_path):
         "A5,voice\n"                                 # row 6: too few cells
         '"A6","multi\nline",2026-03-02 09:20\n'      # row 7: a quoted line break is a value, not a fault
         "A7,voice,2026-03-02 09:25\n")
-    ds = load_dataset(data, contract=CONTRACT)
+    ds = load_dataset(data, contract=CONTRACT, all_columns=True)
     assert ds.tables["interactions"]["interaction_id"].tolist() == ["A1", "A4", "A7"]
     assert ds.tables["interactions"]["source_row"].tolist() == [2, 5, 8]
     assert ds.rows_read == {"interactions": 7}
@@ -427,7 +427,7 @@ def test_nested_parquet_columns_are_a_located_error(tmp_path, capsys):
                       "agent": pa.array([{"id": "ag1", "team": "T1"}]), "tags": pa.array([["x", "y"]])})
     pq.write_table(table, data / "interactions.parquet")
     with pytest.raises(DataError) as err:
-        load_dataset(data, contract=CONTRACT)
+        load_dataset(data, contract=CONTRACT, all_columns=True)
     assert [(p.field, p.message) for p in err.value.problems] == [
         ("agent", "column 'agent' holds nested values (struct): export it flat"),
         ("tags", "column 'tags' holds nested values (list): export it flat")]
@@ -443,7 +443,7 @@ def test_nested_parquet_columns_are_a_located_error(tmp_path, capsys):
 ])
 def test_iso_offsets_are_read(tmp_path, written, utc):
     (tmp_path / "interactions.csv").write_text(f"interaction_id,channel,created_at\nA1,voice,{written}\n")
-    ds = load_dataset(tmp_path, contract=CONTRACT)
+    ds = load_dataset(tmp_path, contract=CONTRACT, all_columns=True)
     assert ds.quality.empty and ds.tables["interactions"]["created_at"].tolist() == [pd.Timestamp(utc, tz="UTC")]
 
 
@@ -540,7 +540,7 @@ def test_random_mapping_options_give_a_dataset_or_a_located_error(tmp_path_facto
     mapping = folder / "map.yaml"
     mapping.write_text(yaml.safe_dump({"tables": {"interactions": {"columns": columns}}}), encoding="utf-8")
     try:
-        ds = load_dataset(export, contract=CONTRACT, mapping=mapping)
+        ds = load_dataset(export, contract=CONTRACT, mapping=mapping, all_columns=True)
     except (ContractError, DataError) as exc:
         assert exc.problems and all(p.file for p in exc.problems)
     else:
@@ -561,6 +561,6 @@ def test_an_export_column_read_for_another_canonical_column_is_not_read_twice(tm
                                      "      channel: {value: email}\n      created_at: created\n"
                                      "      resolved_at: resolved\n", encoding="utf-8")
     contract = load_contract(Path(__file__).resolve().parents[1] / "contracts" / "acme-travel-nordlys.yaml")
-    ds = load_dataset(tmp_path / "export.csv", contract=contract, mapping=tmp_path / "m.yaml")
+    ds = load_dataset(tmp_path / "export.csv", contract=contract, mapping=tmp_path / "m.yaml", all_columns=True)
     assert ds.quality.empty and "resolved" not in ds.tables["interactions"]
     assert ds.tables["interactions"]["resolved_at"].notna().all()

@@ -129,7 +129,7 @@ def csv_files(draw, table: str) -> tuple[bytes, list[list[str]]]:
 def load(folder: Path) -> Dataset | None:
     """load_dataset, where DataError is an allowed answer (None) and anything else fails the test."""
     try:
-        return load_dataset(folder, contract=CONTRACT)
+        return load_dataset(folder, contract=CONTRACT, all_columns=True)
     except DataError as exc:
         assert exc.problems and all(p.file for p in exc.problems), exc
         return None
@@ -273,7 +273,7 @@ def test_hostile_values_of_the_brief_land_in_the_report(tmp_path):
     ]
     text = "interaction_id,channel,created_at,abandoned,csat\n" + "\n".join(",".join(r) for r in rows) + "\n"
     (tmp_path / "interactions.csv").write_text(text, encoding="utf-8")
-    ds = load_dataset(tmp_path, contract=CONTRACT)
+    ds = load_dataset(tmp_path, contract=CONTRACT, all_columns=True)
     clean = ds.tables["interactions"]
     assert clean["source_row"].tolist() == [2, 3, 5]
     assert clean["created_at"].tolist() == [pd.Timestamp("2026-03-29 01:00", tz="UTC"),
@@ -322,7 +322,7 @@ def test_random_bytes_are_a_data_error(suffix, magic, body):
         folder = Path(tmp)
         (folder / f"interactions{suffix}").write_bytes(magic + body + (magic if suffix == ".parquet" else b""))
         try:
-            load_dataset(folder, contract=CONTRACT)
+            load_dataset(folder, contract=CONTRACT, all_columns=True)
         except DataError as exc:
             assert all(p.file for p in exc.problems)
         else:
@@ -338,7 +338,7 @@ def test_truncated_binary_files_are_a_data_error(suffix, data):
         folder = Path(tmp)
         (folder / f"interactions{suffix}").write_bytes(whole[:cut])
         try:
-            load_dataset(folder, contract=CONTRACT)
+            load_dataset(folder, contract=CONTRACT, all_columns=True)
         except DataError:
             pass
         else:
@@ -382,7 +382,7 @@ def test_valid_header_then_binary_garbage(body):
 
 def test_header_only_csv_without_final_newline_is_an_empty_table(tmp_path):
     (tmp_path / "interactions.csv").write_bytes(b"interaction_id,channel,created_at")
-    ds = load_dataset(tmp_path, contract=CONTRACT)
+    ds = load_dataset(tmp_path, contract=CONTRACT, all_columns=True)
     assert len(ds.tables["interactions"]) == 0 and ds.quality.empty
 
 
@@ -399,7 +399,7 @@ def test_parquet_text_that_is_not_utf8_is_a_data_error(tmp_path):
                       "created_at": ["2026-03-02 09:00", "2026-03-02 10:00"]})
     pq.write_table(table, tmp_path / "interactions.parquet")
     try:
-        load_dataset(tmp_path, contract=CONTRACT)
+        load_dataset(tmp_path, contract=CONTRACT, all_columns=True)
     except DataError as exc:
         assert exc.problems[0].file.endswith("interactions.parquet")
     else:
@@ -429,7 +429,7 @@ def test_native_dates_outside_the_nanosecond_range_are_reported(tmp_path):
     excel.mkdir()
     workbook.save(excel / "interactions.xlsx")
     for folder in (parquet, excel):
-        ds = load_dataset(folder, contract=CONTRACT)
+        ds = load_dataset(folder, contract=CONTRACT, all_columns=True)
         assert ds.tables["interactions"]["source_row"].tolist() == [2]  # its answered_at cleared
         assert set(zip(ds.quality["row"], ds.quality["column"], ds.quality["action"])) == {
             (2, "answered_at", "cleared"), (3, "created_at", "quarantined"), (4, "created_at", "quarantined")}, folder
@@ -445,7 +445,7 @@ def test_derived_answer_time_with_an_absurd_wait_is_reported(tmp_path):
             "ID1,Diane,2021-01-01,9:12:58,Contract related,Y,Y,1e20,0:02:23,3\n"
             "ID2,Diane,2021-01-01,9:13:58,Contract related,Y,Y,30,0:02:23,4\n")
     (tmp_path / "interactions.csv").write_text(text, encoding="utf-8")
-    ds = load_dataset(tmp_path, contract=CONTRACT, mapping="pwc-call-center")
+    ds = load_dataset(tmp_path, contract=CONTRACT, mapping="pwc-call-center", all_columns=True)
     assert ds.tables["interactions"]["source_row"].tolist() == [2, 3]
     assert set(zip(ds.quality["row"], ds.quality["column"], ds.quality["action"])) == {
         (2, "answered_at", "cleared"), (2, "wait_s", "cleared")}

@@ -31,7 +31,7 @@ def _write(folder: Path, name: str, text: str) -> Path:
 def _load(tmp_path: Path, **files: str):
     for name, text in files.items():
         _write(tmp_path, name, text)
-    return load_dataset(tmp_path, contract=_contract())
+    return load_dataset(tmp_path, contract=_contract(), all_columns=True)
 
 
 def _problems(ds, table: str = "interactions") -> set[tuple[int, str]]:
@@ -146,7 +146,7 @@ def test_csv_parquet_and_excel_give_the_same_frame(tmp_path):
     typed = raw.assign(interaction_id=[1, 2], handle_time_s=[120.5, None],
                        created_at=pd.to_datetime(raw["created_at"]))  # native Excel cells
     typed.to_excel(tmp_path / "xl" / "interactions.xlsx", index=False)
-    frames = [load_dataset(tmp_path / d, contract=_contract()).tables["interactions"] for d in ("csv", "pq", "xl")]
+    frames = [load_dataset(tmp_path / d, contract=_contract(), all_columns=True).tables["interactions"] for d in ("csv", "pq", "xl")]
     cols = [c for c in frames[0].columns]
     for other in frames[1:]:
         pd.testing.assert_frame_equal(frames[0], other[cols])
@@ -172,7 +172,7 @@ def test_naive_times_are_local_and_offsets_are_honoured(tmp_path):
 def test_missing_required_column_names_file_and_column(tmp_path):
     _write(tmp_path, "interactions.csv", "interaction_id,created_at\n1,2026-03-02\n")
     with pytest.raises(DataError) as err:
-        load_dataset(tmp_path, contract=_contract())
+        load_dataset(tmp_path, contract=_contract(), all_columns=True)
     (problem,) = err.value.problems
     assert problem.field == "channel" and problem.file.endswith("interactions.csv") and "--mapping" in problem.hint
 
@@ -182,7 +182,7 @@ def test_missing_required_column_names_file_and_column(tmp_path):
 def test_unreadable_file_is_a_data_error(tmp_path, name, content):
     (tmp_path / name).write_bytes(content)
     with pytest.raises(DataError) as err:
-        load_dataset(tmp_path, contract=_contract())
+        load_dataset(tmp_path, contract=_contract(), all_columns=True)
     assert err.value.problems[0].file.endswith(name) and "cannot read" in err.value.problems[0].message
 
 
@@ -196,7 +196,7 @@ def test_folder_ignores_unknown_files_and_blank_lines_keep_row_numbers(tmp_path)
 
 def test_contract_channels_are_allowed(tmp_path):
     _write(tmp_path, "interactions.csv", "interaction_id,channel,created_at\n1,Kiosk,2026-03-02\n")
-    ds = load_dataset(tmp_path, contract=_contract(channels=("voice", "kiosk")))
+    ds = load_dataset(tmp_path, contract=_contract(channels=("voice", "kiosk")), all_columns=True)
     assert ds.quality.empty and ds.tables["interactions"]["channel"].tolist() == ["kiosk"]
 
 
@@ -212,6 +212,6 @@ def test_null_markers_mean_missing_in_excel_as_in_csv(tmp_path):
     (tmp_path / "xlsx").mkdir()
     frame.to_csv(tmp_path / "csv" / "interactions.csv", index=False)
     frame.to_excel(tmp_path / "xlsx" / "interactions.xlsx", index=False)
-    from_csv = load_dataset(tmp_path / "csv", contract=contract).tables["interactions"]
-    from_xlsx = load_dataset(tmp_path / "xlsx", contract=contract).tables["interactions"]
+    from_csv = load_dataset(tmp_path / "csv", contract=contract, all_columns=True).tables["interactions"]
+    from_xlsx = load_dataset(tmp_path / "xlsx", contract=contract, all_columns=True).tables["interactions"]
     assert from_csv["csat"].isna().tolist() == from_xlsx["csat"].isna().tolist() == [True, False]

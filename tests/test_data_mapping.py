@@ -47,7 +47,7 @@ def test_mapping_renames_combines_inverts_maps_and_derives(tmp_path):
               resolved: {from: Status, map: {Done: true, Open: false}}
               vendor: {value: Nordlys}
         """)
-    ds = load_dataset(export, contract=CONTRACT, mapping=mapping)
+    ds = load_dataset(export, contract=CONTRACT, mapping=mapping, all_columns=True)
     df = ds.tables["interactions"]
     assert ds.quality.empty
     assert df["interaction_id"].tolist() == ["001", "002"]
@@ -97,13 +97,13 @@ def test_mapping_naming_an_absent_column_is_a_data_error(tmp_path):
     export.write_text("id,channel,created_at\n1,voice,2026-03-02\n", encoding="utf-8")
     mapping = _yaml(tmp_path, "tables:\n  interactions:\n    columns:\n      interaction_id: Call Id\n")
     with pytest.raises(DataError) as err:
-        load_dataset(export, contract=CONTRACT, mapping=mapping)
+        load_dataset(export, contract=CONTRACT, mapping=mapping, all_columns=True)
     assert {(p.field, p.file) for p in err.value.problems} == {("interaction_id", str(export))}
 
 
 def test_unknown_mapping_name_is_reported():
     with pytest.raises(ContractError) as err:
-        load_dataset(TICKETS, contract=CONTRACT, mapping="no-such-preset")
+        load_dataset(TICKETS, contract=CONTRACT, mapping="no-such-preset", all_columns=True)
     assert "pwc-call-center" in err.value.problems[0].hint
 
 
@@ -113,7 +113,7 @@ def test_presets_are_listed():
 
 @pytest.mark.parametrize("name", ["call-center.csv", "call-center.xlsx"])
 def test_pwc_preset_reads_both_exports(name):
-    ds = load_dataset(PWC / name, contract=CONTRACT, mapping="pwc-call-center")
+    ds = load_dataset(PWC / name, contract=CONTRACT, mapping="pwc-call-center", all_columns=True)
     df = ds.tables["interactions"]
     assert ds.quality.empty and len(df) == 5000
     assert (~df["abandoned"]).sum() == 4054  # calls answered (Answered (Y/N) = Y)
@@ -126,13 +126,13 @@ def test_pwc_preset_reads_both_exports(name):
 
 
 def test_pwc_csv_and_xlsx_give_the_same_frame():
-    a, b = (load_dataset(PWC / n, contract=CONTRACT, mapping="pwc-call-center").tables["interactions"]
+    a, b = (load_dataset(PWC / n, contract=CONTRACT, mapping="pwc-call-center", all_columns=True).tables["interactions"]
             for n in ("call-center.csv", "call-center.xlsx"))
     pd.testing.assert_frame_equal(a, b)
 
 
 def test_support_tickets_preset_reports_impossible_orders():
-    ds = load_dataset(TICKETS, contract=CONTRACT, mapping="support-tickets")
+    ds = load_dataset(TICKETS, contract=CONTRACT, mapping="support-tickets", all_columns=True)
     q = ds.quality
     orders = q[q["problem"].str.contains("is before first_response_at")]
     assert len(orders) == 1365 and set(orders["column"]) == {"resolved_at"}
@@ -160,7 +160,7 @@ def test_mapping_finds_tables_of_a_folder_by_pattern(tmp_path):
             file: invoice.csv
             columns: {period: Month, amount: Total, currency: {value: CHF}}
         """)
-    ds = load_dataset(tmp_path, contract=CONTRACT, mapping=mapping)
+    ds = load_dataset(tmp_path, contract=CONTRACT, mapping=mapping, all_columns=True)
     assert ds.tables["interactions"]["channel"].tolist() == ["chat"]
     assert ds.tables["costs"]["period"].tolist() == ["2026-03"]
     assert ds.quality[["table", "row", "column"]].values.tolist() == [["costs", 3, "period"]]

@@ -22,8 +22,8 @@ from .convert import convert_table
 from .mapping import Mapping, constant_inputs, resolve_mapping
 from .plausibility import BLOCKS, nothing_left, plausibility
 from .quality import check_table, checks_for, empty_report, quarantine
-from .readers import EXTENSIONS, read_table
-from .schema import TABLES
+from .readers import EXTENSIONS, SOURCE_ROW, read_table
+from .schema import TABLES, TableSpec
 from .sources import DatabaseTable, is_source, source_tables
 
 
@@ -59,8 +59,10 @@ class Dataset:
     constants: tuple[ConstantInput, ...] = ()
 
 
-def load_dataset(path: Path, *, contract: Contract, mapping: str | Path | None = None) -> Dataset:
-    """Read, map, type and check every table found at `path` (a folder, or one interactions export)."""
+def load_dataset(path: Path, *, contract: Contract, mapping: str | Path | None = None,
+                 all_columns: bool = False) -> Dataset:
+    """Read, map, type and check every table found at `path` (a folder, or one interactions export).
+    The tables hold the columns the stages after the checks read (`read_later`), unless `all_columns`."""
     rules = resolve_mapping(mapping)
     path = Path(path)
     files: dict[str, Path | DatabaseTable]
@@ -98,7 +100,7 @@ def load_dataset(path: Path, *, contract: Contract, mapping: str | Path | None =
         unusable += unusable_inputs(name, warnings)
         issues += check_table(frame, TABLES[name], checks, unparsed) + [w.drop(columns=BLOCKS) for w in warnings]
         clean, report, cells = quarantine(frame, TABLES[name], issues)
-        tables[name] = observed_categories(clean)
+        tables[name] = observed_categories(clean if all_columns else read_later(clean, TABLES[name], contract))
         if cells is not None:
             cleared[name] = cells
         reports.append(report)
@@ -111,6 +113,19 @@ def load_dataset(path: Path, *, contract: Contract, mapping: str | Path | None =
     return Dataset(tables=tables, quality=quality, files={t: str(f) for t, f in files.items()},
                    hashes={str(f): _sha256(f) for f in files.values()}, ignored=ignored, cleared=cleared,
                    rows_read=rows_read, constants=(*(constant_inputs(rules) if rules else ()), *unusable))
+
+
+def read_later(frame: pd.DataFrame, spec: TableSpec, contract: Contract) -> pd.DataFrame:
+    """`frame` without what only the data checks read: `source_row` (data_quality.csv's row numbers),
+    the table's `unread` columns (the interaction id: 5 M rows of text are 95 MB) and the export's extra
+    columns (a ticket export's descriptions: 85 % of its bytes), but those a KPI filter of the contract
+    (any version) names. Deleted in place: the frame is the caller's own."""
+    filtered = {column for kpis in (contract.kpis, *(v.contract.kpis for v in contract.versions))
+                for kpi in kpis.values() for column in kpi.filter}
+    for column in list(frame.columns):
+        if column not in filtered and (column == SOURCE_ROW or column in spec.unread or spec.kind(column) is None):
+            del frame[column]
+    return frame
 
 
 def observed_categories(frame: pd.DataFrame) -> pd.DataFrame:

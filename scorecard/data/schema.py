@@ -22,7 +22,9 @@ class TableSpec:
     """One canonical table: column -> kind, the required columns and the unique id column (if any).
 
     A bad value in a required column quarantines the row; in any other column it clears the cell.
-    `ceilings` are plausible upper bounds (a 1e12 s wait is a broken timer, not a long wait)."""
+    `ceilings` are plausible upper bounds (a 1e12 s wait is a broken timer, not a long wait).
+    `unread`: columns no stage after the data checks reads, so the data set does not hold them (a
+    KPI filter naming one keeps it; data/dataset.py)."""
 
     name: str
     columns: dict[str, str]
@@ -31,6 +33,7 @@ class TableSpec:
     ranges: dict[str, tuple[float, float]] = field(default_factory=dict)  # inclusive bounds
     non_negative: tuple[str, ...] = ()
     ceilings: dict[str, tuple[float, str]] = field(default_factory=dict)  # column -> (bound, in words)
+    unread: tuple[str, ...] = ()
 
     def kind(self, column: str) -> str | None:
         """The kind of a canonical column; servqual_* dimensions are open-ended numbers."""
@@ -61,6 +64,9 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
         id_column="interaction_id",
         non_negative=("handle_time_s", "wait_s"),
         ceilings={"handle_time_s": (24 * 3600.0, "more than 24 h"), "wait_s": (7 * 24 * 3600.0, "more than 7 days")},
+        # the id is checked (present, unique) and then no longer needed; no KPI reads booking_id
+        # (contacts per booking divide by the volumes table's bookings): 36 bytes a row of text
+        unread=("interaction_id", "booking_id"),
     ),
     TableSpec(
         "qa_evaluations",
