@@ -14,6 +14,7 @@ import hashlib
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Callable, Iterable
 
 import numpy as np
@@ -50,6 +51,7 @@ class Codes:
 
 
 _COMBINED_LIMIT = 1 << 62
+POSITIONS_AT_ONCE = 1 << 20  # GroupIndex.quantile adds each observation's position a slice at a time
 COUNTS_KEPT = 8  # counts of 0/1 columns a FineIndex keeps for the KPIs after (5 MB each at 5 M rows)
 
 
@@ -121,17 +123,30 @@ class GroupIndex:
         n_e = max(len(entity.values), 1)
         combined = np.where(valid, period.codes.astype(np.int64) * n_e + entity.codes, -1)
         codes, uniq = pd.factorize(combined[valid])
-        self.fine_to_group = np.full(len(combined), -1, dtype=np.int32)  # read by quantiles only
-        self.fine_to_group[valid] = codes
+        self._fine = len(combined)
         # the fine groups inside some group, as positions (None: all of them). `sum` runs thousands of
         # times over every fine group: a take is faster than a boolean mask, and no selection faster still
         self._inside = None if bool(valid.all()) else np.flatnonzero(valid)
         self._codes = np.asarray(codes, dtype=np.int64)
         self.period, self.entity = period.values[uniq // n_e], entity.values[uniq % n_e]
-        self.keys = pd.DataFrame({"period": self.period, "entity": self.entity})
-        self.size = len(self.keys)
+        self.size = len(uniq)
         # group sums of the counts a FineIndex keeps (read-only arrays), by the id of a live count
         self._shared: dict[int, tuple[weakref.ref, np.ndarray]] = {}
+
+    @cached_property
+    def keys(self) -> pd.DataFrame:
+        """period and entity of each group: built for the measures that combine with another table
+        (costs, volumes), not kept by every index (Arrow text, about 3 bytes a row at 5 M rows)."""
+        return pd.DataFrame({"period": self.period, "entity": self.entity})
+
+    @property
+    def fine_to_group(self) -> np.ndarray:
+        """Each fine group's group (-1: none), made when a quantile reads it rather than kept beside
+        the codes of the groups inside (4 bytes a fine group for each of about a hundred indexes);
+        int64, so that the groups of the observations are taken with no cast."""
+        out = np.full(self._fine, -1, dtype=np.int64)
+        out[slice(None) if self._inside is None else self._inside] = self._codes
+        return out
 
     def sum(self, fine_sums: np.ndarray) -> np.ndarray:
         """Group sums from stage-1 partial sums; of a count the FineIndex keeps (FineIndex._count:
@@ -167,10 +182,12 @@ class GroupIndex:
         out = np.full(self.size, np.nan)
         if not rows:
             return out
-        key = self.fine_to_group[fine_codes].astype(np.int64)  # each observation's group, -1 outside
+        key = self.fine_to_group[fine_codes]  # each observation's group, -1 outside (a new int64 array)
         counts = np.bincount(key + 1, minlength=self.size + 1)  # slot 0: outside every group
         key *= rows  # outside: below every key of a group, so sorted first
-        key += np.arange(rows)
+        for start in range(0, rows, POSITIONS_AT_ONCE):  # the positions added without a whole-size range
+            part = slice(start, min(start + POSITIONS_AT_ONCE, rows))
+            key[part] += np.arange(part.start, part.stop)
         key.sort()
         counts, outside = counts[1:], counts[0]
         has = counts > 0

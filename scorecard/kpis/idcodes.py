@@ -22,13 +22,18 @@ def id_codes(column: pd.Series) -> np.ndarray:
     if packed is None:
         return pd.factorize(column, use_na_sentinel=True)[0].astype(np.int32)
     keys, valid = packed
+    del packed  # each 8-byte array dropped once read: three of them at once at most
     order = np.argsort(keys)  # equal ids side by side; each run of equal keys one code
     ranked = keys[order]
+    del keys
     starts = np.empty(len(ranked), dtype=bool)
     starts[:1] = True
     np.not_equal(ranked[1:], ranked[:-1], out=starts[1:])
-    dense = np.empty(len(ranked), dtype=np.int32)
-    dense[order] = np.cumsum(starts, dtype=np.int32) - 1
+    del ranked
+    dense = np.empty(len(starts), dtype=np.int32)
+    ranks = np.cumsum(starts, dtype=np.int32)
+    ranks -= 1
+    dense[order] = ranks
     codes = np.full(len(column), -1, dtype=np.int32)
     codes[valid] = dense
     return codes

@@ -67,7 +67,7 @@ class NotMeasurable:
     note: str
 
 
-def ratio_value(keys: pd.DataFrame, num: np.ndarray, den: np.ndarray, combine: Callable | None = None
+def ratio_value(keys: pd.DataFrame | None, num: np.ndarray, den: np.ndarray, combine: Callable | None = None
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """(value, n, provisional) of aggregated sums: `combine` where the measure has one (provisional
     then comes from it), else num / den where den > 0 with n = den (provisional None: the caller's)."""

@@ -15,6 +15,9 @@ import pandas as pd
 
 from .idcodes import id_codes
 
+# contacts compared with their first successor at a time (the gaps and flags of a chunk: ~3 MB)
+CHUNK_ROWS = 1 << 18
+
 
 def repeat_flags(df: pd.DataFrame, window_s: float) -> tuple[np.ndarray, np.ndarray]:
     """(repeated, window_open) per row of the clean interactions table.
@@ -22,22 +25,36 @@ def repeat_flags(df: pd.DataFrame, window_s: float) -> tuple[np.ndarray, np.ndar
     window_open is True where the contact's window ends after the latest created_at in the data, so
     a repeat may still arrive: the value is provisional.
     """
+    # int32 codes (a customer or reason code never reaches 2**31): half the memory of the sorted copies;
+    # the customers' first, so that their sort's temporaries do not sit beside the times
+    customer = id_codes(df["customer_id"])
     t = df["created_at"].to_numpy(dtype="datetime64[ns]").astype("int64")
     window = int(round(window_s * 1e9))
-    # int32 codes (a customer or reason code never reaches 2**31): half the memory of the sorted copies
-    customer = id_codes(df["customer_id"])
+    latest = t.max() if len(t) else 0
+    window_open = (customer >= 0) & (t + window > latest)
     reason = (pd.factorize(df["reason"], use_na_sentinel=True)[0] if "reason" in df
               else np.full(len(df), -1)).astype(np.int32)
     order = _by_customer_and_time(customer, t)
-    c, tt, r = customer[order], t[order], reason[order]
+    # the sorted copies, each source column dropped once copied (8 + 4 + 4 bytes a row fewer at the peak)
+    c = customer[order]
+    del customer
+    tt = t[order]
+    del t
+    r = reason[order]
+    del reason
     found = np.zeros(len(order), dtype=bool)
-    # each contact against its first successor on slices: no index arrays over every contact
-    gap = tt[1:] - tt[:-1]
-    reachable = (c[1:] == c[:-1]) & (gap <= window)
-    hit = reachable & (gap > 0) & ((r[:-1] < 0) | (r[1:] < 0) | (r[1:] == r[:-1]))
-    found[:-1] = hit
-    active = np.flatnonzero(reachable & ~hit)  # a later successor may still qualify
-    del gap, reachable, hit
+    # each contact against its first successor on slices, a chunk at a time: no index arrays over every
+    # contact, and the gaps and flags of one chunk only
+    actives = [np.zeros(0, dtype=np.int64)]
+    for start in range(0, len(order) - 1, CHUNK_ROWS):
+        here, there = slice(start, min(start + CHUNK_ROWS, len(order) - 1)), slice(start + 1, start + CHUNK_ROWS + 1)
+        gap = tt[there] - tt[here]
+        reachable = (c[there] == c[here]) & (gap <= window)
+        hit = reachable & (gap > 0) & ((r[here] < 0) | (r[there] < 0) | (r[there] == r[here]))
+        found[here] = hit
+        actives.append(start + np.flatnonzero(reachable & ~hit))  # a later successor may still qualify
+    active = np.concatenate(actives)
+    del actives
     step = 2
     while len(active):
         active = active[active + step < len(order)]
@@ -51,21 +68,26 @@ def repeat_flags(df: pd.DataFrame, window_s: float) -> tuple[np.ndarray, np.ndar
         step += 1
     repeated = np.zeros(len(df), dtype=bool)
     repeated[order] = found
-    latest = t.max() if len(t) else 0
-    window_open = (customer >= 0) & (t + window > latest)
     return repeated, window_open
 
 
 def _by_customer_and_time(customer: np.ndarray, t: np.ndarray) -> np.ndarray:
     """Positions of the rows with a customer, sorted by (customer, created_at), ties in row order (a
     stable lexsort). Rows usually come in time order: then one sort of int64 keys customer x rows +
-    position gives that order (0.05 s at 5 M rows against 0.45 s for the lexsort)."""
+    position gives that order (0.05 s at 5 M rows against 0.45 s for the lexsort); the position of
+    the row itself, so that the sorted keys give the rows with no gather."""
     rows = np.flatnonzero(customer >= 0)
     times = t[rows]
-    if not bool((times[1:] >= times[:-1]).all()):
-        return rows[np.lexsort((times, customer[rows]))]
-    key = customer[rows].astype(np.int64) * len(rows)
-    key += np.arange(len(rows))
+    in_time_order = bool((times[1:] >= times[:-1]).all())
+    del times
+    if not in_time_order:
+        return rows[np.lexsort((t[rows], customer[rows]))]
+    if not len(rows):
+        return rows
+    key = customer[rows].astype(np.int64)
+    key *= len(customer)
+    key += rows
+    del rows
     key.sort()
-    return rows[key % len(rows)] if len(rows) else rows
-
+    key %= len(customer)
+    return key
