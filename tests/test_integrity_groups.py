@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from integrity_facts_reference import monthly_facts as reference
-from scorecard.integrity import facts, groups
+from scorecard.integrity import chunks, groups
 from scorecard.integrity.facts import monthly_facts
 from test_integrity_facts_codes import interactions
 from test_scoring import make_contract
@@ -86,7 +86,7 @@ def test_factorized_fine_bins_and_chunked_first_responses_give_the_same_facts(ca
     direct = monthly_facts(contract, tables, 10.0)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(groups, "MAX_BINS", 1)
-        patch.setattr(facts, "CHUNK", 7)
+        patch.setattr(chunks, "CHUNK", 7)
         pd.testing.assert_frame_equal(monthly_facts(contract, tables, 10.0), direct, check_exact=True)
 
 

@@ -7,18 +7,18 @@ response (kpis/derive.py), from the clean tables of the evaluation's data set.
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Callable, Iterator
 
 import numpy as np
 import pandas as pd
 
 from ..contract.model import Contract
 from ..kpis.derive import InteractionRows
-from ..periods import Months, local_months, month_start_utc, shift_month
-from .groups import Fine, Grain, exact, group_means, pandas_means, ratio
+from ..periods import local_months, month_start_utc, shift_month
+from .chunks import codes, month_codes, spans, where
+from .groups import Fine, Grain, exact, exact_sums, pandas_means, ratio
 
 GRAINS = ("vendor", "team_id", "agent_id")
-CHUNK = 1 << 20  # rows of a first-response time computed at once
 
 
 def _entities(frame: pd.DataFrame, grain: str, contract: Contract) -> pd.Series:
@@ -27,38 +27,21 @@ def _entities(frame: pd.DataFrame, grain: str, contract: Contract) -> pd.Series:
     return frame[grain].astype("string") if grain in frame else pd.Series(pd.NA, index=frame.index, dtype="string")
 
 
-def _codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Codes of each row's value (-1 where missing) into the sorted distinct values as text: text or
-    Categorical labels alike (a Categorical is factorized on its codes, its categories sorted as text)."""
-    codes, uniques = pd.factorize(column)
-    text = pd.Index(uniques).astype("string")
-    order = np.argsort(text.to_numpy(dtype=object), kind="stable")
-    rank = np.full(len(order) + 1, -1, dtype=np.int32)  # int32: 4 bytes a row; the last reads code -1
-    rank[order] = np.arange(len(order))
-    return rank[codes], pd.Index(text[order], dtype="string")
-
-
 class Entities:
     """The codes every interaction fact groups by, made once for the facts and the backlog: the
-    local months of creation, the fine bins (month x team x agent) that the sums are taken in (the
-    grain columns' own codes are not kept past them) and the reason's codes into sorted labels."""
+    local months of creation (int16) and the fine bins (month x team x agent) that the sums are
+    taken in (the grain columns' own codes are not kept past them)."""
 
     def __init__(self, frame: pd.DataFrame, contract: Contract) -> None:
         self.frame, self.vendor = frame, contract.vendor
-        self.months = Months(frame["created_at"], contract.timezone)
-        self.known: dict[str, tuple[np.ndarray, pd.Index]] = {}
+        self.month, self.labels = month_codes(frame["created_at"], contract.timezone)
         self._fine: Fine | None = None
-
-    def __call__(self, column: str) -> tuple[np.ndarray, pd.Index]:
-        if column not in self.known:
-            self.known[column] = _codes(self.frame[column])
-        return self.known[column]
 
     @property
     def fine(self) -> Fine:
         if self._fine is None:
-            columns = {g: _codes(self.frame[g]) for g in GRAINS[1:] if g in self.frame}  # only in the bins
-            self._fine = Fine(self.months.codes, len(self.months.labels), columns)
+            columns = {g: codes(self.frame[g]) for g in GRAINS[1:] if g in self.frame}  # only in the bins
+            self._fine = Fine(self.month, len(self.labels), columns)
         return self._fine
 
     def grains(self) -> Iterator[tuple[str, Grain | None, pd.Index]]:
@@ -73,67 +56,72 @@ class Entities:
 #: the facts of one month x entity, each the mean of a per-row value (NaN where the data lacks it)
 MEANS = ("aht", "frt", "short_share", "transfer_rate", "survey_coverage", "csat", "fcr", "resolved", "easy_share")
 
-#: a fact's rows (handled, the value known) and values there (floats, or flags for a share)
-Fact = tuple[np.ndarray, np.ndarray]
+#: a fact over a span of rows: its rows there (handled, the value known) and values (floats, or
+#: flags for a share), made a chunk at a time (one float column of the table is 40 MB at 5 M rows)
+Fact = Callable[[slice], tuple[np.ndarray, np.ndarray]]
 
 
-def _seconds(start: pd.Series, end: pd.Series) -> np.ndarray:
-    """(end - start).dt.total_seconds(), CHUNK rows at a time: its whole and fractional parts would
-    be four float columns of the whole table at once (160 MB at 5 M rows)."""
-    out = np.empty(len(end))
-    for lo in range(0, len(end), CHUNK):
-        out[lo:lo + CHUNK] = (end.iloc[lo:lo + CHUNK] - start.iloc[lo:lo + CHUNK]).dt.total_seconds().to_numpy()
-    return out
+def _floats(column: pd.Series) -> Callable[[slice], np.ndarray]:
+    return lambda rows: column.iloc[rows].to_numpy(dtype="float64", na_value=np.nan)
 
 
-def _easy_reasons(ht: np.ndarray, handled: np.ndarray, reason: np.ndarray, labels: pd.Index) -> np.ndarray | None:
+def _known(handled: np.ndarray, values: Callable[[slice], np.ndarray], also: np.ndarray | None = None,
+           flag: Callable[[np.ndarray], np.ndarray] | None = None) -> Fact:
+    """The fact of the handled rows (and `also`) whose value is known: the values, or their `flag`."""
+    def fact(at: slice) -> tuple[np.ndarray, np.ndarray]:
+        v = values(at)
+        rows = handled[at] & ~np.isnan(v) if also is None else handled[at] & also[at] & ~np.isnan(v)
+        return rows, v if flag is None else flag(v)
+    return fact
+
+
+def _easy_reasons(ht: Callable[[slice], np.ndarray], handled: np.ndarray, column: pd.Series) -> np.ndarray | None:
     """Whether each row's reason is among those handled fastest over the whole data (the quickest
     third of reasons, by mean handle time): a mix shifting towards them makes speed look better
     with no one working better. None with fewer than three reasons timed."""
-    at = np.flatnonzero(handled)
-    means = pd.Series(group_means(reason[at], ht[at], len(labels)), index=labels).dropna().sort_values()
+    reason, labels = codes(column)
+
+    def timed() -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        for rows in spans(len(reason)):
+            yield reason[rows][handled[rows]], ht(rows)[handled[rows]]
+
+    known = ((key[key >= 0], values[key >= 0]) for key, values in timed())
+    found = exact_sums(((key[~np.isnan(v)], v[~np.isnan(v)]) for key, v in known), len(labels))
+    if found is None:
+        key, values = (np.concatenate(x) for x in zip(*timed(), strict=True))
+        by_reason = pandas_means(key, values, len(labels))
+    else:
+        by_reason = ratio(found[1], found[0])
+    means = pd.Series(by_reason, index=labels).dropna().sort_values()
     if len(means) < 3:
         return None
-    return np.append(labels.isin(means.index[: len(means) // 3]), False)[reason]  # code -1 reads the False
+    easy = np.append(labels.isin(means.index[: len(means) // 3]), False)  # code -1 reads the False
+    return np.concatenate([easy[reason[rows]] for rows in spans(len(reason))])
 
 
-def _row_facts(rows: InteractionRows, handled: np.ndarray, short_s: float,
-               entities: Entities) -> Iterator[tuple[str, Fact | None]]:
-    """Each fact of MEANS with its rows and values (None where the data lacks it), one at a time (no
-    block of per-row facts: one column of floats alive at once)."""
+def _row_facts(rows: InteractionRows, handled: np.ndarray, short_s: float) -> Iterator[tuple[str, Fact | None]]:
+    """Each fact of MEANS (None where the data lacks it), one at a time, each made a chunk of rows
+    at a time when summed: no per-row column of floats is kept."""
     df = rows.df
 
     def floats(name: str) -> Fact | None:
-        if name not in df:
-            return None
-        values = df[name].to_numpy(dtype="float64", na_value=np.nan)
-        return handled & ~np.isnan(values), values
+        return _known(handled, _floats(df[name])) if name in df else None
 
-    ht = df["handle_time_s"].to_numpy(dtype="float64", na_value=np.nan) if "handle_time_s" in df else None
     yield "aht", floats("handle_time_s")
-    first = rows.first_response_at
-    if first is None:
-        yield "frt", None
-    else:
-        frt = _seconds(df["created_at"], first)
-        yield "frt", (handled & ~np.isnan(frt), frt)
-        del frt
-    voice = rows.channel_in(["voice"])
-    yield "short_share", None if ht is None else (handled & voice & ~np.isnan(ht), ht < short_s)
+    first, created = rows.first_response_at, df["created_at"]
+    yield "frt", None if first is None else _known(
+        handled, lambda at: (first.iloc[at] - created.iloc[at]).dt.total_seconds().to_numpy())
+    ht = _floats(df["handle_time_s"]) if "handle_time_s" in df else None
+    yield "short_share", None if ht is None else _known(handled, ht, rows.channel_in(["voice"]),
+                                                        lambda v: v < short_s)
     yield "transfer_rate", floats("transferred")
-    if "csat" in df:
-        csat = df["csat"].to_numpy(dtype="float64", na_value=np.nan)
-        yield "survey_coverage", (handled, ~np.isnan(csat))
-        yield "csat", (handled & ~np.isnan(csat), csat)
-    else:
-        yield "survey_coverage", None
-        yield "csat", None
+    csat = _floats(df["csat"]) if "csat" in df else None
+    yield "survey_coverage", None if csat is None else (lambda at: (handled[at], ~np.isnan(csat(at))))
+    yield "csat", floats("csat")
     yield "fcr", floats("resolved_first_contact")
     yield "resolved", floats("resolved")
-    easy = None
-    if "reason" in df and ht is not None:
-        easy = _easy_reasons(ht, handled, *entities("reason"))
-    yield "easy_share", None if easy is None else (handled, easy)
+    easy = None if "reason" not in df or ht is None else _easy_reasons(ht, handled, df["reason"])
+    yield "easy_share", None if easy is None else (lambda at: (handled[at], easy[at]))
 
 
 #: a grain as the facts group it: name, each fine bin's (month x entity) key, how many keys, labels
@@ -142,16 +130,25 @@ Keyed = tuple[str, np.ndarray, int, pd.Index]
 
 def _means(fine: Fine, fact: Fact, handled: np.ndarray, grains: list[Keyed]) -> list[np.ndarray]:
     """A fact's mean at each grain's (month x entity) keys: exact sums through the fine bins, else
-    pandas' groupby mean of the handled rows at each grain."""
-    rows, values = fact
-    key, known = fine.key[rows], values[rows]
-    if known.dtype == bool or exact(known):
-        counts = fine.bins(key)
-        sums = fine.bins(key[known]) if known.dtype == bool else fine.bins(key, known)
+    pandas' groupby mean of the handled rows at each grain (NaN where the fact is unknown)."""
+    def parts() -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        for at in spans(len(handled)):
+            rows, values = fact(at)
+            yield fine.key[at][rows], values[rows]
+
+    found = exact_sums(parts(), fine.size)
+    if found is not None:
+        counts, sums = found
         return [ratio(fine.per_grain(sums, keys, size), fine.per_grain(counts, keys, size))
                 for _, keys, size, _ in grains]
-    at = np.flatnonzero(handled)
-    return [pandas_means(keys[fine.key[at]], np.where(rows, values, np.nan)[at], size) for _, keys, size, _ in grains]
+
+    def handled_rows() -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        for at in spans(len(handled)):
+            rows, values = fact(at)
+            yield fine.key[at][handled[at]], np.where(rows, values, np.nan)[handled[at]]
+
+    bins, values = (np.concatenate(x) for x in zip(*handled_rows(), strict=True))
+    return [pandas_means(keys[bins], values, size) for _, keys, size, _ in grains]
 
 
 def interaction_facts(contract: Contract, rows: InteractionRows, short_s: float,
@@ -163,12 +160,12 @@ def interaction_facts(contract: Contract, rows: InteractionRows, short_s: float,
     if handled is None or not rows.n:
         return pd.DataFrame()
     entities = entities or Entities(rows.df, contract)
-    fine, months = entities.fine, np.asarray(entities.months.labels, dtype=object)
+    fine, months = entities.fine, np.asarray(entities.labels, dtype=object)
     grains = [(name, fine.keys(grain), len(months) * max(len(labels), 1), labels)
               for name, grain, labels in entities.grains()]
-    count = fine.bins(fine.key[handled])
+    count = fine.count(handled)
     facts = {"handled": [fine.per_grain(count, keys, size) for _, keys, size, _ in grains]}
-    for fact, given in _row_facts(rows, handled, short_s, entities):
+    for fact, given in _row_facts(rows, handled, short_s):
         facts[fact] = ([np.full(size, np.nan) for _, _, size, _ in grains] if given is None
                        else _means(fine, given, handled, grains))
     out = []
@@ -209,37 +206,55 @@ def qa_facts(contract: Contract, qa: pd.DataFrame | None) -> pd.DataFrame:
     return pd.concat(out, ignore_index=True)
 
 
+def _month_ends_before(ts: pd.Series, ends: np.ndarray) -> np.ndarray:
+    """How many of the month ends `ends` (UTC ns, rising) each instant reaches (`ts >= end`), len(ends)
+    for NaT (which is before no end and after none): `ts < ends[m]` exactly for m >= the count."""
+    ns = ts.to_numpy(dtype="datetime64[ns]", na_value=np.datetime64("NaT")).astype("int64")
+    return np.where(ts.isna().to_numpy(), len(ends), np.searchsorted(ends, ns, side="right"))
+
+
 def backlog_facts(contract: Contract, rows: InteractionRows, entities: Entities | None = None) -> pd.DataFrame:
     """Per month x grain x entity: backlog (async contacts open at the month's end, as the catalog's
     `backlog` counts them: created before the end, not resolved by it) and backlog_age, their mean
     age in seconds at that instant (old items piling up raise it even when the count holds).
     Month by month on the async rows: a rewrite that listed each (item, month end) pair once summed
-    a group's ages in another order (a mean 1 ulp away, found by the facts' hypothesis test)."""
+    a group's ages in another order (a mean 1 ulp away, found by the facts' hypothesis test). An
+    item is open at the ends from its creation month's to before the end its resolution reaches,
+    found on int16 codes of the async rows rather than on copies of their timestamps."""
     interactions = rows.df
     if "resolved_at" not in interactions or not len(interactions):
         return pd.DataFrame()
     entities = entities or Entities(interactions, contract)
-    fine, months = entities.fine, entities.months
-    later = np.flatnonzero(~rows.live)  # the async rows
-    created, resolved = interactions["created_at"].iloc[later], interactions["resolved_at"].iloc[later]
+    fine, labels = entities.fine, entities.labels
+    ends = [month_start_utc(shift_month(m, 1), contract.timezone) for m in labels]
+    reached = np.array([end.value for end in ends], dtype="int64")
+    later = where(~rows.live)  # the async rows
+    created, resolved = interactions["created_at"], interactions["resolved_at"]
+    opened = entities.month[later]
+    opened[opened < 0] = len(labels)  # no creation month: open at no end
+    closed = np.concatenate([_month_ends_before(resolved.iloc[later[at]], reached).astype(opened.dtype)
+                             for at in spans(len(later))] or [opened[:0]])
     grains = [(name, fine.keys(grain, by_month=False), labels) for name, grain, labels in entities.grains()]
+    contact = np.zeros(len(labels) + 1, dtype="int64")
+    for at in spans(len(entities.month)):
+        contact += np.bincount(entities.month[at] + 1, minlength=len(labels) + 1)
     out = []
-    for month in [months.labels[c] for c in np.unique(months.codes) if c >= 0]:  # months with a contact
-        end = month_start_utc(shift_month(month, 1), contract.timezone)
-        at = np.flatnonzero((created < end).to_numpy() & ~(resolved < end).to_numpy())
-        age = (end - created.iloc[at]).dt.total_seconds().to_numpy()
-        bins = fine.key[later[at]]
+    for code in np.flatnonzero(contact[1:]):  # months with a contact
+        at = later[(opened <= code) & (code < closed)]
+        age = (ends[code] - created.iloc[at]).dt.total_seconds().to_numpy()
+        bins = fine.key[at]
         counts = fine.bins(bins)
         totals = fine.bins(bins, age) if exact(age) else None
-        for grain, keys, labels in grains:
-            size = max(len(labels), 1)
+        for grain, keys, names in grains:
+            size = max(len(names), 1)
             count = fine.per_grain(counts, keys, size)
             if totals is not None:
                 mean = ratio(fine.per_grain(totals, keys, size), count)
             else:
                 mean = pandas_means(keys[bins], age, size)
             found = np.flatnonzero(count > 0)
-            out.append(pd.DataFrame({"month": month, "grain": grain, "entity": pd.Series(labels[found], dtype="string"),
+            out.append(pd.DataFrame({"month": labels[code], "grain": grain,
+                                     "entity": pd.Series(names[found], dtype="string"),
                                      "backlog": count[found].astype("int64"), "backlog_age": mean[found]}))
     return pd.concat(out, ignore_index=True) if out else pd.DataFrame()
 

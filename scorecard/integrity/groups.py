@@ -12,9 +12,12 @@ groupby itself, row by row, on the grain's integer keys.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterable
 
 import numpy as np
 import pandas as pd
+
+from .chunks import spans
 
 #: a bound on the sum of |values| well inside 2**53, whatever the rounding of the check's own sum
 EXACT_BOUND = 2.0 ** 50
@@ -22,11 +25,34 @@ EXACT_BOUND = 2.0 ** 50
 MAX_BINS = 1 << 24
 
 
+def _whole(values: np.ndarray) -> bool:
+    """Whole numbers, and no -0.0 (a group of only -0.0 sums to -0.0 by pandas' reduceat, to 0.0
+    from bincount's 0.0)."""
+    return bool((values == np.rint(values)).all()) and not np.signbit(values[values == 0]).any()
+
+
 def exact(values: np.ndarray) -> bool:
     """Whether any order of summing `values` (no NaN) gives the exact sum: whole numbers, small total,
-    and no -0.0 (a group of only -0.0 sums to -0.0 by pandas' reduceat, to 0.0 from bincount's 0.0)."""
-    whole = bool(np.abs(values).sum() <= EXACT_BOUND and (values == np.rint(values)).all())
-    return whole and not np.signbit(values[values == 0]).any()
+    and no -0.0."""
+    return bool(np.abs(values).sum() <= EXACT_BOUND) and _whole(values)
+
+
+def exact_sums(parts: Iterable[tuple[np.ndarray, np.ndarray]], size: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """(count, sum) per key (0 <= key < size) of the values of (keys, values) parts (no NaN; flags
+    or floats), or None when their sums are not exact (see `exact`: then no order of summing is
+    safe). Part by part, which adds the same exact numbers: whole parts whose sums of |values|
+    add up to at most EXACT_BOUND are exact, as one `exact` of all the values would find."""
+    counts, sums, total = np.zeros(size, dtype="int64"), np.zeros(size), 0.0
+    for key, values in parts:
+        if values.dtype == bool:
+            sums += np.bincount(key[values], minlength=size)
+        else:
+            total += float(np.abs(values).sum())
+            if total > EXACT_BOUND or not _whole(values):
+                return None
+            sums += np.bincount(key, weights=values, minlength=size)
+        counts += np.bincount(key, minlength=size)
+    return counts.astype("float64"), sums
 
 
 def pandas_means(key: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
@@ -48,10 +74,8 @@ def ratio(total: np.ndarray, count: np.ndarray) -> np.ndarray:
 def group_means(key: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
     """The mean of each key's `values` (NaN skipped; key -1: no group), as pandas' groupby mean gives it."""
     known = (key >= 0) & ~np.isnan(values)
-    if not exact(values[known]):
-        return pandas_means(key, values, size)
-    return ratio(np.bincount(key[known], weights=values[known], minlength=size),
-                 np.bincount(key[known], minlength=size))
+    found = exact_sums([(key[known], values[known])], size)
+    return pandas_means(key, values, size) if found is None else ratio(found[1], found[0])
 
 
 @dataclass(frozen=True)
@@ -67,21 +91,31 @@ class Grain:
 
 
 class Fine:
-    """Each row's bin of (month, then the codes of each grain column): one integer per row, 0 for rows
+    """Each row's bin of (month, then the codes of each grain column): one int32 per row, 0 for rows
     without a month. Sums of exact values are taken once per bin (one bincount a fact) and added up
-    per grain from the bins, the few hundred thousand bins instead of the millions of rows."""
+    per grain from the bins, the few hundred thousand bins instead of the millions of rows. The
+    products are made a chunk of rows at a time (int64 there, not for the whole table)."""
 
     def __init__(self, month: np.ndarray, n_months: int, columns: dict[str, tuple[np.ndarray, pd.Index]]) -> None:
         dims = [len(labels) + 1 for _, labels in columns.values()]
-        key = month.astype("int64")
-        for (codes, _), dim in zip(columns.values(), dims, strict=True):
-            key = key * dim + (codes + 1)
-        self.key = np.where(month >= 0, key + 1, 0)
+
+        def products(rows: slice) -> np.ndarray:
+            key = month[rows].astype("int64")
+            for (codes, _), dim in zip(columns.values(), dims, strict=True):
+                key = key * dim + (codes[rows] + 1)
+            return np.where(month[rows] >= 0, key + 1, 0)
+
         product = n_months * int(np.prod(dims)) + 1
+        self.key = np.empty(len(month), dtype=np.int32)
         if product <= MAX_BINS:
             bins = np.arange(product, dtype="int64")
-        else:  # many teams x agents: only the products the rows have
-            self.key, bins = pd.factorize(self.key, sort=True)
+            for rows in spans(len(month)):
+                self.key[rows] = products(rows)
+        else:  # many teams x agents: only the products the rows have, sorted (pd.factorize(sort=True))
+            bins = np.unique(np.concatenate([np.unique(products(rows)) for rows in spans(len(month))]
+                                            or [np.zeros(0, dtype="int64")]))
+            for rows in spans(len(month)):
+                self.key[rows] = np.searchsorted(bins, products(rows))
         self.size = len(bins)
         place = np.maximum(bins - 1, 0)
         entity = {}
@@ -95,6 +129,13 @@ class Fine:
     def bins(self, key: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
         """Per bin, the rows of bins `key` (some rows' `self.key`) counted, or their `weights` summed."""
         return np.bincount(key, weights=weights, minlength=self.size).astype("float64")
+
+    def count(self, rows: np.ndarray) -> np.ndarray:
+        """Per bin, how many of the `rows` (a mask of the table's rows) it holds."""
+        counts = np.zeros(self.size, dtype="int64")
+        for at in spans(len(rows)):
+            counts += np.bincount(self.key[at][rows[at]], minlength=self.size)
+        return counts.astype("float64")
 
     def keys(self, grain: Grain | None, by_month: bool = True) -> np.ndarray:
         """Each bin's key at a grain (None: one entity for every row), month x entity or the entity
