@@ -87,11 +87,6 @@ def _cell(value: object) -> object:
     return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
 
 
-# `--csv-dialect`: "default" is spec/OUTPUTS.md's (comma, dot decimal, no BOM); "excel-fr" is what a
-# French Excel opens by double-click (semicolon, decimal comma, UTF-8 BOM so accents are read right).
-CSV_DIALECTS = ("default", "excel-fr")
-
-
 def _french_cell(value: object) -> object:
     """An excel-fr text cell: money (Decimal) with a decimal comma, as pandas' `decimal=` only
     changes floats; other values as `_cell`."""
