@@ -60,3 +60,28 @@ def test_a_kpi_filtered_on_an_extra_column_is_still_measured(tmp_path):
     raw = compute_kpis(contract, ds.tables, [parse_period("2026-03")], [])
     vendor = raw[(raw["grain"] == "vendor") & (raw["period"] == "2026-03")]
     assert vendor["value"].tolist() == [200.0] and vendor["note"].tolist() == [""]
+
+
+def test_a_parquet_column_nothing_reads_is_never_decoded(tmp_path, monkeypatch):
+    import pandas as pd
+
+    from scorecard.data.parquet import ParquetColumns
+
+    frame = pd.read_csv(pd.io.common.StringIO(CSV))
+    frame.to_parquet(tmp_path / "interactions.parquet")
+    decoded: list[str] = []
+    read = ParquetColumns.read
+
+    def spy(self, name, **kw):
+        decoded.append(name)
+        return read(self, name, **kw)
+
+    monkeypatch.setattr(ParquetColumns, "read", spy)
+    ds = load_dataset(tmp_path, contract=_contract(queue=("care",)))
+    assert "interaction_id" in decoded and "queue" in decoded  # the id is checked; the filter reads queue
+    assert "booking_id" not in decoded and "notes" not in decoded
+    assert list(ds.tables["interactions"].columns) == ["channel", "created_at", "answered_at", "handle_time_s",
+                                                       "queue"]
+    decoded.clear()
+    load_dataset(tmp_path, contract=_contract(), all_columns=True)
+    assert {"booking_id", "notes", "queue"} <= set(decoded)

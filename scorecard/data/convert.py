@@ -33,13 +33,15 @@ _FIRST_S, _LAST_S = (pd.Timestamp(f"{y}-01-01", tz="UTC").timestamp() for y in (
 
 
 def convert_table(raw: pd.DataFrame, spec: TableSpec, mapping: TableMapping | None, *, timezone: str,
-                  file: str, unread: ParquetColumns | None = None
+                  file: str, unread: ParquetColumns | None = None, skip: Callable[[str], bool] | None = None
                   ) -> tuple[pd.DataFrame, list[pd.DataFrame], dict[str, pd.Series]]:
     """Typed canonical frame (extras and source_row kept), the unparseable-cell issues, and per column
     the mask of unparseable cells (so an empty-required check does not report them twice).
     `raw` is emptied of each export column once the last rule reading it is converted, so a large
     table is not held twice (raw and typed) at the peak: the caller must not read it afterwards.
-    `unread`: export columns not in `raw` yet, each added to it just before the first rule reading it."""
+    `unread`: export columns not in `raw` yet, each added to it just before the first rule reading it.
+    `skip`: canonical or extra columns not wanted (no check and no stage reads them), neither read nor
+    typed; the mapping's rules for them are still checked against the file."""
     columns = [*(unread.names if unread else []), *raw.columns]
     rules = dict(mapping.columns) if mapping else {}
     _check_sources(columns, rules, file)
@@ -51,6 +53,8 @@ def convert_table(raw: pd.DataFrame, spec: TableSpec, mapping: TableMapping | No
         taken = name in consumed and name not in spec.required
         if name not in rules and spec.kind(name) is not None and not taken:
             rules[name] = ColumnRule(name, source=name)
+    if skip is not None:
+        rules = {target: rule for target, rule in rules.items() if target in spec.required or not skip(target)}
     out: dict[str, pd.Series] = {}
     issues: list[pd.DataFrame] = []
     bad_cells: dict[str, pd.Series] = {}
@@ -81,7 +85,8 @@ def convert_table(raw: pd.DataFrame, spec: TableSpec, mapping: TableMapping | No
     if missing:
         raise DataError([Problem(f"required column {c} is missing from {spec.name}", file=file, field=c,
                                  hint=MISSING_HINTS.get(c, MAPPING_HINT)) for c in missing])
-    extras = [c for c in columns if c not in out and c not in consumed and c != SOURCE_ROW]
+    extras = [c for c in columns if c not in out and c not in consumed and c != SOURCE_ROW
+              and (skip is None or not skip(c))]
     frame = pd.DataFrame(out, index=raw.index, copy=False)
     for name in extras:
         frame[name] = raw[name] if name in raw or unread is None else unread.read(name)
