@@ -170,8 +170,9 @@ def _coded_counts(codes: list[np.ndarray], sizes: list[int], *weights: np.ndarra
     for the combinations present, in the order of their codes; and each combination's codes."""
     keep = np.logical_and.reduce([c >= 0 for c in codes])
     key = np.zeros(int(keep.sum()), dtype="int64")
-    for c, size in zip(codes, sizes, strict=True):
-        key = key * size + c[keep]
+    for c, size in zip(codes, sizes, strict=True):  # in place: one 8-byte array of the rows, not three
+        key *= size
+        key += c[keep]
     size = int(np.prod(sizes, dtype="int64"))
     if size <= 4 * len(key) + 1_000_000:  # dense enough for a bincount
         count = np.bincount(key, minlength=size)

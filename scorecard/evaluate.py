@@ -136,9 +136,20 @@ def evaluate(contract: Contract, dataset: Dataset, periods: Sequence[Period],
     uses = version_uses(contract, computed)
     raws = raw_by_version(kpi_engine, uses, lambda quarters: make_engine(
         engine, contract, dataset.tables, quarters, grains, facts, spark_master=spark_master))
+    current = outputs_contract(contract, uses, last_month)
+    sections = build_sections(current, dataset, kpi_engine)
+    # The engine's indexes and caches (about 60 bytes a row) are not needed past the sections, computed
+    # before the scoring so that they are freed before its frames (~190 MB at 5 M rows) and the
+    # integrity signals, the stage where memory peaks. Only its derived interaction rows
+    # are kept for them, if it built them (an SQL engine may not: vars() holds a cached_property once built).
+    rows = vars(kpi_engine).get("interactions")
+    del kpi_engine
+    if rows is not None:
+        rows.release_kpi_facts()
     left = left_out_months(months_between(first_month, last_month), contract, span, within_term=within_term)
     scored = pd.concat([mark_quarterly(score_results(raw, use.contract), use.contract)
                         for raw, use in zip(raws, uses, strict=True)], ignore_index=True)
+    del raws  # the engine's raw rows, scored: their text columns held ~47 MB to the end at 5 M rows
     scored = _grouped(add_changes(unscore(scored, left_out_periods(computed, left))))
     asked_labels = [p.label for p in asked]
     monthly = scored[scored["period"].isin([p.label for p in history_months])]
@@ -149,15 +160,6 @@ def evaluate(contract: Contract, dataset: Dataset, periods: Sequence[Period],
     credit_months = list(dict.fromkeys(m for p in asked for m in p.months()))
     credits = version_credits(monthly[monthly["grain"].isin(["vendor", "channel"])], contract, uses, credit_months,
                               left)  # channel rows: per-channel allocations
-    current = outputs_contract(contract, uses, last_month)
-    sections = build_sections(current, dataset, kpi_engine)
-    # The engine's indexes and caches (about 90 bytes a row) are not needed past the sections: freed
-    # before the integrity signals, the stage where memory peaks. Only its derived interaction rows
-    # are kept for them, if it built them (an SQL engine may not: vars() holds a cached_property once built).
-    rows = vars(kpi_engine).get("interactions")
-    del kpi_engine
-    if rows is not None:
-        rows.release_kpi_facts()
     return Evaluation(
         contract=current,
         periods=tuple(asked_labels),
