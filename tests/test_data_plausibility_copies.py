@@ -100,3 +100,16 @@ def test_under_scale_counts_answers_not_cells(answers, expected):
     assert (warning is None) == (expected is None)
     if expected:
         assert f"none of its {expected} answers is above 5" in warning["problem"].iloc[0]
+
+
+def test_empty_first_rows_are_passed_over_in_slices_until_a_time_of_day(monkeypatch):
+    # an export sorted by channel: emails first, whose answered_at is empty; the calls' answers later
+    cells = [None] * 5000 + ["2026-03-01 09:15"] + ["2026-03-02 00:00"] * 20000
+    frame = pd.DataFrame({"answered_at": pd.to_datetime(pd.Series(cells, dtype=object), utc=True)})
+    seen = []
+    check = plausibility._at_midnight
+    monkeypatch.setattr(plausibility, "_at_midnight", lambda values, zone: seen.append(len(values)) or check(values, zone))
+    assert plausibility._midnight(frame, "answered_at", ("asa",), "UTC") is None
+    # slices of 1000, 2000, then 4000 rows (rows 3000-6999: 1 time of day and 1999 midnights): the
+    # rest of the column is never read
+    assert seen == [2000]

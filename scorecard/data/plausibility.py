@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 MINUTES_MEDIAN_S = 30.0  # a voice call's median handle time under 30 s: the export likely gives minutes
 CAUTION_SHARE = 0.10  # more than this share of a table quarantined or cleared: say so beside the KPIs
 MIDNIGHT_SAMPLE = 1000  # rows looked at first: a table with a time of day is told apart without a full pass
+MIDNIGHT_SLICE_MAX = 1 << 20  # the slices after it double up to this many rows
 COMMON_TOPS = (5, 7, 10, 100)  # highest answers of the usual survey scales, for the suggested fix
 UNIT_HINT = "if so, give the column its unit in the mapping ({column}: {{from: ..., unit: {unit}}})"
 
@@ -92,15 +93,26 @@ def _fractions(score: pd.Series) -> pd.DataFrame | None:
 
 def _midnight(frame: pd.DataFrame, column: str, kpis: tuple[str, ...], timezone: str) -> pd.DataFrame | None:
     """Every timestamp at local midnight while a KPI measures time of day: the export holds dates."""
-    sample = frame[column].iloc[:MIDNIGHT_SAMPLE].dropna()  # a time of day in the first rows settles it
-    if len(sample) and not _at_midnight(sample, timezone):
-        return None
-    values = frame[column].dropna()
-    if values.empty or not _at_midnight(values, timezone):
+    if not _all_at_midnight(frame[column], timezone):
         return None
     return _warning(column, f"every {column} is at midnight (00:00): the export seems to hold dates without "
                             f"a time of day, yet {', '.join(kpis)} measure time between timestamps; map a "
                             "column with the time, or combine a date and a time column in the mapping")
+
+
+def _all_at_midnight(values: pd.Series, timezone: str) -> bool:
+    """Whether the column holds a timestamp and every one is at local midnight, read in slices growing
+    from MIDNIGHT_SAMPLE rows: the first time of day settles it. (A sample of the first rows and then a
+    whole pass cost 3 s and 1.4 GB at 50 M rows when those rows were empty: answered_at of emails.)"""
+    seen, start, size = False, 0, MIDNIGHT_SAMPLE
+    while start < len(values):
+        part = values.iloc[start:start + size].dropna()
+        if len(part):
+            if not _at_midnight(part, timezone):
+                return False
+            seen = True
+        start, size = start + size, min(size * 2, MIDNIGHT_SLICE_MAX)
+    return seen
 
 
 def _at_midnight(values: pd.Series, timezone: str) -> bool:
