@@ -1,6 +1,6 @@
 """The integrity facts as first written (commit 5565eea): groupbys over month and entity labels,
 the backlog a mask per month end. Kept as the tests' reference for scorecard/integrity/facts.py,
-which groups integer codes (the QA facts, unchanged, are its own)."""
+which groups integer codes; the QA facts as at 0fac697, a groupby of the client's scores per grain."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from scorecard.contract.model import Contract
-from scorecard.integrity.facts import _entities, qa_facts  # unchanged by the rewrite
+from scorecard.integrity.facts import _entities  # unchanged by the rewrite
 from scorecard.kpis.derive import InteractionRows
 from scorecard.periods import local_months, month_start_utc, shift_month
 
@@ -27,6 +27,32 @@ def _easy_reasons(frame: pd.DataFrame) -> set[str]:
 #: the interaction columns the facts read (a slim copy of these, never of the whole table)
 READ = ("created_at", "channel", "handle_time_s", "transferred", "resolved_first_contact", "resolved", "csat",
         "reason", "team_id", "agent_id")
+
+
+def qa_facts(contract: Contract, qa: pd.DataFrame | None) -> pd.DataFrame:
+    """Per month x grain x entity: qa (vendor-side mean score) and qa_gap, the mean of vendor minus
+    client scores of the same interactions (the client's audit), with pairs = how many such pairs."""
+    if qa is None or not len(qa) or "score" not in qa:
+        return pd.DataFrame()
+    df = qa.copy()
+    df["month"] = local_months(df["evaluated_at"], contract.timezone)
+    side = df["evaluator_side"].astype("string").str.lower() if "evaluator_side" in df else None
+    vendor = df if side is None else df[(side != "client").fillna(True)]
+    out = []
+    for grain in GRAINS:
+        v = vendor.assign(entity=_entities(vendor, grain, contract))
+        facts = v[v["entity"].notna()].groupby(["month", "entity"]).agg(qa=("score", "mean"))
+        if side is not None:
+            client = df[(side == "client").fillna(False)].groupby("interaction_id")["score"].mean()
+            paired = v[v["interaction_id"].isin(client.index)]
+            paired = paired.assign(gap=paired["score"] - paired["interaction_id"].map(client).astype("float64"))
+            gaps = paired[paired["entity"].notna()].groupby(["month", "entity"]).agg(
+                qa_gap=("gap", "mean"), pairs=("gap", "size"))
+            facts = facts.join(gaps, how="outer")
+        facts = facts.reset_index()
+        facts.insert(1, "grain", grain)
+        out.append(facts)
+    return pd.concat(out, ignore_index=True)
 
 
 def interaction_facts(contract: Contract, rows: InteractionRows, short_s: float) -> pd.DataFrame:

@@ -12,8 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from integrity_facts_reference import monthly_facts as reference
+from integrity_facts_reference import qa_facts as qa_reference
 from scorecard.integrity import chunks, groups
-from scorecard.integrity.facts import monthly_facts
+from scorecard.integrity.facts import monthly_facts, qa_facts
 from scorecard.periods import Months
 from test_integrity_facts_codes import ZONES, _month_edges
 from test_integrity_groups import unrounded
@@ -117,3 +118,34 @@ def test_facts_made_a_few_rows_at_a_time_equal_the_facts_on_labels(case, chunk):
         patch.setattr(groups, "MAX_BINS", 1)
         got = monthly_facts(contract, tables, 10.0)
     pd.testing.assert_frame_equal(got, reference(contract, tables, 10.0), check_exact=True, check_dtype=False)
+
+
+@st.composite
+def qa_rows(draw):
+    n = draw(st.integers(1, 40))
+    pick = lambda values: draw(st.lists(st.sampled_from(values), min_size=n, max_size=n))  # noqa: E731
+    start = pd.Timestamp("2026-01-01", tz="UTC").value
+    qa = pd.DataFrame({
+        "interaction_id": pd.array(pick(["i0", "i1", "i2", "i3", None]), dtype="string"),
+        "evaluated_at": pd.to_datetime(np.array(pick([0, 20, 40, 70])) * 86_400 * 10**9 + start, utc=True),
+        "evaluator_side": pd.array(pick(["vendor", "client", "Client", None]), dtype="string"),
+        "score": pick([60.0, 75.5, 80.0, 91.25, np.nan]),
+        "agent_id": pd.array(pick(["a1", "a2", None]), dtype="string"),
+        "team_id": pd.array(pick(["t1", "t2", None]), dtype="string")})
+    return qa.drop(columns=draw(st.lists(st.sampled_from(["evaluator_side", "team_id"]), unique=True)))
+
+
+@settings(max_examples=100, deadline=None)
+@given(qa_rows(), st.sampled_from(ZONES))
+def test_qa_facts_pair_the_client_scores_once_for_every_grain(qa, zone):
+    contract = replace(make_contract(), timezone=zone)
+    pd.testing.assert_frame_equal(qa_facts(contract, qa), qa_reference(contract, qa), check_exact=True)
+
+
+def test_qa_gap_by_hand():
+    """i1: vendor 80 and 90 against the client's 70 (gaps 10, 20); i2 has no client score."""
+    qa = pd.DataFrame({"interaction_id": ["i1", "i1", "i1", "i2"], "evaluator_side": ["vendor", "vendor", "client", "vendor"],
+                       "score": [80.0, 90.0, 70.0, 60.0], "agent_id": ["a", "a", "q", "a"],
+                       "evaluated_at": pd.to_datetime(["2026-03-02"] * 4, utc=True)})
+    facts = qa_facts(make_contract(), qa).set_index(["grain", "entity"])
+    assert facts.loc[("agent_id", "a"), ["qa", "qa_gap", "pairs"]].tolist() == [230.0 / 3, 15.0, 2]

@@ -189,14 +189,16 @@ def qa_facts(contract: Contract, qa: pd.DataFrame | None) -> pd.DataFrame:
     df["month"] = local_months(df["evaluated_at"], contract.timezone)
     side = df["evaluator_side"].astype("string").str.lower() if "evaluator_side" in df else None
     vendor = df if side is None else df[(side != "client").fillna(True)]
+    if side is not None:  # the vendor's rows with a client score and their gaps, the same at every grain
+        client = df[(side == "client").fillna(False)].groupby("interaction_id")["score"].mean()
+        audited = vendor[vendor["interaction_id"].isin(client.index)]
+        audited = audited.assign(gap=audited["score"] - audited["interaction_id"].map(client).astype("float64"))
     out = []
     for grain in GRAINS:
         v = vendor.assign(entity=_entities(vendor, grain, contract))
         facts = v[v["entity"].notna()].groupby(["month", "entity"]).agg(qa=("score", "mean"))
         if side is not None:
-            client = df[(side == "client").fillna(False)].groupby("interaction_id")["score"].mean()
-            paired = v[v["interaction_id"].isin(client.index)]
-            paired = paired.assign(gap=paired["score"] - paired["interaction_id"].map(client).astype("float64"))
+            paired = audited.assign(entity=_entities(audited, grain, contract))
             gaps = paired[paired["entity"].notna()].groupby(["month", "entity"]).agg(
                 qa_gap=("gap", "mean"), pairs=("gap", "size"))
             facts = facts.join(gaps, how="outer")
