@@ -120,3 +120,10 @@ def test_csv_parquet_and_excel_give_the_same_categories(tmp_path: Path):
     assert list(first["agent_id"].cat.categories) == ["A10", "A2"] and _cells(first["agent_id"])[-1] is None
     assert list(first["team_id"].cat.categories) == ["T1", "T2"]
     assert np.array_equal(first["site"].cat.codes.to_numpy(), np.zeros(4, dtype=np.int8))
+
+
+def test_a_float_label_column_keeps_minus_zero_apart_as_its_text_does():
+    # found by the property above: factorize takes 0.0 and -0.0 for one value, the text writes '-0.0'
+    s = pd.Series([0.0, -0.0, 2.5])
+    labels = parse.to_label(s, categorical=True)
+    assert _cells(labels) == _cells(parse.to_label(s)) == ["0.0", "-0.0", "2.5"]
