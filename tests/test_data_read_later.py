@@ -1,13 +1,17 @@
 """The data set holds what the stages after the data checks read (data/dataset.read_later): no
-source_row, no interaction id or booking id, no extra export column, but those a KPI filter names."""
+source_row, no interaction id or booking id, no extra export column."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
-from scorecard.contract.model import Contract, KpiSpec, Version
+import pandas as pd
+
+from scorecard.contract.model import Contract, KpiSpec
+from scorecard.contract.read_kpis import FILTER_COLUMNS
 from scorecard.data import load_dataset
+from scorecard.data.parquet import ParquetColumns
+from scorecard.data.schema import TABLES
 from scorecard.kpis.engine import compute_kpis
 from scorecard.periods import parse_period
 
@@ -44,31 +48,24 @@ def test_all_columns_keeps_what_the_reader_made(tmp_path):
     assert frame["source_row"].tolist() == [2, 3]
 
 
-def test_a_column_a_filter_names_is_kept_in_any_contract_version(tmp_path):
-    base = _contract(queue=("care",))
-    frame = load_dataset(_data(tmp_path), contract=base).tables["interactions"]
-    assert "queue" in frame and "notes" not in frame and "booking_id" not in frame
-    amended = _contract(booking_id=("B1",))
-    versioned = replace(_contract(), versions=(Version("amended", 1, False, "2026-03", None, "", amended),))
-    frame = load_dataset(_data(tmp_path), contract=versioned).tables["interactions"]
-    assert "booking_id" in frame and "queue" not in frame
+def test_every_column_a_kpi_filter_may_name_is_held():
+    # a contract's filters take these columns only (the schema refuses others): none is dropped
+    canonical = {column for spec in TABLES.values() for column in spec.columns}
+    unread = {column for spec in TABLES.values() for column in spec.unread}
+    assert set(FILTER_COLUMNS) <= canonical and not set(FILTER_COLUMNS) & unread
 
 
-def test_a_kpi_filtered_on_an_extra_column_is_still_measured(tmp_path):
-    contract = _contract(queue=("care",))
+def test_a_filtered_kpi_is_still_measured(tmp_path):
+    contract = _contract(channel=("voice",))
     ds = load_dataset(_data(tmp_path), contract=contract)
     raw = compute_kpis(contract, ds.tables, [parse_period("2026-03")], [])
     vendor = raw[(raw["grain"] == "vendor") & (raw["period"] == "2026-03")]
-    assert vendor["value"].tolist() == [200.0] and vendor["note"].tolist() == [""]
+    assert vendor["value"].tolist() == [150.0] and vendor["note"].tolist() == [""]
 
 
 def test_a_parquet_column_nothing_reads_is_never_decoded(tmp_path, monkeypatch):
-    import pandas as pd
-
-    from scorecard.data.parquet import ParquetColumns
-
-    frame = pd.read_csv(pd.io.common.StringIO(CSV))
-    frame.to_parquet(tmp_path / "interactions.parquet")
+    pd.read_csv(_data(tmp_path) / "interactions.csv").to_parquet(tmp_path / "interactions.parquet")
+    (tmp_path / "interactions.csv").unlink()
     decoded: list[str] = []
     read = ParquetColumns.read
 
@@ -77,11 +74,10 @@ def test_a_parquet_column_nothing_reads_is_never_decoded(tmp_path, monkeypatch):
         return read(self, name, **kw)
 
     monkeypatch.setattr(ParquetColumns, "read", spy)
-    ds = load_dataset(tmp_path, contract=_contract(queue=("care",)))
-    assert "interaction_id" in decoded and "queue" in decoded  # the id is checked; the filter reads queue
-    assert "booking_id" not in decoded and "notes" not in decoded
-    assert list(ds.tables["interactions"].columns) == ["channel", "created_at", "answered_at", "handle_time_s",
-                                                       "queue"]
+    ds = load_dataset(tmp_path, contract=_contract())
+    assert "interaction_id" in decoded  # the id is checked
+    assert not {"booking_id", "queue", "notes"} & set(decoded)
+    assert list(ds.tables["interactions"].columns) == ["channel", "created_at", "answered_at", "handle_time_s"]
     decoded.clear()
     load_dataset(tmp_path, contract=_contract(), all_columns=True)
     assert {"booking_id", "notes", "queue"} <= set(decoded)

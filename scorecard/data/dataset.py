@@ -85,7 +85,6 @@ def load_dataset(path: Path, *, contract: Contract, mapping: str | Path | None =
     cleared: dict[str, pd.DataFrame] = {}
     unusable: list[ConstantInput] = []
     checks = checks_for(contract)
-    filtered = filter_columns(contract)
     for name, file in files.items():
         table_rules = rules.tables.get(name) if rules else None
         try:
@@ -94,7 +93,7 @@ def load_dataset(path: Path, *, contract: Contract, mapping: str | Path | None =
             reports.append(raw.quality(name))  # blank lines (skipped) and malformed lines (quarantined)
             frame, issues, unparsed = convert_table(raw.frame, TABLES[name], table_rules, unread=raw.unread,
                                                     timezone=contract.timezone, file=str(file),
-                                                    skip=None if all_columns else unchecked(TABLES[name], filtered))
+                                                    skip=None if all_columns else unchecked(TABLES[name]))
         except DataError as exc:
             problems.extend(exc.problems)
             continue
@@ -103,7 +102,7 @@ def load_dataset(path: Path, *, contract: Contract, mapping: str | Path | None =
         unusable += unusable_inputs(name, warnings)
         issues += check_table(frame, TABLES[name], checks, unparsed) + [w.drop(columns=BLOCKS) for w in warnings]
         clean, report, cells = quarantine(frame, TABLES[name], issues)
-        tables[name] = observed_categories(clean if all_columns else read_later(clean, TABLES[name], filtered))
+        tables[name] = observed_categories(clean if all_columns else read_later(clean, TABLES[name]))
         if cells is not None:
             cleared[name] = cells
         reports.append(report)
@@ -118,26 +117,19 @@ def load_dataset(path: Path, *, contract: Contract, mapping: str | Path | None =
                    rows_read=rows_read, constants=(*(constant_inputs(rules) if rules else ()), *unusable))
 
 
-def filter_columns(contract: Contract) -> frozenset[str]:
-    """The columns some KPI filter of the contract names, in any of its versions: always kept."""
-    return frozenset(column for kpis in (contract.kpis, *(v.contract.kpis for v in contract.versions))
-                     for kpi in kpis.values() for column in kpi.filter)
-
-
-def unchecked(spec: TableSpec, filtered: frozenset[str]) -> Callable[[str], bool]:
+def unchecked(spec: TableSpec) -> Callable[[str], bool]:
     """Columns of `spec`'s table that are not even read: the `unread` ones no data check reads (every
-    one but the id) and the export's extra columns, but those a filter names (a ticket export's
-    descriptions, 85 % of its bytes, are then never typed)."""
-    return lambda column: column not in filtered and column != spec.id_column and (
-        column in spec.unread or spec.kind(column) is None)
+    one but the id) and the export's extra columns (a ticket export's descriptions, 85 % of its bytes,
+    are then never typed). A KPI filter names canonical label columns only (read_kpis.FILTER_COLUMNS)."""
+    return lambda column: column != spec.id_column and (column in spec.unread or spec.kind(column) is None)
 
 
-def read_later(frame: pd.DataFrame, spec: TableSpec, filtered: frozenset[str]) -> pd.DataFrame:
+def read_later(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
     """`frame` without what only the data checks read: `source_row` (data_quality.csv's row numbers)
-    and the table's `unread` columns (the interaction id: 5 M rows of text are 95 MB), but those a KPI
-    filter names. Deleted in place: the frame is the caller's own."""
+    and the table's `unread` columns (the interaction id: 5 M rows of text are 95 MB). Deleted in
+    place: the frame is the caller's own."""
     for column in list(frame.columns):
-        if column not in filtered and (column == SOURCE_ROW or column in spec.unread):
+        if column == SOURCE_ROW or column in spec.unread:
             del frame[column]
     return frame
 

@@ -23,8 +23,8 @@ class TableSpec:
 
     A bad value in a required column quarantines the row; in any other column it clears the cell.
     `ceilings` are plausible upper bounds (a 1e12 s wait is a broken timer, not a long wait).
-    `unread`: columns no stage after the data checks reads, so the data set does not hold them (a
-    KPI filter naming one keeps it; data/dataset.py)."""
+    `unread`: columns no stage after the data checks reads, so the data set does not hold them
+    (data/dataset.py; a KPI filter names none: tests/test_data_read_later.py)."""
 
     name: str
     columns: dict[str, str]
