@@ -81,3 +81,12 @@ def test_a_parquet_column_nothing_reads_is_never_decoded(tmp_path, monkeypatch):
     decoded.clear()
     load_dataset(tmp_path, contract=_contract(), all_columns=True)
     assert {"booking_id", "notes", "queue"} <= set(decoded)
+
+
+def test_cost_lines_apart_only_by_their_description_are_both_counted(tmp_path):
+    # found by the CLI fuzz test: the duplicate check of cost lines reads every column, extras included
+    (tmp_path / "costs.csv").write_text("period,amount,currency,description\n2026-03,100,CHF,licences\n"
+                                        "2026-03,100,CHF,training\n2026-03,100,CHF,training\n", encoding="utf-8")
+    ds = load_dataset(tmp_path, contract=_contract())
+    assert ds.tables["costs"]["amount"].tolist() == [100.0, 100.0]  # the third line repeats the second
+    assert ds.quality["row"].tolist() == [4] and list(ds.tables["costs"].columns) == ["period", "amount", "currency"]

@@ -119,17 +119,21 @@ def load_dataset(path: Path, *, contract: Contract, mapping: str | Path | None =
 
 def unchecked(spec: TableSpec) -> Callable[[str], bool]:
     """Columns of `spec`'s table that are not even read: the `unread` ones no data check reads (every
-    one but the id) and the export's extra columns (a ticket export's descriptions, 85 % of its bytes,
-    are then never typed). A KPI filter names canonical label columns only (read_kpis.FILTER_COLUMNS)."""
-    return lambda column: column != spec.id_column and (column in spec.unread or spec.kind(column) is None)
+    one but the id) and the export's extra columns where no check reads them (a ticket export's
+    descriptions, 85 % of its bytes, are then never typed; a cost line's are: TableSpec.checks_extras).
+    A KPI filter names canonical label columns only (read_kpis.FILTER_COLUMNS)."""
+    def skipped(column: str) -> bool:
+        extra = spec.kind(column) is None
+        return column != spec.id_column and (column in spec.unread or (extra and not spec.checks_extras))
+    return skipped
 
 
 def read_later(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
-    """`frame` without what only the data checks read: `source_row` (data_quality.csv's row numbers)
-    and the table's `unread` columns (the interaction id: 5 M rows of text are 95 MB). Deleted in
-    place: the frame is the caller's own."""
+    """`frame` without what only the data checks read: `source_row` (data_quality.csv's row numbers),
+    the table's `unread` columns (the interaction id: 5 M rows of text are 95 MB) and the extra columns
+    a check read. Deleted in place: the frame is the caller's own."""
     for column in list(frame.columns):
-        if column == SOURCE_ROW or column in spec.unread:
+        if column == SOURCE_ROW or column in spec.unread or spec.kind(column) is None:
             del frame[column]
     return frame
 

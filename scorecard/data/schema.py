@@ -24,7 +24,9 @@ class TableSpec:
     A bad value in a required column quarantines the row; in any other column it clears the cell.
     `ceilings` are plausible upper bounds (a 1e12 s wait is a broken timer, not a long wait).
     `unread`: columns no stage after the data checks reads, so the data set does not hold them
-    (data/dataset.py; a KPI filter names none: tests/test_data_read_later.py)."""
+    (data/dataset.py; a KPI filter names none: tests/test_data_read_later.py). `checks_extras`: a check
+    reads the export's extra columns too (a cost line repeated in every column, its description
+    included, is a duplicate), so they are read; elsewhere they are not."""
 
     name: str
     columns: dict[str, str]
@@ -34,6 +36,7 @@ class TableSpec:
     non_negative: tuple[str, ...] = ()
     ceilings: dict[str, tuple[float, str]] = field(default_factory=dict)  # column -> (bound, in words)
     unread: tuple[str, ...] = ()
+    checks_extras: bool = False
 
     def kind(self, column: str) -> str | None:
         """The kind of a canonical column; servqual_* dimensions are open-ended numbers."""
@@ -97,6 +100,7 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
         "costs",
         {"period": PERIOD, "amount": NUMBER, "currency": LABEL, "category": LABEL},
         required=("period", "amount", "currency"),  # a negative amount (credit note) is allowed
+        checks_extras=True,
     ),
     TableSpec(
         "volumes",
