@@ -107,14 +107,22 @@ def raw_by_version(engine: Engine, uses: Sequence[VersionUse],
                 batches[slot][spec.id] = spec
                 where[key] = slot
     raws = [engine.run(list(batch.values())) for batch in batches]
+    # each KPI's rows of a batch, found once: a mask over every raw row per KPI and version cost 17 s
+    # at 50 M interaction rows (millions of agent rows, 26 KPIs)
+    by_kpi = [raw.groupby("kpi", sort=False).indices for raw in raws]
     quarterly = _quarterly_raw(uses, quarter_engine)
     out = []
     for use in uses:
         labels = [p.label for p in use.periods]
+        asked: dict[int, np.ndarray] = {}  # batch -> its rows of the version's periods
         parts = []
         for spec in use.contract.kpis.values():
-            raw = raws[where[_computation(spec)]]
-            rows = raw[(raw["kpi"] == spec.id) & raw["period"].isin(labels)]
+            slot = where[_computation(spec)]
+            raw = raws[slot]
+            if slot not in asked:
+                asked[slot] = raw["period"].isin(labels).to_numpy()
+            rows_of_kpi = by_kpi[slot].get(spec.id, np.zeros(0, dtype=np.intp))
+            rows = raw.take(rows_of_kpi[asked[slot][rows_of_kpi]])
             if spec.measured == QUARTERLY:
                 rows = _judged_quarterly(rows, quarterly.get(_computation(spec)), use.months)
             parts.append(rows)
