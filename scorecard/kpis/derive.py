@@ -75,13 +75,20 @@ class InteractionRows:
             from_wait = self._plus_seconds(self.created, np.where(self.abandoned, wait, np.nan))
             abandoned_at = from_wait if abandoned_at is None else abandoned_at.fillna(from_wait)
         self.abandoned_at = abandoned_at
+        # what first_response_at falls back to, kept past release_kpi_facts (the integrity signals read
+        # it): the table's own column, or the one derived from wait_s
+        self._answered_at = answered_at
 
-        # Convention 4: for live channels an empty first_response_at falls back to answered_at.
-        first = _ts(df, "first_response_at")
-        if answered_at is not None:
-            live_answer = answered_at.where(pd.Series(self.live, index=df.index))
-            first = live_answer if first is None else first.fillna(live_answer)
-        self.first_response_at = first
+    @property
+    def first_response_at(self) -> pd.Series | None:
+        """Convention 4: for live channels an empty first_response_at falls back to answered_at.
+        Made each time it is read (a few KPIs and the integrity signals do, 20-60 ms at 5 M rows),
+        not kept: a whole timestamp column, 8 bytes a row, through the KPIs and the sections."""
+        first, answered_at = _ts(self.df, "first_response_at"), self._answered_at
+        if answered_at is None:
+            return first
+        live_answer = answered_at.where(pd.Series(self.live, index=self.df.index))
+        return live_answer if first is None else first.fillna(live_answer)
 
     @property
     def channel_codes(self) -> tuple[np.ndarray, np.ndarray]:
@@ -112,20 +119,19 @@ class InteractionRows:
     @cached_property
     def handled(self) -> np.ndarray | None:
         """Answered (live channels) or given a first response (async); self-service never."""
-        if self.answered is None and self.first_response_at is None:
+        first = self.first_response_at
+        if self.answered is None and first is None:
             return None
         live_part = self.live & (self.answered if self.answered is not None else False)
-        if self.first_response_at is None:
+        if first is None:
             return live_part
-        async_part = ~self.live & ~self.self_service & self.first_response_at.notna().to_numpy()
+        async_part = ~self.live & ~self.self_service & first.notna().to_numpy()
         return live_part | async_part
 
     def column(self, name: str) -> pd.Series | None:
         """A timestamp by canonical name, with the derivations above applied."""
-        derived = {"answered_at": self.answered_at, "abandoned_at": self.abandoned_at,
-                   "first_response_at": self.first_response_at}
-        if name in derived:
-            return derived[name]
+        if name in ("answered_at", "abandoned_at", "first_response_at"):
+            return getattr(self, name)  # first_response_at made only when it is the one asked
         return self.df[name] if name in self.df else None
 
     def duration(self, start: str, end: str, clock: str | None, where: np.ndarray | None = None) -> np.ndarray | None:
