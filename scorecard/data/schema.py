@@ -26,7 +26,9 @@ class TableSpec:
     `unread`: columns no stage after the data checks reads, so the data set does not hold them
     (data/dataset.py; a KPI filter names none: tests/test_data_read_later.py). `checks_extras`: a check
     reads the export's extra columns too (a cost line repeated in every column, its description
-    included, is a duplicate), so they are read; elsewhere they are not."""
+    included, is a duplicate), so they are read; elsewhere they are not. `compared`: columns the stages
+    after the checks only compare for equality (repeat contacts: the same customer), so the data set
+    holds them as nullable Int32 codes, not text (`dataset.read_later`; the checks read the text)."""
 
     name: str
     columns: dict[str, str]
@@ -37,6 +39,7 @@ class TableSpec:
     ceilings: dict[str, tuple[float, str]] = field(default_factory=dict)  # column -> (bound, in words)
     unread: tuple[str, ...] = ()
     checks_extras: bool = False
+    compared: tuple[str, ...] = ()
 
     def kind(self, column: str) -> str | None:
         """The kind of a canonical column; servqual_* dimensions are open-ended numbers."""
@@ -52,7 +55,8 @@ _INTERACTION_TIMES = ("created_at", "answered_at", "assigned_at", "first_respons
 _LABELS = ("agent_id", "team_id", "site", "vendor")
 # Label columns of few distinct values, held as pandas Categoricals (codes + one copy of each value):
 # a fifth of an interaction's bytes as text (ARCHITECTURE.md, stage 2 -> 3). Ids of mostly distinct
-# values (interaction_id, evaluation_id, customer_id, booking_id) stay text: codes would add to them.
+# values (interaction_id, evaluation_id, customer_id, booking_id) stay text: categories would add to them
+# (customer_id becomes bare codes after the checks: TableSpec.compared).
 CATEGORIES = frozenset({"channel", "reason", *_LABELS, "evaluator_id", "evaluator_side", "calibration_session",
                         "item", "category"})
 
@@ -70,6 +74,9 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
         # the id is checked (present, unique) and then no longer needed; no KPI reads booking_id
         # (contacts per booking divide by the volumes table's bookings): 36 bytes a row of text
         unread=("interaction_id", "booking_id"),
+        # only repeat contacts read the customer, comparing ids (kpis/repeat.py, sql/relation.py): 5 bytes
+        # a row as codes against 18 as text
+        compared=("customer_id",),
     ),
     TableSpec(
         "qa_evaluations",
