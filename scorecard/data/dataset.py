@@ -103,6 +103,9 @@ def load_dataset(path: Path, *, contract: Contract, mapping: str | Path | None =
         unusable += unusable_inputs(name, warnings)
         issues += check_table(frame, TABLES[name], checks, unparsed) + [w.drop(columns=BLOCKS) for w in warnings]
         clean, report, cells = quarantine(frame, TABLES[name], issues)
+        # `clean` shares the columns of `frame`: what read_later drops (the interaction id, source_row:
+        # 26 bytes a row) is freed only once `frame` is, not when the next table rebinds it (peak memory)
+        del frame, issues, unparsed
         tables[name] = observed_categories(clean if all_columns else read_later(clean, TABLES[name]))
         if cells is not None:
             cleared[name] = cells
