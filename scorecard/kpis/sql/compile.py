@@ -57,6 +57,10 @@ class MeasureSQL:
     # of the ratio (forecast accuracy = 1 - WAPE); both applied to the aggregate rows, see sqlengine.py
     combine: Callable | None = None
     transform: Callable[[np.ndarray], np.ndarray] | None = None
+    # obs may be -0.0 (a column as read): its ties with 0.0 are sorted in row order, as the pandas
+    # engine's stable sort leaves them. A difference of two times never is -0.0 (x - y is -0.0 only
+    # for x = -0.0, y = 0.0), so its values sort on one key: a third less CPU for the sort.
+    signed_zeros: bool = True
 
 
 @dataclass(frozen=True)
@@ -157,6 +161,7 @@ def aggregate_query(key: str, measures: Sequence[tuple[str, MeasureSQL, Sequence
     relation = measures[0][1].relation
     sums, observed = _Columns("_s"), _Columns("_o")
     quantiles: dict[tuple[str, float], str] = {}
+    by_row: set[str] = set()  # the observations sorted in row order among equal values
     outputs = []
     for _, m, _ in measures:
         prov = flag(m.provisional) if m.provisional is not None else None
@@ -166,6 +171,8 @@ def aggregate_query(key: str, measures: Sequence[tuple[str, MeasureSQL, Sequence
         obs = observed.add(_in_base(m.base, m.obs))
         if obs is not None and m.q is not None:
             quantiles.setdefault((obs, m.q), f"q{len(quantiles)}")
+            if m.signed_zeros:
+                by_row.add(obs)
         out = {c: None if name is None else name[1:] for c, name in out.items()}
         out["quantile"] = quantiles[(obs, m.q)] if obs is not None and m.q is not None else None
         out["nobs"] = f"c{obs[2:]}" if obs is not None else None
@@ -184,8 +191,8 @@ def aggregate_query(key: str, measures: Sequence[tuple[str, MeasureSQL, Sequence
         *[exp.column(g, "r").as_(g) for g in columns],
         *[exp.func("GROUPING", exp.column(g, "r")).as_(f"_g_{g}") for g in columns],
         *[exp.Sum(this=exp.column(name, "r")).as_(name[1:]) for name in sums.by_text.values()],
-        *[SortedValues(this=exp.column(obs, "r"), by=exp.column("_row", "r")).as_(f"_sorted{obs[2:]}")
-          for obs in dict.fromkeys(obs for obs, _ in quantiles)],
+        *[SortedValues(this=exp.column(obs, "r"), by=exp.column("_row", "r") if obs in by_row else None
+                       ).as_(f"_sorted{obs[2:]}") for obs in dict.fromkeys(obs for obs, _ in quantiles)],
         *[exp.Count(this=exp.column(name, "r")).as_(f"c{name[2:]}") for name in observed.by_text.values()],
         exp.Min(this=exp.column("_row", "r")).as_("first_row"), copy=False,
     ).from_(inner.subquery("r"), copy=False).join(

@@ -16,9 +16,10 @@ from sqlglot.dialects.spark import Spark
 
 class SortedValues(exp.AggFunc, exp.Expression):  # (sqlglot >= 30 makes AggFunc a trait)
     """A group's non-NULL values of `this` as a list, ascending; values that compare equal (0.0
-    and -0.0) in the order of `by`, as the pandas engine's stable sort leaves them."""
+    and -0.0) in the order of `by`, as the pandas engine's stable sort leaves them (no `by`: the
+    values hold no -0.0, so equal values are the same bits and their order does not matter)."""
 
-    arg_types = {"this": True, "by": True}
+    arg_types = {"this": True, "by": False}
 
 
 class Item(exp.Func, exp.Expression):
@@ -29,13 +30,17 @@ class Item(exp.Func, exp.Expression):
 
 def _duckdb_sorted(self, e: SortedValues) -> str:
     x = self.sql(e, "this")
-    return f"LIST({x} ORDER BY {x}, {self.sql(e, 'by')}) FILTER (WHERE NOT {x} IS NULL)"
+    by = f", {self.sql(e, 'by')}" if e.args.get("by") is not None else ""
+    return f"LIST({x} ORDER BY {x}{by}) FILTER (WHERE NOT {x} IS NULL)"
 
 
 def _spark_sorted(self, e: SortedValues) -> str:
     """Spark has no ordered aggregate: pairs (value, by) sorted (ARRAY_SORT orders a struct field by
-    field, -0.0 equal to 0.0), then their values. COLLECT_LIST skips the NULL pairs."""
+    field, -0.0 equal to 0.0), then their values. COLLECT_LIST skips the NULL pairs (and the NULL
+    values: without `by`, the values themselves are sorted)."""
     x = self.sql(e, "this")
+    if e.args.get("by") is None:
+        return f"ARRAY_SORT(COLLECT_LIST({x}))"
     pairs = f"COLLECT_LIST(CASE WHEN NOT {x} IS NULL THEN NAMED_STRUCT('v', {x}, 'by', {self.sql(e, 'by')}) END)"
     return f"TRANSFORM(ARRAY_SORT({pairs}), p -> p.v)"
 

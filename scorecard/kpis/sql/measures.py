@@ -32,13 +32,14 @@ def ratio(rows: Rows, base: str, num: str, den: str, provisional: str | None = N
                       provisional=sql(provisional) if provisional else None)
 
 
-def duration(rows: Rows, base: str, values: str, statistic: str) -> MeasureSQL:
-    """A statistic of a per-row duration (NULL = no observation) over the rows in `base`."""
+def duration(rows: Rows, base: str, values: str, statistic: str, *, signed_zeros: bool) -> MeasureSQL:
+    """A statistic of a per-row duration (NULL = no observation) over the rows in `base`;
+    `signed_zeros`: the values may be -0.0 (a column as read, not a difference of two times)."""
     q = statistic_q(statistic)
     if q is None:
         return MeasureSQL(rows.relation(), sql(base), num=sql(f"COALESCE({values}, 0.0)"),
                           den=flag(sql(f"{values} IS NOT NULL")))
-    return MeasureSQL(rows.relation(), sql(base), obs=sql(values), q=q)
+    return MeasureSQL(rows.relation(), sql(base), obs=sql(values), q=q, signed_zeros=signed_zeros)
 
 
 def _short_abandon(rows: Rows, within: float | None) -> str:
@@ -75,7 +76,7 @@ def average_speed_of_answer(kpi, rows, base):
     if rows.facts.answered is None or rows.ts("answered_at") is None:
         return _missing("answered_at")
     wait = rows.duration("created_at", "answered_at", kpi.clock)
-    return duration(rows, f"({base} AND v._answered)", wait, kpi.statistic)
+    return duration(rows, f"({base} AND v._answered)", wait, kpi.statistic, signed_zeros=False)
 
 
 def abandonment_rate(kpi, rows, base):
@@ -96,7 +97,8 @@ def answer_rate(kpi, rows, base):
 def _elapsed(start: str, end: str, missing: str) -> Builder:
     def build(kpi, rows, base):
         values = rows.duration(start, end, kpi.clock)
-        return _missing(missing) if values is None else duration(rows, base, values, kpi.statistic)
+        return _missing(missing) if values is None else duration(rows, base, values, kpi.statistic,
+                                                                 signed_zeros=False)
     return build
 
 
@@ -105,7 +107,8 @@ def average_handle_time(kpi, rows, base):
         return _missing("handle_time_s")
     if rows.facts.handled is None:
         return _missing("answered_at or first_response_at")
-    return duration(rows, f"({base} AND v._handled)", "CAST(v.handle_time_s AS DOUBLE)", kpi.statistic)
+    return duration(rows, f"({base} AND v._handled)", "CAST(v.handle_time_s AS DOUBLE)", kpi.statistic,
+                    signed_zeros=True)
 
 
 def same_day_response(kpi, rows, base):
