@@ -183,13 +183,15 @@ def aggregate_query(key: str, measures: Sequence[tuple[str, MeasureSQL, Sequence
         *[e.as_(name) for name, e in zip(sums.by_text.values(), sums.exprs)],
         *[e.as_(name) for name, e in zip(observed.by_text.values(), observed.exprs)], copy=False,
     ).from_(relation.subquery("v") if isinstance(relation, exp.Select) else relation, copy=False)
-    if not observed.exprs:
-        inner = _fine_sums(inner, columns, list(sums.by_text.values()))
+    staged = not observed.exprs
+    if staged:
+        inner = _month_sums(inner, columns, list(sums.by_text.values()))
     period = exp.column("period", "pm")
+    flags = [exp.column(f"_g_{g}", "r") if staged else exp.func("GROUPING", exp.column(g, "r")) for g in columns]
     select = exp.select(
         period.as_("period"),
         *[exp.column(g, "r").as_(g) for g in columns],
-        *[exp.func("GROUPING", exp.column(g, "r")).as_(f"_g_{g}") for g in columns],
+        *[f.as_(f"_g_{g}") for g, f in zip(columns, flags)],
         *[exp.Sum(this=exp.column(name, "r")).as_(name[1:]) for name in sums.by_text.values()],
         *[SortedValues(this=exp.column(obs, "r"), by=exp.column("_row", "r") if obs in by_row else None
                        ).as_(f"_sorted{obs[2:]}") for obs in dict.fromkeys(obs for obs, _ in quantiles)],
@@ -197,9 +199,11 @@ def aggregate_query(key: str, measures: Sequence[tuple[str, MeasureSQL, Sequence
         exp.Min(this=exp.column("_row", "r")).as_("first_row"), copy=False,
     ).from_(inner.subquery("r"), copy=False).join(
         exp.to_table(PERIOD_MAP).as_("pm"), on=exp.column("_month", "r").eq(exp.column("month", "pm")), copy=False)
-    sets = [exp.Tuple(expressions=[period.copy()])] + [
-        exp.Tuple(expressions=[period.copy(), exp.column(g, "r")]) for g in columns]
-    select = select.group_by(exp.GroupingSets(expressions=sets), copy=False)
+    if staged:  # each month row of a grouping set -> its periods: the set's flags keep the sets apart
+        select = select.group_by(period.copy(), *[exp.column(g, "r") for g in columns],
+                                 *[f.copy() for f in flags], copy=False)
+    else:
+        select = select.group_by(exp.GroupingSets(expressions=_sets(period, columns, "r")), copy=False)
     if quantiles:
         select = _with_quantiles(select, quantiles)
     if rows is not None:
@@ -234,13 +238,25 @@ def interpolated(values: exp.Expression, count: exp.Expression, q: float) -> exp
     return exp.case().when(count.copy().eq(0), exp.null()).when(frac.eq(0), low.copy()).else_(low.copy() + step)
 
 
-def _fine_sums(rows: exp.Select, columns: list[str], names: list[str]) -> exp.Select:
-    """Stage 1 of decomposable sums: rows -> month x grain columns, so the grouping sets read a
-    few thousand partial sums instead of every row (quantiles are not decomposable: they skip it)."""
-    keys = ["_month", *columns]
-    return exp.select(*[exp.column(k) for k in keys], exp.Min(this=exp.column("_row")).as_("_row"),
+def _sets(period: exp.Expression, columns: list[str], table: str | None = None) -> list[exp.Tuple]:
+    """The grouping sets: the period alone (the vendor), and the period with each grain."""
+    return [exp.Tuple(expressions=[period.copy()])] + [
+        exp.Tuple(expressions=[period.copy(), exp.column(g, table)]) for g in columns]
+
+
+def _month_sums(rows: exp.Select, columns: list[str], names: list[str]) -> exp.Select:
+    """Stage 1 of decomposable sums: the rows -> their sums per month at every grain (GROUPING
+    SETS over the rows, `_g_<grain>` flags naming each row's set), so the periods join a few
+    thousand partial sums instead of every row. Each set groups the rows into a few thousand
+    groups: at 1 M bench rows a third of the CPU of one stage over month x every grain (137,000
+    groups, 7 rows each, whose 38 sums miss the cache) and the sets over their period rows.
+    (Quantiles are not decomposable: they skip it.)"""
+    month = exp.column("_month")
+    return exp.select(month.copy(), *[exp.column(g) for g in columns],
+                      *[exp.func("GROUPING", exp.column(g)).as_(f"_g_{g}") for g in columns],
+                      exp.Min(this=exp.column("_row")).as_("_row"),
                       *[exp.Sum(this=exp.column(n)).as_(n) for n in names], copy=False).from_(
-        rows.subquery("f"), copy=False).group_by(*[exp.column(k) for k in keys], copy=False)
+        rows.subquery("f"), copy=False).group_by(exp.GroupingSets(expressions=_sets(month, columns)), copy=False)
 
 
 def period_map(labels: dict[str, list[str]]) -> pd.DataFrame:
