@@ -88,24 +88,28 @@ def load_dataset(path: Path, *, contract: Contract, mapping: str | Path | None =
     checks = checks_for(contract)
     for name, file in files.items():
         table_rules = rules.tables.get(name) if rules else None
+        # an id nothing reads after the checks is checked as it is typed, never held (peak memory)
+        ids: list[pd.DataFrame] | None
+        ids = [] if not all_columns and TABLES[name].id_column in TABLES[name].unread else None
         try:
             raw = read_table(file, sheet=table_rules.sheet if table_rules else None, on_demand=True)
             rows_read[name] = raw.rows_read
             reports.append(raw.quality(name))  # blank lines (skipped) and malformed lines (quarantined)
             frame, issues, unparsed = convert_table(raw.frame, TABLES[name], table_rules, unread=raw.unread,
                                                     timezone=contract.timezone, file=str(file),
-                                                    skip=None if all_columns else unchecked(TABLES[name]))
+                                                    skip=None if all_columns else unchecked(TABLES[name]), ids=ids)
         except DataError as exc:
             problems.extend(exc.problems)
             continue
         del raw  # the raw copy of a large table is not needed past conversion (peak memory)
         warnings = plausibility(frame, TABLES[name], checks)
         unusable += unusable_inputs(name, warnings)
-        issues += check_table(frame, TABLES[name], checks, unparsed) + [w.drop(columns=BLOCKS) for w in warnings]
+        issues += (check_table(frame, TABLES[name], checks, unparsed, (ids[0], ids[1]) if ids else None)
+                   + [w.drop(columns=BLOCKS) for w in warnings])
         clean, report, cells = quarantine(frame, TABLES[name], issues)
-        # `clean` shares the columns of `frame`: what read_later drops (the interaction id, source_row:
-        # 26 bytes a row) is freed only once `frame` is, not when the next table rebinds it (peak memory)
-        del frame, issues, unparsed
+        # `clean` shares the columns of `frame`: what read_later drops (source_row, the extras) is freed
+        # only once `frame` is, not when the next table rebinds it (peak memory)
+        del frame, issues, unparsed, ids
         tables[name] = observed_categories(clean if all_columns else read_later(clean, TABLES[name]))
         if cells is not None:
             cleared[name] = cells

@@ -75,15 +75,17 @@ def empty_report() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="int64" if c == "row" else object) for c in COLUMNS})
 
 
-def check_table(frame: pd.DataFrame, spec: TableSpec, checks: Checks,
-                unparsed: dict[str, pd.Series]) -> list[pd.DataFrame]:
-    """Every row rule for one canonical table (columns absent from the frame are skipped)."""
-    found = [_missing(frame, spec, unparsed)]
+def check_table(frame: pd.DataFrame, spec: TableSpec, checks: Checks, unparsed: dict[str, pd.Series],
+                ids: tuple[pd.DataFrame, pd.DataFrame] | None = None) -> list[pd.DataFrame]:
+    """Every row rule for one canonical table (columns absent from the frame are skipped). `ids`: the
+    id column's `id_checks`, made before the column was dropped from `frame` (convert_table), reported
+    where the checks of the column would be."""
     key = spec.id_column
-    if key is not None and key in frame:
-        found.append(_repeats(frame, [key], key,
-                              lambda d, first: f"duplicate {key} '" + d[key].astype(str)
-                              + "' (first seen on row " + first + ")"))
+    if ids is None and key is not None and key in frame:
+        ids = id_checks(frame, spec)
+    found = [_missing(frame, spec, unparsed, ids[0] if ids else None)]
+    if ids:
+        found.append(ids[1])
     if "channel" in frame:
         unknown = frame["channel"].notna() & ~frame["channel"].isin(list(checks.channels)).fillna(False).astype(bool)
         found.append(issue(frame, unknown, "channel", "unknown channel '" + frame["channel"][unknown].astype(str)
@@ -101,9 +103,23 @@ def check_table(frame: pd.DataFrame, spec: TableSpec, checks: Checks,
     return [f for f in found if len(f)]
 
 
-def _missing(frame: pd.DataFrame, spec: TableSpec, unparsed: dict[str, pd.Series]) -> pd.DataFrame:
+def id_checks(frame: pd.DataFrame, spec: TableSpec) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The report rows of the id column (in `frame` with `source_row`): empty ids and repeated ones. An
+    id is text, never unparseable."""
+    key = spec.id_column
+    assert key is not None
+    empty = issue(frame, frame[key].isna(), key, f"{key} is empty (required)")
+    return empty, _repeats(frame, [key], key, lambda d, first: f"duplicate {key} '" + d[key].astype(str)
+                           + "' (first seen on row " + first + ")")
+
+
+def _missing(frame: pd.DataFrame, spec: TableSpec, unparsed: dict[str, pd.Series],
+             empty_ids: pd.DataFrame | None) -> pd.DataFrame:
     parts = []
     for col in spec.required:
+        if col == spec.id_column and empty_ids is not None:
+            parts.append(empty_ids)
+            continue
         empty = frame[col].isna()
         if col in unparsed:
             empty &= ~unparsed[col]
