@@ -5,6 +5,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from scorecard.kpis import aggregate
 from scorecard.kpis.aggregate import COUNTS_KEPT, Codes, FineIndex, GroupIndex
 
 
@@ -55,3 +56,14 @@ def test_numbers_and_subsets_are_not_kept():
     assert fine.sum(mask, fine.codes[rows]).flags.writeable
     sums = fine.sum(values)
     assert index.sum(sums) is not index.sum(sums)
+
+
+def test_a_count_by_slices_of_rows_is_the_whole_count(monkeypatch):
+    fine, _ = _indexes(50)
+    mask = np.arange(50) % 4 != 1
+    whole = fine.sum(mask)
+    monkeypatch.setattr(aggregate, "COUNT_ROWS", 7)  # 8 slices, the last of 1 row
+    fine, _ = _indexes(50)
+    sliced = fine.sum(mask)
+    assert np.array_equal(sliced, whole) and np.array_equal(sliced, np.bincount(fine.codes[mask], minlength=fine.size))
+    assert sliced.dtype == np.uint8

@@ -141,8 +141,10 @@ class InteractionRows:
         a, b = self.column(start), self.column(end)
         if a is None or b is None:
             return None
-        if clock is None:
-            return _epoch_seconds(b) - _epoch_seconds(a)
+        if clock is None:  # in place: two float columns at once, not three (8 bytes a row fewer)
+            seconds = _epoch_seconds(b)
+            seconds -= _epoch_seconds(a)
+            return seconds
         if where is None:
             return self.clock(clock).duration(a, b)
         rows = np.flatnonzero(where)
