@@ -61,6 +61,15 @@ def test_codes_partition_like_the_text_and_keep_missing_values_missing():
     assert table.column("_month").to_pylist() == [202603] * 5
 
 
+def test_integer_customer_codes_are_their_own_codes():
+    """The loader's customer_id as nullable Int32 codes (equal ids, equal codes): kept as they are."""
+    frame = pd.DataFrame({"customer_id": pd.array([7, 3, None, 7], dtype="Int32"),
+                          "created_at": pd.to_datetime(["2026-03-01"] * 4, utc=True)})
+    table, codebooks = prepare(frame, "Europe/Paris", "created_at")
+    assert table.column(code_column("customer_id")).to_pylist() == [7, 3, None, 7]
+    assert codebooks == {}
+
+
 def test_a_table_without_its_date_column_has_no_month():
     table, _ = prepare(pd.DataFrame({"amount": [1.0, np.nan]}), "Europe/Paris", "created_at")
     assert table.column("_month").to_pylist() == [None, None]

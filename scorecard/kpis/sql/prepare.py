@@ -60,7 +60,8 @@ def prepare(frame: pd.DataFrame, timezone: str, dated: str | None, cleared: pd.D
             coded: Sequence[str] = CODED, named: Sequence[str] = ()) -> tuple[pa.Table, dict[str, np.ndarray]]:
     """One table for the engines: timestamps as epoch ns, `_month`, `_row` (the results' order:
     first appearance), `_cleared_*` flags and `_code_*` codes of the `coded` and `named` columns it
-    has; and the codebook (code -> value, as Python values) of each `named` one."""
+    has (a `coded` column of integers is its own code); and the codebook (code -> value, as Python
+    values) of each `named` one."""
     out: dict[str, pa.Array | pa.ChunkedArray] = {}
     for col in frame.columns:
         s = frame[col]
@@ -80,6 +81,9 @@ def prepare(frame: pd.DataFrame, timezone: str, dated: str | None, cleared: pd.D
     for col in dict.fromkeys([*coded, *named]):
         if col in out:
             values = out[col]
+            if col not in named and pa.types.is_integer(values.type):  # the loader's customer codes:
+                out[code_column(col)] = values  # their own codes (encoding them cost 0.4 s at 5 M rows)
+                continue
             encoded = pc.dictionary_encode(values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values)
             out[code_column(col)] = encoded.indices
             if col in named:
