@@ -84,3 +84,22 @@ def test_evaluate_derives_the_interaction_rows_once(demo, monkeypatch):
     alone = integrity_signals(ev.contract, dataset.tables, ["2026-03"])
     assert len(built) == 2
     pd.testing.assert_frame_equal(ev.integrity, alone, check_exact=True)
+
+
+def test_first_response_of_a_slice_is_the_slice_of_the_whole_column():
+    """The live-channel fallback to answered_at, made for a chunk of rows (the integrity signals read
+    it so), gives the rows of the whole derived column, index included."""
+    t = pd.Timestamp("2026-03-02 09:00", tz="UTC")
+    frame = pd.DataFrame({
+        "channel": pd.Categorical(["voice", "email", "voice", "chat", "email"]),
+        "created_at": pd.Series([t] * 5, dtype="datetime64[ns, UTC]"),
+        "answered_at": pd.Series([t + pd.Timedelta(seconds=s) if s else pd.NaT for s in (20, 0, 35, 12, 0)],
+                                 dtype="datetime64[ns, UTC]"),
+        "first_response_at": pd.Series([pd.NaT, t + pd.Timedelta(hours=2), t + pd.Timedelta(seconds=40), pd.NaT,
+                                        pd.NaT], dtype="datetime64[ns, UTC]")})
+    rows = InteractionRows(frame, make_contract())
+    whole = rows.first_response_at
+    assert whole.tolist()[:3] == [t + pd.Timedelta(seconds=20), t + pd.Timedelta(hours=2),
+                                  t + pd.Timedelta(seconds=40)]  # voice falls back, email keeps its own
+    for at in (slice(0, 2), slice(2, 5), slice(4, 5), slice(0, 0)):
+        pd.testing.assert_series_equal(rows.first_response_of(at), whole.iloc[at])

@@ -108,9 +108,10 @@ def _row_facts(rows: InteractionRows, handled: np.ndarray, short_s: float) -> It
         return _known(handled, _floats(df[name])) if name in df else None
 
     yield "aht", floats("handle_time_s")
-    first, created = rows.first_response_at, df["created_at"]
+    created = df["created_at"]
+    first = rows.first_response_of(slice(0, 0))  # None when the data has no first response
     yield "frt", None if first is None else _known(
-        handled, lambda at: (first.iloc[at] - created.iloc[at]).dt.total_seconds().to_numpy())
+        handled, lambda at: (rows.first_response_of(at) - created.iloc[at]).dt.total_seconds().to_numpy())
     ht = _floats(df["handle_time_s"]) if "handle_time_s" in df else None
     yield "short_share", None if ht is None else _known(handled, ht, rows.channel_in(["voice"]),
                                                         lambda v: v < short_s)

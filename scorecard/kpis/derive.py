@@ -84,10 +84,17 @@ class InteractionRows:
         """Convention 4: for live channels an empty first_response_at falls back to answered_at.
         Made each time it is read (a few KPIs and the integrity signals do, 20-60 ms at 5 M rows),
         not kept: a whole timestamp column, 8 bytes a row, through the KPIs and the sections."""
+        return self.first_response_of(slice(None))
+
+    def first_response_of(self, at: slice) -> pd.Series | None:
+        """first_response_at of the rows `at`, the fallback applied to those only: the integrity
+        signals read it a chunk at a time (a whole column was 8 bytes a row at their peak)."""
         first, answered_at = _ts(self.df, "first_response_at"), self._answered_at
+        first = None if first is None else first.iloc[at]
         if answered_at is None:
             return first
-        live_answer = answered_at.where(pd.Series(self.live, index=self.df.index))
+        answered_at = answered_at.iloc[at]
+        live_answer = answered_at.where(pd.Series(self.live[at], index=answered_at.index))
         return live_answer if first is None else first.fillna(live_answer)
 
     @property
