@@ -16,7 +16,7 @@ from scorecard.data import load_dataset
 from scorecard.data.dataset import as_codes
 from scorecard.data.schema import TABLES
 from scorecard.kpis.engine import compute_kpis
-from scorecard.kpis.idcodes import id_codes
+from scorecard.data.idcodes import id_codes
 from scorecard.kpis.sqlengine import SqlEngine
 from scorecard.periods import parse_period
 

@@ -9,7 +9,7 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scorecard.kpis.idcodes import _packed, id_codes
+from scorecard.data.idcodes import _packed, id_codes
 
 
 def _same_partition(codes: np.ndarray, column: pd.Series) -> bool:

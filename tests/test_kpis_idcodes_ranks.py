@@ -4,7 +4,7 @@
 import numpy as np
 import pandas as pd
 
-from scorecard.kpis.idcodes import _packed, id_codes
+from scorecard.data.idcodes import _packed, id_codes
 
 
 def test_narrow_ids_rank_by_their_digits():

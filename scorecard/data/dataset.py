@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..contract.model import Contract
 from ..errors import DataError, Problem
-from ..kpis.idcodes import id_codes
+from .idcodes import id_codes
 from .convert import convert_table
 from .mapping import Mapping, constant_inputs, resolve_mapping
 from .plausibility import BLOCKS, nothing_left, plausibility
@@ -150,7 +150,7 @@ def read_later(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
 
 def as_codes(column: pd.Series) -> pd.Series:
     """An id column as nullable Int32 codes: equal ids equal codes, distinct ids distinct ones, <NA>
-    where the id is missing (kpis/idcodes.py: no hash table for ids of one width). 5 M customer ids:
+    where the id is missing (idcodes.py: no hash table for ids of one width). 5 M customer ids:
     5 bytes a row against 18 as Arrow text."""
     codes = id_codes(column)
     return pd.Series(pd.arrays.IntegerArray(codes, codes < 0), index=column.index, name=column.name)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .idcodes import id_codes
+from ..data.idcodes import id_codes
 
 # contacts compared with their first successor at a time (the gaps and flags of a chunk: ~3 MB)
 CHUNK_ROWS = 1 << 18

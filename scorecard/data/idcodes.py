@@ -1,6 +1,6 @@
 """Integer codes of an id column (customer ids for repeat contacts) without a hash table.
 
-The loader keeps the customer ids as these codes (data/dataset.as_codes); a frame of text ids (a
+The loader keeps the customer ids as these codes (dataset.as_codes); a frame of text ids (a
 test's, a caller's own) is coded here.
 
 Factorizing 5 M customer ids (2.5 M distinct) costs 1.0-1.5 s: a hash table of strings. Ids are
