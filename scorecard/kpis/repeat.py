@@ -28,14 +28,13 @@ def repeat_flags(df: pd.DataFrame, window_s: float) -> tuple[np.ndarray, np.ndar
     # int32 codes (a customer or reason code never reaches 2**31): half the memory of the sorted copies;
     # the customers' first, so that their sort's temporaries do not sit beside the times
     customer = id_codes(df["customer_id"])
-    t = df["created_at"].to_numpy(dtype="datetime64[ns]").astype("int64")
+    t = _nanoseconds(df["created_at"])
     window = int(round(window_s * 1e9))
     latest = t.max() if len(t) else 0
     window_open = (customer >= 0) & (t + window > latest)
-    reason = (pd.factorize(df["reason"], use_na_sentinel=True)[0] if "reason" in df
-              else np.full(len(df), -1)).astype(np.int32)
+    reason = _reason_codes(df["reason"]) if "reason" in df else np.full(len(df), -1, dtype=np.int8)
     order = _by_customer_and_time(customer, t)
-    # the sorted copies, each source column dropped once copied (8 + 4 + 4 bytes a row fewer at the peak)
+    # the sorted copies, each source column dropped once copied (the times are the frame's own)
     c = customer[order]
     del customer
     tt = t[order]
@@ -71,23 +70,52 @@ def repeat_flags(df: pd.DataFrame, window_s: float) -> tuple[np.ndarray, np.ndar
     return repeated, window_open
 
 
+def _nanoseconds(created: pd.Series) -> np.ndarray:
+    """created_at as int64 nanoseconds since the epoch (NaT: the int64 minimum): a view of the
+    frame's own array where it holds nanoseconds, not a copy (8 bytes a row at the peak of FCR)."""
+    array = created.array
+    if isinstance(array, pd.arrays.DatetimeArray) and array.unit == "ns":
+        return array.asi8
+    return created.to_numpy(dtype="datetime64[ns]").view("int64")
+
+
+def _reason_codes(reason: pd.Series) -> np.ndarray:
+    """A code per row (-1 missing) that equals another row's when the reasons are equal: a category
+    column's own codes (one byte a row, no factorisation: 12 bytes a row at the peak of FCR)."""
+    if isinstance(reason.dtype, pd.CategoricalDtype):
+        return reason.cat.codes.to_numpy()
+    return pd.factorize(reason, use_na_sentinel=True)[0].astype(np.int32)
+
+
+def _ascending(values: np.ndarray) -> bool:
+    """Whether `values` never decrease, read a chunk at a time (no whole-size comparison array)."""
+    for start in range(0, max(len(values) - 1, 0), CHUNK_ROWS):
+        stop = min(start + CHUNK_ROWS, len(values) - 1)
+        if not (values[start + 1:stop + 1] >= values[start:stop]).all():
+            return False
+    return True
+
+
 def _by_customer_and_time(customer: np.ndarray, t: np.ndarray) -> np.ndarray:
     """Positions of the rows with a customer, sorted by (customer, created_at), ties in row order (a
     stable lexsort). Rows usually come in time order: then one sort of int64 keys customer x rows +
     position gives that order (0.05 s at 5 M rows against 0.45 s for the lexsort); the position of
-    the row itself, so that the sorted keys give the rows with no gather."""
-    rows = np.flatnonzero(customer >= 0)
-    times = t[rows]
-    in_time_order = bool((times[1:] >= times[:-1]).all())
-    del times
-    if not in_time_order:
+    the row itself, so that the sorted keys give the rows with no gather. The keys are made in place
+    over every row, the rows with no customer dropped after (no position or time arrays beside them:
+    16 bytes a row fewer at the peak)."""
+    present = customer >= 0
+    everyone = bool(present.all())
+    if not (_ascending(t) or _ascending(t[present])):
+        rows = np.flatnonzero(present)
         return rows[np.lexsort((t[rows], customer[rows]))]
-    if not len(rows):
-        return rows
-    key = customer[rows].astype(np.int64)
+    key = customer.astype(np.int64)
     key *= len(customer)
-    key += rows
-    del rows
+    for start in range(0, len(key), CHUNK_ROWS):  # + each row's position, a slice at a time
+        stop = min(start + CHUNK_ROWS, len(key))
+        key[start:stop] += np.arange(start, stop)
+    if not everyone:
+        key = key[present]
+    del present
     key.sort()
     key %= len(customer)
     return key
