@@ -28,7 +28,9 @@ class TableSpec:
     reads the export's extra columns too (a cost line repeated in every column, its description
     included, is a duplicate), so they are read; elsewhere they are not. `compared`: columns the stages
     after the checks only compare for equality (repeat contacts: the same customer), so the data set
-    holds them as nullable Int32 codes, not text (`dataset.read_later`; the checks read the text)."""
+    holds them as nullable Int32 codes, not text (`dataset.read_later`; the checks read the text).
+    `narrowed`: float columns every reader after the checks takes as float64 (never a pandas sum or
+    mean of the column itself), held as float32 where that loses nothing (`dataset.read_later`)."""
 
     name: str
     columns: dict[str, str]
@@ -40,6 +42,7 @@ class TableSpec:
     unread: tuple[str, ...] = ()
     checks_extras: bool = False
     compared: tuple[str, ...] = ()
+    narrowed: tuple[str, ...] = ()
 
     def kind(self, column: str) -> str | None:
         """The kind of a canonical column; servqual_* dimensions are open-ended numbers."""
@@ -77,6 +80,9 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
         # only repeat contacts read the customer, comparing ids (kpis/repeat.py, sql/relation.py): 5 bytes
         # a row as codes against 18 as text
         compared=("customer_id",),
+        # read by the KPI engine (interactions.py), the SQL engines (sql/prepare.py) and the integrity
+        # facts only as float64: survey answers and handle times are float32 values, mostly
+        narrowed=("handle_time_s", "wait_s", "csat", "nps", "ces"),
     ),
     TableSpec(
         "qa_evaluations",

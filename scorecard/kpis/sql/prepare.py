@@ -67,6 +67,8 @@ def prepare(frame: pd.DataFrame, timezone: str, dated: str | None, cleared: pd.D
         s = frame[col]
         if isinstance(s.dtype, pd.DatetimeTZDtype):
             out[col] = epoch_ns(s)
+        elif s.dtype == np.float32:  # a loader's narrowed column (data/schema.py): the same float64s
+            out[col] = pa.array(s.to_numpy(dtype=np.float64), from_pandas=True)
         else:
             out[col] = pa.Array.from_pandas(s.astype("string") if s.dtype == object else s)
     if dated and dated in frame and isinstance(frame[dated].dtype, pd.DatetimeTZDtype):
