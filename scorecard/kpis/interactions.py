@@ -188,9 +188,9 @@ def _survey_share(col: str, param: str):
         if col not in rows.df:
             return _missing(col)
         answers = rows.df[col].to_numpy(dtype="float64")
-        has = base & ~np.isnan(answers)
         if kpi.params.get("method") == "mean":
-            return Measure(src, base, num=np.where(has, answers, 0.0), den=indicator(has))
+            return _mean_measure(src, base, answers)
+        has = base & ~np.isnan(answers)
         hit = has & np.isin(answers, np.asarray(kpi.params[param], dtype="float64"))
         return Measure(src, base, num=indicator(hit), den=indicator(has))
     return build
@@ -205,11 +205,19 @@ def nps(kpi, rows, src, base):
     return Measure(src, base, num=np.where(has, points, 0.0), den=indicator(has))
 
 
+def _mean_measure(src: RowSource, base: np.ndarray, answers: np.ndarray) -> Measure:
+    """The mean of a column's answers (NaN: none) over the rows in `base`."""
+    has = base & ~np.isnan(answers)
+    return Measure(src, base, num=np.where(has, answers, 0.0), den=indicator(has))
+
+
 def _mean_of(cols_of: Callable[[KpiSpec, InteractionRows], list[str]], missing: str):
     def build(kpi, rows, src, base):
         cols = cols_of(kpi, rows)
         if not cols:
             return _missing(missing)
+        if len(cols) == 1:  # the column itself, not a one-column matrix (32 -> 17 bytes a row at once)
+            return _mean_measure(src, base, rows.df[cols[0]].to_numpy(dtype="float64"))
         values = rows.df[cols].to_numpy(dtype="float64")
         has = base[:, None] & ~np.isnan(values)
         return Measure(src, base, num=np.where(has, values, 0.0).sum(axis=1),
