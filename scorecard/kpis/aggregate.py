@@ -61,11 +61,19 @@ class Codes:
 
 
 _COMBINED_LIMIT = 1 << 62
-POSITIONS_AT_ONCE = 1 << 20  # GroupIndex.quantile adds each observation's position a slice at a time
+POSITIONS_AT_ONCE = 1 << 20  # positions added to sort keys a slice at a time (add_positions)
 COUNTS_KEPT = 8  # counts of 0/1 columns a FineIndex keeps for the KPIs after (5 MB each at 5 M rows)
 # rows counted at a time: the codes of a column's rows, int32, and their cast to int64 for bincount
 # were 12 bytes a row at once (240 MB at 20 M rows); the counts of a slice are integers, summed exactly
 COUNT_ROWS = 1 << 22
+
+
+def add_positions(key: np.ndarray) -> None:
+    """key[i] += i in place, POSITIONS_AT_ONCE at a time: the sort keys group x rows + position of
+    the quantiles and of repeat contacts, with no whole-size range of positions beside them."""
+    for start in range(0, len(key), POSITIONS_AT_ONCE):
+        stop = min(start + POSITIONS_AT_ONCE, len(key))
+        key[start:stop] += np.arange(start, stop)
 
 
 def _factorized(combined: np.ndarray) -> tuple[np.ndarray, int]:
@@ -219,9 +227,7 @@ class GroupIndex:
         key = self.fine_to_group[fine_codes]  # each observation's group, -1 outside (a new int64 array)
         counts = np.bincount(key + 1, minlength=self.size + 1)  # slot 0: outside every group
         key *= rows  # outside: below every key of a group, so sorted first
-        for start in range(0, rows, POSITIONS_AT_ONCE):  # the positions added without a whole-size range
-            part = slice(start, min(start + POSITIONS_AT_ONCE, rows))
-            key[part] += np.arange(part.start, part.stop)
+        add_positions(key)
         key.sort()
         counts, outside = counts[1:], counts[0]
         has = counts > 0

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..data.idcodes import id_codes
+from .aggregate import add_positions
 
 # contacts compared with their first successor at a time (the gaps and flags of a chunk: ~3 MB)
 CHUNK_ROWS = 1 << 18
@@ -105,14 +106,12 @@ def _by_customer_and_time(customer: np.ndarray, t: np.ndarray) -> np.ndarray:
     16 bytes a row fewer at the peak)."""
     present = customer >= 0
     everyone = bool(present.all())
-    if not (_ascending(t) or _ascending(t[present])):
+    if not (_ascending(t) or (not everyone and _ascending(t[present]))):
         rows = np.flatnonzero(present)
         return rows[np.lexsort((t[rows], customer[rows]))]
     key = customer.astype(np.int64)
     key *= len(customer)
-    for start in range(0, len(key), CHUNK_ROWS):  # + each row's position, a slice at a time
-        stop = min(start + CHUNK_ROWS, len(key))
-        key[start:stop] += np.arange(start, stop)
+    add_positions(key)
     if not everyone:
         key = key[present]
     del present
