@@ -1,11 +1,14 @@
-"""GroupIndex.quantile (one sort of int64 group x position keys) against the stable argsort by
-group it replaced (kept below as the reference): the same bits, the sign of zero included, for
-observations outside every group, ties, empty groups and more groups than 16-bit codes hold."""
+"""GroupIndex.quantile (the observations put group by group: a radix sort of 16-bit slots, or
+one sort of int64 group x position keys) against the stable argsort by group it replaced (kept
+below as the reference): the same bits, the sign of zero included, for observations outside every
+group, ties, empty groups and more groups than 16-bit codes hold."""
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from scorecard.kpis import aggregate
 from scorecard.kpis.aggregate import Codes, GroupIndex
 
 
@@ -45,8 +48,11 @@ values = st.one_of(st.sampled_from([0.0, -0.0, 1.0, 1 / 3, 7.5, 1e300, -1e300, 5
 
 
 @settings(max_examples=300)
-@given(st.data(), st.integers(1, 12), st.sampled_from([0.0, 0.1, 0.25, 0.5, 0.9, 0.95, 0.99, 1.0]))
-def test_the_same_bits_as_the_stable_sort_by_group(data, fine_groups, q):
+@given(st.data(), st.integers(1, 12), st.sampled_from([0.0, 0.1, 0.25, 0.5, 0.9, 0.95, 0.99, 1.0]),
+       st.sampled_from([1, aggregate.RADIX_GROUPS]))
+def test_the_same_bits_as_the_stable_sort_by_group(data, fine_groups, q, radix_groups):
+    """Both ways of putting the observations group by group: the radix sort of 16-bit slots, and
+    the sort of int64 keys (RADIX_GROUPS 1: taken for any number of groups)."""
     # fine groups -> periods (-1: outside the asked ones) x entities (-1: no entity)
     periods = data.draw(st.lists(st.integers(-1, 2), min_size=fine_groups, max_size=fine_groups))
     entities = data.draw(st.lists(st.integers(-1, 3), min_size=fine_groups, max_size=fine_groups))
@@ -55,8 +61,10 @@ def test_the_same_bits_as_the_stable_sort_by_group(data, fine_groups, q):
     fine = np.array(data.draw(st.lists(st.integers(0, fine_groups - 1), min_size=len(obs), max_size=len(obs))),
                     dtype=np.int64)
     order = np.argsort(obs, kind="stable")  # as the engine sorts a measure's observations once
-    got, expected = index.quantile(fine[order], obs[order], q), _reference(index, fine[order], obs[order], q)
-    assert _bits(got) == _bits(expected)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(aggregate, "RADIX_GROUPS", radix_groups)
+        got = index.quantile(fine[order], obs[order], q)
+    assert _bits(got) == _bits(_reference(index, fine[order], obs[order], q))
 
 
 def test_zero_signs_keep_their_order_in_each_group():

@@ -62,6 +62,7 @@ class Codes:
 
 _COMBINED_LIMIT = 1 << 62
 POSITIONS_AT_ONCE = 1 << 20  # positions added to sort keys a slice at a time (add_positions)
+RADIX_GROUPS = 1 << 16  # up to this many slots, a quantile's grouping is a radix sort (GroupIndex._grouped)
 COUNTS_KEPT = 8  # counts of 0/1 columns a FineIndex keeps for the KPIs after (5 MB each at 5 M rows)
 # rows counted at a time: the codes of a column's rows, int32, and their cast to int64 for bincount
 # were 12 bytes a row at once (240 MB at 20 M rows); the counts of a slice are integers, summed exactly
@@ -191,6 +192,27 @@ class GroupIndex:
         groups[groups == self.size] = -1
         return groups
 
+    def _grouped(self, fine_codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+        """The observations in fine groups `fine_codes` put group by group, each group's in their
+        order (a stable sort by group): (observations per slot, slot 0 outside every group then one
+        per group; the grouped entries; scale), where an entry minus its group's number x scale is
+        the observation's position. Under RADIX_GROUPS slots the slots are 16-bit integers, whose
+        stable sort numpy does as a radix sort (6x faster than a general sort at 4 M observations,
+        the 5 M bench's); the entries are then the positions themselves (scale 0). Above, one int64
+        key per observation, group x rows + position, sorted: groups apart, positions ascending."""
+        rows = len(fine_codes)
+        if self.size + 1 < RADIX_GROUPS:
+            slots = self._codes.astype(np.uint16) + np.uint16(1)
+            slots[slots == self.size + 1] = 0
+            slot = slots[fine_codes]  # 2 bytes an observation
+            return np.bincount(slot, minlength=self.size + 1), np.argsort(slot, kind="stable"), 0
+        key = self.fine_to_group[fine_codes]  # each observation's group, -1 outside
+        counts = np.bincount(key + 1, minlength=self.size + 1)
+        key *= rows  # outside: below every key of a group, so sorted first
+        add_positions(key)
+        key.sort()
+        return counts, key, rows
+
     def sum(self, fine_sums: np.ndarray) -> np.ndarray:
         """Group sums from stage-1 partial sums; of a count the FineIndex keeps (FineIndex._count:
         read-only), computed once and handed back read-only to every KPI that sums it."""
@@ -215,30 +237,23 @@ class GroupIndex:
         """Exact quantile per group of observations `values` (no NaN, sorted ascending: the caller
         sorts them once for all grains) in fine groups `fine_codes`, linear interpolation computed as
         pandas' groupby quantile does, to the bit: at h = q (n - 1), v[⌊h⌋] + (v[⌊h⌋+1] - v[⌊h⌋]) frac(h).
-        Each observation's group and position make one int64 key, group x rows + position: sorted, the
-        groups come apart with their observations still in ascending order (a stable sort by group),
-        and np.sort of int64 keys is a vectorised sort, about three times faster than the stable
-        argsort of the group codes and the gather of every value it needs; only the two values each
-        group's quantile reads are then looked up."""
+        The observations are put group by group (`_grouped`); only the two values each group's
+        quantile reads are then looked up."""
         rows = len(fine_codes)
         out = np.full(self.size, np.nan)
         if not rows:
             return out
-        key = self.fine_to_group[fine_codes]  # each observation's group, -1 outside (a new int64 array)
-        counts = np.bincount(key + 1, minlength=self.size + 1)  # slot 0: outside every group
-        key *= rows  # outside: below every key of a group, so sorted first
-        add_positions(key)
-        key.sort()
+        counts, grouped, scale = self._grouped(fine_codes)
         counts, outside = counts[1:], counts[0]
         has = counts > 0
         n = counts[has]
         start = outside + (np.cumsum(counts) - counts)[has]
-        offset = np.flatnonzero(has) * rows  # a key minus its group's offset is the observation's position
+        offset = np.flatnonzero(has) * scale  # an entry minus its group's offset is the position
         h = q * (n - 1).astype("float64")
         low = np.floor(h).astype(np.int64)
         frac = h % 1
         v = np.asarray(values, dtype="float64")
-        below, above = v[key[start + low] - offset], v[key[start + np.minimum(low + 1, n - 1)] - offset]
+        below, above = v[grouped[start + low] - offset], v[grouped[start + np.minimum(low + 1, n - 1)] - offset]
         out[has] = np.where(frac == 0, below, below + (above - below) * frac)
         return out
 
