@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from scorecard.data import parse
 from scorecard.data.convert import convert_table
 from scorecard.data.mapping import ColumnRule, TableMapping
 from scorecard.data.parquet import ParquetColumns
@@ -20,10 +21,17 @@ from scorecard.errors import DataError
 
 
 def _whole_file(path) -> pd.DataFrame:
-    """The reading before this change: the whole table at once, pandas index dropped."""
+    """The reading before this change: the whole table at once, pandas index dropped; timestamps of
+    another unit at nanoseconds by pandas when they fit (the column reader casts them with Arrow)."""
     table = pq.read_table(path)
     frame = table.to_pandas(types_mapper=string_mapper, self_destruct=True, split_blocks=True)
     frame = frame.reset_index(drop=True)
+    for name in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[name]) and frame[name].dt.unit != "ns":
+            try:
+                frame[name] = frame[name].dt.as_unit("ns")
+            except pd.errors.OutOfBoundsDatetime:
+                pass
     frame[SOURCE_ROW] = np.arange(2, len(frame) + 2, dtype="int64")
     return frame
 
@@ -122,3 +130,21 @@ def test_a_mapping_naming_an_absent_column_lists_the_file_columns(tmp_path):
     with pytest.raises(DataError) as err:
         convert_table(raw.frame, TABLES["interactions"], mapping, timezone="UTC", file="x", unread=raw.unread)
     assert err.value.problems[0].hint == "columns in the file: Ticket, When, channel, note, unused"
+
+
+def test_timestamps_of_another_unit_are_read_at_nanoseconds_when_they_fit(tmp_path):
+    """Parquet's usual microseconds (and milliseconds) come as nanoseconds, the unit the conversion
+    types them to, with the same instants; a column with an instant outside nanoseconds' range
+    stays at its unit, so the conversion reports that cell as unreadable as before."""
+    stamps = pa.array([1_774_746_000_000_000, None, 0], pa.timestamp("us", "Europe/Paris"))
+    table = pa.table({"created_at": stamps, "naive_ms": pa.array([1, None, 2], pa.timestamp("ms")),
+                      "far": pa.array([253_402_214_400_000_000, 0, None], pa.timestamp("us", "UTC"))})  # 9999-12-31
+    pq.write_table(table, tmp_path / "t.parquet")
+    columns, whole = ParquetColumns(tmp_path / "t.parquet"), pq.read_table(tmp_path / "t.parquet").to_pandas()
+    created, naive, far = (columns.read(c) for c in ("created_at", "naive_ms", "far"))
+    assert str(created.dtype) == "datetime64[ns, Europe/Paris]" and str(naive.dtype) == "datetime64[ns]"
+    assert created.tolist() == whole["created_at"].tolist() and naive.tolist() == whole["naive_ms"].tolist()
+    assert created.iloc[0] == pd.Timestamp("2026-03-29 01:00", tz="UTC")
+    pd.testing.assert_series_equal(far, whole["far"])  # still microseconds
+    fitted = parse._fit_ns(far)
+    assert fitted.isna().tolist() == [True, False, True]

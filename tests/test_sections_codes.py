@@ -28,7 +28,7 @@ def profile_of_labels(contract, engine) -> pd.DataFrame:
     rows, src = engine.interactions, engine.interaction_source()
     local = rows.created.dt.tz_convert(contract.timezone)
     handled = rows.handled if rows.handled is not None else np.zeros(rows.n, dtype=bool)
-    frame = pd.DataFrame({"period": src.month.to_numpy(), "channel": rows.channel_codes[1][rows.channel_codes[0]], "weekday": local.dt.weekday,
+    frame = pd.DataFrame({"period": src.month.to_numpy(), "channel": rows.channel_codes[1][rows.channel_codes[0]], "weekday": local.dt.day_of_week,
                           "hour": local.dt.hour, "offered": 1, "handled": handled.astype("int64")})
     columns = ["period", "channel", "weekday", "hour"]
     out = frame.dropna(subset=["period"]).groupby(columns, sort=True)[["offered", "handled"]].sum().reset_index()

@@ -192,26 +192,25 @@ class GroupIndex:
         groups[groups == self.size] = -1
         return groups
 
-    def _grouped(self, fine_codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    def _grouped(self, fine_codes: np.ndarray) -> tuple[np.ndarray, int]:
         """The observations in fine groups `fine_codes` put group by group, each group's in their
-        order (a stable sort by group): (observations per slot, slot 0 outside every group then one
-        per group; the grouped entries; scale), where an entry minus its group's number x scale is
-        the observation's position. Under RADIX_GROUPS slots the slots are 16-bit integers, whose
-        stable sort numpy does as a radix sort (6x faster than a general sort at 4 M observations,
-        the 5 M bench's); the entries are then the positions themselves (scale 0). Above, one int64
-        key per observation, group x rows + position, sorted: groups apart, positions ascending."""
+        order (a stable sort by group), those outside every group first: (the grouped entries,
+        scale), where an entry minus its group's number x scale is the observation's position.
+        Under RADIX_GROUPS slots (slot 0 outside, then one per group) the slots are 16-bit integers,
+        whose stable sort numpy does as a radix sort (6x faster than a general sort at 4 M
+        observations, the 5 M bench's); the entries are then the positions themselves (scale 0).
+        Above, one int64 key per observation, group x rows + position, sorted: groups apart,
+        positions ascending."""
         rows = len(fine_codes)
         if self.size + 1 < RADIX_GROUPS:
             slots = self._codes.astype(np.uint16) + np.uint16(1)
             slots[slots == self.size + 1] = 0
-            slot = slots[fine_codes]  # 2 bytes an observation
-            return np.bincount(slot, minlength=self.size + 1), np.argsort(slot, kind="stable"), 0
-        key = self.fine_to_group[fine_codes]  # each observation's group, -1 outside
-        counts = np.bincount(key + 1, minlength=self.size + 1)
-        key *= rows  # outside: below every key of a group, so sorted first
+            return np.argsort(slots[fine_codes], kind="stable"), 0  # 2 bytes an observation, then 8
+        key = self.fine_to_group[fine_codes]  # each observation's group, -1 outside: below every
+        key *= rows  # key of a group, so sorted first
         add_positions(key)
         key.sort()
-        return counts, key, rows
+        return key, rows
 
     def sum(self, fine_sums: np.ndarray) -> np.ndarray:
         """Group sums from stage-1 partial sums; of a count the FineIndex keeps (FineIndex._count:
@@ -233,18 +232,24 @@ class GroupIndex:
             self._shared.pop(key, None)
         return forget
 
-    def quantile(self, fine_codes: np.ndarray, values: np.ndarray, q: float) -> np.ndarray:
+    def quantile(self, fine_codes: np.ndarray, values: np.ndarray, q: float,
+                 counts: np.ndarray | None = None) -> np.ndarray:
         """Exact quantile per group of observations `values` (no NaN, sorted ascending: the caller
         sorts them once for all grains) in fine groups `fine_codes`, linear interpolation computed as
         pandas' groupby quantile does, to the bit: at h = q (n - 1), v[⌊h⌋] + (v[⌊h⌋+1] - v[⌊h⌋]) frac(h).
         The observations are put group by group (`_grouped`); only the two values each group's
-        quantile reads are then looked up."""
+        quantile reads are then looked up. `counts`: the observations of each group, when the caller
+        has them (the engine sums its observations per fine group: `sum`), else counted here (a
+        bincount of every observation's group, 8 bytes an observation beside the sort's)."""
         rows = len(fine_codes)
         out = np.full(self.size, np.nan)
         if not rows:
             return out
-        counts, grouped, scale = self._grouped(fine_codes)
-        counts, outside = counts[1:], counts[0]
+        if counts is None:
+            counts = np.bincount(self.fine_to_group[fine_codes] + 1, minlength=self.size + 1)[1:]
+        counts = np.asarray(counts).astype(np.int64)  # exact: sums of whole counts
+        outside = rows - int(counts.sum())
+        grouped, scale = self._grouped(fine_codes)
         has = counts > 0
         n = counts[has]
         start = outside + (np.cumsum(counts) - counts)[has]

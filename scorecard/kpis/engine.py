@@ -230,8 +230,8 @@ class Engine:
                 present = idx.sum(partial["base"]) > 0
                 provisional = idx.sum(partial["prov"]) > 0 if "prov" in partial else np.zeros(idx.size, bool)
                 if m.q is not None and "obs" in partial:
-                    value = idx.quantile(obs_codes, obs, m.q)
                     n = idx.sum(partial["obs"])
+                    value = idx.quantile(obs_codes, obs, m.q, n)
                 else:
                     value, n, combined = ratio_value(idx.keys if m.combine else None, idx.sum(partial["num"]),
                                                      idx.sum(partial["den"]), m.combine)
