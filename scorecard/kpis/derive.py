@@ -17,6 +17,7 @@ from .business_time import BusinessClock, _epoch_seconds
 from .repeat import repeat_flags
 
 SELF_SERVICE = "self_service"
+DURATION_ROWS = 1 << 22  # rows of a duration's start converted at a time (InteractionRows.duration)
 
 
 def _ts(df: pd.DataFrame, col: str) -> pd.Series | None:
@@ -148,9 +149,11 @@ class InteractionRows:
         a, b = self.column(start), self.column(end)
         if a is None or b is None:
             return None
-        if clock is None:  # in place: two float columns at once, not three (8 bytes a row fewer)
-            seconds = _epoch_seconds(b)
-            seconds -= _epoch_seconds(a)
+        if clock is None:  # in place, the start a slice at a time: one float column at once, not three
+            seconds = _epoch_seconds(b)  # (16 bytes a row fewer: 800 MB at 50 M rows)
+            for start_row in range(0, self.n, DURATION_ROWS):
+                part = slice(start_row, start_row + DURATION_ROWS)
+                seconds[part] -= _epoch_seconds(a.iloc[part])
             return seconds
         if where is None:
             return self.clock(clock).duration(a, b)

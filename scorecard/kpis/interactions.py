@@ -63,7 +63,7 @@ def average_speed_of_answer(kpi, rows, src, base):
     if rows.answered is None or rows.answered_at is None:
         return _missing("answered_at")
     wait = rows.duration("created_at", "answered_at", kpi.clock, base)
-    return duration_measure(src, base & rows.answered, wait, kpi.statistic)
+    return duration_measure(src, base & rows.answered, wait, kpi.statistic, fresh=True)
 
 
 def abandonment_rate(kpi, rows, src, base):
@@ -85,7 +85,7 @@ def _elapsed(start: str, end: str, missing: str):
         values = rows.duration(start, end, kpi.clock, base)
         if values is None:
             return _missing(missing)
-        return duration_measure(src, base, values, kpi.statistic)
+        return duration_measure(src, base, values, kpi.statistic, fresh=True)
     return build
 
 

@@ -94,9 +94,16 @@ def statistic_q(statistic: str) -> float | None:
     return float(statistic[1:]) / 100.0
 
 
-def duration_measure(source: RowSource, base: np.ndarray, values: np.ndarray, statistic: str) -> Measure:
-    """A statistic of a per-row duration (NaN = no observation) over the rows in `base`."""
-    obs = np.where(base, values, np.nan)
+def duration_measure(source: RowSource, base: np.ndarray, values: np.ndarray, statistic: str, *,
+                     fresh: bool = False) -> Measure:
+    """A statistic of a per-row duration (NaN = no observation) over the rows in `base`. `fresh`:
+    `values` is the caller's own array (a duration just computed, not a column of the data), masked
+    in place: no second float column beside it (8 bytes a row, 400 MB at 50 M rows)."""
+    if fresh:
+        np.copyto(values, np.nan, where=~base)
+        obs = values
+    else:
+        obs = np.where(base, values, np.nan)
     has = ~np.isnan(obs)
     q = statistic_q(statistic)
     if q is None:
