@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from kpi_helpers import contract, kpi
 from scorecard.kpis import derive
 from scorecard.kpis.aggregate import Codes
-from scorecard.kpis.business_time import _epoch_seconds
+from scorecard.kpis.business_time import BusinessClock, _epoch_seconds
 from scorecard.kpis.derive import InteractionRows
 from scorecard.kpis.measure import RowSource, duration_measure
 
@@ -60,3 +60,32 @@ def test_a_hand_computed_median_duration_measure():
     src = RowSource("interactions", pd.DataFrame(index=range(4)), Codes.constant(4, "2026-01"))
     m = duration_measure(src, np.array([True, True, True, False]), values, "median", fresh=True)
     assert m.q == 0.5 and np.array_equal(m.obs, [60.0, np.nan, 30.0, np.nan], equal_nan=True)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["voice", "email", "chat"]), st.integers(0, 30 * 86400),
+                          st.one_of(st.none(), st.integers(0, 3 * 86400)), st.one_of(st.none(), st.integers(0, 600)),
+                          st.booleans()), min_size=1, max_size=20))
+def test_business_first_responses_of_some_rows_with_the_live_fallback(rows):
+    """first_response_at of the asked rows only (a live contact's answer when it has none) gives
+    the business durations of the whole derived column at those rows."""
+    start = pd.Timestamp("2026-03-20", tz="UTC")  # over the spring DST change
+    created = [start + pd.Timedelta(seconds=r[1]) for r in rows]
+
+    def after(seconds):
+        return pd.Series([pd.NaT if s is None else c + pd.Timedelta(seconds=s) for c, s in zip(created, seconds)],
+                         dtype="datetime64[ns, UTC]")
+    frame = pd.DataFrame({"channel": pd.array([r[0] for r in rows], dtype="string"),
+                          "created_at": pd.Series(created, dtype="datetime64[ns, UTC]"),
+                          "first_response_at": after([r[2] for r in rows]), "answered_at": after([r[3] for r in rows])})
+    derived = InteractionRows(frame, contract(kpi("first_response_time")))
+    where = np.array([r[4] for r in rows])
+    every = derived.duration("created_at", "first_response_at", "business")
+    some = derived.duration("created_at", "first_response_at", "business", where)
+    assert np.array_equal(some[where], every[where], equal_nan=True) and np.isnan(some[~where]).all()
+    # the clock spans the instants of the derived column, read from the stored one and answered_at
+    stamps = [s for s in (frame["created_at"], derived.first_response_at, derived.answered_at) if s.notna().any()]
+    want = BusinessClock.build(derived.contract.calendars["business"], min(s.min() for s in stamps),
+                               max(s.max() for s in stamps))
+    got = derived.clock("business")
+    assert got.first_day == want.first_day and len(got.cum_before) == len(want.cum_before)

@@ -11,7 +11,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scorecard.breakdowns import QA_ERROR_COLUMNS, QA_GRAINS, qa_errors
+from scorecard.breakdowns import QA_ERROR_COLUMNS, QA_GRAINS, _coded_counts, _sorted_unique, qa_errors
 from scorecard.calibration import error_rates, evaluated_items
 from scorecard.periods import local_months, month_to_period, parse_period
 from test_scoring import make_contract
@@ -96,3 +96,21 @@ def test_hand_counted_error_rates():
                    ("agent_id", "a1", "x", 2, 2), ("agent_id", "a1", "y", 1, 0), ("agent_id", "a2", "x", 1, 0)]
     assert out["error_rate"].tolist() == [2 / 3, 0.0, 1.0, 0.0, 0.0]
     assert set(out["period"]) == {"2026-02"} and np.all(out["category"] == "c")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(-3, 2**40), max_size=40))
+def test_sorted_unique_is_numpys_unique(keys):
+    key = np.array(keys, dtype=np.int64)
+    got, want = _sorted_unique(key), np.unique(key, return_inverse=True, return_counts=True)
+    for a, b in zip(got, want, strict=True):
+        assert a.tolist() == b.tolist()
+
+
+def test_sparse_combinations_are_counted_as_the_groupby_counts():
+    # 2,000 x 1,000 x 3 combinations for 6 rows: past the bincount's density, the sorted path
+    a, b, c = np.array([5, 5, 1999, -1, 5, 0]), np.array([7, 7, 999, 3, 8, 0]), np.array([2, 2, 0, 1, 2, 1])
+    weight = np.array([1.0, 0.0, 1.0, 1.0, 1.0, 0.0])
+    count, (sums,), (x, y, z) = _coded_counts([a, b, c], [2000, 1000, 3], weight)
+    assert list(zip(x.tolist(), y.tolist(), z.tolist())) == [(0, 0, 1), (5, 7, 2), (5, 8, 2), (1999, 999, 0)]
+    assert count.tolist() == [1, 2, 1, 1] and sums.tolist() == [0.0, 1.0, 1.0, 1.0]

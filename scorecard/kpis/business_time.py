@@ -20,12 +20,25 @@ _PAD_DAYS_BEFORE = 2
 _PAD_DAYS_AFTER = 40  # room to find the next business day after a long closure
 
 
+_NAT = np.iinfo(np.int64).min  # NaT in a timestamp's int64 nanoseconds
+
+
+def nanoseconds(ts: pd.Series) -> np.ndarray:
+    """UTC timestamps as int64 nanoseconds since the epoch (NaT: the int64 minimum): a view of the
+    frame's own array where it holds nanoseconds, not a copy (8 bytes a row: 400 MB at 50 M rows
+    in every duration and at the peak of FCR)."""
+    array = ts.array
+    if isinstance(array, pd.arrays.DatetimeArray) and array.unit == "ns":
+        return array.asi8
+    return ts.to_numpy(dtype="datetime64[ns]").view("int64")
+
+
 def _epoch_seconds(ts: pd.Series) -> np.ndarray:
     """UTC timestamps -> float epoch seconds (NaN for NaT)."""
-    values = ts.to_numpy(dtype="datetime64[ns]", na_value=np.datetime64("NaT"))
-    out = values.view("int64").astype("float64")  # the same float ops, one copy fewer (0.7 s at 5 M rows)
+    stamps = nanoseconds(ts)
+    out = stamps.astype("float64")
     out /= _NS
-    out[np.isnat(values)] = np.nan
+    out[stamps == _NAT] = np.nan
     return out
 
 

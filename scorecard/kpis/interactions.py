@@ -201,8 +201,14 @@ def nps(kpi, rows, src, base):
         return _missing("nps")
     answers = rows.df["nps"].to_numpy(dtype="float64")
     has = base & ~np.isnan(answers)
-    points = np.where(answers >= 9, 100.0, np.where(answers <= 6, -100.0, 0.0))
-    return Measure(src, base, num=np.where(has, points, 0.0), den=indicator(has))
+    # promoters +100, detractors -100, the others and the rows without an answer 0: one float column
+    # written in place (three nested np.where temporaries were 24 bytes a row at once)
+    points = np.zeros(len(answers))
+    points[answers >= 9] = 100.0
+    points[answers <= 6] = -100.0
+    del answers
+    points[~has] = 0.0
+    return Measure(src, base, num=points, den=indicator(has))
 
 
 def _mean_measure(src: RowSource, base: np.ndarray, answers: np.ndarray) -> Measure:
