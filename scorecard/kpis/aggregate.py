@@ -206,8 +206,12 @@ class GroupIndex:
             slots = self._codes.astype(np.uint16) + np.uint16(1)
             slots[slots == self.size + 1] = 0
             return np.argsort(slots[fine_codes], kind="stable"), 0  # 2 bytes an observation, then 8
-        key = self.fine_to_group[fine_codes]  # each observation's group, -1 outside: below every
-        key *= rows  # key of a group, so sorted first
+        key = np.empty(rows, dtype=np.int64)  # each observation's group, -1 outside: below every
+        for start in range(0, rows, POSITIONS_AT_ONCE):  # key of a group, so sorted first; taken
+            part = slice(start, start + POSITIONS_AT_ONCE)  # a slice at a time from the narrow codes
+            key[part] = self._codes[fine_codes[part]]  # (no int64 copy of every fine group's group)
+        key[key == self.size] = -1
+        key *= rows
         add_positions(key)
         key.sort()
         return key, rows
