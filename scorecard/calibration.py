@@ -207,17 +207,23 @@ def item_evaluations(qa_items: pd.DataFrame, qa: pd.DataFrame) -> tuple[np.ndarr
 
 
 def _id_codes(qa_ids: pd.Series, item_ids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Each evaluation's and each item's id as the position of the first evaluation with that id
-    (len(qa_ids): an id no evaluation has; an empty id matches an empty id, as in pandas' merge), by
-    Arrow's hash lookup in the evaluations' ids: int32 codes and no concatenated copy of both
-    columns to factorize (15.8 M item ids, the 50 M bench's: transient 445 -> 221 MB)."""
-    ids = pa.array(qa_ids)
+    """Codes of the evaluations' and the items' ids, equal where the ids are equal (an empty id
+    matches an empty id, as in pandas' merge), ordered as the ids first appear among the
+    evaluations. Text ids (every loaded table's: the loader types ids as text) are looked up by
+    Arrow's hash of the evaluations' ids, each code the position of the first evaluation with that
+    id (len(qa_ids): none has it): int32 codes, no concatenated copy of both columns to factorize
+    (15.8 M item ids, the 50 M bench's: transient 445 -> 221 MB). Other dtypes are factorized
+    together, which compares them as pandas' merge does."""
+    if not (isinstance(qa_ids.dtype, pd.StringDtype) and isinstance(item_ids.dtype, pd.StringDtype)):
+        codes = pd.factorize(pd.concat([qa_ids, item_ids], ignore_index=True), use_na_sentinel=False)[0]
+        return codes[:len(qa_ids)], codes[len(qa_ids):]
+    ids = pa.array(qa_ids.array, type=pa.large_string())
     ids = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
 
     def positions(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
-        found = pc.index_in(values.cast(ids.type), value_set=ids, skip_nulls=False)
+        found = pc.index_in(values, value_set=ids, skip_nulls=False)
         return pc.fill_null(found, len(ids)).to_numpy()
-    return positions(ids), positions(pa.array(item_ids))
+    return positions(ids), positions(pa.array(item_ids.array, type=pa.large_string()))
 
 
 def audit_variance(qa: pd.DataFrame, period_of: PeriodOf) -> pd.DataFrame:

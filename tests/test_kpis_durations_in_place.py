@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kpi_helpers import contract, kpi
+from kpi_helpers import contract, interactions, kpi, run, value
 from scorecard.kpis import derive
 from scorecard.kpis.aggregate import Codes
-from scorecard.kpis.business_time import BusinessClock, _epoch_seconds
+from scorecard.kpis.business_time import BusinessClock
 from scorecard.kpis.derive import InteractionRows
 from scorecard.kpis.measure import RowSource, duration_measure
 
@@ -24,6 +24,15 @@ def _stamps(ms: list[int | None]) -> pd.Series:
                      dtype="datetime64[ns, UTC]")
 
 
+def _old_epoch_seconds(ts: pd.Series) -> np.ndarray:
+    """business_time._epoch_seconds before it read a view of the nanoseconds (5d734c4)."""
+    values = ts.to_numpy(dtype="datetime64[ns]", na_value=np.datetime64("NaT"))
+    out = values.view("int64").astype("float64")
+    out /= 1_000_000_000
+    out[np.isnat(values)] = np.nan
+    return out
+
+
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.tuples(instants, instants), min_size=1, max_size=20), st.integers(1, 6))
 def test_calendar_durations_by_slices_are_the_whole_difference(rows, at_once):
@@ -33,7 +42,7 @@ def test_calendar_durations_by_slices_are_the_whole_difference(rows, at_once):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(derive, "DURATION_ROWS", at_once)
         got = derived.duration("created_at", "resolved_at", None)
-    want = _epoch_seconds(frame["resolved_at"]) - _epoch_seconds(frame["created_at"])
+    want = _old_epoch_seconds(frame["resolved_at"]) - _old_epoch_seconds(frame["created_at"])
     assert got.view(np.int64).tolist() == want.view(np.int64).tolist()  # NaN where either is missing
 
 
@@ -89,3 +98,23 @@ def test_business_first_responses_of_some_rows_with_the_live_fallback(rows):
                                max(s.max() for s in stamps))
     got = derived.clock("business")
     assert got.first_day == want.first_day and len(got.cum_before) == len(want.cum_before)
+
+
+def test_the_duration_kpis_leave_the_data_as_it_was():
+    """Every duration measure (fresh or not) over float64 and timestamp columns of the data, some of
+    which numpy reads as views: after the engine, the table holds the very same values."""
+    frame = interactions(
+        channel=["voice", "voice", "email", "chat"], customer_id=["a", "b", "a", "c"],
+        created_at=["2026-03-02 09:00", "2026-03-02 10:00", "2026-03-03 11:00", "2026-03-04 12:00"],
+        answered_at=["2026-03-02 09:01", None, None, None], first_response_at=[None, None, "2026-03-03 15:00", "2026-03-04 12:01"],
+        resolved_at=["2026-03-02 09:10", None, "2026-03-05 09:00", "2026-03-04 12:30"],
+        assigned_at=[None, None, "2026-03-03 11:30", "2026-03-04 12:00"],
+        handle_time_s=[300.0, np.nan, 600.0, 120.5], wait_s=[60.0, 30.0, np.nan, np.nan])
+    before = frame.copy(deep=True)
+    kpis = [kpi("average_handle_time", statistic="median"), kpi("average_speed_of_answer", statistic="p90"),
+            kpi("first_response_time", clock="business"), kpi("first_response_time", "frt_mean"),
+            kpi("turnaround_time"), kpi("total_resolution_time", statistic="median")]
+    results = run(contract(*kpis), {"interactions": frame})
+    pd.testing.assert_frame_equal(frame, before, check_exact=True)
+    # email 11:00 -> 15:00 (4 h, business hours), chat 1 min, the answered call 1 min (live fallback): mean
+    assert value(results, "first_response_time")["value"] == (4 * 3600 + 60 + 60) / 3

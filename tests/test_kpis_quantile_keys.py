@@ -97,3 +97,20 @@ def test_many_groups():
     index = _index([0] * size, list(range(size)))
     got, expected = index.quantile(fine, obs, 0.5), _reference(index, fine, obs, 0.5)
     assert _bits(got) == _bits(expected)
+
+
+@pytest.mark.parametrize("size", [aggregate.RADIX_GROUPS - 2, aggregate.RADIX_GROUPS - 1, aggregate.RADIX_GROUPS])
+def test_the_groups_around_the_radix_limit(size):
+    """65,534 groups (65,535 slots: the last radix case), 65,535 and 65,536 (the int64 keys), with
+    fine groups outside every group."""
+    rng = np.random.default_rng(size)
+    fine_size = size + 3
+    periods = np.zeros(fine_size, dtype=np.int32)
+    periods[-3:] = -1  # three fine groups in no asked period
+    index = GroupIndex(Codes(periods, np.array(["p0"], dtype=object)),
+                       Codes(np.arange(fine_size, dtype=np.int32) % size, np.arange(size).astype(str).astype(object)))
+    assert index.size == size
+    fine = rng.integers(0, fine_size, 200_000)
+    obs = np.sort(rng.integers(0, 40, 200_000).astype("float64"), kind="stable")
+    fine = fine[np.argsort(rng.random(200_000), kind="stable")]  # any fine groups, values ascending
+    assert _bits(index.quantile(fine, obs, 0.9)) == _bits(_reference(index, fine, obs, 0.9))

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 from unittest import mock
 
 import numpy as np
+import pytest
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -109,3 +110,15 @@ def test_item_evaluations_hand_counted():
     # calibration entry; item 3's empty id meets evaluation 3's; e9 is unknown; item 5 has no verdict
     item_at, qa_at = item_evaluations(items, qa)
     assert item_at.tolist() == [0, 1, 1, 3] and qa_at.tolist() == [1, 0, 2, 3]
+
+
+@pytest.mark.parametrize("qa_ids, item_ids", [
+    (pd.Series(["e1", 2], dtype=object), pd.Series(["e1", 2, "x"], dtype=object)),
+    (pd.Series(["e1", None, "e2"], dtype="string[python]"), pd.Series(["e2", None, "e3"], dtype="string[pyarrow]")),
+])
+def test_item_evaluations_of_ids_of_any_type_are_the_merge_pairs(qa_ids, item_ids):
+    qa = pd.DataFrame({"evaluation_id": qa_ids})
+    items = pd.DataFrame({"evaluation_id": item_ids, "failed": pd.array([True] * len(item_ids), dtype="boolean")})
+    got, expected = item_evaluations(items, qa), _merged_positions(items, qa)
+    np.testing.assert_array_equal(got[0], expected[0])
+    np.testing.assert_array_equal(got[1], expected[1])

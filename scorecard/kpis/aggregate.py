@@ -62,7 +62,7 @@ class Codes:
 
 _COMBINED_LIMIT = 1 << 62
 POSITIONS_AT_ONCE = 1 << 20  # positions added to sort keys a slice at a time (add_positions)
-RADIX_GROUPS = 1 << 16  # up to this many slots, a quantile's grouping is a radix sort (GroupIndex._grouped)
+RADIX_GROUPS = 1 << 16  # fewer slots (groups + 1) than this: a quantile groups by radix sort (GroupIndex._grouped)
 COUNTS_KEPT = 8  # counts of 0/1 columns a FineIndex keeps for the KPIs after (5 MB each at 5 M rows)
 # rows counted at a time: the codes of a column's rows, int32, and their cast to int64 for bincount
 # were 12 bytes a row at once (240 MB at 20 M rows); the counts of a slice are integers, summed exactly
@@ -185,9 +185,9 @@ class GroupIndex:
 
     @property
     def fine_to_group(self) -> np.ndarray:
-        """Each fine group's group (-1: none), made when a quantile reads it rather than kept (4 bytes a
-        fine group for each of about a hundred indexes); int64, so that the groups of the observations
-        are taken with no cast."""
+        """Each fine group's group (-1: none), int64: made when read (by a quantile not given its
+        counts, and the tests) rather than kept, 4 bytes a fine group for each of about a hundred
+        indexes."""
         groups = self._codes.astype(np.int64)
         groups[groups == self.size] = -1
         return groups
