@@ -35,7 +35,7 @@ STAGES: dict[str, list[tuple[str, str]]] = {
     "overall score": [("scorecard.evaluate", "overall_scores")],
     "credits": [("scorecard.evaluate", "version_credits")],
     "calibration": [("scorecard.evaluate", "calibration_results")],
-    "breakdown sections": [("scorecard.evaluate", "build_sections")],
+    "breakdown sections": [("scorecard.evaluate", "engine_sections"), ("scorecard.evaluate", "table_sections")],
     "integrity signals": [("scorecard.evaluate", "integrity_signals")],
     # results.xlsx on one thread, results.json, the CSV files and results.parquet on the other
     # (results.run_writers): one stage, its CPU time that of both threads

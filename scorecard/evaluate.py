@@ -21,7 +21,7 @@ from .kpis.sqlengine import make_engine
 from .kpis.inputs import InputFacts
 from .periods import MONTH, Period, local_months, months_between, parse_period, shift_month
 from .scoring import add_changes, overall_scores, previous_period, score_results
-from .breakdowns import build_sections, calibration_results
+from .breakdowns import build_sections, calibration_results, engine_sections, table_sections
 from .term import LeftOut, left_out_months, left_out_periods, unscore
 from .versions import VersionUse, mark_quarterly, outputs_contract, raw_by_version, version_credits, version_uses
 
@@ -137,15 +137,16 @@ def evaluate(contract: Contract, dataset: Dataset, periods: Sequence[Period],
     raws = raw_by_version(kpi_engine, uses, lambda quarters: make_engine(
         engine, contract, dataset.tables, quarters, grains, facts, spark_master=spark_master))
     current = outputs_contract(contract, uses, last_month)
-    sections = build_sections(current, dataset, kpi_engine)
-    # The engine's indexes and caches (about 60 bytes a row) are not needed past the sections, computed
-    # before the scoring so that they are freed before its frames (~190 MB at 5 M rows) and the
-    # integrity signals, the stage where memory peaks. Only its derived interaction rows
-    # are kept for them, if it built them (an SQL engine may not: vars() holds a cached_property once built).
+    read_through_engine = engine_sections(current, dataset, kpi_engine)
+    # The engine's indexes and caches (about 35 bytes a row) are not needed past the sections that read
+    # it: freed before the other sections (the QA errors' peak), the scoring's frames (~190 MB at 5 M
+    # rows) and the integrity signals. Only its derived interaction rows are kept for them, if it built
+    # them (an SQL engine may not: vars() holds a cached_property once built).
     rows = vars(kpi_engine).get("interactions")
     del kpi_engine
     if rows is not None:
         rows.release_kpi_facts()
+    sections = build_sections(read_through_engine, table_sections(current, dataset, computed))
     left = left_out_months(months_between(first_month, last_month), contract, span, within_term=within_term)
     scored = pd.concat([mark_quarterly(score_results(raw, use.contract), use.contract)
                         for raw, use in zip(raws, uses, strict=True)], ignore_index=True)
