@@ -8,7 +8,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scorecard.kpis.aggregate import Codes, FineIndex
+from scorecard.kpis.aggregate import Codes, FineIndex, GroupIndex
 from scorecard.kpis.engine import _packable, _sorted_observations
 from scorecard.kpis.measure import Measure, RowSource
 
@@ -57,3 +57,17 @@ def test_a_hand_sorted_example():
     assert counts.tolist() == [3, 1]
     assert ordered.tolist() == [10.0, 10.0, 20.0, 30.0]
     assert _per_group_bits(codes, ordered) == {0: [v.hex() for v in (10.0, 20.0, 30.0)], 1: [(10.0).hex()]}
+
+
+def test_small_whole_numbers_are_held_as_float32_and_read_back_exactly():
+    """Below 2**24 in magnitude a whole number is exact in float32: the sorted observations are held
+    so (4 bytes fewer each), and a quantile reads them as the float64 it would have read."""
+    small = _sorted([2.0 ** 24 - 1, -(2.0 ** 24 - 1), 7.0, 3.0], [0, 0, 1, 1])[2]
+    large = _sorted([2.0 ** 24, 7.0], [0, 1])[2]
+    fraction = _sorted([0.5, 7.0], [0, 1])[2]
+    assert small.dtype == np.float32 and large.dtype == np.float64 and fraction.dtype == np.float64
+    assert small.astype(np.float64).tolist() == [-(2.0 ** 24 - 1), 3.0, 7.0, 2.0 ** 24 - 1]
+    index = GroupIndex(Codes.constant(2, "2026-01"), Codes(np.array([0, 1]), np.array(["a", "b"], dtype=object)))
+    codes, values = np.array([0, 1, 1, 0]), np.array([-(2.0 ** 24 - 1), 3.0, 7.0, 2.0 ** 24 - 1])
+    for q in (0.5, 0.9):
+        assert index.quantile(codes, values.astype(np.float32), q).tolist() == index.quantile(codes, values, q).tolist()

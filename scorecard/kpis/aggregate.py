@@ -261,8 +261,9 @@ class GroupIndex:
         h = q * (n - 1).astype("float64")
         low = np.floor(h).astype(np.int64)
         frac = h % 1
-        v = np.asarray(values, dtype="float64")
-        below, above = v[grouped[start + low] - offset], v[grouped[start + np.minimum(low + 1, n - 1)] - offset]
+        v = np.asarray(values)  # float64, or float32 holding whole numbers exactly: read as float64
+        below = v[grouped[start + low] - offset].astype(np.float64)
+        above = v[grouped[start + np.minimum(low + 1, n - 1)] - offset].astype(np.float64)
         out[has] = np.where(frac == 0, below, below + (above - below) * frac)
         return out
 

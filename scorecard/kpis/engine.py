@@ -314,10 +314,13 @@ def _sorted_observations(fine: FineIndex, m: Measure) -> tuple[np.ndarray, np.nd
     kind = _sort_kind(obs)
     if kind == "quicksort" and _packable(obs, fine.size):
         bits, low, dtype = int(fine.size).bit_length(), int(obs.min()), codes.dtype
+        # whole numbers of magnitude below 2**24 are exact in float32: 4 bytes an observation fewer
+        # through every grain's quantile (the reader takes its two values per group as float64)
+        narrow = max(-low, int(obs.max())) < 2 ** 24
         key = _packed_keys(obs, codes, bits, low)
         del obs, codes  # 12 bytes an observation not held beside the keys
         key.sort()
-        return counts, *_unpacked(key, bits, low, dtype)
+        return counts, *_unpacked(key, bits, low, dtype, np.float32 if narrow else np.float64)
     ascending = np.argsort(obs, kind=kind)
     codes = codes[ascending]
     obs = obs[ascending]
@@ -362,13 +365,13 @@ def _packed_keys(obs: np.ndarray, codes: np.ndarray, bits: int, low: int) -> np.
     return key
 
 
-def _unpacked(key: np.ndarray, bits: int, low: int, dtype: np.dtype) -> tuple[np.ndarray, np.ndarray]:
-    """(fine groups, values) of sorted packed keys; the keys are overwritten."""
+def _unpacked(key: np.ndarray, bits: int, low: int, dtype: np.dtype, float_type: type) -> tuple[np.ndarray, np.ndarray]:
+    """(fine groups, values as `float_type`) of sorted packed keys; the keys are overwritten."""
     codes = np.empty(len(key), dtype=dtype)
     np.bitwise_and(key, (1 << bits) - 1, out=codes, casting="unsafe")  # no int64 copy of the groups
     key >>= bits
     key += low
-    return codes, key.astype(np.float64)
+    return codes, key.astype(float_type)
 
 
 def compute_kpis(contract: Contract, tables: dict[str, pd.DataFrame], periods: Sequence[Period],
