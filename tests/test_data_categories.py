@@ -127,3 +127,12 @@ def test_a_float_label_column_keeps_minus_zero_apart_as_its_text_does():
     s = pd.Series([0.0, -0.0, 2.5])
     labels = parse.to_label(s, categorical=True)
     assert _cells(labels) == _cells(parse.to_label(s)) == ["0.0", "-0.0", "2.5"]
+
+
+def test_a_negative_zero_of_a_float_column_keeps_its_sign_in_both_label_forms():
+    """Found by the property above in CI: factorize took 0.0 and -0.0 of a float column for one
+    value, so the text labels wrote '0.0' for a -0.0 cell the categorical ones wrote '-0.0'."""
+    s = pd.Series([0.0, 2.5, -0.0, 2.5, 0.0, 2.5, 2.5, 2.5, 2.5, 2.5])
+    for categorical in (False, True):
+        assert parse.to_label(s, categorical=categorical).astype(object).tolist() == \
+            ["0.0", "2.5", "-0.0", "2.5", "0.0", "2.5", "2.5", "2.5", "2.5", "2.5"]

@@ -58,9 +58,10 @@ def to_label(s: pd.Series, *, lower: bool = False, categorical: bool = False) ->
             empty = out == ""
             out = out.mask(empty) if bool(empty.any()) else out  # masking copies every cell: only when needed
         return out.str.lower() if lower else out
-    else:  # as text first when categorical: factorize alone takes 1 and 1.0 (or True), or 0.0 and -0.0
-        # of a float column, for one value, which the text labels write apart
-        as_text = categorical and (s.dtype == object or pd.api.types.is_float_dtype(s.dtype))
+    else:  # as text first: factorize alone takes 0.0 and -0.0 of a float column for one value, which
+        # each cell's text writes apart (any float column); and, categorical, 1 and 1.0 (or True) of an
+        # object column
+        as_text = pd.api.types.is_float_dtype(s.dtype) or (categorical and s.dtype == object)
         codes, uniques = pd.factorize(s.astype(STRING) if as_text else s)
     # Few distinct values (channels, teams, agents): clean each once and map the codes back.
     clean = pd.Series(uniques).astype(STRING).str.strip()
