@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scorecard.kpis.aggregate import Codes, FineIndex, GroupIndex
-from scorecard.kpis.engine import _packable, _sorted_observations
+from scorecard.kpis.engine import _packed_range, _sorted_observations
 from scorecard.kpis.measure import Measure, RowSource
 
 values = st.one_of(st.integers(-10**6, 10**6).map(float), st.sampled_from(
@@ -43,12 +43,12 @@ def test_every_group_reads_its_values_as_after_a_stable_sort(rows):
 
 
 def test_packed_only_for_whole_numbers_that_fit():
-    assert _packable(np.array([3600.0, 0.0, -5.0, 86400.0 * 365]), groups=1_000_000)
-    assert not _packable(np.array([1.0, 1.5]), groups=10)  # a fraction of a second
-    assert not _packable(np.array([1.0, np.inf]), groups=10)
-    assert not _packable(np.array([2.0 ** 53]), groups=10)  # no longer exact as a neighbour's int64
-    assert not _packable(np.array([0.0, 2.0 ** 40]), groups=2 ** 30)  # 40 + 31 bits: no room in 62
-    assert not _packable(np.array([]), groups=10)
+    assert _packed_range(np.array([3600.0, 0.0, -5.0, 86400.0 * 365]), groups=1_000_000) == (-5, 86400 * 365)
+    assert _packed_range(np.array([1.0, 1.5]), groups=10) is None  # a fraction of a second
+    assert _packed_range(np.array([1.0, np.inf]), groups=10) is None
+    assert _packed_range(np.array([2.0 ** 53]), groups=10) is None  # no longer exact as a neighbour's int64
+    assert _packed_range(np.array([0.0, 2.0 ** 40]), groups=2 ** 30) is None  # 40 + 31 bits: no room in 62
+    assert _packed_range(np.array([]), groups=10) is None
 
 
 def test_a_hand_sorted_example():

@@ -14,13 +14,11 @@ import numpy as np
 import pandas as pd
 
 from ..contract.model import Calendar
+from ..data.parse import NAT
 
 _NS = 1_000_000_000
 _PAD_DAYS_BEFORE = 2
 _PAD_DAYS_AFTER = 40  # room to find the next business day after a long closure
-
-
-_NAT = np.iinfo(np.int64).min  # NaT in a timestamp's int64 nanoseconds
 
 
 def nanoseconds(ts: pd.Series) -> np.ndarray:
@@ -38,7 +36,7 @@ def _epoch_seconds(ts: pd.Series) -> np.ndarray:
     stamps = nanoseconds(ts)
     out = stamps.astype("float64")
     out /= _NS
-    out[stamps == _NAT] = np.nan
+    out[stamps == NAT] = np.nan
     return out
 
 

@@ -312,11 +312,12 @@ def _sorted_observations(fine: FineIndex, m: Measure) -> tuple[np.ndarray, np.nd
     codes = fine.codes[observed]
     del observed
     kind = _sort_kind(obs)
-    if kind == "quicksort" and _packable(obs, fine.size):
-        bits, low, dtype = int(fine.size).bit_length(), int(obs.min()), codes.dtype
+    packed = _packed_range(obs, fine.size) if kind == "quicksort" else None
+    if packed is not None:
+        (low, high), bits, dtype = packed, int(fine.size).bit_length(), codes.dtype
         # whole numbers of magnitude below 2**24 are exact in float32: 4 bytes an observation fewer
         # through every grain's quantile (the reader takes its two values per group as float64)
-        narrow = max(-low, int(obs.max())) < 2 ** 24
+        narrow = max(-low, high) < 2 ** 24
         key = _packed_keys(obs, codes, bits, low)
         del obs, codes  # 12 bytes an observation not held beside the keys
         key.sort()
@@ -334,26 +335,27 @@ def _sort_kind(values: np.ndarray) -> Literal["stable", "quicksort"]:
     return "stable" if np.signbit(values[values == 0]).any() else "quicksort"
 
 
-PACKED_AT_ONCE = 1 << 20  # observations checked at a time for whole numbers (_packable)
+PACKED_AT_ONCE = 1 << 20  # observations checked at a time for whole numbers (_packed_range)
 
 
-def _packable(obs: np.ndarray, groups: int) -> bool:
-    """Whether every observation is a whole number below 2**53 (each one exact as an int64) and
-    (value - least) << bits of the groups, | group, fits an int64: durations between timestamps
-    to the second, the usual case."""
+def _packed_range(obs: np.ndarray, groups: int) -> tuple[int, int] | None:
+    """(least, greatest) when every observation is a whole number below 2**53 (each one exact as an
+    int64) and (value - least) << bits of the groups, | group, fits an int64 (durations between
+    timestamps to the second, the usual case), else None."""
     if not len(obs):
-        return False
+        return None
     low, high = float(obs.min()), float(obs.max())
     if not (np.isfinite(low) and np.isfinite(high) and max(-low, high) < 2.0 ** 53
             and high - low < 2.0 ** (62 - int(groups).bit_length())):
-        return False
-    return all(np.array_equal(part, np.floor(part)) for part in
-               (obs[start:start + PACKED_AT_ONCE] for start in range(0, len(obs), PACKED_AT_ONCE)))
+        return None
+    whole = all(np.array_equal(part, np.floor(part)) for part in
+                (obs[start:start + PACKED_AT_ONCE] for start in range(0, len(obs), PACKED_AT_ONCE)))
+    return (int(low), int(high)) if whole else None
 
 
 def _packed_keys(obs: np.ndarray, codes: np.ndarray, bits: int, low: int) -> np.ndarray:
     """Whole-number observations and their fine groups as one int64 key each, (value - low) << bits
-    | group (`_packable` says they fit): sorted, the values come out ascending with their groups,
+    | group (`_packed_range` says they fit): sorted, the values come out ascending with their groups,
     np.sort of int64 keys being vectorised and needing no gathers, 2.5x faster than the argsort of
     the values and the two gathers it needs (4 M observations, the 5 M bench's TRT). Equal values
     come out in group order, not row order: the same bits (no -0.0: _sort_kind), so every group
