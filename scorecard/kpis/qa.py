@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 
 from ..contract.model import KpiSpec
+from .formulas import cost_unit
+from .interactions import ArrayTerms
 from .measure import Measure, NotMeasurable, RowSource, indicator
 from . import operations as ops
 
@@ -127,19 +129,9 @@ def cost_per_contact(engine: "Engine", kpi: KpiSpec, src: RowSource, base: np.nd
     rows = engine.interaction_rows()
     if isinstance(rows, NotMeasurable):
         return rows
-    if kpi.params.get("unit") == "resolved_contacts":
-        # The `resolved` flag where the data has it, else a closing time (conventions 3 and 7).
-        if "resolved" in rows.df:
-            resolved = rows.df["resolved"].astype("boolean").fillna(False).to_numpy(dtype=bool)
-        elif "resolved_at" in rows.df:
-            resolved = rows.df["resolved_at"].notna().to_numpy()
-        else:
-            return NotMeasurable("interactions has no column resolved (or resolved_at)")
-        unit = base & resolved
-    else:
-        if rows.handled is None:
-            return NotMeasurable("interactions has no column answered_at or first_response_at")
-        unit = base & rows.handled
+    unit = cost_unit(kpi, ArrayTerms(rows, src, base))
+    if isinstance(unit, NotMeasurable):
+        return unit
     return _cost_over(engine, kpi, src, base, indicator(unit))
 
 

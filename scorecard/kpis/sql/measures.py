@@ -1,25 +1,25 @@
-"""Interaction metrics declared once as column expressions (the SQL twin of kpis/interactions.py):
-each returns the base, numerator, denominator or observations of KPIS.md's formula over the
-derived view (`Rows`), or NotMeasurable naming the missing column. The compiler does the grouping.
+"""The interaction KPIs on the SQL engines: formulas.py's formulas over column expressions.
+
+`SqlTerms` gives a formula its terms as SQL over the derived view (`Rows`, read as `v`): a
+condition is a `Cond` (never NULL: each comparison is wrapped in COALESCE(..., FALSE), as numpy's
+comparisons with NaN are false), a value a `Value` (NULL for missing); what the formula returns
+becomes a `MeasureSQL`, and the compiler does the grouping. The formulas themselves are not here:
+the pandas engine evaluates the same ones (interactions.py).
 """
 
 from __future__ import annotations
 
-from typing import Callable
+from dataclasses import dataclass
+from typing import Callable, Sequence
 
 from ...contract.model import KpiSpec
-from ..interactions import ELAPSED, count_value
+from ..formulas import FORMULAS, Formula
 from ..measure import NotMeasurable, statistic_q
 from .compile import MeasureSQL, flag, sql
 from .intervals import per_interval
 from .relation import Rows
 
-DAY = 86400.0
 Builder = Callable[[KpiSpec, Rows, str], "MeasureSQL | NotMeasurable"]
-
-
-def _missing(col: str) -> NotMeasurable:
-    return NotMeasurable(f"interactions has no column {col}")
 
 
 def _literal(values) -> str:
@@ -42,194 +42,132 @@ def duration(rows: Rows, base: str, values: str, statistic: str, *, signed_zeros
     return MeasureSQL(rows.relation(), sql(base), obs=sql(values), q=q, signed_zeros=signed_zeros)
 
 
-def _short_abandon(rows: Rows, within: float | None) -> str:
-    if not within or rows.facts.abandoned is None:
-        return "FALSE"
-    wait = rows.duration("created_at", "abandoned_at", None)
-    return "FALSE" if wait is None else f"(v._abandoned AND {wait} < {float(within)!r})"
+@dataclass(frozen=True)
+class Cond:
+    """A condition of the view's rows, never NULL."""
+
+    text: str
+
+    def __and__(self, other: "Cond") -> "Cond":
+        return Cond(f"({self.text} AND {other.text})")
+
+    def __or__(self, other: "Cond") -> "Cond":
+        return Cond(f"({self.text} OR {other.text})")
+
+    def __invert__(self) -> "Cond":
+        return Cond(f"(NOT {self.text})")
 
 
-def service_level(kpi: KpiSpec, rows: Rows, base: str):
-    if rows.facts.answered is None or rows.ts("answered_at") is None:
-        return _missing("answered_at")
-    threshold = float(kpi.params["threshold"])
-    wait = rows.duration("created_at", "answered_at", kpi.clock)
-    offered = f"({base} AND v._live)"
-    answered = f"({offered} AND v._answered)"
-    within = f"({answered} AND {wait} <= {threshold!r})"
-    formula = kpi.params.get("formula", "offered")
-    if formula == "answered":
-        return ratio(rows, base, within, answered)
-    if formula in ("abandoned_in_threshold_met", "abandoned_after_threshold"):
-        ab_wait = rows.duration("created_at", "abandoned_at", kpi.clock)
-        if ab_wait is None:
-            return _missing("abandoned_at")
-        abandoned = f"({offered} AND v._abandoned)"
-        if formula == "abandoned_in_threshold_met":
-            return ratio(rows, base, f"({within} OR ({abandoned} AND {ab_wait} <= {threshold!r}))", offered)
-        return ratio(rows, base, within, f"({answered} OR ({abandoned} AND {ab_wait} > {threshold!r}))")
-    short = _short_abandon(rows, kpi.params.get("exclude_abandoned_within"))
-    return ratio(rows, base, within, f"({offered} AND NOT COALESCE({short}, FALSE))")
+@dataclass(frozen=True)
+class Value:
+    """A number of the view's rows (NULL: missing); a comparison with a missing value is false."""
+
+    text: str
+
+    def _compare(self, op: str, other: float) -> Cond:
+        return Cond(f"COALESCE({self.text} {op} {float(other)!r}, FALSE)")
+
+    def __le__(self, other: float) -> Cond:
+        return self._compare("<=", other)
+
+    def __lt__(self, other: float) -> Cond:
+        return self._compare("<", other)
+
+    def __ge__(self, other: float) -> Cond:
+        return self._compare(">=", other)
+
+    def __gt__(self, other: float) -> Cond:
+        return self._compare(">", other)
 
 
-def average_speed_of_answer(kpi, rows, base):
-    if rows.facts.answered is None or rows.ts("answered_at") is None:
-        return _missing("answered_at")
-    wait = rows.duration("created_at", "answered_at", kpi.clock)
-    return duration(rows, f"({base} AND v._answered)", wait, kpi.statistic, signed_zeros=False)
+def _fact(text: str | None) -> Cond | None:
+    return None if text is None else Cond(text)
 
 
-def abandonment_rate(kpi, rows, base):
-    if rows.facts.abandoned is None:
-        return _missing("answered_at or abandoned")
-    short = _short_abandon(rows, kpi.params.get("exclude_within"))
-    offered = f"({base} AND v._live AND NOT COALESCE({short}, FALSE))"
-    return ratio(rows, base, f"({offered} AND v._abandoned)", offered)
+class SqlTerms:
+    """formulas.Terms over the derived view of one compile: `base` the KPI's filter (SQL text)."""
+
+    def __init__(self, rows: Rows, base: str):
+        self.rows, self.base = rows, Cond(base)
+        facts = rows.facts
+        self.live = Cond("v._live")
+        self.answered = _fact(None if facts.answered is None else "v._answered")
+        self.abandoned = _fact(None if facts.abandoned is None else "v._abandoned")
+        self.handled = _fact(None if facts.handled is None else "v._handled")
+        self.calendars: Sequence[str] = list(rows.clock_k)
+        self.columns: Sequence[str] = list(facts.columns)
+
+    def has(self, column: str) -> bool:
+        return self.rows.has(column)
+
+    def duration(self, start: str, end: str, clock: str | None) -> Value | None:
+        seconds = self.rows.duration(start, end, clock)
+        return None if seconds is None else Value(seconds)
+
+    def flag(self, column: str) -> Cond:
+        return Cond(f"COALESCE(v.{column}, FALSE)")
+
+    def present(self, column: str) -> Cond:
+        return Cond(f"(v.{column} IS NOT NULL)")
+
+    def answer(self, column: str) -> Value:
+        return Value(f"CAST(v.{column} AS DOUBLE)")
+
+    def known(self, value: Value) -> Cond:
+        return Cond(f"({value.text} IS NOT NULL AND NOT ISNAN({value.text}))")
+
+    def is_in(self, value: Value, values: Sequence[float]) -> Cond:
+        listed = ", ".join(repr(float(v)) for v in values) or "NULL"
+        return Cond(f"COALESCE({value.text} IN ({listed}), FALSE)")
+
+    def where(self, condition: Cond, value: Value) -> Value:
+        return Value(f"(CASE WHEN {condition.text} THEN {value.text} ELSE 0.0 END)")
+
+    def scores(self, condition: Cond, choices: Sequence[tuple[Cond, float]]) -> Value:
+        cases = " ".join(f"WHEN {hit.text} THEN {float(score)!r}" for hit, score in choices)
+        return Value(f"(CASE WHEN {condition.text} THEN (CASE {cases} ELSE 0.0 END) ELSE 0.0 END)")
+
+    def answer_totals(self, columns: Sequence[str]) -> tuple[Value, Value]:
+        answers = [self.answer(c) for c in columns]
+        total = " + ".join(f"COALESCE({a.text}, 0.0)" for a in answers)
+        count = " + ".join(f"(CASE WHEN {a.text} IS NULL THEN 0.0 ELSE 1.0 END)" for a in answers)
+        return Value(f"({total})"), Value(f"({count})")
+
+    def channel_in(self, channels: Sequence[str]) -> Cond:
+        return Cond(f"(LOWER(COALESCE(v.channel, '')) IN ({_literal(sorted(set(channels)))}))")
+
+    def repeats(self, window_s: float) -> tuple[Cond, Cond]:
+        repeated, window_open = self.rows.repeats(window_s)
+        return Cond(repeated), Cond(window_open)
+
+    def by_business_day(self, calendar: str) -> Cond | None:
+        if self.rows.ts("first_response_at") is None:
+            return None
+        rows = self.rows
+        return Cond(f"COALESCE({rows.local_day(calendar, 'first_response_at')} <= "
+                    f"{rows.business_day_of_created(calendar)}, FALSE)")
+
+    def ratio(self, num: Cond | Value, den: Cond | Value, provisional: Cond | None = None,
+              combine: Callable | None = None) -> MeasureSQL:
+        return MeasureSQL(self.rows.relation(), sql(self.base.text), num=_summed(num), den=_summed(den),
+                          provisional=None if provisional is None else sql(provisional.text), combine=combine)
+
+    def statistic(self, condition: Cond, values: Value, statistic: str, *, difference: bool) -> MeasureSQL:
+        # a difference of two times is never -0.0; a column as read may be
+        return duration(self.rows, condition.text, values.text, statistic, signed_zeros=not difference)
 
 
-def answer_rate(kpi, rows, base):
-    if rows.facts.answered is None:
-        return _missing("answered_at or abandoned")
-    offered = f"({base} AND v._live)"
-    return ratio(rows, base, f"({offered} AND v._answered)", offered)
+def _summed(part: Cond | Value):
+    """A condition summed as 1.0 / 0.0, a value as it is."""
+    return flag(sql(part.text)) if isinstance(part, Cond) else sql(part.text)
 
 
-def _elapsed(start: str, end: str, missing: str) -> Builder:
-    def build(kpi, rows, base):
-        values = rows.duration(start, end, kpi.clock)
-        return _missing(missing) if values is None else duration(rows, base, values, kpi.statistic,
-                                                                 signed_zeros=False)
+def _on_sql(formula: Formula) -> Builder:
+    def build(kpi: KpiSpec, rows: Rows, base: str):
+        return formula(kpi, SqlTerms(rows, base))
+    build.__name__ = getattr(formula, "__name__", "formula")
     return build
 
 
-def average_handle_time(kpi, rows, base):
-    if not rows.has("handle_time_s"):
-        return _missing("handle_time_s")
-    if rows.facts.handled is None:
-        return _missing("answered_at or first_response_at")
-    return duration(rows, f"({base} AND v._handled)", "CAST(v.handle_time_s AS DOUBLE)", kpi.statistic,
-                    signed_zeros=True)
-
-
-def same_day_response(kpi, rows, base):
-    if rows.ts("first_response_at") is None:
-        return _missing("first_response_at")
-    calendar = kpi.clock or ("business" if "business" in rows.clock_k else None)
-    if calendar is None:
-        hit = f"({rows.duration('created_at', 'first_response_at', None)} <= {DAY!r})"
-    else:
-        hit = f"({rows.local_day(calendar, 'first_response_at')} <= {rows.business_day_of_created(calendar)})"
-    return ratio(rows, base, f"({base} AND {hit})", base)
-
-
-def first_contact_resolution(kpi, rows, base, *, repeat: bool = False):
-    if not repeat and rows.has("resolved_first_contact"):
-        den = f"({base} AND v.resolved_first_contact IS NOT NULL)"
-        return ratio(rows, base, f"({den} AND v.resolved_first_contact)", den)
-    if not rows.has("customer_id"):
-        return _missing("customer_id (or resolved_first_contact)")
-    if rows.facts.handled is None:
-        return _missing("answered_at or first_response_at")
-    repeated, window_open = rows.repeats(float(kpi.params["repeat_window"]))
-    den = f"({base} AND v._handled AND v.customer_id IS NOT NULL)"
-    good = f"({den} AND {'' if repeat else 'NOT '}{repeated})"
-    return ratio(rows, base, good, den, provisional=f"({den} AND {window_open})")
-
-
-def repeat_contact_rate(kpi, rows, base):
-    return first_contact_resolution(kpi, rows, base, repeat=True)
-
-
-def _share_of_handled(col: str) -> Builder:
-    def build(kpi, rows, base):
-        if not rows.has(col):
-            return _missing(col)
-        if rows.facts.handled is None:
-            return _missing("answered_at or first_response_at")
-        den = f"({base} AND v._handled)"
-        return ratio(rows, base, f"({den} AND COALESCE(v.{col}, FALSE))", den)
-    return build
-
-
-def resolution_rate(kpi, rows, base):
-    if kpi.params.get("of") != "offered":
-        return _share_of_handled("resolved")(kpi, rows, base)
-    if not rows.has("resolved"):
-        return _missing("resolved")
-    return ratio(rows, base, f"({base} AND COALESCE(v.resolved, FALSE))", base)
-
-
-def volume(kpi, rows, base):
-    m = ratio(rows, base, base, base)
-    return MeasureSQL(m.relation, m.base, num=m.num, den=m.den, combine=count_value)
-
-
-def digital_rate(kpi, rows, base):
-    channels = _literal(sorted({c.lower() for c in kpi.params["digital_channels"]}))
-    return ratio(rows, base, f"({base} AND LOWER(COALESCE(v.channel, '')) IN ({channels}))", base)
-
-
-def _survey_share(col: str, param: str) -> Builder:
-    def build(kpi, rows, base):
-        if not rows.has(col):
-            return _missing(col)
-        answer = f"CAST(v.{col} AS DOUBLE)"
-        has = f"({base} AND {answer} IS NOT NULL AND NOT ISNAN({answer}))"
-        if kpi.params.get("method") == "mean":
-            return MeasureSQL(rows.relation(), sql(base), num=sql(f"CASE WHEN {has} THEN {answer} ELSE 0.0 END"),
-                              den=flag(sql(has)))
-        values = ", ".join(repr(float(v)) for v in kpi.params[param]) or "NULL"
-        return ratio(rows, base, f"({has} AND {answer} IN ({values}))", has)
-    return build
-
-
-def nps(kpi, rows, base):
-    if not rows.has("nps"):
-        return _missing("nps")
-    answer = "CAST(v.nps AS DOUBLE)"
-    has = f"({base} AND {answer} IS NOT NULL AND NOT ISNAN({answer}))"
-    points = f"(CASE WHEN {answer} >= 9 THEN 100.0 WHEN {answer} <= 6 THEN -100.0 ELSE 0.0 END)"
-    return MeasureSQL(rows.relation(), sql(base), num=sql(f"CASE WHEN {has} THEN {points} ELSE 0.0 END"),
-                      den=flag(sql(has)))
-
-
-def _mean_of(columns_of: Callable[[KpiSpec, Rows], list[str]], missing: str) -> Builder:
-    """Mean of several answer columns: every non-missing answer is one observation."""
-    def build(kpi, rows, base):
-        cols = columns_of(kpi, rows)
-        if not cols:
-            return _missing(missing)
-        answers = [f"CAST(v.{c} AS DOUBLE)" for c in cols]
-        num = " + ".join(f"COALESCE({a}, 0.0)" for a in answers)
-        den = " + ".join(f"(CASE WHEN {a} IS NULL THEN 0.0 ELSE 1.0 END)" for a in answers)
-        return MeasureSQL(rows.relation(), sql(base), num=sql(f"({num})"), den=sql(f"({den})"))
-    return build
-
-
-def _servqual_columns(kpi: KpiSpec, rows: Rows) -> list[str]:
-    dim = kpi.params.get("dimension")
-    wanted = [f"servqual_{dim}"] if dim else sorted(c for c in rows.facts.columns if c.startswith("servqual_"))
-    return [c for c in wanted if rows.has(c)]
-
-
-BUILDERS: dict[str, Builder] = {
-    "service_level": service_level,
-    "interval_service_level": per_interval(service_level),
-    "average_speed_of_answer": average_speed_of_answer,
-    "abandonment_rate": abandonment_rate,
-    "answer_rate": answer_rate,
-    **{name: _elapsed(*columns) for name, columns in ELAPSED.items()},
-    "average_handle_time": average_handle_time,
-    "same_day_response": same_day_response,
-    "first_contact_resolution": first_contact_resolution,
-    "repeat_contact_rate": repeat_contact_rate,
-    "resolution_rate": resolution_rate,
-    "transfer_rate": _share_of_handled("transferred"),
-    "volume": volume,
-    "digital_rate": digital_rate,
-    "csat": _survey_share("csat", "satisfied"),
-    "dsat": _survey_share("csat", "dissatisfied"),
-    "nps": nps,
-    "customer_effort_score": _mean_of(lambda k, r: ["ces"] if r.has("ces") else [], "ces"),
-    "servqual": _mean_of(_servqual_columns, "servqual_*"),
-}
+BUILDERS: dict[str, Builder] = {name: _on_sql(formula) for name, formula in FORMULAS.items()}
+BUILDERS["interval_service_level"] = per_interval(BUILDERS["service_level"])

@@ -22,7 +22,8 @@ from .. import operations as ops
 from .clock import clock_table, clock_table_name
 from .compile import PERIOD_MAP, CompiledQuery, MeasureSQL, aggregate_query, period_map
 from .derive import InteractionFacts
-from .measures import BUILDERS, _literal, ratio
+from ..formulas import cost_unit
+from .measures import BUILDERS, SqlTerms, _literal, ratio
 from .prepare import DATED, prepare
 from .relation import Rows
 
@@ -113,18 +114,10 @@ def measure_sql(kpi: KpiSpec, rows: Rows | None, tables: dict[str, pd.DataFrame]
     if kpi.metric in PER_VOLUME:
         return _per_period(rows, base, base, tables, "volumes", PER_VOLUME[kpi.metric], labels, False)
     if kpi.metric == "cost_per_unit":
-        if kpi.params.get("unit") == "resolved_contacts":
-            if rows.has("resolved"):
-                unit = f"({base} AND COALESCE(v.resolved, FALSE))"
-            elif rows.has("resolved_at"):
-                unit = f"({base} AND v.resolved_at IS NOT NULL)"
-            else:
-                return NotMeasurable("interactions has no column resolved (or resolved_at)")
-        elif rows.facts.handled is None:
-            return NotMeasurable("interactions has no column answered_at or first_response_at")
-        else:
-            unit = f"({base} AND v._handled)"
-        return _per_period(rows, base, unit, tables, "costs", "amount", labels, True)
+        unit = cost_unit(kpi, SqlTerms(rows, base))
+        if isinstance(unit, NotMeasurable):
+            return unit
+        return _per_period(rows, base, unit.text, tables, "costs", "amount", labels, True)
     return BUILDERS[kpi.metric](kpi, rows, base)
 
 

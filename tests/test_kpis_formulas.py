@@ -1,0 +1,62 @@
+"""The interaction formulas are declared once (kpis/formulas.py) and each engine only supplies its
+terms: the builders of both engines are the formulas', and a formula reads the same through the
+numpy terms and the SQL terms, hand-computed here where the two-valued logic matters (a missing
+answer or wait is never a hit, and its negation is)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from kpi_helpers import contract, interactions, kpi, run, value
+from scorecard.kpis import interactions as on_arrays
+from scorecard.kpis.formulas import FORMULAS
+from scorecard.kpis.sql import measures as on_sql
+
+
+def test_both_engines_build_every_interaction_metric_from_the_one_formula():
+    assert set(on_sql.BUILDERS) == set(FORMULAS) | {"interval_service_level"}
+    assert set(on_arrays.BUILDERS) == set(FORMULAS) | {"interval_service_level", "backlog"}
+    for name, formula in FORMULAS.items():
+        assert on_sql.BUILDERS[name].__name__ == on_arrays.BUILDERS[name].__name__ == formula.__name__
+
+
+def test_nps_counts_promoters_and_detractors_over_the_answers_only():
+    rows = interactions(interaction_id=list("abcde"), channel=["email"] * 5,
+                        created_at=["2026-03-02T09:00:00"] * 5, nps=[10.0, 9.0, 8.0, 6.0, np.nan])
+    nps = value(run(contract(kpi("nps")), {"interactions": rows}), "nps")
+    assert (nps.value, nps.n) == (pytest.approx((100 + 100 + 0 - 100) / 4), 4)
+
+
+def test_a_mean_of_several_answer_columns_counts_every_answer_given():
+    rows = interactions(interaction_id=["a", "b"], channel=["email"] * 2, created_at=["2026-03-02T09:00:00"] * 2,
+                        servqual_empathy=[5.0, 3.0], servqual_reliability=[np.nan, 4.0])
+    servqual = value(run(contract(kpi("servqual")), {"interactions": rows}), "servqual")
+    assert (servqual.value, servqual.n) == (pytest.approx((5 + 3 + 4) / 3), 3)
+
+
+def test_an_abandon_of_unknown_wait_is_not_short_so_it_stays_offered():
+    """Short abandons (under 5 s) leave the offered contacts; an abandon with no abandoned_at nor
+    wait_s has no wait to compare, so it is not short: 1 abandoned of 2 offered."""
+    rows = interactions(interaction_id=["answered", "short", "unknown"], channel=["voice"] * 3,
+                        created_at=["2026-03-02T09:00:00"] * 3,
+                        answered_at=["2026-03-02T09:00:10", None, None],
+                        abandoned_at=[None, "2026-03-02T09:00:03", None],
+                        abandoned=[False, True, True])
+    c = contract(kpi("abandonment_rate", "abandon", params={"exclude_within": "5s"}), live_channels=("voice",))
+    abandon = value(run(c, {"interactions": rows}), "abandon")
+    assert (abandon.value, abandon.n) == (pytest.approx(1 / 2), 2)
+
+
+def test_a_service_level_of_answered_contacts_leaves_the_abandons_of_unknown_wait_out():
+    """abandoned_after_threshold: answered ones, plus abandons that waited past the threshold; an
+    abandon whose wait is unknown is neither within nor past it."""
+    rows = interactions(interaction_id=["fast", "slow", "late", "unknown"], channel=["voice"] * 4,
+                        created_at=["2026-03-02T09:00:00"] * 4,
+                        answered_at=["2026-03-02T09:00:10", "2026-03-02T09:01:00", None, None],
+                        abandoned_at=[None, None, "2026-03-02T09:02:00", None],
+                        abandoned=[False, False, True, True])
+    c = contract(kpi("service_level", "sl", params={"threshold": "20s", "formula": "abandoned_after_threshold"}),
+                 live_channels=("voice",))
+    sl = value(run(c, {"interactions": rows}), "sl")
+    assert (sl.value, sl.n) == (pytest.approx(1 / 3), 3)
