@@ -60,3 +60,21 @@ def test_a_service_level_of_answered_contacts_leaves_the_abandons_of_unknown_wai
                  live_channels=("voice",))
     sl = value(run(c, {"interactions": rows}), "sl")
     assert (sl.value, sl.n) == (pytest.approx(1 / 3), 3)
+
+
+def test_handled_contacts_follow_the_conventions_on_both_engines():
+    """Convention 4 (kpis/conventions.py, read by both engines): a live contact is handled once
+    answered, an async one once it has a first response, a self-service one never; a live
+    contact's first response is its answer. 2 handled, 1 of them transferred."""
+    rows = interactions(interaction_id=["answered", "abandoned", "replied", "unreplied", "bot"],
+                        channel=["voice", "voice", "email", "email", "self_service"],
+                        created_at=["2026-03-02T09:00:00"] * 5,
+                        answered_at=["2026-03-02T09:00:30", None, None, None, None],
+                        first_response_at=[None, None, "2026-03-02T10:00:00", None, "2026-03-02T09:00:01"],
+                        transferred=[True, False, False, True, True])
+    c = contract(kpi("transfer_rate"), kpi("first_response_time", "frt"), live_channels=("voice",))
+    results = run(c, {"interactions": rows})
+    transfers, frt = value(results, "transfer_rate"), value(results, "frt")
+    assert (transfers.value, transfers.n) == (pytest.approx(1 / 2), 2)
+    # first responses: the voice answer (30 s), the email reply (3,600 s), the bot's (1 s)
+    assert (frt.value, frt.n) == (pytest.approx((30 + 3600 + 1) / 3), 3)

@@ -14,6 +14,7 @@ import pandas as pd
 
 from ..contract.model import Contract
 from .business_time import BusinessClock, _epoch_seconds
+from . import conventions
 from .repeat import repeat_flags
 
 SELF_SERVICE = "self_service"
@@ -35,6 +36,53 @@ def _lower_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return merged[codes].astype(small), np.asarray(labels, dtype=object)
 
 
+class ArrayFacts:
+    """conventions.FactTerms over the interactions (the rows `at` of them): conditions as numpy bool
+    arrays, flags as pandas nullable booleans, timestamps as pandas Series, numbers as float64."""
+
+    def __init__(self, df: pd.DataFrame, live: np.ndarray, self_service: np.ndarray | None,
+                 at: slice | np.ndarray = slice(None)):
+        # self_service: None where the facts asked never read it (the first-response fallback, made
+        # after release_kpi_facts dropped it)
+        self.df, self.at = df, at
+        self.live = live[at]
+        self.self_service = None if self_service is None else self_service[at]
+        self._flags: dict[str, pd.Series] = {}
+
+    def timestamp(self, name: str) -> pd.Series | None:
+        return self.df[name].iloc[self.at] if name in self.df else None
+
+    def flag(self, name: str) -> pd.Series | None:
+        if name not in self.df:
+            return None
+        if name not in self._flags:  # read a few times by the conventions: converted once
+            self._flags[name] = self.df[name].iloc[self.at].astype("boolean")
+        return self._flags[name]
+
+    def number(self, name: str) -> np.ndarray | None:
+        return self.df[name].iloc[self.at].to_numpy(dtype="float64") if name in self.df else None
+
+    def either(self, flag: pd.Series, otherwise: np.ndarray | bool) -> np.ndarray:
+        fill = otherwise if isinstance(otherwise, bool) else pd.Series(otherwise, index=flag.index)
+        return flag.fillna(fill).to_numpy(dtype=bool)
+
+    def known(self, timestamp: pd.Series) -> np.ndarray:
+        return timestamp.notna().to_numpy()
+
+    def missing(self, timestamp: pd.Series) -> np.ndarray:
+        return timestamp.isna().to_numpy()
+
+    def after_created(self, condition: np.ndarray, seconds: np.ndarray) -> pd.Series:
+        created = self.df["created_at"].iloc[self.at]
+        return created + pd.to_timedelta(np.where(condition, seconds, np.nan), unit="s")
+
+    def only(self, condition: np.ndarray, timestamp: pd.Series) -> pd.Series:
+        return timestamp.where(pd.Series(condition, index=timestamp.index))
+
+    def first_of(self, timestamp: pd.Series, otherwise: pd.Series) -> pd.Series:
+        return timestamp.fillna(otherwise)
+
+
 @dataclass
 class InteractionRows:
     """The clean interactions table with the derived facts every KPI reads."""
@@ -51,31 +99,11 @@ class InteractionRows:
         self.live = self.channel_in(list(self.contract.live_channels))
         self.self_service = self.channel_in([SELF_SERVICE])
         self.created = df["created_at"]
-        wait = df["wait_s"].to_numpy(dtype="float64") if "wait_s" in df else None
-        flag = df["abandoned"].astype("boolean") if "abandoned" in df else None
-
-        answered_at = _ts(df, "answered_at")
-        if flag is not None and answered_at is None and wait is not None:
-            # ACD exports: answered_at = created_at + wait_s for answered contacts (DATA.md).
-            answered_at = self._plus_seconds(self.created, np.where(flag.fillna(False), np.nan, wait))
+        terms = ArrayFacts(df, self.live, self.self_service)
+        answered_at = conventions.answered_at(terms)
         self.answered_at = answered_at
-        if answered_at is not None:
-            derived = self.live & answered_at.isna().to_numpy()
-            abandoned = derived if flag is None else (
-                flag.fillna(pd.Series(derived, index=df.index)).to_numpy(dtype=bool))
-            self.abandoned: np.ndarray | None = abandoned & self.live
-            self.answered: np.ndarray | None = answered_at.notna().to_numpy() & ~abandoned
-        elif flag is not None:
-            self.abandoned = flag.fillna(False).to_numpy(dtype=bool) & self.live
-            self.answered = self.live & ~self.abandoned  # the flag alone still tells who got through
-        else:
-            self.abandoned = self.answered = None
-
-        abandoned_at = _ts(df, "abandoned_at")
-        if self.abandoned is not None and wait is not None:
-            from_wait = self._plus_seconds(self.created, np.where(self.abandoned, wait, np.nan))
-            abandoned_at = from_wait if abandoned_at is None else abandoned_at.fillna(from_wait)
-        self.abandoned_at = abandoned_at
+        self.abandoned, self.answered = conventions.abandoned_and_answered(terms, answered_at)
+        self.abandoned_at = conventions.abandoned_at(terms, self.abandoned)
         # what first_response_at falls back to, kept past release_kpi_facts (the integrity signals read
         # it): the table's own column, or the one derived from wait_s
         self._answered_at = answered_at
@@ -90,13 +118,9 @@ class InteractionRows:
     def first_response_of(self, at: slice | np.ndarray) -> pd.Series | None:
         """first_response_at of the rows `at`, the fallback applied to those only: the integrity
         signals read it a chunk at a time (a whole column was 8 bytes a row at their peak)."""
-        first, answered_at = _ts(self.df, "first_response_at"), self._answered_at
-        first = None if first is None else first.iloc[at]
-        if answered_at is None:
-            return first
-        answered_at = answered_at.iloc[at]
-        live_answer = answered_at.where(pd.Series(self.live[at], index=answered_at.index))
-        return live_answer if first is None else first.fillna(live_answer)
+        terms = ArrayFacts(self.df, self.live, None, at)
+        answered_at = None if self._answered_at is None else self._answered_at.iloc[at]
+        return conventions.first_response_at(terms, answered_at)
 
     @property
     def channel_codes(self) -> tuple[np.ndarray, np.ndarray]:
@@ -120,21 +144,11 @@ class InteractionRows:
         """Rows whose lower-cased channel is one of `channels` (looked up on the distinct labels)."""
         return np.isin(self._channel_labels, channels)[self._channel_codes]
 
-    @staticmethod
-    def _plus_seconds(ts: pd.Series, seconds: np.ndarray) -> pd.Series:
-        return ts + pd.to_timedelta(seconds, unit="s")
-
     @cached_property
     def handled(self) -> np.ndarray | None:
         """Answered (live channels) or given a first response (async); self-service never."""
-        first = self.first_response_at
-        if self.answered is None and first is None:
-            return None
-        live_part = self.live & (self.answered if self.answered is not None else False)
-        if first is None:
-            return live_part
-        async_part = ~self.live & ~self.self_service & first.notna().to_numpy()
-        return live_part | async_part
+        terms = ArrayFacts(self.df, self.live, self.self_service)
+        return conventions.handled(terms, self.answered, self.first_response_at)
 
     def column(self, name: str) -> pd.Series | None:
         """A timestamp by canonical name, with the derivations above applied."""

@@ -77,12 +77,16 @@ def _but(rows: Any, excluded: Any) -> Any:
     return rows if excluded is None else rows & ~excluded
 
 
+def _answer_wait(kpi: KpiSpec, t: Terms) -> Any:
+    """Each contact's wait until answered (on the KPI's clock), or NotMeasurable."""
+    wait = None if t.answered is None else t.duration("created_at", "answered_at", kpi.clock)
+    return _missing("answered_at") if wait is None else wait
+
+
 def service_level(kpi: KpiSpec, t: Terms):
-    if t.answered is None:
-        return _missing("answered_at")
-    wait = t.duration("created_at", "answered_at", kpi.clock)
-    if wait is None:
-        return _missing("answered_at")
+    wait = _answer_wait(kpi, t)
+    if isinstance(wait, NotMeasurable):
+        return wait
     threshold = float(kpi.params["threshold"])
     offered = t.base & t.live
     answered = offered & t.answered
@@ -102,11 +106,9 @@ def service_level(kpi: KpiSpec, t: Terms):
 
 
 def average_speed_of_answer(kpi: KpiSpec, t: Terms):
-    if t.answered is None:
-        return _missing("answered_at")
-    wait = t.duration("created_at", "answered_at", kpi.clock)
-    if wait is None:
-        return _missing("answered_at")
+    wait = _answer_wait(kpi, t)
+    if isinstance(wait, NotMeasurable):
+        return wait
     return t.statistic(t.base & t.answered, wait, kpi.statistic, difference=True)
 
 

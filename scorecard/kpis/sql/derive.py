@@ -1,7 +1,7 @@
-"""Per-row facts of interactions as SQL column expressions (KPIS.md conventions; the SQL twin of
-kpis/derive.py): live channels, answered and abandoned, the timestamps derived from wait_s, the
-first-response fallback and "handled". Which expression applies depends on the columns the data
-has, decided here once from the schema, so a missing input is a note, never a NULL surprise.
+"""Per-row facts of interactions as SQL column expressions: conventions.py's facts (live channels,
+answered and abandoned, the timestamps derived from wait_s, the first-response fallback, "handled")
+over the prepared table's columns (`SqlFacts`), decided once from its schema, so a missing input is
+a note, never a NULL surprise.
 """
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from sqlglot import exp
 
 from ...contract.model import Contract
+from .. import conventions
 from .compile import sql
+from .expressions import Cond
 
 NS = 1_000_000_000
 
@@ -19,6 +21,47 @@ NS = 1_000_000_000
 def _seconds_to_ns(seconds: str) -> str:
     """Seconds (DOUBLE) to whole nanoseconds as pandas' to_timedelta rounds them."""
     return f"(CAST(TRUNC({seconds}) AS BIGINT) * {NS} + CAST(ROUND(({seconds} - TRUNC({seconds})) * {NS}) AS BIGINT))"
+
+
+def _text(condition: Cond | None) -> str | None:
+    return None if condition is None else condition.text
+
+
+class SqlFacts:
+    """conventions.FactTerms over the prepared interactions: timestamps (epoch ns), flags and
+    numbers as SQL text of their columns, conditions as `Cond`."""
+
+    def __init__(self, columns: tuple[str, ...], contract: Contract):
+        self.columns = columns
+        live_list = ", ".join("'" + c.replace("'", "''") + "'" for c in sorted(contract.live_channels))
+        channel = "LOWER(COALESCE(channel, ''))"
+        # IN (NULL) is NULL: with no live channel nothing would be handled
+        self.live = Cond(f"({channel} IN ({live_list}))" if live_list else "FALSE")
+        self.self_service = Cond(f"({channel} = 'self_service')")
+
+    def _column(self, name: str) -> str | None:
+        return name if name in self.columns else None
+
+    timestamp = flag = number = _column
+
+    def either(self, flag: str, otherwise: Cond | bool) -> Cond:
+        fill = ("TRUE" if otherwise else "FALSE") if isinstance(otherwise, bool) else otherwise.text
+        return Cond(f"COALESCE({flag}, {fill})")
+
+    def known(self, timestamp: str) -> Cond:
+        return Cond(f"({timestamp} IS NOT NULL)")
+
+    def missing(self, timestamp: str) -> Cond:
+        return Cond(f"({timestamp} IS NULL)")
+
+    def after_created(self, condition: Cond, seconds: str) -> str:
+        return f"(CASE WHEN {condition.text} THEN created_at + {_seconds_to_ns(seconds)} END)"
+
+    def only(self, condition: Cond, timestamp: str) -> str:
+        return f"(CASE WHEN {condition.text} THEN {timestamp} END)"
+
+    def first_of(self, timestamp: str, otherwise: str) -> str:
+        return f"COALESCE({timestamp}, {otherwise})"
 
 
 def _or_null(e: str | None) -> str:
@@ -42,44 +85,14 @@ class InteractionFacts:
 
     @classmethod
     def of(cls, columns: tuple[str, ...], contract: Contract) -> "InteractionFacts":
-        has = columns.__contains__
-        live_list = ", ".join("'" + c.replace("'", "''") + "'" for c in sorted(contract.live_channels))
-        ch = "LOWER(COALESCE(channel, ''))"
-        live = f"({ch} IN ({live_list}))" if live_list else "FALSE"  # IN (NULL) is NULL: nothing would be handled
-        self_service = f"({ch} = 'self_service')"
-        flag = "abandoned" if has("abandoned") else None
-        wait = "wait_s" if has("wait_s") else None
-        answered_ns = "answered_at" if has("answered_at") else None
-        if flag and answered_ns is None and wait:
-            answered_ns = f"(CASE WHEN COALESCE({flag}, FALSE) THEN NULL ELSE created_at + {_seconds_to_ns(wait)} END)"
-        abandoned: str | None  # both None when neither an answer time nor an abandoned flag is given
-        answered: str | None
-        if answered_ns is not None:
-            derived = f"({live} AND {answered_ns} IS NULL)"
-            raw = derived if flag is None else f"COALESCE({flag}, {derived})"
-            abandoned = f"({raw} AND {live})"
-            answered = f"({answered_ns} IS NOT NULL AND NOT {raw})"
-        elif flag:
-            abandoned = f"(COALESCE({flag}, FALSE) AND {live})"
-            answered = f"({live} AND NOT {abandoned})"
-        else:
-            abandoned = answered = None
-        abandoned_ns = "abandoned_at" if has("abandoned_at") else None
-        if abandoned is not None and wait:
-            from_wait = f"(CASE WHEN {abandoned} THEN created_at + {_seconds_to_ns(wait)} END)"
-            abandoned_ns = from_wait if abandoned_ns is None else f"COALESCE(abandoned_at, {from_wait})"
-        first_ns = "first_response_at" if has("first_response_at") else None
-        if answered_ns is not None:  # convention 4: a live contact's first response is its answer
-            live_answer = f"(CASE WHEN {live} THEN {answered_ns} END)"
-            first_ns = live_answer if first_ns is None else f"COALESCE(first_response_at, {live_answer})"
-        if answered is None and first_ns is None:
-            handled = None
-        else:
-            live_part = f"({live} AND {answered})" if answered is not None else "FALSE"
-            handled = live_part if first_ns is None else (
-                f"({live_part} OR (NOT {live} AND NOT {self_service} AND {first_ns} IS NOT NULL))")
-        return cls(live, self_service, answered, abandoned, answered_ns, abandoned_ns, first_ns, handled,
-                   tuple(columns), contract.timezone)
+        t = SqlFacts(columns, contract)
+        answered_ns = conventions.answered_at(t)
+        abandoned, answered = conventions.abandoned_and_answered(t, answered_ns)
+        abandoned_ns = conventions.abandoned_at(t, abandoned)
+        first_ns = conventions.first_response_at(t, answered_ns)
+        handled = conventions.handled(t, answered, first_ns)
+        return cls(t.live.text, t.self_service.text, _text(answered), _text(abandoned), answered_ns, abandoned_ns,
+                   first_ns, _text(handled), tuple(columns), contract.timezone)
 
     def timestamp(self, name: str) -> str | None:
         """A timestamp (epoch ns) by canonical name, derivations applied."""

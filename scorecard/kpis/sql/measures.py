@@ -9,13 +9,13 @@ the pandas engine evaluates the same ones (interactions.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from ...contract.model import KpiSpec
 from ..formulas import FORMULAS, Formula
 from ..measure import NotMeasurable, statistic_q
 from .compile import MeasureSQL, flag, sql
+from .expressions import Cond, Value
 from .intervals import per_interval
 from .relation import Rows
 
@@ -40,44 +40,6 @@ def duration(rows: Rows, base: str, values: str, statistic: str, *, signed_zeros
         return MeasureSQL(rows.relation(), sql(base), num=sql(f"COALESCE({values}, 0.0)"),
                           den=flag(sql(f"{values} IS NOT NULL")))
     return MeasureSQL(rows.relation(), sql(base), obs=sql(values), q=q, signed_zeros=signed_zeros)
-
-
-@dataclass(frozen=True)
-class Cond:
-    """A condition of the view's rows, never NULL."""
-
-    text: str
-
-    def __and__(self, other: "Cond") -> "Cond":
-        return Cond(f"({self.text} AND {other.text})")
-
-    def __or__(self, other: "Cond") -> "Cond":
-        return Cond(f"({self.text} OR {other.text})")
-
-    def __invert__(self) -> "Cond":
-        return Cond(f"(NOT {self.text})")
-
-
-@dataclass(frozen=True)
-class Value:
-    """A number of the view's rows (NULL: missing); a comparison with a missing value is false."""
-
-    text: str
-
-    def _compare(self, op: str, other: float) -> Cond:
-        return Cond(f"COALESCE({self.text} {op} {float(other)!r}, FALSE)")
-
-    def __le__(self, other: float) -> Cond:
-        return self._compare("<=", other)
-
-    def __lt__(self, other: float) -> Cond:
-        return self._compare("<", other)
-
-    def __ge__(self, other: float) -> Cond:
-        return self._compare(">=", other)
-
-    def __gt__(self, other: float) -> Cond:
-        return self._compare(">", other)
 
 
 def _fact(text: str | None) -> Cond | None:
