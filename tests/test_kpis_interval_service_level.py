@@ -119,7 +119,7 @@ def test_dst_days_have_46_and_50_half_hours(day, hours, intervals):
 
 
 def test_the_target_edge_is_target_met_inclusive():
-    from scorecard.kpis.intervals import target_edge
+    from scorecard.kpis.formulas import target_edge
     for share in (0.8, 0.9, 2 / 3, 1.0, 0.0):
         target = parse_target(f">= {share * 100!r}%")
         assert target.met(target_edge(target.value)) and not target.met(target_edge(target.value) - 1e-8)

@@ -270,6 +270,20 @@ def _servqual_columns(kpi: KpiSpec, t: Terms) -> list[str]:
     return [c for c in wanted if t.has(c)]
 
 
+def target_edge(target: float) -> float:
+    """The lowest interval service level that meets `target`: Target.met's float-noise allowance,
+    so 4 answered of 5 meets 80 %."""
+    return target - 1e-9 * max(1.0, abs(target))
+
+
+def interval_flags(kpi: KpiSpec, offered: Any, den: Any, level: Any, open_: Any) -> tuple[Any, Any]:
+    """(met, counted) of intervals (interval_service_level) from their offered contacts, their
+    service level's denominator and value, and whether they start in opening hours: counted with at
+    least `min_offered` contacts and a service level defined; met when counted and meeting the target."""
+    counted = (offered >= int(kpi.params["min_offered"])) & (den > 0) & open_
+    return counted & (level >= target_edge(float(kpi.params["interval_target"]))), counted
+
+
 # Elapsed-time metrics: (start column, end column, what a note names when one is missing).
 ELAPSED = {
     "first_response_time": ("created_at", "first_response_at", "first_response_at"),

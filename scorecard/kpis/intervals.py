@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..contract.model import GRAINS, KpiSpec
+from . import formulas
 from .business_time import BusinessClock, local_day_numbers
 from .aggregate import Codes
 from .derive import InteractionRows
@@ -61,19 +62,12 @@ def opens_at(clock: BusinessClock, start_ns: np.ndarray) -> np.ndarray:
     return ((t >= clock.opens[i]) & (t < clock.opens[i] + clock.lengths[i])).any(axis=1)
 
 
-def target_edge(target: float) -> float:
-    """The lowest interval service level that meets `target`: Target.met's float-noise allowance,
-    so 4 answered of 5 meets 80 % (one bound for both engines)."""
-    return target - 1e-9 * max(1.0, abs(target))
-
-
 def interval_flags(offered: np.ndarray, num: np.ndarray, den: np.ndarray, open_: np.ndarray,
                    kpi: KpiSpec) -> tuple[np.ndarray, np.ndarray]:
-    """(met, counted) of intervals from their offered contacts and service-level sums."""
-    counted = (offered >= kpi.params["min_offered"]) & (den > 0) & open_
+    """(met, counted) of intervals from their offered contacts and service-level sums (formulas.py)."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        met = counted & (num / np.where(den > 0, den, 1.0) >= target_edge(kpi.params["interval_target"]))
-    return met, counted
+        level = num / np.where(den > 0, den, 1.0)
+    return formulas.interval_flags(kpi, offered, den, level, open_)
 
 
 def per_interval(formula: Formula) -> Formula:

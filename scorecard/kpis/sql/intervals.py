@@ -18,10 +18,12 @@ import pandas as pd
 from sqlglot import exp
 
 from ...contract.model import KpiSpec
-from ..intervals import GRAIN_COLUMNS, interval_ns, target_edge
+from ..formulas import interval_flags
+from ..intervals import GRAIN_COLUMNS, interval_ns
 from ..measure import NotMeasurable
 from .clock import BUCKET_NS, clock_table_name
 from .compile import MeasureSQL, sql
+from .expressions import Cond, Value
 from .relation import Rows
 
 Formula = Callable[[KpiSpec, Rows, str], "MeasureSQL | NotMeasurable"]
@@ -89,9 +91,9 @@ def _relation(kpi: KpiSpec, rows: Rows, base: str, m: MeasureSQL, num: exp.Expre
                  f"GROUP BY GROUPING SETS ({sets})")
     kept = " OR ".join(["i._vendor", *[f"i.{g} IS NOT NULL" for g in grains]])  # no entity: no interval
     open_, join = _opening_hours(kpi, rows)
-    counted = f"(i._offered >= {int(kpi.params['min_offered'])} AND i._den > 0 AND {open_})"
-    sl = "i._num / (CASE WHEN i._den > 0 THEN i._den ELSE 1.0 END)"
-    met = f"({counted} AND {sl} >= {target_edge(kpi.params['interval_target'])!r})"
+    level = Value("(i._num / (CASE WHEN i._den > 0 THEN i._den ELSE 1.0 END))")
+    met_cond, counted_cond = interval_flags(kpi, Value("i._offered"), Value("i._den"), level, Cond(open_))
+    met, counted = met_cond.text, counted_cond.text
     flags = (f"SELECT i._month, i._row{cols.replace(', ', ', i.')}, i._vendor, "
              f"CASE WHEN {met} THEN 1.0 ELSE 0.0 END AS _met, CASE WHEN {counted} THEN 1.0 ELSE 0.0 END AS _counted "
              f"FROM ({intervals}) i{join} WHERE {kept}")
