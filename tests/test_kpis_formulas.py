@@ -78,3 +78,19 @@ def test_handled_contacts_follow_the_conventions_on_both_engines():
     assert (transfers.value, transfers.n) == (pytest.approx(1 / 2), 2)
     # first responses: the voice answer (30 s), the email reply (3,600 s), the bot's (1 s)
     assert (frt.value, frt.n) == (pytest.approx((30 + 3600 + 1) / 3), 3)
+
+
+def test_a_mean_of_several_columns_adds_them_in_the_same_order_on_both_engines():
+    """0.3 + 0.2 + 0.1 is 0.6 added in that order and 0.6000000000000001 the other way: both
+    engines add a row's answers in the data's column order, so their means agree to the bit (the
+    SQL engine once sorted the columns by name: 0.20000000000000004 against pandas' 0.19999999999999998)."""
+    from scorecard.kpis.engine import compute_kpis
+    from scorecard.kpis.sqlengine import SqlEngine
+    from scorecard.periods import parse_period
+
+    rows = interactions(interaction_id=["a", "b"], channel=["voice"] * 2, created_at=["2026-03-03T09:00:00"] * 2,
+                        servqual_tangibles=[0.3, 0.3], servqual_empathy=[0.2, 0.2], servqual_assurance=[0.1, 0.1])
+    c, periods = contract(kpi("servqual")), [parse_period("2026-03")]
+    numpy_value = value(compute_kpis(c, {"interactions": rows}, periods, ("vendor",)), "servqual").value
+    sql_value = value(SqlEngine(c, {"interactions": rows}, periods, ("vendor",)).run(), "servqual").value
+    assert numpy_value == sql_value == (0.3 + 0.2 + 0.1) * 2 / 6

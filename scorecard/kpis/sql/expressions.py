@@ -1,6 +1,8 @@
 """The terms of formulas.py and conventions.py as SQL text: a `Cond` is a condition that is never
 NULL (each comparison with a missing value is false, as numpy's comparisons with NaN are), so `&`,
-`|` and `~` follow two-valued logic as on the pandas engine; a `Value` is a number that may be NULL."""
+`|` and `~` follow two-valued logic as on the pandas engine; a `Value` is a number that may be NULL.
+A missing number is NULL in the engines' inputs: Arrow reads pandas' NaN as null (sql/prepare.py), so
+no NaN reaches a comparison (SQL would order it above every number)."""
 
 from __future__ import annotations
 

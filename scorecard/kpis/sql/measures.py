@@ -50,7 +50,7 @@ class SqlTerms:
     """formulas.Terms over the derived view of one compile: `base` the KPI's filter (SQL text)."""
 
     def __init__(self, rows: Rows, base: str):
-        self.rows, self.base = rows, Cond(base)
+        self.rows, self.base = rows, Cond(base)  # plan.base_filter: never NULL
         facts = rows.facts
         self.live = Cond("v._live")
         self.answered = _fact(None if facts.answered is None else "v._answered")
@@ -90,9 +90,9 @@ class SqlTerms:
         return Value(f"(CASE WHEN {condition.text} THEN (CASE {cases} ELSE 0.0 END) ELSE 0.0 END)")
 
     def answer_totals(self, columns: Sequence[str]) -> tuple[Value, Value]:
-        answers = [self.answer(c) for c in columns]
-        total = " + ".join(f"COALESCE({a.text}, 0.0)" for a in answers)
-        count = " + ".join(f"(CASE WHEN {a.text} IS NULL THEN 0.0 ELSE 1.0 END)" for a in answers)
+        answers = [(self.answer(c), self.known(self.answer(c))) for c in columns]
+        total = " + ".join(f"(CASE WHEN {has.text} THEN {a.text} ELSE 0.0 END)" for a, has in answers)
+        count = " + ".join(f"(CASE WHEN {has.text} THEN 1.0 ELSE 0.0 END)" for a, has in answers)
         return Value(f"({total})"), Value(f"({count})")
 
     def channel_in(self, channels: Sequence[str]) -> Cond:

@@ -94,7 +94,8 @@ def base_filter(kpi: KpiSpec, columns: Sequence[str]) -> tuple[str, str]:
     for col, values in kpi.filter.items():
         if col not in columns:
             return "FALSE", f"filter column {col} is not in the data"
-        terms.append(f"LOWER(CAST(v.{col} AS VARCHAR)) IN ({_literal(sorted({str(v).lower() for v in values}))})")
+        listed = _literal(sorted({str(v).lower() for v in values}))
+        terms.append(f"COALESCE(LOWER(CAST(v.{col} AS VARCHAR)) IN ({listed}), FALSE)")  # a NULL cell: outside
     if catalog_metric(kpi.metric).table == "interactions":
         for col in catalog_metric(kpi.metric).measures:
             if f"_cleared_{col}" in columns:
