@@ -14,13 +14,12 @@ import numpy as np
 
 from ..contract.model import KpiSpec
 from .derive import InteractionRows
-from .formulas import FORMULAS, Formula, count_value
+from .business_time import local_day_numbers
+from .formulas import FORMULAS, Formula
 from .intervals import per_interval
 from .measure import Measure, NotMeasurable, RowSource, duration_measure, indicator
 
 Builder = Callable[[KpiSpec, InteractionRows, RowSource, np.ndarray], "Measure | NotMeasurable"]
-
-__all__ = ["BUILDERS", "ArrayTerms", "count_value"]
 
 
 class ArrayTerms:
@@ -86,7 +85,6 @@ class ArrayTerms:
         first = self.rows.first_response_at
         if first is None:
             return None
-        from .business_time import local_day_numbers
         clock = self.rows.clock(calendar)
         at = np.flatnonzero(self.base)
         hit = np.zeros(self.rows.n, dtype=bool)

@@ -90,9 +90,9 @@ class SqlTerms:
         return Value(f"(CASE WHEN {condition.text} THEN (CASE {cases} ELSE 0.0 END) ELSE 0.0 END)")
 
     def answer_totals(self, columns: Sequence[str]) -> tuple[Value, Value]:
-        answers = [(self.answer(c), self.known(self.answer(c))) for c in columns]
-        total = " + ".join(f"(CASE WHEN {has.text} THEN {a.text} ELSE 0.0 END)" for a, has in answers)
-        count = " + ".join(f"(CASE WHEN {has.text} THEN 1.0 ELSE 0.0 END)" for a, has in answers)
+        answers = [self.answer(c) for c in columns]
+        total = " + ".join(self.where(self.known(a), a).text for a in answers)
+        count = " + ".join(f"(CASE WHEN {self.known(a).text} THEN 1.0 ELSE 0.0 END)" for a in answers)
         return Value(f"({total})"), Value(f"({count})")
 
     def channel_in(self, channels: Sequence[str]) -> Cond:
