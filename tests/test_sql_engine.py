@@ -68,13 +68,15 @@ def _assert_flags_of_the_pandas_engine(rows, window: int, with_reason: bool) -> 
     if not with_reason:
         frame = frame.drop(columns="reason")
     repeated, window_open = repeat_flags(frame, float(window))
-    backend = DuckDBBackend()
-    backend.register("interactions", prepare(frame, "Europe/Paris", "created_at")[0])
     w = window * 1_000_000_000
-    backend.extend("interactions", render(Repeats(frozenset([w]), with_reason).select(), "duckdb"))
-    flags = backend.execute("SELECT * FROM interactions ORDER BY _row")
-    assert flags[f"_repeated_{w}"].to_numpy(dtype=bool).tolist() == repeated.tolist()
-    assert flags[f"_window_open_{w}"].to_numpy(dtype=bool).tolist() == window_open.tolist()
+    # the windows over the customer alone are left out only where every row has a reason
+    for unlabeled in {True, not with_reason or bool(frame["reason"].isna().any())}:
+        backend = DuckDBBackend()
+        backend.register("interactions", prepare(frame, "Europe/Paris", "created_at")[0])
+        backend.extend("interactions", render(Repeats(frozenset([w]), with_reason, unlabeled).select(), "duckdb"))
+        flags = backend.execute("SELECT * FROM interactions ORDER BY _row")
+        assert flags[f"_repeated_{w}"].to_numpy(dtype=bool).tolist() == repeated.tolist()
+        assert flags[f"_window_open_{w}"].to_numpy(dtype=bool).tolist() == window_open.tolist()
 
 
 def _contacts(n: int = 300, seed: int = 4) -> pd.DataFrame:
@@ -105,6 +107,24 @@ def test_a_run_with_another_repeat_window_widens_the_flags_and_later_runs_reuse_
     assert backend.added == [[f"_repeated_{week_ns}", f"_window_open_{week_ns}"],  # built, widened once, reused
                              [f"_repeated_{two_days_ns}", f"_window_open_{two_days_ns}"]]
     assert backend.repeats is not None and backend.repeats.windows == {week_ns, two_days_ns}
+
+
+def test_the_windows_over_the_customer_alone_run_only_when_some_contact_has_no_reason():
+    """Every reason known: one window, by customer and reason (the costly ones by customer alone are
+    left out), and the same FCR as the pandas engine; one reason missing: all three windows."""
+    fcr = kpi("first_contact_resolution", "fcr", params={"repeat_window": "7d"})
+    c = contract(fcr)
+    labeled = _contacts().assign(reason=lambda f: f["reason"].fillna("refund"))
+    for frame, unlabeled in ((labeled, False), (_contacts(), True)):
+        tables = {"interactions": frame}
+        prepared = prepare_tables(c, tables, {"2026-03": ["2026-03"]})
+        assert prepared.unlabeled is unlabeled
+        queries, _ = compile_kpis(c, [fcr], ["vendor"], prepared, tables, {"2026-03": ["2026-03"]})
+        windows = render(queries[0].repeats.select(), "duckdb")
+        assert ("_next_unlabeled" in windows) is unlabeled
+        periods = [parse_period("2026-03")]
+        assert_same_results(Engine(c, tables, periods, ["vendor", "reason"]).run([fcr]),
+                            SqlEngine(c, tables, periods, ["vendor", "reason"]).run([fcr]))
 
 
 def test_the_sum_kpis_of_a_contract_are_one_query_reading_each_expression_once(small_demo):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from dataclasses import replace
 from typing import Protocol, Sequence
 
 import numpy as np
@@ -129,6 +130,6 @@ def _add_repeats(backend: Backend, asked: list[Repeats]) -> None:
     windows = frozenset().union(*(r.windows for r in asked)) - (held.windows if held is not None else frozenset())
     if not windows:
         return
-    missing = Repeats(windows, asked[0].has_reason)
+    missing = replace(asked[0], windows=windows)
     backend.extend("interactions", render(missing.select(), backend.dialect))
-    backend.repeats = missing if held is None else Repeats(held.windows | windows, held.has_reason)
+    backend.repeats = missing if held is None else replace(held, windows=held.windows | windows)

@@ -24,7 +24,7 @@ from .compile import PERIOD_MAP, CompiledQuery, MeasureSQL, aggregate_query, per
 from .derive import InteractionFacts
 from ..formulas import cost_unit
 from .measures import BUILDERS, SqlTerms, _literal, ratio
-from .prepare import DATED, prepare
+from .prepare import DATED, code_column, prepare
 from .relation import Rows
 
 VENDOR_ONLY = {"cost_per_unit", "contacts_per_booking", "contacts_per_customer"}
@@ -48,6 +48,7 @@ class Prepared:
     interaction_columns: tuple[str, ...] | None  # None: no interactions table
     clock_k: dict[str, int]
     codebooks: dict[str, np.ndarray] = field(default_factory=dict)  # grain column -> its codes' values
+    unlabeled: bool = True  # some interactions have no reason: relation.Repeats.unlabeled
 
 
 def prepare_tables(contract: Contract, tables: dict[str, pd.DataFrame], labels: dict[str, list[str]],
@@ -59,16 +60,19 @@ def prepare_tables(contract: Contract, tables: dict[str, pd.DataFrame], labels: 
     clock_k: dict[str, int] = {}
     columns = None
     codebooks: dict[str, np.ndarray] = {}
+    unlabeled = True
     frame = tables.get("interactions")
     if frame is not None:
         prepared, codebooks = prepare(frame, contract.timezone, DATED["interactions"],
                                       facts.cleared.get("interactions"), named=GRAIN_COLUMNS)
         out["interactions"] = prepared
         columns = tuple(prepared.column_names)
+        reasons = code_column("reason")
+        unlabeled = reasons in columns and prepared.column(reasons).null_count > 0
         lo, hi = _span(prepared)
         for name, calendar in contract.calendars.items():
             out[clock_table_name(name)], clock_k[name] = clock_table(calendar, lo, hi)
-    return Prepared(out, columns, clock_k, codebooks)
+    return Prepared(out, columns, clock_k, codebooks, unlabeled)
 
 
 def _span(table: pa.Table) -> tuple[int, int]:
@@ -153,7 +157,7 @@ def compile_kpis(contract: Contract, kpis: Sequence[KpiSpec], grains: Sequence[s
     notes: dict[str, str] = {}
     batches: dict[tuple[str, bool], list[tuple[str, MeasureSQL, tuple[str, ...]]]] = {}
     columns = prepared.interaction_columns or ()
-    rows = (Rows(InteractionFacts.of(columns, contract), prepared.clock_k)
+    rows = (Rows(InteractionFacts.of(columns, contract), prepared.clock_k, prepared.unlabeled)
             if prepared.interaction_columns is not None else None)
     for kpi in kpis:
         m = measure_sql(kpi, rows, tables, labels)

@@ -18,7 +18,6 @@ from .compile import ROWS, sql
 from .derive import InteractionFacts
 from .prepare import code_column
 
-UNLABELED = 1 << 32  # the weight of a later contact without a reason in the repeat windows' sum
 VIEW_COLUMNS = {"answered_at": "_answered_ns", "abandoned_at": "_abandoned_ns", "first_response_at": "_first_ns"}
 
 
@@ -26,33 +25,42 @@ VIEW_COLUMNS = {"answered_at": "_answered_ns", "abandoned_at": "_abandoned_ns", 
 class Repeats:
     """The repeat flags of each asked window (ns) for every interaction row: `_repeated_<w>` (a
     later contact of the same customer within the window, strictly later, with the same reason
-    when both rows have one) and `_window_open_<w>` (the window ends after the data's last contact)."""
+    when both rows have one) and `_window_open_<w>` (the window ends after the data's last contact).
+    `unlabeled`: some rows have no reason (only then do the windows over the customer alone run)."""
 
     windows: frozenset[int]
     has_reason: bool
+    unlabeled: bool = True
 
     def select(self) -> exp.Select:
-        """Range windows over the narrow rows, partitioned by the integer codes of customer and
-        reason (sql/prepare.py: the same partitions as the text, sorted twice as fast). Each distinct
-        window aggregate costs a pass of its own, so the customer's later contacts and its later
-        unlabeled ones are counted by one sum: later + 2**32 x unlabeled (a customer would need 2**31
-        contacts in one window to overflow Spark's BIGINT)."""
+        """Each row's next strictly later contact of the same customer and reason, its next one of
+        any reason and its next one without a reason (FIRST_VALUE and MIN over the rows after it,
+        partitioned by the integer codes of customer and reason: sql/prepare.py), found once
+        whatever the windows; a row is repeated when the one that applies falls within a window.
+        At 5 M rows with every reason known, the one (customer, reason) window takes 0.8 s of DuckDB
+        where counting the rows of each RANGE window, by customer and by customer and reason, took 3.4 s."""
         customer, reason = code_column("customer_id"), code_column("reason")
+        after = "ORDER BY created_at RANGE BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING"
+        by_customer = f"PARTITION BY {customer} {after}"
+        same = f"PARTITION BY {customer}, {reason} {after}" if self.has_reason else by_customer
+        nexts = [sql(f"FIRST_VALUE(created_at) OVER ({same})").as_("_next_same")]
+        either = self.has_reason and self.unlabeled
+        if either:
+            nexts += [sql(f"FIRST_VALUE(created_at) OVER ({by_customer})").as_("_next_any"),
+                      sql(f"MIN(CASE WHEN {reason} IS NULL THEN created_at END) OVER ({by_customer})")
+                      .as_("_next_unlabeled")]
+        rows = exp.select("_row", customer, *([reason] if either else []), "created_at", *nexts).from_("interactions")
         columns = []
         for w in sorted(self.windows):
-            frame = f"ORDER BY created_at RANGE BETWEEN 1 FOLLOWING AND {w} FOLLOWING"
-            if self.has_reason:
-                later = (f"COALESCE(SUM(CASE WHEN {reason} IS NULL THEN {UNLABELED + 1} ELSE 1 END) "
-                         f"OVER (PARTITION BY {customer} {frame}), 0)")
-                same = f"COUNT(*) OVER (PARTITION BY {customer}, {reason} {frame})"
-                repeated = (f"(CASE WHEN {reason} IS NULL THEN {later} > 0 "
-                            f"ELSE ({same} > 0 OR {later} >= {UNLABELED}) END)")
-            else:
-                repeated = f"(COUNT(*) OVER (PARTITION BY {customer} {frame}) > 0)"
+            def within(later: str) -> str:
+                return f"COALESCE({later} <= created_at + {w}, FALSE)"
+            repeated = (f"(CASE WHEN {reason} IS NULL THEN {within('_next_any')} "
+                        f"ELSE ({within('_next_same')} OR {within('_next_unlabeled')}) END)"
+                        if either else within("_next_same"))
             columns += [sql(f"({customer} IS NOT NULL AND {repeated})").as_(f"_repeated_{w}"),
-                        sql(f"({customer} IS NOT NULL AND created_at + {w} > MAX(created_at) OVER ())")
+                        sql(f"({customer} IS NOT NULL AND created_at + {w} > (SELECT MAX(created_at) FROM interactions))")
                         .as_(f"_window_open_{w}")]
-        return exp.select("_row", *columns).from_("interactions")
+        return exp.select("_row", *columns).from_(rows.subquery("n"))
 
 
 def view_column(name: str) -> str:
@@ -67,6 +75,7 @@ class Rows:
 
     facts: InteractionFacts
     clock_k: dict[str, int]  # calendar name -> opening intervals per day in its clock table
+    unlabeled: bool = True  # some interactions have no reason (Repeats.unlabeled)
     _clocks: set[tuple[str, str]] = field(default_factory=set)
     _repeats: set[int] = field(default_factory=set)
 
@@ -135,4 +144,4 @@ class Rows:
 
     def repeats_table(self) -> Repeats | None:
         """The repeat flags the queries read (None: no KPI asked for a repeat window)."""
-        return Repeats(frozenset(self._repeats), self.has("reason")) if self._repeats else None
+        return Repeats(frozenset(self._repeats), self.has("reason"), self.unlabeled) if self._repeats else None
