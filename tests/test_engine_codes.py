@@ -16,6 +16,7 @@ import engine_reference as ref
 from kpi_helpers import contract, kpi
 from scorecard.kpis import aggregate
 from scorecard.kpis.aggregate import Codes, FineIndex, GroupIndex, RawRows
+from scorecard.kpis.base import kpi_base
 from scorecard.kpis.derive import Filters, InteractionRows
 from scorecard.kpis.business_time import _epoch_seconds
 from scorecard.kpis.engine import Engine, _sort_kind
@@ -202,15 +203,30 @@ def test_filters_are_filter_mask(cells, filters):
                        "level": pd.array([c[1] for c in cells], dtype="Int64")})
     cached = Filters(df)
     for _ in range(2):  # the second time from the cached codes
-        mask, note = cached.mask(filters)
+        mask, note = _base(cached, filters)
         want, want_note = ref.filter_mask(df, filters)
         assert np.array_equal(mask, want) and note == want_note and mask.dtype == bool
 
 
 def test_filters_by_hand():
     df = pd.DataFrame({"channel": pd.array(["Voice", None, "chat", "VOICE"], dtype="string")})
-    assert Filters(df).mask({"channel": ("voice",)})[0].tolist() == [True, False, False, True]
-    assert Filters(df).mask({"site": ("x",)})[1] == "filter column site is not in the data"
+    assert _base(Filters(df), {"channel": ("voice",)})[0].tolist() == [True, False, False, True]
+    rows, note = _base(Filters(df), {"site": ("x",)})
+    assert rows.tolist() == [False] * 4 and note == "filter column site is not in the data"
+
+
+def test_a_cleared_cell_leaves_the_base_of_the_kpis_measuring_its_column_on_its_own_table_only():
+    df = pd.DataFrame({"channel": pd.array(["voice", "voice", "chat"], dtype="string")})
+    cleared = pd.DataFrame({"handle_time_s": [False, True, False], "csat": [True, False, False]})
+    aht = kpi("average_handle_time", filter={"channel": ("voice",)})
+    assert kpi_base(aht, Filters(df, cleared), own_table=True)[0].tolist() == [True, False, False]
+    assert kpi_base(aht, Filters(df, cleared), own_table=False)[0].tolist() == [True, True, False]
+    assert kpi_base(aht, Filters(df), own_table=True)[0].tolist() == [True, True, False]
+
+
+def _base(filters: Filters, wanted: dict[str, tuple[str, ...]]) -> tuple[np.ndarray, str]:
+    """kpis/base.py's rows of a KPI with these filters, over `filters` (a table's terms)."""
+    return kpi_base(kpi("volume", filter=wanted), filters, own_table=False)
 
 
 @settings(max_examples=60, deadline=None)

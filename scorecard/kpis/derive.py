@@ -207,36 +207,36 @@ class InteractionRows:
             self.clocks[name] = BusinessClock.build(calendar, lo, hi)
         return self.clocks[name]
 
-    def filter_mask(self, filters: dict[str, tuple[str, ...]]) -> tuple[np.ndarray, str]:
-        """Rows passing a KPI filter, or a note naming the filter column that is missing."""
-        return filter_mask(self.df, filters)
-
-
-def filter_mask(df: pd.DataFrame, filters: dict[str, tuple[str, ...]]) -> tuple[np.ndarray, str]:
-    """Rows of any table passing a KPI filter (`{column: values}`, case-insensitive for strings)."""
-    return Filters(df).mask(filters)
-
 
 class Filters:
-    """KPI filters over one table with each filtered column lower-cased once, as `filter_mask` reads
-    it: a filter is then a lookup of the column's integer codes (lower-casing every cell for each
-    KPI cost 0.1 s at 5 M rows, about twenty times per evaluation)."""
+    """The terms of a KPI's base (kpis/base.py) over one table, each filtered column lower-cased
+    once: a filter is then a lookup of the column's integer codes (lower-casing every cell for each
+    KPI cost 0.1 s at 5 M rows, about twenty times per evaluation). `cleared`: the data checks'
+    cleared cells of this very table (inputs.InputFacts.cleared_of), None when none apply."""
 
-    def __init__(self, df: pd.DataFrame) -> None:
+    def __init__(self, df: pd.DataFrame, cleared: pd.DataFrame | None = None) -> None:
         self.df = df
+        self._cleared = cleared
         self._columns: dict[str, tuple[np.ndarray, pd.Series]] = {}
 
-    def mask(self, filters: dict[str, tuple[str, ...]]) -> tuple[np.ndarray, str]:
-        """Rows passing a KPI filter (`{column: values}`, case-insensitive for strings: each value as
-        text, lower-cased), or a note naming the filter column that is missing."""
-        mask = np.ones(len(self.df), dtype=bool)
-        for col, values in filters.items():
-            if col not in self.df:
-                return mask & False, f"filter column {col} is not in the data"
-            codes, lowered = self._column(col)
-            hit = lowered.isin({str(v).lower() for v in values}).fillna(False).to_numpy(dtype=bool)
-            mask &= np.append(hit, False)[codes]  # code -1 (a missing cell) reads the False
-        return mask, ""
+    def every(self) -> np.ndarray:
+        return np.ones(len(self.df), dtype=bool)
+
+    def none(self) -> np.ndarray:
+        return np.zeros(len(self.df), dtype=bool)
+
+    def has(self, column: str) -> bool:
+        return column in self.df
+
+    def text_in(self, column: str, lowered: frozenset[str]) -> np.ndarray:
+        codes, labels = self._column(column)
+        hit = labels.isin(lowered).fillna(False).to_numpy(dtype=bool)
+        return np.append(hit, False)[codes]  # code -1 (a missing cell) reads the False
+
+    def cleared(self, column: str) -> np.ndarray | None:
+        if self._cleared is None or column not in self._cleared:
+            return None
+        return self._cleared[column].to_numpy(dtype=bool, na_value=False)
 
     def _column(self, col: str) -> tuple[np.ndarray, pd.Series]:
         if col not in self._columns:

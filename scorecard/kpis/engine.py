@@ -18,6 +18,7 @@ from ..catalog import metric as catalog_metric
 from ..contract.model import GRAINS, Contract, KpiSpec
 from ..periods import Period, month_to_period, period_end_utc
 from .aggregate import Codes, FineIndex, GroupIndex, RawRows
+from .base import kpi_base
 from .derive import Filters, InteractionRows
 from .inputs import InputFacts
 from .interactions import BUILDERS
@@ -136,15 +137,11 @@ class Engine:
                        combine=ops.divided_by_period_total(totals, total_is_numerator=False))
 
     def rows_for(self, src: RowSource, kpi: KpiSpec) -> tuple[np.ndarray, str]:
-        """The rows a KPI is computed over: inside its filter, and without a cleared cell in a column
-        it measures (when the source is the canonical table itself; see inputs.py). A note when the
-        filter names a column the data lacks."""
+        """The KPI's base rows of a source (kpis/base.py), with a note when its filter names a
+        column the data lacks; the cleared cells apply when the source is the canonical table itself."""
         if src.name not in self._filters:
-            self._filters[src.name] = Filters(src.frame)
-        base, note = self._filters[src.name].mask(kpi.filter)
-        if src.name == catalog_metric(kpi.metric).table:
-            base &= self.facts.usable(src.name, src.frame, kpi)
-        return base, note
+            self._filters[src.name] = Filters(src.frame, self.facts.cleared_of(src.name, src.frame))
+        return kpi_base(kpi, self._filters[src.name], own_table=src.name == catalog_metric(kpi.metric).table)
 
     def all_labels(self) -> dict[str, list[str]]:
         return {label: months for labels in self.labels.values() for label, months in labels.items()}

@@ -62,14 +62,8 @@ class InputFacts:
         reasons = [c.reason for c in self.constants if c.table == m.table and c.columns <= measured]
         return "; ".join(dict.fromkeys(reasons))
 
-    def usable(self, table: str, frame: pd.DataFrame, kpi: KpiSpec) -> np.ndarray:
-        """Rows of `frame` (a clean canonical table, or a frame aligned with it) with no cleared cell
-        in a column the KPI measures."""
-        rows = np.ones(len(frame), dtype=bool)
+    def cleared_of(self, table: str, frame: pd.DataFrame) -> pd.DataFrame | None:
+        """The cleared cells of `frame` when it is the clean canonical `table` (or a frame aligned
+        with it), None otherwise."""
         cleared = self.cleared.get(table)
-        if cleared is None or len(cleared) != len(frame):
-            return rows
-        for column in catalog_metric(kpi.metric).measures:
-            if column in cleared:
-                rows &= ~cleared[column].to_numpy(dtype=bool, na_value=False)
-        return rows
+        return cleared if cleared is not None and len(cleared) == len(frame) else None

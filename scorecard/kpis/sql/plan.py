@@ -15,6 +15,7 @@ import pyarrow.compute as pc
 
 from ...catalog import metric as catalog_metric
 from ...contract.model import Contract, KpiSpec
+from ..base import kpi_base
 from ..inputs import InputFacts
 from ..intervals import GRAIN_COLUMNS
 from ..measure import NotMeasurable
@@ -22,6 +23,7 @@ from .. import operations as ops
 from .clock import clock_table, clock_table_name
 from .compile import PERIOD_MAP, CompiledQuery, MeasureSQL, aggregate_query, period_map
 from .derive import InteractionFacts
+from .expressions import Cond
 from ..formulas import cost_unit
 from .measures import BUILDERS, SqlTerms, _literal, ratio
 from .prepare import DATED, code_column, prepare
@@ -91,20 +93,32 @@ def _span(table: pa.Table) -> tuple[int, int]:
     return lo, hi
 
 
+class SqlBase:
+    """The terms of a KPI's base (kpis/base.py) over the interactions view, as conditions."""
+
+    def __init__(self, columns: Sequence[str]) -> None:
+        self.columns = columns
+
+    def every(self) -> Cond:
+        return Cond("TRUE")
+
+    def none(self) -> Cond:
+        return Cond("FALSE")
+
+    def has(self, column: str) -> bool:
+        return column in self.columns
+
+    def text_in(self, column: str, lowered: frozenset[str]) -> Cond:  # a NULL cell: outside
+        return Cond(f"COALESCE(LOWER(CAST(v.{column} AS VARCHAR)) IN ({_literal(sorted(lowered))}), FALSE)")
+
+    def cleared(self, column: str) -> Cond | None:
+        return Cond(f"v._cleared_{column}") if f"_cleared_{column}" in self.columns else None
+
+
 def base_filter(kpi: KpiSpec, columns: Sequence[str]) -> tuple[str, str]:
-    """SQL of the rows a KPI counts: inside its filter (case-insensitive) and with no cleared cell
-    in a column it measures; a note when the filter names a column the data lacks."""
-    terms = ["TRUE"]
-    for col, values in kpi.filter.items():
-        if col not in columns:
-            return "FALSE", f"filter column {col} is not in the data"
-        listed = _literal(sorted({str(v).lower() for v in values}))
-        terms.append(f"COALESCE(LOWER(CAST(v.{col} AS VARCHAR)) IN ({listed}), FALSE)")  # a NULL cell: outside
-    if catalog_metric(kpi.metric).table == "interactions":
-        for col in catalog_metric(kpi.metric).measures:
-            if f"_cleared_{col}" in columns:
-                terms.append(f"NOT v._cleared_{col}")
-    return "(" + " AND ".join(terms) + ")", ""
+    """SQL of the rows a KPI counts over the interactions (kpis/base.py), and its note."""
+    base, note = kpi_base(kpi, SqlBase(columns), own_table=catalog_metric(kpi.metric).table == "interactions")
+    return base.text, note
 
 
 def measure_sql(kpi: KpiSpec, rows: Rows | None, tables: dict[str, pd.DataFrame],

@@ -50,16 +50,15 @@ class Repeats:
                       sql(f"MIN(CASE WHEN {reason} IS NULL THEN created_at END) OVER ({by_customer})")
                       .as_("_next_unlabeled")]
         rows = exp.select("_row", customer, *([reason] if either else []), "created_at", *nexts).from_("interactions")
+        latest = "(SELECT MAX(created_at) FROM interactions)"
         columns = []
         for w in sorted(self.windows):
-            def within(later: str) -> str:
-                return f"COALESCE({later} <= created_at + {w}, FALSE)"
-            repeated = (f"(CASE WHEN {reason} IS NULL THEN {within('_next_any')} "
-                        f"ELSE ({within('_next_same')} OR {within('_next_unlabeled')}) END)"
-                        if either else within("_next_same"))
+            same_within, any_within, unlabeled_within = (f"COALESCE({later} <= created_at + {w}, FALSE)"
+                                                         for later in ("_next_same", "_next_any", "_next_unlabeled"))
+            repeated = (f"(CASE WHEN {reason} IS NULL THEN {any_within} ELSE ({same_within} OR {unlabeled_within}) END)"
+                        if either else same_within)
             columns += [sql(f"({customer} IS NOT NULL AND {repeated})").as_(f"_repeated_{w}"),
-                        sql(f"({customer} IS NOT NULL AND created_at + {w} > (SELECT MAX(created_at) FROM interactions))")
-                        .as_(f"_window_open_{w}")]
+                        sql(f"({customer} IS NOT NULL AND created_at + {w} > {latest})").as_(f"_window_open_{w}")]
         return exp.select("_row", *columns).from_(rows.subquery("n"))
 
 
