@@ -34,13 +34,16 @@ class Repeats:
 
     def select(self) -> exp.Select:
         """Each row's next strictly later contact of the same customer and reason, its next one of
-        any reason and its next one without a reason (FIRST_VALUE and MIN over the rows after it,
-        partitioned by the integer codes of customer and reason: sql/prepare.py), found once
-        whatever the windows; a row is repeated when the one that applies falls within a window.
-        At 5 M rows with every reason known, the one (customer, reason) window takes 0.8 s of DuckDB
-        where counting the rows of each RANGE window, by customer and by customer and reason, took 3.4 s."""
+        any reason and its next one without a reason (FIRST_VALUE and MIN over the rows after it, up
+        to the widest window, partitioned by the integer codes of customer and reason: sql/prepare.py),
+        found once whatever the windows; a row is repeated when the one that applies falls within a
+        window. At 5 M rows with every reason known, the one (customer, reason) window takes 1.0 s of
+        DuckDB where counting the rows of each RANGE window, by customer and by customer and reason,
+        took 3.4 s. The frame ends at the widest window, not unbounded: Spark recomputes an unbounded
+        frame for every row (1.85 s against 3.3 s at 1 M rows; a customer id shared by thousands of
+        contacts would cost their square), where DuckDB's is 0.2 s faster at 5 M."""
         customer, reason = code_column("customer_id"), code_column("reason")
-        after = "ORDER BY created_at RANGE BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING"
+        after = f"ORDER BY created_at RANGE BETWEEN 1 FOLLOWING AND {max(self.windows)} FOLLOWING"
         by_customer = f"PARTITION BY {customer} {after}"
         same = f"PARTITION BY {customer}, {reason} {after}" if self.has_reason else by_customer
         nexts = [sql(f"FIRST_VALUE(created_at) OVER ({same})").as_("_next_same")]
