@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from kpi_helpers import contract, interactions, kpi, run, ts, value
+from scorecard.kpis.inputs import InputFacts
 
 
 def qa_table():
@@ -35,6 +36,18 @@ def test_quality_score_excludes_calibration_and_zeroes_fatal_errors():
     assert value(res, "qa0").value == pytest.approx((90 + 80 + 0 + 95 + 84) / 5)
     assert value(res, "qa_v").value == pytest.approx((90 + 80 + 70 + 95) / 4)
     assert value(res, "qa", grain="agent_id", entity="a1").value == pytest.approx((90 + 80 + 84) / 3)
+
+
+def test_a_fatal_error_the_data_checks_cleared_leaves_its_evaluation_out_where_fatal_errors_zero_the_score():
+    """The 4th evaluation's fatal_error was unreadable: whether it scores 95 or 0 cannot be told where
+    fatal errors zero the score, so it leaves that mean; without that clause its score counts."""
+    table = qa_table()
+    table.loc[3, "fatal_error"] = pd.NA  # the loader clears the cell and marks it
+    cleared = pd.DataFrame({"fatal_error": [False, False, False, True, False, False, False]})
+    res = run(contract(kpi("quality_score", "qa"), kpi("quality_score", "qa0", params={"fatal_error_zeroes": True})),
+              {"qa_evaluations": table}, facts=InputFacts(cleared={"qa_evaluations": cleared}))
+    assert value(res, "qa0").value == pytest.approx((90 + 80 + 0 + 84) / 4) and value(res, "qa0").n == 4
+    assert value(res, "qa").value == pytest.approx((90 + 80 + 70 + 95 + 84) / 5)
 
 
 def test_agents_meeting_quality_uses_each_agents_mean():

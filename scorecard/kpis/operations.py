@@ -14,18 +14,24 @@ from ..contract.model import KpiSpec
 from .measure import Measure, NotMeasurable, RowSource, indicator
 
 
-def qa_scored(qa: pd.DataFrame, kpi: KpiSpec) -> tuple[pd.DataFrame, np.ndarray]:
+def qa_scored(qa: pd.DataFrame, kpi: KpiSpec, cleared: pd.DataFrame | None = None) -> tuple[pd.DataFrame, np.ndarray]:
     """Evaluations that count for quality (not calibration entries, optional side), with the score
-    each one counts for (0 for a fatal error where the contract says so)."""
+    each one counts for (0 for a fatal error where the contract says so). `cleared`: the data checks'
+    cleared cells of `qa` (inputs.InputFacts.cleared_of). Where fatal errors zero the score, an
+    evaluation whose fatal_error the checks cleared (a value that is not a yes or no) has no score it
+    can be counted for (NaN: left out of the mean), where an empty cell means no fatal error."""
     keep = qa["calibration_session"].isna() if "calibration_session" in qa else pd.Series(True, index=qa.index)
     side = kpi.params.get("side")
     if side and "evaluator_side" in qa:
         keep &= qa["evaluator_side"].astype("string").str.lower().eq(side).fillna(False)
-    rows = qa[keep.to_numpy(dtype=bool)]
+    kept = keep.to_numpy(dtype=bool)
+    rows = qa[kept]
     score = rows["score"].to_numpy(dtype="float64")
     if kpi.params.get("fatal_error_zeroes") and "fatal_error" in rows:
         fatal = rows["fatal_error"].astype("boolean").fillna(False).to_numpy(dtype=bool)
         score = np.where(fatal, 0.0, score)
+        if cleared is not None and "fatal_error" in cleared:
+            score[cleared["fatal_error"].to_numpy(dtype=bool, na_value=False)[kept]] = np.nan
     return rows, score
 
 

@@ -26,7 +26,7 @@ def _qa_source(engine: "Engine", kpi: KpiSpec) -> tuple[RowSource, np.ndarray] |
         qa = engine._table("qa_evaluations")
         if isinstance(qa, NotMeasurable):
             return qa
-        rows, score = ops.qa_scored(qa, kpi)
+        rows, score = ops.qa_scored(qa, kpi, engine.facts.cleared_of("qa_evaluations", qa))
         return rows.assign(_score=score)
     src = engine._source(f"qa:{side}:{fatal}", build)
     if isinstance(src, NotMeasurable):
