@@ -27,15 +27,17 @@ class BaseTerms(Protocol):
 
 def kpi_base(kpi: KpiSpec, terms: BaseTerms, own_table: bool) -> tuple[Any, str]:
     """(the KPI's rows, '') or (no row, the note saying which filter column is missing).
-    `own_table`: the rows are those of the table the KPI's metric measures (its cleared cells apply)."""
+    `own_table`: the rows are those of the table the KPI's metric measures (its cleared cells apply).
+    `&=` narrows a numpy base in place (no second array of every row: at 50 M rows, 50 MB less at the
+    breakdown sections' peak) and builds a new condition for SQL."""
     base = terms.every()
     for column, values in kpi.filter.items():
         if not terms.has(column):
             return terms.none(), f"filter column {column} is not in the data"
-        base = base & terms.text_in(column, frozenset(str(v).lower() for v in values))
+        base &= terms.text_in(column, frozenset(str(v).lower() for v in values))
     if own_table:
         for column in catalog_metric(kpi.metric).measures:
             cleared = terms.cleared(column)
             if cleared is not None:
-                base = base & ~cleared
+                base &= ~cleared
     return base, ""
