@@ -160,3 +160,17 @@ def test_missing_file_is_a_problem(tmp_path):
     assert len(problems) == 1 and "cannot read" in problems[0].message
     with pytest.raises(ContractError):
         load_contract(tmp_path / "nope.yaml")
+
+
+def test_a_duration_longer_than_a_century_is_refused_where_it_is_written(tmp_path, capsys):
+    """repeat_window: 200000d reached the repeat flags (nanosecond times overflowed: exit 1)."""
+    from scorecard.cli import main
+    text = (ROOT / "contracts" / "acme-travel-nordlys.yaml").read_text(encoding="utf-8")
+    assert "repeat_window: 7d" in text
+    path = tmp_path / "c.yaml"
+    path.write_text(text.replace("repeat_window: 7d", "repeat_window: 200000d"), encoding="utf-8")
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "repeat_window" in err and "longer than 100 years" in err
+    path.write_text(text.replace("repeat_window: 7d", "repeat_window: 36500d"), encoding="utf-8")
+    assert main(["validate", str(path)]) == 0

@@ -20,6 +20,9 @@ from ..yamlread import Document, Path, field_name
 from . import patterns
 
 T = TypeVar("T")
+# Beyond it a duration is a typing mistake, and time stamps plus it leave the clock's range (about
+# 292 years of nanoseconds): a repeat window of 200000d ended in an OverflowError, exit 1.
+LONGEST_DURATION_S = 100 * 365.25 * 86400
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:
@@ -188,6 +191,10 @@ class Fields:
         out = self.parsed(value, path, parse_duration, patterns.DURATION, "a duration like 20s, 7m, 8h or 2d")
         if out is not None and not (math.isfinite(out) and out >= 0):
             self.add(path, f"{kind_of(value)} is not a duration >= 0")
+            return None
+        if out is not None and out > LONGEST_DURATION_S:
+            self.add(path, f"{kind_of(value)} is longer than 100 years: a typing mistake? (a duration like 20s, "
+                     "7m, 8h or 2d)")
             return None
         return out
 
