@@ -174,3 +174,13 @@ def test_a_duration_longer_than_a_century_is_refused_where_it_is_written(tmp_pat
     assert "repeat_window" in err and "longer than 100 years" in err
     path.write_text(text.replace("repeat_window: 7d", "repeat_window: 36500d"), encoding="utf-8")
     assert main(["validate", str(path)]) == 0
+
+
+def test_a_repeat_window_of_zero_is_refused_it_would_make_fcr_100_percent(tmp_path, capsys):
+    from scorecard.cli import main
+    text = (ROOT / "contracts" / "acme-travel-nordlys.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "c.yaml"
+    path.write_text(text.replace("repeat_window: 7d", "repeat_window: 0s"), encoding="utf-8")
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "kpis.fcr.params.repeat_window" in err and "repeat window of 0" in err and "e.g. 7d" in err

@@ -97,6 +97,10 @@ def _params(f: Fields, m: Metric, raw: Any, path: Path) -> dict[str, Any] | None
             ok = False
             continue
         typed = read_param(f, m.params[key], value, path + (key,))
+        if key == "repeat_window" and typed == 0:  # no contact could be a repeat: FCR 100 % by construction
+            f.add(path + (key,), "a repeat window of 0 makes every contact resolved at first contact",
+                  "write the window within which a new contact counts as a repeat, e.g. 7d")
+            typed = None
         ok = ok and typed is not None
         params[key] = typed
     return params if ok else None
