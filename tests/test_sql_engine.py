@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sqlglot import exp
 
 from kpi_helpers import assert_same_results, contract, interactions, kpi, run, value
 from scorecard.contract.loader import load_contract
@@ -135,8 +136,13 @@ def test_the_sum_kpis_of_a_contract_are_one_query_reading_each_expression_once(s
     queries, _ = compile_kpis(acme, kpis, ["agent_id"], prepare_tables(acme, dataset.tables, labels),
                               dataset.tables, labels)
     quantiles = {k.id for k in kpis if k.statistic not in ("mean", None)}
-    assert [set(q.kpis) for q in queries] == [{k.id for k in kpis} - quantiles, quantiles]
-    sums, _ = queries
+    # the quantiles one query per grain, each grouping one set: their sorted observations are held
+    # for one grain at a time (DuckDB's peak memory), not for every grain at once
+    assert [set(q.kpis) for q in queries] == [{k.id for k in kpis} - quantiles, quantiles, quantiles]
+    sums, vendor, agents = queries
+    assert {own for q in (vendor, agents) for own in q.kpi_grains} == {("vendor",), ("agent_id",)}
+    sets = [len(q.select.find(exp.GroupingSets).expressions) for q in (sums, vendor, agents)]
+    assert sets == [len(set(sums.grains)), 1, 1]  # the sums: vendor, agent_id and channel in one pass
     by_kpi = dict(zip(sums.kpis, sums.outputs))
     assert by_kpi["csat"]["den"] == by_kpi["dsat"]["den"]  # the same answers counted once
     assert by_kpi["cost_per_contact"]["base"] == by_kpi["csat"]["base"]  # both over every contact

@@ -81,10 +81,15 @@ class SqlEngine(Engine):
         kinds = {label: rank for rank, kind in enumerate(self.labels) for label in self.labels[kind]}
         out = {kpi_id: self._not_measurable(_spec(kpis, kpi_id), note)
                for kpi_id, note in notes.items()}
+        parts: dict[str, tuple[MeasureSQL, list[str], list[str]]] = {}  # a quantile: one query per grain
         for q in queries:
             for kpi_id, m, own in zip(q.kpis, q.measures, q.kpi_grains):
-                rows = agg[(agg["query"] == q.key) & (agg["kpi"] == kpi_id)]
-                out[kpi_id] = self._emit(_spec(kpis, kpi_id), finish(m, own, rows, kinds))
+                _, kpi_grains, keys = parts.setdefault(kpi_id, (m, [], []))
+                kpi_grains.extend(own)
+                keys.append(q.key)
+        for kpi_id, (m, kpi_grains, keys) in parts.items():
+            rows = agg[agg["query"].isin(keys) & (agg["kpi"] == kpi_id)]
+            out[kpi_id] = self._emit(_spec(kpis, kpi_id), finish(m, kpi_grains, rows, kinds))
         return out
 
 

@@ -157,6 +157,7 @@ def aggregate_query(key: str, measures: Sequence[tuple[str, MeasureSQL, Sequence
     of a group, orders the results as the rows first appear in the data, whatever the base."""
     grains = list(dict.fromkeys(g for _, _, own in measures for g in own))
     columns = [g for g in grains if g != "vendor"]
+    alone = "vendor" in grains  # the period alone is a grouping set: the vendor's rows
     coded = {g: book for g, book in (codebooks or {}).items() if g in columns}
     relation = measures[0][1].relation
     sums, observed = _Columns("_s"), _Columns("_o")
@@ -185,7 +186,7 @@ def aggregate_query(key: str, measures: Sequence[tuple[str, MeasureSQL, Sequence
     ).from_(relation.subquery("v") if isinstance(relation, exp.Select) else relation, copy=False)
     staged = not observed.exprs
     if staged:
-        inner = _month_sums(inner, columns, list(sums.by_text.values()))
+        inner = _month_sums(inner, columns, list(sums.by_text.values()), alone)
     period = exp.column("period", "pm")
     flags = [exp.column(f"_g_{g}", "r") if staged else exp.func("GROUPING", exp.column(g, "r")) for g in columns]
     select = exp.select(
@@ -203,7 +204,7 @@ def aggregate_query(key: str, measures: Sequence[tuple[str, MeasureSQL, Sequence
         select = select.group_by(period.copy(), *[exp.column(g, "r") for g in columns],
                                  *[f.copy() for f in flags], copy=False)
     else:
-        select = select.group_by(exp.GroupingSets(expressions=_sets(period, columns, "r")), copy=False)
+        select = select.group_by(exp.GroupingSets(expressions=_sets(period, columns, alone, "r")), copy=False)
     if quantiles:
         select = _with_quantiles(select, quantiles)
     if rows is not None:
@@ -238,13 +239,13 @@ def interpolated(values: exp.Expression, count: exp.Expression, q: float) -> exp
     return exp.case().when(count.copy().eq(0), exp.null()).when(frac.eq(0), low.copy()).else_(low.copy() + step)
 
 
-def _sets(period: exp.Expression, columns: list[str], table: str | None = None) -> list[exp.Tuple]:
-    """The grouping sets: the period alone (the vendor), and the period with each grain."""
-    return [exp.Tuple(expressions=[period.copy()])] + [
+def _sets(period: exp.Expression, columns: list[str], alone: bool, table: str | None = None) -> list[exp.Tuple]:
+    """The grouping sets: the period alone (the vendor) when asked, and the period with each grain."""
+    return ([exp.Tuple(expressions=[period.copy()])] if alone else []) + [
         exp.Tuple(expressions=[period.copy(), exp.column(g, table)]) for g in columns]
 
 
-def _month_sums(rows: exp.Select, columns: list[str], names: list[str]) -> exp.Select:
+def _month_sums(rows: exp.Select, columns: list[str], names: list[str], alone: bool) -> exp.Select:
     """Stage 1 of decomposable sums: the rows -> their sums per month at every grain (GROUPING
     SETS over the rows, `_g_<grain>` flags naming each row's set), so the periods join a few
     thousand partial sums instead of every row. Each set groups the rows into a few thousand
@@ -256,7 +257,7 @@ def _month_sums(rows: exp.Select, columns: list[str], names: list[str]) -> exp.S
                       *[exp.func("GROUPING", exp.column(g)).as_(f"_g_{g}") for g in columns],
                       exp.Min(this=exp.column("_row")).as_("_row"),
                       *[exp.Sum(this=exp.column(n)).as_(n) for n in names], copy=False).from_(
-        rows.subquery("f"), copy=False).group_by(exp.GroupingSets(expressions=_sets(month, columns)), copy=False)
+        rows.subquery("f"), copy=False).group_by(exp.GroupingSets(expressions=_sets(month, columns, alone)), copy=False)
 
 
 def period_map(labels: dict[str, list[str]]) -> pd.DataFrame:

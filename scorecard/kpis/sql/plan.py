@@ -166,8 +166,8 @@ def compile_kpis(contract: Contract, kpis: Sequence[KpiSpec], grains: Sequence[s
                  tables: dict[str, pd.DataFrame], labels: dict[str, list[str]]
                  ) -> tuple[list[CompiledQuery], dict[str, str]]:
     """The queries of the compilable KPIs at their grains (those whose entity column the data
-    has), one per distinct row relation (the sums apart from the quantiles), and the note of each
-    KPI not measurable."""
+    has), one per distinct row relation (the sums apart from the quantiles, the quantiles one per
+    grain), and the note of each KPI not measurable."""
     notes: dict[str, str] = {}
     batches: dict[tuple[str, bool], list[tuple[str, MeasureSQL, tuple[str, ...]]]] = {}
     columns = prepared.interaction_columns or ()
@@ -183,7 +183,18 @@ def compile_kpis(contract: Contract, kpis: Sequence[KpiSpec], grains: Sequence[s
     shared = rows.select() if rows is not None else None
     repeats = rows.repeats_table() if rows is not None else None
     own = rows.relation().sql() if rows is not None else None  # the rows' relation has the grains' codes
-    queries = [aggregate_query(f"q{i}", batch, contract.vendor, shared, repeats,
+    parts = [(relation, part) for (relation, summed), batch in batches.items()
+             for part in ([batch] if summed else _per_grain(batch))]
+    queries = [aggregate_query(f"q{i}", part, contract.vendor, shared, repeats,
                                prepared.codebooks if relation == own else {})
-               for i, ((relation, _), batch) in enumerate(batches.items())]
+               for i, (relation, part) in enumerate(parts)]
     return queries, notes
+
+
+def _per_grain(batch: list[tuple[str, MeasureSQL, tuple[str, ...]]]
+               ) -> list[list[tuple[str, MeasureSQL, tuple[str, ...]]]]:
+    """A batch of quantiles as one batch per grain: a quantile holds every observation of its
+    groups until they are sorted, and grouping sets over every grain hold them all at once (at 5 M
+    bench rows DuckDB's peak 1.9 -> 1.5 GB, 0.3-0.7 s more for the rows read once per grain)."""
+    grains = dict.fromkeys(g for _, _, own in batch for g in own)
+    return [[(kpi, m, (grain,)) for kpi, m, own in batch if grain in own] for grain in grains]
