@@ -74,3 +74,24 @@ def test_a_table_without_its_date_column_has_no_month():
     table, _ = prepare(pd.DataFrame({"amount": [1.0, np.nan]}), "Europe/Paris", "created_at")
     assert table.column("_month").to_pylist() == [None, None]
     assert table.column("amount").to_pylist() == [1.0, None]  # NaN is missing, as pandas reads it
+
+
+def test_a_narrowed_float32_column_is_shared_with_the_frame_and_read_as_double():
+    """The loader's float32 column (data/schema.py) is not copied to float64 (150 MB at 5 M rows):
+    DuckDB reads it through a view as DOUBLE, so x * 60 is the pandas engine's float64 arithmetic
+    (in float32, 16777217 would round), before and after the repeat columns are appended."""
+    from scorecard.kpis.sql.backend import DuckDBBackend
+
+    handle = np.array([16777216.0, np.nan, 0.5], dtype=np.float32)
+    frame = pd.DataFrame({"handle_time_s": handle, "created_at": pd.to_datetime(["2026-03-01"] * 3, utc=True)})
+    table, _ = prepare(frame, "Europe/Paris", "created_at")
+    column = table.column("handle_time_s").chunk(0)
+    assert column.type == pa.float32() and column.null_count == 1
+    assert np.shares_memory(np.frombuffer(column.buffers()[1], dtype=np.float32), frame["handle_time_s"].to_numpy())
+    backend = DuckDBBackend()
+    backend.register("interactions", table)
+    read = "SELECT typeof(handle_time_s), handle_time_s + 1 FROM interactions ORDER BY _row"
+    assert backend.execute(read).values.tolist()[0] == ["DOUBLE", 16777217.0]
+    backend.extend("interactions", "SELECT _row, _row * 2 AS _twice FROM interactions")
+    after = backend.execute("SELECT typeof(handle_time_s), handle_time_s + 1, _twice FROM interactions ORDER BY _row")
+    assert after.values.tolist()[0] == ["DOUBLE", 16777217.0, 0]

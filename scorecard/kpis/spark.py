@@ -22,7 +22,7 @@ import pandas as pd
 import pyarrow as pa
 
 from scorecard.errors import DataError, Problem  # absolute: this file is also spark-submit's entry
-from scorecard.kpis.sql.backend import arrow_table
+from scorecard.kpis.sql.backend import arrow_table, float32_columns
 
 LOG_CONFIG = Path(__file__).with_name("spark-log4j2.properties")
 SETTINGS = {
@@ -117,6 +117,9 @@ class SparkBackend:
 
     def register(self, name: str, frame: pd.DataFrame | pa.Table) -> None:
         table = arrow_table(frame)
+        floats = set(float32_columns(table))
+        if floats:  # read as DOUBLE, as on DuckDB (sql/backend.py)
+            table = table.cast(pa.schema([f.with_type(pa.float64()) if f.name in floats else f for f in table.schema]))
         try:  # cached: every KPI's query reads the same rows, decoded from Arrow once, not once per query
             self._cache(name, self.session.createDataFrame(table))
         except Exception as exc:  # py4j's Java errors: an out-of-memory driver above all

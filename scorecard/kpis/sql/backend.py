@@ -63,9 +63,17 @@ class DuckDBBackend:
     def register(self, name: str, frame: pd.DataFrame | pa.Table) -> None:
         """Registered as an Arrow table, which DuckDB scans in place: the prepared tables are Arrow
         already (sql/prepare.py), so nothing is copied or converted (copying them into a DuckDB table
-        cost 0.4 s of CPU per million interactions, more than it saved)."""
-        self._tables[name] = arrow_table(frame)
-        self.con.register(name, self._tables[name])
+        cost 0.4 s of CPU per million interactions, more than it saved). A table with float32
+        columns is read through a view that casts them to DOUBLE as they are scanned."""
+        table = arrow_table(frame)
+        self._tables[name] = table
+        floats = float32_columns(table)
+        if not floats:
+            self.con.register(name, table)
+            return
+        self.con.register(_scanned(name), table)
+        casts = ", ".join(f'CAST("{c}" AS DOUBLE) AS "{c}"' for c in floats)
+        self.con.execute(f'CREATE OR REPLACE TEMP VIEW "{name}" AS SELECT * REPLACE ({casts}) FROM "{_scanned(name)}"')
 
     def extend(self, name: str, sql: str) -> None:
         """The new columns are appended to the Arrow table in its row order: every query then reads
@@ -81,7 +89,7 @@ class DuckDBBackend:
             if column != "_row":
                 table = table.append_column(column, extra.column(column).take(order))
         self._tables[name] = table
-        self.con.register(name, table)
+        self.con.register(_scanned(name) if float32_columns(table) else name, table)
 
     def execute(self, sql: str) -> pd.DataFrame:
         return self.con.execute(sql).df()
@@ -100,6 +108,17 @@ def _threads_asked() -> int | None:
 
 def arrow_table(frame: pd.DataFrame | pa.Table) -> pa.Table:
     return frame if isinstance(frame, pa.Table) else pa.Table.from_pandas(frame, preserve_index=False)
+
+
+def float32_columns(table: pa.Table) -> list[str]:
+    """The columns every backend reads as DOUBLE: the loader's narrowed floats (sql/prepare.py),
+    whose arithmetic in float32 (x * 60) would not be the pandas engine's float64."""
+    return [f.name for f in table.schema if pa.types.is_float32(f.type)]
+
+
+def _scanned(name: str) -> str:
+    """The Arrow table under a view that reads its float32 columns as DOUBLE."""
+    return f"{name}__arrow"
 
 
 def _quoted(text: str) -> str:
