@@ -16,7 +16,7 @@ import traceback
 from pathlib import Path
 from typing import Callable, Sequence
 
-from .allocator import use_jemalloc
+from .allocator import free_duckdb_pages_at_once, use_jemalloc
 from .cli_args import build_parser
 from .errors import Problem, ScorecardError
 
@@ -278,6 +278,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if reads_data(args):
         use_jemalloc()
+        free_duckdb_pages_at_once()
     debug = getattr(args, "debug", False) or os.environ.get("SCORECARD_DEBUG", "") not in ("", "0")
     quiet = getattr(args, "quiet", False) and args.command in QUIET_COMMANDS
     try:

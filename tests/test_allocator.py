@@ -1,6 +1,7 @@
 """The CLI's Arrow memory pool (scorecard/allocator.py): jemalloc unless the user chose one, and only for
 the commands that read data, so that the others do not import pyarrow for it."""
 
+import os
 import subprocess
 import sys
 
@@ -64,3 +65,18 @@ def test_a_light_command_does_not_import_pyarrow(argv):
 def test_a_pool_the_user_chose_is_kept(system_pool, monkeypatch):
     monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "system")
     assert use_jemalloc() == "system"
+
+
+@pytest.mark.parametrize("mine", [None, "dirty_decay_ms:5000"])
+def test_the_cli_has_duckdb_free_its_pages_at_once_unless_the_user_configured_it(monkeypatch, mine):
+    """DuckDB's jemalloc reads DUCKDB_JE_MALLOC_CONF when DuckDB is loaded: a data command sets it
+    (freed pages given back at once: the peak of `--engine duckdb`), a user's own setting is kept."""
+    if mine is None:
+        monkeypatch.delenv("DUCKDB_JE_MALLOC_CONF", raising=False)
+    else:
+        monkeypatch.setenv("DUCKDB_JE_MALLOC_CONF", mine)
+    assert main(["evaluate", "missing.yaml", "--data", "missing"]) == 2
+    assert os.environ["DUCKDB_JE_MALLOC_CONF"] == (mine or "dirty_decay_ms:0,muzzy_decay_ms:0")
+    monkeypatch.delenv("DUCKDB_JE_MALLOC_CONF", raising=False)
+    assert main(["presets"]) == 0
+    assert "DUCKDB_JE_MALLOC_CONF" not in os.environ  # a command that reads no data leaves it alone
