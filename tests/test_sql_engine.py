@@ -176,3 +176,21 @@ def test_scorecard_threads_sets_duckdb_threads_and_a_bad_value_is_one_message(mo
     monkeypatch.setenv("SCORECARD_THREADS", "two")
     with pytest.raises(DataError, match="SCORECARD_THREADS='two' is not a number of threads"):
         DuckDBBackend()
+
+
+def test_duckdb_out_of_memory_or_a_bad_memory_limit_is_a_message_and_exit_2(small_demo, tmp_path, monkeypatch, capsys):
+    """Under too small a SCORECARD_MEMORY_LIMIT the quantiles cannot be held: said with the limit and
+    what to change, exit 2 and nothing written (it was an internal error, exit 1)."""
+    from scorecard.cli import main
+
+    argv = [str(ROOT / "contracts" / "acme-travel-nordlys.yaml"), "--data", str(small_demo), "--period", "2026-03",
+            "--engine", "duckdb", "--out", str(tmp_path / "out")]
+    monkeypatch.setenv("SCORECARD_MEMORY_LIMIT", "1MB")
+    assert main(["evaluate", *argv]) == 2
+    err = capsys.readouterr().err
+    assert "DuckDB ran out of memory computing the KPIs under its limit of 1MB" in err
+    assert "SCORECARD_MEMORY_LIMIT=8GB" in err and "Traceback" not in err
+    assert [p for p in (tmp_path / "out").rglob("*") if ".scorecard" not in p.parts] == []  # only its lock
+    monkeypatch.setenv("SCORECARD_MEMORY_LIMIT", "lots")
+    assert main(["evaluate", *argv]) == 2
+    assert "SCORECARD_MEMORY_LIMIT='lots' is not an amount of memory" in capsys.readouterr().err

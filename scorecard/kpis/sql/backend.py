@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+from contextlib import contextmanager
 from dataclasses import replace
-from typing import Protocol, Sequence
+from typing import Iterator, Protocol, Sequence
 
 import numpy as np
 import pandas as pd
@@ -51,8 +52,14 @@ class DuckDBBackend:
         self.con = duckdb.connect(":memory:")
         limit = memory_limit or os.environ.get("SCORECARD_MEMORY_LIMIT", "2GB")
         spill = temp_directory or os.path.join(tempfile.gettempdir(), "scorecard-duckdb")
-        self.con.execute(f"SET memory_limit = '{_quoted(limit)}'")
+        try:
+            self.con.execute(f"SET memory_limit = '{_quoted(limit)}'")
+        except duckdb.Error as exc:
+            raise DataError([Problem(f"SCORECARD_MEMORY_LIMIT={limit!r} is not an amount of memory", file="--engine duckdb",
+                                     hint="write it as DuckDB reads it, e.g. SCORECARD_MEMORY_LIMIT=4GB or 500MB, "
+                                          "or unset it (2GB)")]) from exc
         self.con.execute(f"SET temp_directory = '{_quoted(spill)}'")
+        self.limit, self.spill = limit, spill
         self.con.execute("SET preserve_insertion_order = false")
         threads = threads or _threads_asked()
         if threads:
@@ -79,7 +86,8 @@ class DuckDBBackend:
         """The new columns are appended to the Arrow table in its row order: every query then reads
         them as plain columns (a join back by row number cost more than the windows at 5 M rows)."""
         table = self._tables[name]
-        extra = self.con.sql(sql).arrow()
+        with self._said():
+            extra = self.con.sql(sql).arrow()
         if isinstance(extra, pa.RecordBatchReader):  # duckdb 2 hands a reader, 1.5 a table
             extra = extra.read_all()
         where = np.empty(table.num_rows, dtype=np.int64)  # _row of the table's i-th row -> its row in extra
@@ -92,7 +100,26 @@ class DuckDBBackend:
         self.con.register(_scanned(name) if float32_columns(table) else name, table)
 
     def execute(self, sql: str) -> pd.DataFrame:
-        return self.con.execute(sql).df()
+        with self._said():
+            return self.con.execute(sql).df()
+
+    @contextmanager
+    def _said(self) -> Iterator[None]:
+        """DuckDB out of memory under its limit, or out of disk where it spills: said in words, with
+        what to change (exit 2), not as a bug."""
+        import duckdb
+        try:
+            yield
+        except duckdb.OutOfMemoryException as exc:
+            raise DataError([Problem(
+                f"DuckDB ran out of memory computing the KPIs under its limit of {self.limit} "
+                f"({str(exc).splitlines()[0][:160]})", file="--engine duckdb",
+                hint="raise the limit, e.g. SCORECARD_MEMORY_LIMIT=8GB (DuckDB spills to disk beyond it), "
+                     "or run it on one thread (SCORECARD_THREADS=1)")]) from exc
+        except duckdb.IOException as exc:
+            raise DataError([Problem(
+                f"DuckDB could not spill to {self.spill} ({str(exc).splitlines()[0][:160]})", file="--engine duckdb",
+                hint="free disk space there, or point TMPDIR at a disk with room")]) from exc
 
 
 def _threads_asked() -> int | None:
