@@ -178,6 +178,20 @@ def test_scorecard_threads_sets_duckdb_threads_and_a_bad_value_is_one_message(mo
         DuckDBBackend()
 
 
+@pytest.mark.parametrize("half, limit", [(0, "2.0 GiB"), (1, "2.0 GiB"), (6, "6.0 GiB")])
+def test_duckdbs_memory_limit_is_half_the_machine_at_least_2gib_unless_set(monkeypatch, half, limit):
+    """The loaded tables live outside DuckDB's limit and its quantile lists cannot spill: a fixed 2GB
+    made 50 M bench rows fail on a 24 GB machine."""
+    import scorecard.kpis.sql.backend as backend
+
+    monkeypatch.delenv("SCORECARD_MEMORY_LIMIT", raising=False)
+    monkeypatch.setattr(backend, "half_of_memory_gb", lambda: half)
+    setting = "SELECT current_setting('memory_limit')"
+    assert DuckDBBackend().con.execute(setting).fetchone()[0] == limit
+    monkeypatch.setenv("SCORECARD_MEMORY_LIMIT", "3GiB")
+    assert DuckDBBackend().con.execute(setting).fetchone()[0] == "3.0 GiB"
+
+
 def test_duckdb_out_of_memory_or_a_bad_memory_limit_is_a_message_and_exit_2(small_demo, tmp_path, monkeypatch, capsys):
     """Under too small a SCORECARD_MEMORY_LIMIT the quantiles cannot be held: said with the limit and
     what to change, exit 2 and nothing written (it was an internal error, exit 1)."""

@@ -22,7 +22,7 @@ import pandas as pd
 import pyarrow as pa
 
 from scorecard.errors import DataError, Problem  # absolute: this file is also spark-submit's entry
-from scorecard.kpis.sql.backend import arrow_table, float32_columns
+from scorecard.kpis.sql.backend import arrow_table, float32_columns, half_of_memory_gb
 
 LOG_CONFIG = Path(__file__).with_name("spark-log4j2.properties")
 SETTINGS = {
@@ -55,8 +55,7 @@ def driver_memory() -> str:
             raise _problem(f"SCORECARD_SPARK_DRIVER_MEMORY={asked!r} is not a memory size",
                            "write a size as Spark takes it, e.g. SCORECARD_SPARK_DRIVER_MEMORY=8g")
         return asked.lower()
-    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") if hasattr(os, "sysconf") else 0
-    return f"{max(1, total // 2 // 2**30)}g"
+    return f"{max(1, half_of_memory_gb())}g"
 
 
 def _local_cores(master: str) -> int:
