@@ -143,6 +143,9 @@ def test_the_sum_kpis_of_a_contract_are_one_query_reading_each_expression_once(s
     assert {own for q in (vendor, agents) for own in q.kpi_grains} == {("vendor",), ("agent_id",)}
     sets = [len(q.select.find(exp.GroupingSets).expressions) for q in (sums, vendor, agents)]
     assert sets == [len(set(sums.grains)), 1, 1]  # the sums: vendor, agent_id and channel in one pass
+    # only the sums read business time (the email response KPIs): the quantiles join no calendar
+    joins = ["scorecard_clock_business" in render(q.select, "duckdb") for q in (sums, vendor, agents)]
+    assert joins == [True, False, False]
     by_kpi = dict(zip(sums.kpis, sums.outputs))
     assert by_kpi["csat"]["den"] == by_kpi["dsat"]["den"]  # the same answers counted once
     assert by_kpi["cost_per_contact"]["base"] == by_kpi["csat"]["base"]  # both over every contact

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+from sqlglot import exp
 
 from ...catalog import metric as catalog_metric
 from ...contract.model import Contract, KpiSpec
@@ -180,15 +181,22 @@ def compile_kpis(contract: Contract, kpis: Sequence[KpiSpec], grains: Sequence[s
             continue
         present = tuple(g for g in kpi_grains(kpi, grains) if g == "vendor" or g in columns)
         batches.setdefault((m.relation.sql(), m.q is None), []).append((kpi.id, m, present))
-    shared = rows.select() if rows is not None else None
     repeats = rows.repeats_table() if rows is not None else None
     own = rows.relation().sql() if rows is not None else None  # the rows' relation has the grains' codes
     parts = [(relation, part) for (relation, summed), batch in batches.items()
              for part in ([batch] if summed else _per_grain(batch))]
-    queries = [aggregate_query(f"q{i}", part, contract.vendor, shared, repeats,
+    queries = [aggregate_query(f"q{i}", part, contract.vendor,
+                               rows.select(_read(part)) if rows is not None else None, repeats,
                                prepared.codebooks if relation == own else {})
                for i, (relation, part) in enumerate(parts)]
     return queries, notes
+
+
+def _read(batch: list[tuple[str, MeasureSQL, tuple[str, ...]]]) -> set[str]:
+    """The columns a batch's measures read (their relation's included): the clocks its rows join."""
+    parts = [e for _, m, _ in batch for e in (m.relation, m.base, m.num, m.den, m.obs, m.n, m.provisional)
+             if e is not None]
+    return {c.name for e in parts for c in e.find_all(exp.Column)}
 
 
 def _per_grain(batch: list[tuple[str, MeasureSQL, tuple[str, ...]]]
