@@ -119,8 +119,9 @@ class DuckDBBackend:
             raise DataError([Problem(
                 f"DuckDB ran out of memory computing the KPIs under its limit of {self.limit} "
                 f"({str(exc).splitlines()[0][:160]})", file="--engine duckdb",
-                hint="raise the limit, e.g. SCORECARD_MEMORY_LIMIT=8GB (DuckDB spills to disk beyond it), "
-                     "or run it on one thread (SCORECARD_THREADS=1)")]) from exc
+                hint=f"raise it with SCORECARD_MEMORY_LIMIT (e.g. twice {self.limit}, where the machine has it), "
+                     "run DuckDB on one thread (SCORECARD_THREADS=1), or use the default engine (--engine "
+                     "pandas), which holds less")]) from exc
         except duckdb.IOException as exc:
             raise DataError([Problem(
                 f"DuckDB could not spill to {self.spill} ({str(exc).splitlines()[0][:160]})", file="--engine duckdb",
