@@ -211,3 +211,28 @@ def test_duckdb_out_of_memory_or_a_bad_memory_limit_is_a_message_and_exit_2(smal
     monkeypatch.setenv("SCORECARD_MEMORY_LIMIT", "lots")
     assert main(["evaluate", *argv]) == 2
     assert "SCORECARD_MEMORY_LIMIT='lots' is not an amount of memory" in capsys.readouterr().err
+
+
+CHANNELS = ["voice", "Voice", "VOICE", "chat", "Chat", "email", "Email", "self_service", "Self_Service", "sms", None]
+
+
+@settings(max_examples=40, deadline=None)
+@given(picks=st.lists(st.integers(0, len(CHANNELS) - 1), min_size=1, max_size=12))
+def test_channel_conditions_read_the_channel_codes_and_equal_the_pandas_engine(picks):
+    """Live channels, a channel filter and digital channels are conditions on the channel's integer
+    codes (the codes whose lower-cased value is listed), whatever the case of the data; a missing
+    channel is in none of them; every value equal to the pandas engine's (`run`)."""
+    n = len(picks)
+    frame = interactions(
+        interaction_id=[f"i{i}" for i in range(n)], channel=[CHANNELS[p] for p in picks],
+        created_at=[f"2026-03-02T09:{i:02d}:00" for i in range(n)],
+        answered_at=[f"2026-03-02T09:{i:02d}:{10 + i:02d}" if i % 3 else None for i in range(n)],
+        first_response_at=[f"2026-03-02T10:{i:02d}:00" for i in range(n)],
+        abandoned=[i % 3 == 0 for i in range(n)], agent_id=["a1", "a2"] * (n // 2) + ["a1"] * (n % 2))
+    c = contract(kpi("abandonment_rate"), kpi("service_level"), kpi("digital_rate", params={"digital_channels": ["Self_Service", "sms"]}),
+                 kpi("first_response_time", "email_frt", filter={"channel": ("email",)}))
+    run(c, {"interactions": frame}, grains=("vendor", "channel", "agent_id"))
+    tables = {"interactions": frame}
+    prepared = prepare_tables(c, tables, {"2026-03": ["2026-03"]})
+    queries, _ = compile_kpis(c, list(c.kpis.values()), ["vendor"], prepared, tables, {"2026-03": ["2026-03"]})
+    assert all("LOWER(" not in render(q.select, "duckdb") for q in queries)

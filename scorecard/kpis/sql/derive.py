@@ -7,13 +7,18 @@ a note, never a NULL surprise.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Mapping
 
+import numpy as np
 from sqlglot import exp
 
 from ...contract.model import Contract
 from .. import conventions
 from .compile import sql
 from .expressions import Cond
+from .prepare import code_column, text_in_codes
+
+SELF_SERVICE = frozenset({"self_service"})
 
 NS = 1_000_000_000
 
@@ -31,8 +36,12 @@ class SqlFacts:
     """conventions.FactTerms over the prepared interactions: timestamps (epoch ns), flags and
     numbers as SQL text of their columns, conditions as `Cond`."""
 
-    def __init__(self, columns: tuple[str, ...], contract: Contract):
+    def __init__(self, columns: tuple[str, ...], contract: Contract, codebooks: Mapping[str, np.ndarray]):
         self.columns = columns
+        if "channel" in codebooks and code_column("channel") in columns:  # on the channel's codes
+            self.live = Cond(f"({text_in_codes(code_column('channel'), codebooks['channel'], contract.live_channels)})")
+            self.self_service = Cond(f"({text_in_codes(code_column('channel'), codebooks['channel'], SELF_SERVICE)})")
+            return
         live_list = ", ".join("'" + c.replace("'", "''") + "'" for c in sorted(contract.live_channels))
         channel = "LOWER(COALESCE(channel, ''))"
         # IN (NULL) is NULL: with no live channel nothing would be handled
@@ -84,8 +93,10 @@ class InteractionFacts:
     timezone: str = "UTC"  # the contract's: local wall-clock intervals (sql/intervals.py)
 
     @classmethod
-    def of(cls, columns: tuple[str, ...], contract: Contract) -> "InteractionFacts":
-        t = SqlFacts(columns, contract)
+    def of(cls, columns: tuple[str, ...], contract: Contract,
+           codebooks: Mapping[str, np.ndarray] | None = None) -> "InteractionFacts":
+        """The facts over the prepared columns; a channel with a codebook is read by its codes."""
+        t = SqlFacts(columns, contract, codebooks or {})
         answered_ns = conventions.answered_at(t)
         abandoned, answered = conventions.abandoned_and_answered(t, answered_ns)
         abandoned_ns = conventions.abandoned_at(t, abandoned)

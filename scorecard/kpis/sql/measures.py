@@ -17,6 +17,7 @@ from ..measure import NotMeasurable, statistic_q
 from .compile import MeasureSQL, flag, sql
 from .expressions import Cond, Value
 from .intervals import per_interval
+from .prepare import code_column, text_in_codes
 from .relation import Rows
 
 Builder = Callable[[KpiSpec, Rows, str], "MeasureSQL | NotMeasurable"]
@@ -96,6 +97,9 @@ class SqlTerms:
         return Value(f"({total})"), Value(f"({count})")
 
     def channel_in(self, channels: Sequence[str]) -> Cond:
+        codebook, codes = self.rows.codebooks.get("channel"), code_column("channel")
+        if codebook is not None and codes in self.columns:
+            return Cond(f"({text_in_codes(f'v.{codes}', codebook, set(channels))})")
         return Cond(f"(LOWER(COALESCE(v.channel, '')) IN ({_literal(sorted(set(channels)))}))")
 
     def repeats(self, window_s: float) -> tuple[Cond, Cond]:

@@ -6,7 +6,7 @@ exactly these two functions; only the dialect and the runner differ.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -27,7 +27,7 @@ from .derive import InteractionFacts
 from .expressions import Cond
 from ..formulas import cost_unit
 from .measures import BUILDERS, SqlTerms, _literal, ratio
-from .prepare import DATED, code_column, prepare
+from .prepare import DATED, code_column, prepare, text_in_codes
 from .relation import Rows
 
 VENDOR_ONLY = {"cost_per_unit", "contacts_per_booking", "contacts_per_customer"}
@@ -97,8 +97,9 @@ def _span(table: pa.Table) -> tuple[int, int]:
 class SqlBase:
     """The terms of a KPI's base (kpis/base.py) over the interactions view, as conditions."""
 
-    def __init__(self, columns: Sequence[str]) -> None:
+    def __init__(self, columns: Sequence[str], codebooks: Mapping[str, np.ndarray] | None = None) -> None:
         self.columns = columns
+        self.codebooks = codebooks or {}  # a coded column's text conditions read its codes (prepare.py)
 
     def every(self) -> Cond:
         return Cond("TRUE")
@@ -110,15 +111,19 @@ class SqlBase:
         return column in self.columns
 
     def text_in(self, column: str, lowered: frozenset[str]) -> Cond:  # a NULL cell: outside
+        if column in self.codebooks and code_column(column) in self.columns:
+            return Cond(f"({text_in_codes(f'v.{code_column(column)}', self.codebooks[column], lowered)})")
         return Cond(f"COALESCE(LOWER(CAST(v.{column} AS VARCHAR)) IN ({_literal(sorted(lowered))}), FALSE)")
 
     def cleared(self, column: str) -> Cond | None:
         return Cond(f"v._cleared_{column}") if f"_cleared_{column}" in self.columns else None
 
 
-def base_filter(kpi: KpiSpec, columns: Sequence[str]) -> tuple[str, str]:
+def base_filter(kpi: KpiSpec, columns: Sequence[str],
+                codebooks: Mapping[str, np.ndarray] | None = None) -> tuple[str, str]:
     """SQL of the rows a KPI counts over the interactions (kpis/base.py), and its note."""
-    base, note = kpi_base(kpi, SqlBase(columns), own_table=catalog_metric(kpi.metric).table == "interactions")
+    base, note = kpi_base(kpi, SqlBase(columns, codebooks),
+                          own_table=catalog_metric(kpi.metric).table == "interactions")
     return base.text, note
 
 
@@ -128,7 +133,7 @@ def measure_sql(kpi: KpiSpec, rows: Rows | None, tables: dict[str, pd.DataFrame]
     without an interactions table)."""
     if rows is None:
         return NotMeasurable("no interactions table in the data")
-    base, note = base_filter(kpi, rows.facts.columns)
+    base, note = base_filter(kpi, rows.facts.columns, rows.codebooks)
     if note:
         return NotMeasurable(note)
     if kpi.metric in PER_VOLUME:
@@ -172,7 +177,8 @@ def compile_kpis(contract: Contract, kpis: Sequence[KpiSpec], grains: Sequence[s
     notes: dict[str, str] = {}
     batches: dict[tuple[str, bool], list[tuple[str, MeasureSQL, tuple[str, ...]]]] = {}
     columns = prepared.interaction_columns or ()
-    rows = (Rows(InteractionFacts.of(columns, contract), prepared.clock_k, prepared.unlabeled)
+    rows = (Rows(InteractionFacts.of(columns, contract, prepared.codebooks), prepared.clock_k, prepared.unlabeled,
+                 prepared.codebooks)
             if prepared.interaction_columns is not None else None)
     for kpi in kpis:
         m = measure_sql(kpi, rows, tables, labels)

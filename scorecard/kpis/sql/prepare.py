@@ -17,7 +17,7 @@ columns was 150 MB at 5 M rows).
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Collection, Sequence
 
 import numpy as np
 import pandas as pd
@@ -33,6 +33,16 @@ CODED = ("customer_id", "reason")  # what relation.Repeats partitions by
 
 def code_column(name: str) -> str:
     return f"_code_{name}"
+
+
+def text_in_codes(column: str, codebook: np.ndarray, lowered: Collection[str]) -> str:
+    """A case-insensitive text condition on a coded column, as a condition on its integer codes:
+    the codes whose value, lower-cased as the pandas engine lower-cases it (kpis/derive.py), is one
+    of `lowered`; a missing cell (a NULL code) is outside. LOWER over every row's text cost each
+    query 0.1-0.15 s at 5 M rows, the codes' IN a third of it."""
+    lower = pd.Series(codebook, dtype=object).astype("string").str.lower()
+    codes = [str(i) for i, value in enumerate(lower) if value in lowered]
+    return f"COALESCE({column} IN ({', '.join(codes)}), FALSE)" if codes else "FALSE"
 
 
 def epoch_ns(ts: pd.Series) -> pa.Array | pa.ChunkedArray:

@@ -10,6 +10,9 @@ per backend (backend.run_queries), not once per query or run."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Mapping
+
+import numpy as np
 
 from sqlglot import exp
 
@@ -87,6 +90,7 @@ class Rows:
     facts: InteractionFacts
     clock_k: dict[str, int]  # calendar name -> opening intervals per day in its clock table
     unlabeled: bool = True  # some interactions have no reason (Repeats.unlabeled)
+    codebooks: Mapping[str, np.ndarray] = field(default_factory=dict)  # coded grains' values (prepare.py)
     _clocks: set[tuple[str, str]] = field(default_factory=set)
     _repeats: set[int] = field(default_factory=set)
 
