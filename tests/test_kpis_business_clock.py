@@ -51,6 +51,21 @@ def test_business_clock_kpi():
     assert r.value == pytest.approx((6 * 3600 + 3600) / 2)
 
 
+def test_a_business_time_quantile_joins_the_clock_its_query_reads():
+    """The SQL engines join a calendar only to the queries that read it (sql/relation.Rows.select):
+    a p90 of business time, in a quantile query of its own, gets the calendar; hand-computed: the
+    business times 6 h (Fri 19:00 -> Mon 09:00), 1 h, 2 h -> p90 at h = 1.8 of the sorted 1, 2, 6 h:
+    2 h + 0.8 x 4 h."""
+    df = interactions(interaction_id=["a", "b", "c"], channel=["email"] * 3,
+                      created_at=["2026-03-06T19:00:00", "2026-03-02T09:00:00", "2026-03-03T09:00:00"],
+                      first_response_at=["2026-03-09T09:00:00", "2026-03-02T10:00:00", "2026-03-03T11:00:00"])
+    c = contract(kpi("first_response_time", "frt_p90", clock="business", statistic="p90"),
+                 kpi("first_response_time", "frt_elapsed_median", statistic="median"))
+    results = run(c, {"interactions": df})  # equal to the pandas engine
+    assert value(results, "frt_p90").value == pytest.approx((2 + 0.8 * 4) * 3600)
+    assert value(results, "frt_elapsed_median").value == pytest.approx(2 * 3600)
+
+
 def test_same_day_response_business_day_rules():
     df = interactions(
         interaction_id=list("abcdef"), channel=["email"] * 6,
