@@ -16,9 +16,7 @@ from ...contract.model import Contract
 from .. import conventions
 from .compile import sql
 from .expressions import Cond
-from .prepare import code_column, text_in_codes
-
-SELF_SERVICE = frozenset({"self_service"})
+from .prepare import text_in
 
 NS = 1_000_000_000
 
@@ -38,15 +36,8 @@ class SqlFacts:
 
     def __init__(self, columns: tuple[str, ...], contract: Contract, codebooks: Mapping[str, np.ndarray]):
         self.columns = columns
-        if "channel" in codebooks and code_column("channel") in columns:  # on the channel's codes
-            self.live = Cond(f"({text_in_codes(code_column('channel'), codebooks['channel'], contract.live_channels)})")
-            self.self_service = Cond(f"({text_in_codes(code_column('channel'), codebooks['channel'], SELF_SERVICE)})")
-            return
-        live_list = ", ".join("'" + c.replace("'", "''") + "'" for c in sorted(contract.live_channels))
-        channel = "LOWER(COALESCE(channel, ''))"
-        # IN (NULL) is NULL: with no live channel nothing would be handled
-        self.live = Cond(f"({channel} IN ({live_list}))" if live_list else "FALSE")
-        self.self_service = Cond(f"({channel} = 'self_service')")
+        self.live = text_in("channel", contract.live_channels, columns, codebooks)
+        self.self_service = text_in("channel", ("self_service",), columns, codebooks)
 
     def _column(self, name: str) -> str | None:
         return name if name in self.columns else None

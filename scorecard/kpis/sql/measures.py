@@ -17,14 +17,10 @@ from ..measure import NotMeasurable, statistic_q
 from .compile import MeasureSQL, flag, sql
 from .expressions import Cond, Value
 from .intervals import per_interval
-from .prepare import code_column, text_in_codes
+from .prepare import text_in
 from .relation import Rows
 
 Builder = Callable[[KpiSpec, Rows, str], "MeasureSQL | NotMeasurable"]
-
-
-def _literal(values) -> str:
-    return ", ".join("'" + str(v).replace("'", "''") + "'" for v in values) or "NULL"
 
 
 def ratio(rows: Rows, base: str, num: str, den: str, provisional: str | None = None) -> MeasureSQL:
@@ -97,10 +93,7 @@ class SqlTerms:
         return Value(f"({total})"), Value(f"({count})")
 
     def channel_in(self, channels: Sequence[str]) -> Cond:
-        codebook, codes = self.rows.codebooks.get("channel"), code_column("channel")
-        if codebook is not None and codes in self.columns:
-            return Cond(f"({text_in_codes(f'v.{codes}', codebook, set(channels))})")
-        return Cond(f"(LOWER(COALESCE(v.channel, '')) IN ({_literal(sorted(set(channels)))}))")
+        return text_in("channel", channels, self.columns, self.rows.codebooks, "v")
 
     def repeats(self, window_s: float) -> tuple[Cond, Cond]:
         repeated, window_open = self.rows.repeats(window_s)

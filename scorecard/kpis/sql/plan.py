@@ -26,8 +26,8 @@ from .compile import PERIOD_MAP, CompiledQuery, MeasureSQL, aggregate_query, per
 from .derive import InteractionFacts
 from .expressions import Cond
 from ..formulas import cost_unit
-from .measures import BUILDERS, SqlTerms, _literal, ratio
-from .prepare import DATED, code_column, prepare, text_in_codes
+from .measures import BUILDERS, SqlTerms, ratio
+from .prepare import DATED, code_column, prepare, text_in
 from .relation import Rows
 
 VENDOR_ONLY = {"cost_per_unit", "contacts_per_booking", "contacts_per_customer"}
@@ -111,9 +111,7 @@ class SqlBase:
         return column in self.columns
 
     def text_in(self, column: str, lowered: frozenset[str]) -> Cond:  # a NULL cell: outside
-        if column in self.codebooks and code_column(column) in self.columns:
-            return Cond(f"({text_in_codes(f'v.{code_column(column)}', self.codebooks[column], lowered)})")
-        return Cond(f"COALESCE(LOWER(CAST(v.{column} AS VARCHAR)) IN ({_literal(sorted(lowered))}), FALSE)")
+        return text_in(column, lowered, self.columns, self.codebooks, "v")
 
     def cleared(self, column: str) -> Cond | None:
         return Cond(f"v._cleared_{column}") if f"_cleared_{column}" in self.columns else None

@@ -17,7 +17,7 @@ columns was 150 MB at 5 M rows).
 
 from __future__ import annotations
 
-from typing import Collection, Sequence
+from typing import Collection, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ...periods import month_start_utc
+from .expressions import Cond
 
 DATED = {"interactions": "created_at", "qa_evaluations": "evaluated_at", "workforce": "interval_start",
          "qa_items": "evaluated_at"}
@@ -35,14 +36,20 @@ def code_column(name: str) -> str:
     return f"_code_{name}"
 
 
-def text_in_codes(column: str, codebook: np.ndarray, lowered: Collection[str]) -> str:
-    """A case-insensitive text condition on a coded column, as a condition on its integer codes:
-    the codes whose value, lower-cased as the pandas engine lower-cases it (kpis/derive.py), is one
-    of `lowered`; a missing cell (a NULL code) is outside. LOWER over every row's text cost each
-    query 0.1-0.15 s at 5 M rows, the codes' IN a third of it."""
-    lower = pd.Series(codebook, dtype=object).astype("string").str.lower()
-    codes = [str(i) for i, value in enumerate(lower) if value in lowered]
-    return f"COALESCE({column} IN ({', '.join(codes)}), FALSE)" if codes else "FALSE"
+def text_in(column: str, values: Collection[str], columns: Collection[str],
+            codebooks: Mapping[str, np.ndarray], table: str = "") -> Cond:
+    """Rows whose text `column` (of `table`), lower-cased, is one of `values`; a missing cell is
+    outside, no value listed matches nothing. On the column's integer codes when the prepared table
+    has them: the codes whose value, lower-cased as the pandas engine lower-cases it
+    (kpis/derive.py), is listed (LOWER over every row's text cost each query 0.1-0.15 s at 5 M rows,
+    the codes' IN a third of it); else LOWER over the text."""
+    at = f"{table}." if table else ""
+    if column in codebooks and code_column(column) in columns:
+        lower = pd.Series(codebooks[column], dtype=object).astype("string").str.lower()
+        listed = ", ".join(str(i) for i, value in enumerate(lower) if value in values)
+        return Cond(f"COALESCE({at}{code_column(column)} IN ({listed}), FALSE)" if listed else "FALSE")
+    listed = ", ".join("'" + str(v).replace("'", "''") + "'" for v in sorted(set(values)))
+    return Cond(f"COALESCE(LOWER(CAST({at}{column} AS VARCHAR)) IN ({listed}), FALSE)" if listed else "FALSE")
 
 
 def epoch_ns(ts: pd.Series) -> pa.Array | pa.ChunkedArray:
