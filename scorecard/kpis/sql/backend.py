@@ -101,8 +101,7 @@ class DuckDBBackend:
         for column in extra.column_names:
             if column != "_row":
                 table = table.append_column(column, extra.column(column).take(order))
-        self._tables[name] = table
-        self.con.register(_scanned(name) if float32_columns(table) else name, table)
+        self.register(name, table)
 
     def execute(self, sql: str) -> pd.DataFrame:
         with self._said():
