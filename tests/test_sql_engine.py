@@ -236,3 +236,16 @@ def test_channel_conditions_read_the_channel_codes_and_equal_the_pandas_engine(p
     prepared = prepare_tables(c, tables, {"2026-03": ["2026-03"]})
     queries, _ = compile_kpis(c, list(c.kpis.values()), ["vendor"], prepared, tables, {"2026-03": ["2026-03"]})
     assert all("LOWER(" not in render(q.select, "duckdb") for q in queries)
+
+
+def test_channels_of_any_case_hand_computed():
+    """Voice, voice and CHAT are live, a missing channel is not (KPIS.md: live = voice, chat, messaging):
+    offered 3, abandoned 1 -> 1/3; Self_Service is the default digital channel: 1 of 6 contacts."""
+    frame = interactions(
+        interaction_id=list("abcdef"), channel=["Voice", "voice", "CHAT", "email", None, "Self_Service"],
+        created_at=[f"2026-03-02T09:0{i}:00" for i in range(6)],
+        answered_at=[None, "2026-03-02T09:01:30", "2026-03-02T09:02:30", None, None, None],
+        abandoned=[True, False, False, False, False, False])
+    results = run(contract(kpi("abandonment_rate"), kpi("digital_rate")), {"interactions": frame})
+    assert (value(results, "abandonment_rate").value, value(results, "abandonment_rate").n) == (pytest.approx(1 / 3), 3)
+    assert (value(results, "digital_rate").value, value(results, "digital_rate").n) == (pytest.approx(1 / 6), 6)
