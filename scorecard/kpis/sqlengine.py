@@ -3,7 +3,7 @@
 Interaction KPIs are compiled (sql/plan.py) and run in one batch on the backend; only the aggregate
 rows come back, and the finishing here (value = num / den, per-period divisors of costs and
 volumes, transforms) works on those few rows. KPIs the compiler does not cover yet (QA, workforce,
-backlog, agents meeting quality) go through the pandas engine this class extends.
+agents meeting quality) go through the pandas engine this class extends.
 """
 
 from __future__ import annotations
@@ -24,12 +24,15 @@ from .sql.compile import MeasureSQL
 from .sql.plan import Prepared, compile_kpis, compiles, prepare_tables
 
 
-def finish(m: MeasureSQL, grains: Sequence[str], agg: pd.DataFrame, kinds: dict[str, int]) -> pd.DataFrame:
+def finish(m: MeasureSQL, grains: Sequence[str], agg: pd.DataFrame, kinds: dict[str, int],
+           positions: dict[str, int]) -> pd.DataFrame:
     """Raw rows (period, entity, grain, value, n, provisional) of one KPI's aggregate rows, in
-    the pandas engine's order: period kind, then grain, then first appearance in the data."""
+    the pandas engine's order: period kind (`kinds`: label -> rank), then grain, then first
+    appearance in the data; a stock at each period's end period by period (`positions`)."""
     agg = agg[agg["base"] > 0]
     rank = {g: i for i, g in enumerate(grains)}
-    agg = agg.assign(_kind=agg["period"].map(kinds), _grain=agg["grain"].map(rank)).sort_values(
+    agg = agg.assign(_kind=agg["period"].map(positions if m.at_period_end else kinds),
+                     _grain=agg["grain"].map(rank)).sort_values(
         ["_kind", "_grain", "first_row"], kind="stable").reset_index(drop=True)
     num, den = agg["num"].to_numpy(), agg["den"].to_numpy()
     provisional = (agg["prov"].to_numpy() > 0) if m.provisional is not None else np.zeros(len(agg), bool)
@@ -79,6 +82,7 @@ class SqlEngine(Engine):
         if first:  # the backend holds them now (DuckDB scans them in place): no second reference
             self._prepared = replace(prepared, tables={})
         kinds = {label: rank for rank, kind in enumerate(self.labels) for label in self.labels[kind]}
+        positions = {p.label: i for i, p in enumerate(self.periods)}
         out = {kpi_id: self._not_measurable(_spec(kpis, kpi_id), note)
                for kpi_id, note in notes.items()}
         parts: dict[str, tuple[MeasureSQL, list[str], list[str]]] = {}  # a quantile: one query per grain
@@ -89,7 +93,7 @@ class SqlEngine(Engine):
                 keys.append(q.key)
         for kpi_id, (m, kpi_grains, keys) in parts.items():
             rows = agg[agg["query"].isin(keys) & (agg["kpi"] == kpi_id)]
-            out[kpi_id] = self._emit(_spec(kpis, kpi_id), finish(m, kpi_grains, rows, kinds))
+            out[kpi_id] = self._emit(_spec(kpis, kpi_id), finish(m, kpi_grains, rows, kinds, positions))
         return out
 
 

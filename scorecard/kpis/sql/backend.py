@@ -46,7 +46,10 @@ class DuckDBBackend:
     2GB; under 6GB they completed, peak 9.9 GB). Threads: DuckDB's
     default (every core) unless SCORECARD_THREADS says; one thread spends about 15 % less CPU
     (each thread's partial hash tables are merged: 12.8 s against 15.0 s for the KPI engine at 5 M
-    rows on a loaded 2-core machine, where one thread was also the faster in wall time)."""
+    rows on a loaded 2-core machine, where one thread was also the faster in wall time). A join on
+inequalities with a side of at most 1,000 rows (the backlog's period ends) is a nested loop: the
+merge join DuckDB takes above 5 rows sorted the 1.75 M async contacts of the 5 M bench rows, 2.6 s
+of CPU against 0.6 s."""
 
     dialect = "duckdb"
 
@@ -66,6 +69,7 @@ class DuckDBBackend:
         self.con.execute(f"SET temp_directory = '{_quoted(spill)}'")
         self.limit, self.spill = limit, spill
         self.con.execute("SET preserve_insertion_order = false")
+        self.con.execute("SET nested_loop_join_threshold = 1000")
         threads = threads or _threads_asked()
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")

@@ -61,6 +61,9 @@ class MeasureSQL:
     # engine's stable sort leaves them. A difference of two times never is -0.0 (x - y is -0.0 only
     # for x = -0.0, y = 0.0), so its values sort on one key: a third less CPU for the sort.
     signed_zeros: bool = True
+    # a stock at each period's end (the backlog, sql/backlog.py), not a flow over the period's rows:
+    # its rows are ordered period by period, as the pandas engine's loop makes them
+    at_period_end: bool = False
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from ..intervals import GRAIN_COLUMNS
 from ..measure import NotMeasurable
 from .. import operations as ops
 from .clock import clock_table, clock_table_name
+from .backlog import PERIOD_ENDS, backlog_measure, backlog_query, period_ends
 from .compile import PERIOD_MAP, CompiledQuery, MeasureSQL, aggregate_query, period_map
 from .derive import InteractionFacts
 from .expressions import Cond
@@ -35,8 +36,8 @@ PER_VOLUME = {"contacts_per_booking": "bookings", "contacts_per_customer": "acti
 
 
 def compiles(kpi: KpiSpec) -> bool:
-    """KPIs over interaction rows: these run as SQL; the others (QA, workforce, backlog) do not yet."""
-    if kpi.metric in PER_VOLUME:
+    """KPIs over interaction rows: these run as SQL; the others (QA, workforce) do not yet."""
+    if kpi.metric in PER_VOLUME or kpi.metric == "backlog":
         return True
     if kpi.metric == "cost_per_unit":
         return kpi.params.get("unit") != "paid_hours"
@@ -56,10 +57,11 @@ class Prepared:
 
 def prepare_tables(contract: Contract, tables: dict[str, pd.DataFrame], labels: dict[str, list[str]],
                    facts: InputFacts | None = None) -> Prepared:
-    """Interactions with epoch-ns timestamps and month keys, the period map, one clock table per
-    calendar (covering every timestamp of the data)."""
+    """Interactions with epoch-ns timestamps and month keys, the period map and the periods' ends,
+    one clock table per calendar (covering every timestamp of the data)."""
     facts = facts or InputFacts()
-    out: dict[str, pd.DataFrame | pa.Table] = {PERIOD_MAP: period_map(labels)}
+    out: dict[str, pd.DataFrame | pa.Table] = {PERIOD_MAP: period_map(labels),
+                                                PERIOD_ENDS: period_ends(labels, contract.timezone)}
     clock_k: dict[str, int] = {}
     columns = None
     codebooks: dict[str, np.ndarray] = {}
@@ -131,11 +133,15 @@ def measure_sql(kpi: KpiSpec, rows: Rows | None, tables: dict[str, pd.DataFrame]
     without an interactions table)."""
     if rows is None:
         return NotMeasurable("no interactions table in the data")
+    if kpi.metric == "backlog" and not rows.has("resolved_at"):  # said before a filter's missing column, as
+        return NotMeasurable("interactions has no column resolved_at")  # the pandas engine says it
     base, note = base_filter(kpi, rows.facts.columns, rows.codebooks)
     if note:
         return NotMeasurable(note)
     if kpi.metric in PER_VOLUME:
         return _per_period(rows, base, base, tables, "volumes", PER_VOLUME[kpi.metric], labels, False)
+    if kpi.metric == "backlog":
+        return backlog_measure(rows.relation(), base)
     if kpi.metric == "cost_per_unit":
         unit = cost_unit(kpi, SqlTerms(rows, base))
         if isinstance(unit, NotMeasurable):
@@ -174,6 +180,7 @@ def compile_kpis(contract: Contract, kpis: Sequence[KpiSpec], grains: Sequence[s
     grain), and the note of each KPI not measurable."""
     notes: dict[str, str] = {}
     batches: dict[tuple[str, bool], list[tuple[str, MeasureSQL, tuple[str, ...]]]] = {}
+    stocks: list[tuple[str, MeasureSQL, tuple[str, ...]]] = []  # the backlogs: a query each (sql/backlog.py)
     columns = prepared.interaction_columns or ()
     rows = (Rows(InteractionFacts.of(columns, contract, prepared.codebooks), prepared.clock_k, prepared.unlabeled,
                  prepared.codebooks)
@@ -184,6 +191,9 @@ def compile_kpis(contract: Contract, kpis: Sequence[KpiSpec], grains: Sequence[s
             notes[kpi.id] = m.note
             continue
         present = tuple(g for g in kpi_grains(kpi, grains) if g == "vendor" or g in columns)
+        if m.at_period_end:
+            stocks.append((kpi.id, m, present))
+            continue
         batches.setdefault((m.relation.sql(), m.q is None), []).append((kpi.id, m, present))
     repeats = rows.repeats_table() if rows is not None else None
     own = rows.relation().sql() if rows is not None else None  # the rows' relation has the grains' codes
@@ -193,6 +203,9 @@ def compile_kpis(contract: Contract, kpis: Sequence[KpiSpec], grains: Sequence[s
                                rows.select(_read(part)) if rows is not None else None, repeats,
                                prepared.codebooks if relation == own else {})
                for i, (relation, part) in enumerate(parts)]
+    queries += [backlog_query(f"q{len(parts) + i}", kpi_id, m, present, contract.vendor,
+                              rows.select(_read([(kpi_id, m, present)])), prepared.codebooks)
+                for i, (kpi_id, m, present) in enumerate(stocks) if rows is not None]
     return queries, notes
 
 
