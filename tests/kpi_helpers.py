@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from hypothesis import strategies as st
 
 from scorecard.catalog import metric
 from scorecard.contract.model import Calendar, Contract, KpiSpec
@@ -84,3 +85,27 @@ def value(results: pd.DataFrame, kpi_id: str, grain: str = "vendor", entity: str
         rows = rows[rows.period == period]
     assert len(rows) == 1, rows
     return rows.iloc[0]
+
+
+# one contact of a backlog test: its channel, created (seconds into 2026), resolved (seconds after)
+backlog_contact = st.fixed_dictionaries({
+    "channel": st.sampled_from(["voice", "email", "social", "Email", None]),
+    "created": st.integers(0, 120 * 86400),
+    "resolve": st.one_of(st.none(), st.integers(0, 90 * 86400)),
+    "team": st.one_of(st.none(), st.sampled_from(["t1", "t2", "t3"])),
+    "agent": st.one_of(st.none(), st.sampled_from(["a1", "a2", "a3", "a4"])),
+})
+
+
+def backlog_contacts(rows: list[dict], zone: str) -> pd.DataFrame:
+    """The interactions of `backlog_contact` draws, created from 2026-01-01 in `zone`."""
+    start = pd.Timestamp("2026-01-01", tz=zone).tz_convert("UTC")
+    created = [start + pd.Timedelta(seconds=r["created"]) for r in rows]
+    return pd.DataFrame({
+        "channel": pd.array([r["channel"] for r in rows], dtype="string"),
+        "created_at": pd.Series(created, dtype="datetime64[ns, UTC]"),
+        "resolved_at": pd.Series([c + pd.Timedelta(seconds=r["resolve"]) if r["resolve"] is not None else pd.NaT
+                                  for c, r in zip(created, rows)], dtype="datetime64[ns, UTC]"),
+        "team_id": pd.array([r["team"] for r in rows], dtype="string"),
+        "agent_id": pd.array([r["agent"] for r in rows], dtype="string"),
+    })

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import engine_reference as ref
-from kpi_helpers import contract, kpi
+from kpi_helpers import backlog_contact, backlog_contacts, contract, kpi
 from scorecard.kpis import aggregate
 from scorecard.kpis.aggregate import Codes, FineIndex, GroupIndex, RawRows
 from scorecard.kpis.base import kpi_base
@@ -115,28 +115,10 @@ def test_raw_rows_are_the_assigned_frames(groups, relabel):
     pd.testing.assert_frame_equal(out.frame(), pd.concat(frames, ignore_index=True), check_exact=True)
 
 
-row = st.fixed_dictionaries({
-    "channel": st.sampled_from(["voice", "email", "social", "Email"]),
-    "created": st.integers(0, 120 * 86400),
-    "resolve": st.one_of(st.none(), st.integers(0, 90 * 86400)),
-    "team": st.one_of(st.none(), st.sampled_from(["t1", "t2", "t3"])),
-    "agent": st.one_of(st.none(), st.sampled_from(["a1", "a2", "a3", "a4"])),
-})
-
-
 @settings(max_examples=80, deadline=None)
-@given(st.lists(row, min_size=1, max_size=40), st.sampled_from(ZONES), st.booleans())
+@given(st.lists(backlog_contact, min_size=1, max_size=40), st.sampled_from(ZONES), st.booleans())
 def test_backlog_is_the_per_row_loop(rows, zone, filtered):
-    start = pd.Timestamp("2026-01-01", tz=zone).tz_convert("UTC")
-    created = [start + pd.Timedelta(seconds=r["created"]) for r in rows]
-    frame = pd.DataFrame({
-        "channel": pd.array([r["channel"] for r in rows], dtype="string"),
-        "created_at": pd.Series(created, dtype="datetime64[ns, UTC]"),
-        "resolved_at": pd.Series([c + pd.Timedelta(seconds=r["resolve"]) if r["resolve"] is not None else pd.NaT
-                                  for c, r in zip(created, rows)], dtype="datetime64[ns, UTC]"),
-        "team_id": pd.array([r["team"] for r in rows], dtype="string"),
-        "agent_id": pd.array([r["agent"] for r in rows], dtype="string"),
-    })
+    frame = backlog_contacts(rows, zone)
     spec = kpi("backlog", filter={"channel": ("email",)} if filtered else {})
     c = replace(contract(spec), timezone=zone)
     periods = [parse_period(p) for p in ("2026-01", "2026-02", "2026-03", "2026-04", "2026-Q1", "2026")]

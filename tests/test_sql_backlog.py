@@ -9,7 +9,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kpi_helpers import contract, kpi
+from kpi_helpers import backlog_contact, backlog_contacts, contract, kpi
 from scorecard.kpis.engine import Engine
 from scorecard.kpis.sqlengine import SqlEngine
 from scorecard.periods import parse_period
@@ -67,28 +67,10 @@ def test_backlog_without_resolved_at_is_not_measurable_on_duckdb():
     assert duckdb["note"].tolist() == pandas["note"].tolist() == ["interactions has no column resolved_at"]
 
 
-row = st.fixed_dictionaries({
-    "channel": st.sampled_from(["voice", "email", "social", "Email", None]),
-    "created": st.integers(0, 120 * 86400),
-    "resolve": st.one_of(st.none(), st.integers(0, 90 * 86400)),
-    "team": st.one_of(st.none(), st.sampled_from(["t1", "t2", "t3"])),
-    "agent": st.one_of(st.none(), st.sampled_from(["a1", "a2", "a3", "a4"])),
-})
-
-
 @settings(max_examples=60, deadline=None)
-@given(st.lists(row, min_size=1, max_size=40), st.sampled_from(ZONES), st.booleans())
+@given(st.lists(backlog_contact, min_size=1, max_size=40), st.sampled_from(ZONES), st.booleans())
 def test_backlog_on_duckdb_is_the_pandas_engines_row_for_row(rows, zone, filtered):
-    start = pd.Timestamp("2026-01-01", tz=zone).tz_convert("UTC")
-    created = [start + pd.Timedelta(seconds=r["created"]) for r in rows]
-    frame = pd.DataFrame({
-        "channel": pd.array([r["channel"] for r in rows], dtype="string"),
-        "created_at": pd.Series(created, dtype="datetime64[ns, UTC]"),
-        "resolved_at": pd.Series([c + pd.Timedelta(seconds=r["resolve"]) if r["resolve"] is not None else pd.NaT
-                                  for c, r in zip(created, rows)], dtype="datetime64[ns, UTC]"),
-        "team_id": pd.array([r["team"] for r in rows], dtype="string"),
-        "agent_id": pd.array([r["agent"] for r in rows], dtype="string"),
-    })
+    frame = backlog_contacts(rows, zone)
     spec = kpi("backlog", filter={"channel": ("email",)} if filtered else {})
     pandas, duckdb = _both(replace(contract(spec), timezone=zone), frame, PERIODS, ["team_id", "agent_id", "channel"])
     # in the pandas engine's order, every cell exactly (its entities are a string array, the SQL
