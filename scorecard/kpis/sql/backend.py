@@ -47,9 +47,9 @@ class DuckDBBackend:
     default (every core) unless SCORECARD_THREADS says; one thread spends about 15 % less CPU
     (each thread's partial hash tables are merged: 12.8 s against 15.0 s for the KPI engine at 5 M
     rows on a loaded 2-core machine, where one thread was also the faster in wall time). A join on
-inequalities with a side of at most 1,000 rows (the backlog's period ends) is a nested loop: the
-merge join DuckDB takes above 5 rows sorted the 1.75 M async contacts of the 5 M bench rows, 2.6 s
-of CPU against 0.6 s."""
+    inequalities with a side of at most 1,000 rows (the backlog's period ends) is a nested loop: the
+    merge join DuckDB takes above 5 rows sorted the 1.75 M async contacts of the 5 M bench rows, 2.6 s
+    of CPU against 0.6 s."""
 
     dialect = "duckdb"
 
