@@ -90,10 +90,13 @@ def test_the_queries_render_for_spark_with_exact_quantiles(small_demo):
     queries, _ = compile_kpis(contract, [k for k in contract.kpis.values() if compiles(k)], ["agent_id"], prepared,
                               dataset.tables, labels)
     assert len(queries) < len([k for q in queries for k in q.kpis])  # KPIs batched by relation
-    spark = [q.sql("spark") for q in queries]
+    spark = [q.anchors_sql("spark") or q.sql("spark") for q in queries]  # the grouped rows
     assert all("GROUPING SETS" in text for text in spark)
-    # exact quantiles from each group's sorted observations (compile.interpolated), never a built-in one
-    assert any("ARRAY_SORT(COLLECT_LIST(" in text for text in spark)
-    assert not any(word in text for text in spark for word in ("PERCENTILE", "APPROX"))
-    duck = [q.sql("duckdb") for q in queries]
-    assert any(" ORDER BY r._o" in text for text in duck) and not any("QUANTILE" in text for text in duck)
+    # exact quantiles interpolated from each group's discrete percentile and its neighbours
+    # (compile._with_quantiles), never an interpolating built-in
+    assert any("PERCENTILE_DISC(" in text for text in spark)
+    texts = spark + [q.sql(d) for q in queries for d in ("spark", "duckdb")] + [
+        q.anchors_sql("duckdb") or "" for q in queries]
+    assert not any(word in text for text in texts for word in ("PERCENTILE(", "PERCENTILE_CONT", "APPROX",
+                                                                "QUANTILE_CONT", "LIST("))
+    assert any("QUANTILE_DISC(" in (q.anchors_sql("duckdb") or "") for q in queries)

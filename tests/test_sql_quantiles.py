@@ -1,26 +1,28 @@
-"""The SQL engines' exact quantiles (compile.interpolated over each group's sorted observations)
-against the pandas engine's (aggregate.GroupIndex.quantile, pandas' groupby quantile's arithmetic):
-the same bits on DuckDB for ties, -0.0 among zeros, one or two observations, none, large and tiny
-magnitudes, at every grain of one GROUPING SETS query. (Where zeros of both signs tie, pandas'
-groupby puts them in no fixed order; the pandas engine sorts stably, and so does the query.)
+"""The SQL engines' exact quantiles (compile._with_quantiles: each group's discrete percentile and
+the observations next to it, then compile.interpolated) against the pandas engine's
+(aggregate.GroupIndex.quantile, pandas' groupby quantile's arithmetic): the same bits on DuckDB for
+ties, one or two observations, none, large and tiny magnitudes, at the vendor grain and another.
+No -0.0 reaches them: the loader reads -0 as 0 (tested here too).
 numpy.quantile is not the reference: from t = 0.5 it interpolates b - (b - a)(1 - t), which
 rounds otherwise in the last bit (as DuckDB's QUANTILE_CONT, which the engine used before)."""
 
 from __future__ import annotations
 
 import functools
+import re
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kpi_helpers import contract, interactions, kpi, run, value
 from scorecard.kpis.aggregate import Codes, GroupIndex
 from scorecard.kpis.engine import compute_kpis
-from scorecard.kpis.sql.backend import DuckDBBackend
-from scorecard.kpis.sql.compile import PERIOD_MAP, MeasureSQL, aggregate_query, period_map, sql
+from scorecard.kpis.sql.backend import DuckDBBackend, run_queries
+from scorecard.kpis.sql.compile import PERIOD_MAP, CompiledQuery, MeasureSQL, aggregate_query, period_map, sql
 from scorecard.kpis.sql.plan import compile_kpis, prepare_tables
 from scorecard.periods import parse_period
 
@@ -34,23 +36,21 @@ def _backend() -> DuckDBBackend:
     return DuckDBBackend()
 
 
-def _duckdb(months: list[int], groups: list[str], values: list[float | None], q: float,
-            signed_zeros: bool = True) -> pd.DataFrame:
-    """The query's quantile and count per (period, grain, entity), rows in the given order
-    (`signed_zeros`: MeasureSQL's, False sorts the values on one key)."""
-    backend = _backend()
-    backend.register("t", pa.table({"_month": pa.array(months, pa.int32()), "_row": np.arange(len(values)),
-                                    "g": groups, "x": pa.array(values, pa.float64())}))
-    backend.register(PERIOD_MAP, period_map(LABELS))
-    m = MeasureSQL(sql("SELECT * FROM t"), sql("TRUE"), obs=sql("v.x"), q=q, signed_zeros=signed_zeros)
-    query = aggregate_query("q", [("k", m, ["vendor", "g"])], vendor="V")
-    return query.long(backend.execute(query.sql("duckdb")))
+def _duckdb(months: list[int], groups: list[str], values: list[float | None], q: float) -> pd.DataFrame:
+    """The queries' quantile and count per (period, grain, entity): one query a grain, as plan
+    compiles them."""
+    m = MeasureSQL(sql("SELECT * FROM t"), sql("TRUE"), obs=sql("v.x"), q=q)
+    queries = [aggregate_query(f"q{i}", [("k", m, [grain])], vendor="V") for i, grain in enumerate(("vendor", "g"))]
+    tables = {"t": pa.table({"_month": pa.array(months, pa.int32()), "_row": np.arange(len(values)),
+                             "g": groups, "x": pa.array(values, pa.float64())}),
+              PERIOD_MAP: period_map(LABELS)}
+    return run_queries(_backend(), queries, tables)
 
 
 def _pandas_engine(months: list[int], groups: list[str], values: list[float | None], q: float) -> dict:
     """(period, grain, entity) -> (the pandas engine's quantile of the group's observations, their
-    count), each row a fine group of its own, observations sorted stably as the engine sorts them
-    when a -0.0 is among them; and pandas' groupby quantile, which it must equal as a number."""
+    count), each row a fine group of its own, observations sorted as the engine sorts them; and
+    pandas' groupby quantile, which it must equal as a number."""
     frame = pd.DataFrame({"month": months, "g": groups, "x": pd.array(values, dtype="Float64").astype("float64")})
     out = {}
     for label, covered in LABELS.items():
@@ -74,43 +74,52 @@ def _bits(v: float) -> int | str:
     return "nan" if np.isnan(v) else int(np.float64(v).view(np.int64))
 
 
-values = st.one_of(st.none(), st.floats(-1e300, 1e300, allow_nan=False),
-                   st.sampled_from([0.0, -0.0, 0.1, 1 / 3, 7.0, 22.0, 45.0, 1e-300, 5e-324, -5e-324, 1.7e308]))
+values = st.one_of(st.none(), st.floats(-1e300, 1e300, allow_nan=False).map(lambda x: x + 0.0),
+                   st.sampled_from([0.0, 0.1, 1 / 3, 7.0, 22.0, 45.0, 1e-300, 5e-324, -5e-324, 1.7e308, -1.7e308]))
 cells = st.lists(st.tuples(st.sampled_from([202601, 202602, 202603]), st.sampled_from(["a", "b", "c"]), values),
                  min_size=1, max_size=40)
-quantile = st.one_of(st.sampled_from([0.0, 0.5, 0.9, 0.95, 0.99, 1.0, 1 / 3, 0.999]),
+quantile = st.one_of(st.sampled_from([0.0, 0.5, 0.9, 0.95, 0.99, 1.0, 1 / 3, 0.999, 1e-05]),
                      st.integers(0, 100).map(lambda p: p / 100.0))
 
 
-@settings(max_examples=200, deadline=None)
-@given(cells, quantile)
-def test_duckdb_quantiles_are_the_pandas_engines_to_the_bit(rows, q):
-    months, groups, xs = (list(c) for c in zip(*rows))
-    got = _duckdb(months, groups, xs, q)
-    expected = _pandas_engine(months, groups, xs, q)
+def _same(got: pd.DataFrame, expected: dict) -> None:
     keys = list(zip(got["period"], got["grain"], got["entity"]))
     assert sorted(keys) == sorted(expected)
     assert ({k: (_bits(v), n) for k, v, n in zip(keys, got["quantile"], got["nobs"])}
             == {k: (_bits(v), n) for k, (v, n) in expected.items()})
 
 
-@settings(max_examples=100, deadline=None)
-@given(cells.map(lambda rows: [(m, g, None if x is not None and x == 0.0 and np.signbit(x) else x)
-                               for m, g, x in rows]), quantile)
-def test_values_without_a_negative_zero_sorted_on_one_key_are_the_pandas_engines_to_the_bit(rows, q):
-    """The one-key sort of observations that cannot be -0.0 (differences of two times): equal
-    values are the same bits, so their order is free and the quantiles are still exact."""
+@settings(max_examples=200, deadline=None)
+@given(cells, quantile)
+def test_duckdb_quantiles_are_the_pandas_engines_to_the_bit(rows, q):
     months, groups, xs = (list(c) for c in zip(*rows))
-    got = _duckdb(months, groups, xs, q, signed_zeros=False)
-    expected = _pandas_engine(months, groups, xs, q)
-    keys = list(zip(got["period"], got["grain"], got["entity"]))
-    assert ({k: (_bits(v), n) for k, v, n in zip(keys, got["quantile"], got["nobs"])}
-            == {k: (_bits(v), n) for k, (v, n) in expected.items()})
+    _same(_duckdb(months, groups, xs, q), _pandas_engine(months, groups, xs, q))
 
 
-def test_only_a_column_read_as_is_sorts_its_ties_in_row_order():
-    """Handle times may hold -0.0: sorted on (value, row); a wait, a difference of two times, on
-    its value alone (and Spark's pairs likewise become plain values)."""
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from([0.0, 1.0, 2.0, 2.5, 60.0, None]), min_size=50, max_size=600),
+       st.randoms(use_true_random=False), quantile)
+def test_long_runs_of_ties_around_the_anchor(draws, rnd, q):
+    """Hundreds of observations of a few values: the anchor inside a long run of equal ones, the
+    ranks read below, inside and above it."""
+    months = [rnd.choice([202601, 202602]) for _ in draws]
+    groups = [rnd.choice("ab") for _ in draws]
+    _same(_duckdb(months, groups, draws, q), _pandas_engine(months, groups, draws, q))
+
+
+def test_an_anchor_off_the_rank_is_refused(monkeypatch):
+    """The pass after the anchors answers only the ranks next to it: an engine whose discrete
+    percentile took another rank (here the group's least value) is an error, not a quantile."""
+    rendered = CompiledQuery.anchors_sql
+    monkeypatch.setattr(CompiledQuery, "anchors_sql", lambda self, dialect: re.sub(
+        r"QUANTILE_DISC\((r\._o\d+), [0-9.]+\)", r"MIN(\1)", rendered(self, dialect)))
+    with pytest.raises(RuntimeError, match="discrete percentile"):
+        _duckdb([202601] * 5, ["a"] * 5, [1.0, 2.0, 3.0, 4.0, 5.0], 0.9)
+
+
+def test_no_group_is_held_as_a_sorted_list():
+    """DuckDB's QUANTILE_DISC and Spark's PERCENTILE_DISC anchor each quantile; no LIST, no
+    COLLECT_LIST, no interpolating built-in."""
     c = contract(kpi("average_handle_time", "aht", statistic="p90"),
                  kpi("average_speed_of_answer", "asa", statistic="median"))
     tables = {"interactions": interactions(
@@ -119,9 +128,20 @@ def test_only_a_column_read_as_is_sorts_its_ties_in_row_order():
     labels = {"2026-03": ["2026-03"]}
     prepared = prepare_tables(c, tables, labels)
     (query,), _ = compile_kpis(c, list(c.kpis.values()), ["vendor"], prepared, tables, labels)
-    duckdb, spark = query.sql("duckdb"), query.sql("spark")
-    assert duckdb.count(" ORDER BY ") == 2 and duckdb.count(", r._row) FILTER") == 1
-    assert spark.count("NAMED_STRUCT") == 1 and spark.count("ARRAY_SORT(COLLECT_LIST(r.") == 1
+    duckdb, spark = query.anchors_sql("duckdb"), query.anchors_sql("spark")
+    assert duckdb.count("QUANTILE_DISC(r._o") == 2 and spark.count("PERCENTILE_DISC(0.") == 2
+    assert "QUANTILE_DISC(r._o0, 0.9)" in duckdb and "PERCENTILE_DISC(0.5) WITHIN GROUP" in spark
+    texts = [duckdb, spark, query.sql("duckdb"), query.sql("spark")]
+    assert not any(word in text for text in texts for word in ("LIST(", "ARRAY_SORT", "QUANTILE_CONT", "APPROX"))
+
+
+def test_the_loader_reads_minus_zero_as_zero(tmp_path):
+    """-0 in a CSV cell, -0.0 in a Parquet float column: 0.0, the sign gone (parse.to_number)."""
+    from scorecard.data.parse import clock_seconds, to_number
+    for parsed in (to_number(pd.Series(["-0", "-0.0", "3"]))[0], to_number(pd.Series([-0.0, 2.0]))[0],
+                   clock_seconds(pd.Series(["-0", "0:01:02"]), two_parts="ms")[0]):
+        assert not np.signbit(parsed.to_numpy()).any()
+    assert to_number(pd.Series(["-0", "-1.5"]))[0].tolist() == [0.0, -1.5]
 
 
 def test_a_p90_interpolated_as_pandas_does_not_as_numpy_or_quantile_cont():
@@ -130,18 +150,6 @@ def test_a_p90_interpolated_as_pandas_does_not_as_numpy_or_quantile_cont():
     got = _duckdb([202601] * 3, ["a"] * 3, [45.0, 8.0, 22.0], 0.9)
     assert got["quantile"].tolist() == [40.400000000000006] * 4  # 2026-01 and 2026-Q1: vendor and a
     assert float(np.quantile([8.0, 22.0, 45.0], 0.9)) == 40.4
-
-
-def test_a_zero_median_is_the_zero_the_pandas_engines_stable_sort_puts_there():
-    """Zeros that tie keep the data's order, so a median of three with two zeros is the data's second
-    zero: -0.0 of (0.0, -0.0, 5.0), 0.0 of (5.0, -0.0, 0.0); between two -0.0 it is 0.0
-    (-0.0 + (-0.0 - -0.0) x 0.5)."""
-    second_minus = _duckdb([202601] * 3, ["a"] * 3, [0.0, -0.0, 5.0], 0.5)["quantile"].to_numpy()
-    second_plus = _duckdb([202601] * 3, ["a"] * 3, [5.0, -0.0, 0.0], 0.5)["quantile"].to_numpy()
-    between = _duckdb([202601] * 2, ["a"] * 2, [-0.0, -0.0], 0.5)["quantile"].to_numpy()
-    assert (second_minus == 0.0).all() and np.signbit(second_minus).all()
-    assert (second_plus == 0.0).all() and not np.signbit(second_plus).any()
-    assert (between == 0.0).all() and not np.signbit(between).any()
 
 
 def test_the_duckdb_engine_gives_the_pandas_engines_aht_p90():

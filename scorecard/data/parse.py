@@ -144,14 +144,21 @@ def _inside_years(values: pd.Series) -> bool:
 
 
 def to_number(s: pd.Series) -> Parsed:
-    """float64; text that is not a finite number is bad."""
+    """float64; text that is not a finite number is bad. A -0 is read as 0 (`_unsigned_zero`)."""
     if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
         values, missing = s.astype("float64"), s.isna()
     else:
         text = to_label(s)
         values, missing = pd.to_numeric(text, errors="coerce").astype("float64"), text.isna()
     bad = ~missing & ~np.isfinite(values)
-    return values.where(~bad), bad
+    return _unsigned_zero(values.where(~bad)), bad
+
+
+def _unsigned_zero(values: pd.Series) -> pd.Series:
+    """-0.0 as 0.0 (x + 0.0; every other value, NaN included, unchanged): a duration, a score or an
+    amount of -0 is 0, and no stage after the checks need then order zeros of two signs (the SQL
+    engines' exact quantiles compare values: -0.0 and 0.0 are equal there)."""
+    return values + 0.0
 
 
 def to_bool(s: pd.Series) -> Parsed:
@@ -177,7 +184,7 @@ def clock_seconds(s: pd.Series, *, two_parts: str) -> Parsed:
     in_range = (b < 60) & (c.fillna(0.0) < 60)
     seconds = seconds.where(in_range)
     plain = pd.to_numeric(text.where(parts[0].isna()), errors="coerce").astype("float64")
-    values = seconds.fillna(plain)
+    values = _unsigned_zero(seconds.fillna(plain))
     return values, text.notna() & values.isna()
 
 

@@ -141,6 +141,14 @@ class SparkBackend:
             old.unpersist()
         self._cached[name] = frame
 
+    def materialize(self, name: str, sql: str) -> None:
+        """A cached view, computed once when the query reading it runs."""
+        self._cache(name, self.session.sql(sql))
+
+    def drop(self, name: str) -> None:
+        self._cached.pop(name).unpersist()
+        self.session.catalog.dropTempView(name)
+
     def execute(self, sql: str) -> pd.DataFrame:
         try:
             return self.session.sql(sql).toArrow().to_pandas()

@@ -1,9 +1,10 @@
 """The SQL dialects the compiled KPI queries are rendered in: sqlglot's, overriding only what differs.
 
 One node per operation (sqlglot expressions); each engine is a few lines here. An exact quantile
-is computed by the compiler from two nodes of its own, the sorted observations of a group and an
-item of them (compile.interpolated), so that every engine interpolates with the pandas engine's
-arithmetic: DuckDB's QUANTILE_CONT and Spark's PERCENTILE round differently in the last bit.
+is computed by the compiler from a node of its own, a discrete percentile of a group, and the
+observations next to it (compile._with_quantiles), so that every engine interpolates with the
+pandas engine's arithmetic: DuckDB's QUANTILE_CONT and Spark's PERCENTILE round differently in the
+last bit.
 """
 
 from __future__ import annotations
@@ -14,35 +15,11 @@ from sqlglot.dialects.duckdb import DuckDB
 from sqlglot.dialects.spark import Spark
 
 
-class SortedValues(exp.AggFunc, exp.Expression):  # (sqlglot >= 30 makes AggFunc a trait)
-    """A group's non-NULL values of `this` as a list, ascending; values that compare equal (0.0
-    and -0.0) in the order of `by`, as the pandas engine's stable sort leaves them (no `by`: the
-    values hold no -0.0, so equal values are the same bits and their order does not matter)."""
+class Anchor(exp.AggFunc, exp.Expression):  # (sqlglot >= 30 makes AggFunc a trait)
+    """One of a group's non-NULL values of `this`: the discrete percentile `quantile` (an exact
+    decimal), which the compiler's exact quantile starts from (compile._with_quantiles)."""
 
-    arg_types = {"this": True, "by": False}
-
-
-class Item(exp.Func, exp.Expression):
-    """The `index`-th item of a list, counted from 1."""
-
-    arg_types = {"this": True, "index": True}
-
-
-def _duckdb_sorted(self, e: SortedValues) -> str:
-    x = self.sql(e, "this")
-    by = f", {self.sql(e, 'by')}" if e.args.get("by") is not None else ""
-    return f"LIST({x} ORDER BY {x}{by}) FILTER (WHERE NOT {x} IS NULL)"
-
-
-def _spark_sorted(self, e: SortedValues) -> str:
-    """Spark has no ordered aggregate: pairs (value, by) sorted (ARRAY_SORT orders a struct field by
-    field, -0.0 equal to 0.0), then their values. COLLECT_LIST skips the NULL pairs (and the NULL
-    values: without `by`, the values themselves are sorted)."""
-    x = self.sql(e, "this")
-    if e.args.get("by") is None:
-        return f"ARRAY_SORT(COLLECT_LIST({x}))"
-    pairs = f"COLLECT_LIST(CASE WHEN NOT {x} IS NULL THEN NAMED_STRUCT('v', {x}, 'by', {self.sql(e, 'by')}) END)"
-    return f"TRANSFORM(ARRAY_SORT({pairs}), p -> p.v)"
+    arg_types = {"this": True, "quantile": True}
 
 
 class ScorecardDuckDB(DuckDB):
@@ -52,8 +29,7 @@ class ScorecardDuckDB(DuckDB):
     class Generator(DuckDB.Generator):  # type: ignore[valid-type, misc]
         TRANSFORMS = {
             **DuckDB.Generator.TRANSFORMS,
-            SortedValues: _duckdb_sorted,
-            Item: lambda self, e: f"{self.sql(e, 'this')}[{self.sql(e, 'index')}]",
+            Anchor: lambda self, e: f"QUANTILE_DISC({self.sql(e, 'this')}, {self.sql(e, 'quantile')})",
         }
 
 
@@ -61,8 +37,8 @@ class ScorecardSpark(Spark):
     class Generator(Spark.Generator):  # type: ignore[valid-type, misc]  # as ScorecardDuckDB's
         TRANSFORMS = {
             **Spark.Generator.TRANSFORMS,
-            SortedValues: _spark_sorted,
-            Item: lambda self, e: f"ELEMENT_AT({self.sql(e, 'this')}, CAST({self.sql(e, 'index')} AS INT))",
+            Anchor: lambda self, e: (f"PERCENTILE_DISC({self.sql(e, 'quantile')}) "
+                                     f"WITHIN GROUP (ORDER BY {self.sql(e, 'this')})"),
         }
 
 

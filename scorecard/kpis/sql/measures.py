@@ -29,14 +29,13 @@ def ratio(rows: Rows, base: str, num: str, den: str, provisional: str | None = N
                       provisional=sql(provisional) if provisional else None)
 
 
-def duration(rows: Rows, base: str, values: str, statistic: str, *, signed_zeros: bool) -> MeasureSQL:
-    """A statistic of a per-row duration (NULL = no observation) over the rows in `base`;
-    `signed_zeros`: the values may be -0.0 (a column as read, not a difference of two times)."""
+def duration(rows: Rows, base: str, values: str, statistic: str) -> MeasureSQL:
+    """A statistic of a per-row duration (NULL = no observation) over the rows in `base`."""
     q = statistic_q(statistic)
     if q is None:
         return MeasureSQL(rows.relation(), sql(base), num=sql(f"COALESCE({values}, 0.0)"),
                           den=flag(sql(f"{values} IS NOT NULL")))
-    return MeasureSQL(rows.relation(), sql(base), obs=sql(values), q=q, signed_zeros=signed_zeros)
+    return MeasureSQL(rows.relation(), sql(base), obs=sql(values), q=q)
 
 
 def _fact(text: str | None) -> Cond | None:
@@ -112,8 +111,8 @@ class SqlTerms:
                           provisional=None if provisional is None else sql(provisional.text), combine=combine)
 
     def statistic(self, condition: Cond, values: Value, statistic: str, *, difference: bool) -> MeasureSQL:
-        # a difference of two times is never -0.0; a column as read may be
-        return duration(self.rows, condition.text, values.text, statistic, signed_zeros=not difference)
+        # (`difference`: whether the pandas engine may overwrite the values; a query never does)
+        return duration(self.rows, condition.text, values.text, statistic)
 
 
 def _summed(part: Cond | Value):
